@@ -1,0 +1,38 @@
+// One esbuild call per runtime: extension host, inference worker, CLI, webview, and the host-test bundle.
+// `tsc --noEmit` (npm run typecheck) does the type checking; esbuild only bundles.
+import * as esbuild from 'esbuild';
+import { chmod } from 'node:fs/promises';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  target: 'es2022',
+};
+
+// onnxruntime-node is a native addon and stays in node_modules (the VSIX keeps only its target's binaries);
+// `vscode` is provided by the extension host.
+const nodeTarget = { ...common, platform: 'node', format: 'cjs', external: ['vscode', 'onnxruntime-node'] };
+
+const builds = [
+  { ...nodeTarget, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...nodeTarget, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
+  { ...nodeTarget, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', format: 'iife', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist' },
+  // Host tests run inside a real VS Code extension host; mocha is bundled into the test entry.
+  { ...nodeTarget, entryPoints: { 'test/index': 'test/host/suite/index.ts' }, outdir: 'dist' },
+];
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await chmod('dist/cli.js', 0o755);
+  console.log(`esbuild: built ${builds.length} bundles${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,49 @@
+// Types shared by the extension host, the inference worker and the CLI for folder pre-labeling.
+// Environment-neutral: imports neither `vscode`, Node built-ins nor the DOM.
+
+/** Pixel values written into label files: class indices, or 0/255 for binary models. */
+export type LabelFormat = 'index' | 'binary255';
+
+/** Which share of a folder one process handles: files whose sorted position p has p % count === index. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface PrelabelFolderRequest {
+  readonly imagesDir: string;
+  readonly labelsDir: string;
+  readonly modelPath: string;
+  readonly format: LabelFormat;
+  /** Replace label files that already exist. Without it they are skipped and never touched. */
+  readonly overwrite: boolean;
+  /** onnxruntime intra-op threads; 0 lets the runtime choose. */
+  readonly threads: number;
+  readonly shard?: Shard;
+}
+
+export type FileOutcome = 'written' | 'skipped' | 'failed';
+
+export interface FileError {
+  /** Path of the offending image, as given (absolute in the extension, as listed in the CLI). */
+  readonly file: string;
+  readonly reason: string;
+}
+
+export interface PrelabelProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly file: string;
+  readonly outcome: FileOutcome;
+  readonly reason?: string;
+}
+
+export interface PrelabelSummary {
+  readonly total: number;
+  readonly written: number;
+  readonly skipped: number;
+  readonly failed: readonly FileError[];
+  readonly cancelled: boolean;
+  readonly elapsedMs: number;
+  readonly labelsDir: string;
+}
