@@ -1,0 +1,41 @@
+// `npm run package`: a platform-specific VSIX (default linux-x64) that carries only that platform's
+// onnxruntime binaries. Everything else is bundled by esbuild, so node_modules holds just onnxruntime-node
+// and its runtime dependency onnxruntime-common (see .vscodeignore).
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const targetArg = process.argv.find((a) => a.startsWith('--target='));
+const target = targetArg ? targetArg.slice('--target='.length) : 'linux-x64';
+const [os, arch] = target.split('-');
+const ortPlatform = { linux: 'linux', darwin: 'darwin', win32: 'win32' }[os];
+if (!ortPlatform || !['x64', 'arm64'].includes(arch)) {
+  console.error(`package: unsupported target "${target}" (use linux-x64, linux-arm64, darwin-arm64, win32-x64, win32-arm64)`);
+  process.exit(2);
+}
+const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const out = join(root, 'dist', `${name}-${version}-${target}.vsix`);
+
+function run(command, args) {
+  const r = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+run('node', ['scripts/build.mjs', '--production']);
+rmSync(out, { force: true });
+// vsce reads .vscodeignore; the other platforms' binaries are dropped there by a per-target ignore list
+// passed through --ignoreFile, generated so that only `target`'s folder survives.
+const ignoreFile = join(root, 'dist', `.vscodeignore-${target}`);
+const base = readFileSync(join(root, '.vscodeignore'), 'utf8');
+const binDir = 'node_modules/onnxruntime-node/bin/napi-v6';
+const keep = `${binDir}/${ortPlatform}/${arch}`;
+const platformLines = ['darwin/arm64', 'linux/x64', 'linux/arm64', 'win32/x64', 'win32/arm64']
+  .map((p) => `${binDir}/${p}`)
+  .filter((p) => p !== keep)
+  .map((p) => `${p}/**`);
+const { writeFileSync } = await import('node:fs');
+writeFileSync(ignoreFile, `${base}\n# generated for ${target}\n${platformLines.join('\n')}\n`);
+run('npx', ['--no-install', 'vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license']);
+console.log(`package: ${out} (${(statSync(out).size / 1e6).toFixed(1)} MB)`);

@@ -1,0 +1,170 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PrelabelFolderRequest, PrelabelSummary } from '../common/prelabel';
+import { WorkerCrashedError, type WorkerClient } from '../worker/client';
+import { planPrelabel } from '../worker/plan';
+import type { Log } from '../host/log';
+import { inferenceThreads, labelFormat, labelsDirFor, resolveModel } from '../host/settings';
+import type { JobStatusBar } from '../views/statusBar';
+
+/** What callers other than the explorer menu (tests, other extensions, keybindings) may decide up front. */
+export interface PrelabelCommandOptions {
+  /** What to do with images that already have a label file; asked in a dialog when absent. */
+  readonly existingLabels?: 'skip' | 'overwrite';
+}
+
+export interface PrelabelDeps {
+  readonly extensionPath: string;
+  readonly worker: WorkerClient;
+  readonly log: Log;
+  readonly statusBar: JobStatusBar;
+}
+
+/**
+ * `segnetr.prelabelFolder`: runs SegNetr on every image of a folder in the inference worker and writes one
+ * label PNG per image. Existing label files are never overwritten without an explicit choice.
+ * Resolves with the job summary, or undefined when the user backed out before anything ran.
+ */
+export class PrelabelFolderCommand {
+  private running: string | undefined;
+
+  constructor(private readonly deps: PrelabelDeps) {}
+
+  async run(folderArg?: unknown, options: PrelabelCommandOptions = {}): Promise<PrelabelSummary | undefined> {
+    if (this.running) {
+      void vscode.window.showWarningMessage(`SegNetr is already pre-labeling ${this.running}. Cancel it or wait for it to finish.`);
+      return undefined;
+    }
+    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder();
+    if (!folder) return undefined;
+    if (folder.scheme !== 'file') {
+      void vscode.window.showErrorMessage(`SegNetr can only pre-label folders on disk, not ${folder.toString()}.`);
+      return undefined;
+    }
+
+    const imagesDir = folder.fsPath;
+    const model = resolveModel(this.deps.extensionPath, folder);
+    const request: PrelabelFolderRequest = {
+      imagesDir,
+      labelsDir: labelsDirFor(imagesDir, folder),
+      modelPath: model.modelPath,
+      format: labelFormat(folder),
+      overwrite: false,
+      threads: inferenceThreads(),
+    };
+
+    let plan;
+    try {
+      plan = await planPrelabel(request);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`SegNetr cannot read ${imagesDir}: ${messageOf(error)}`);
+      return undefined;
+    }
+    if (plan.items.length === 0) {
+      void vscode.window.showInformationMessage(`${path.basename(imagesDir)} has no PNG, JPEG, BMP or TIFF images to pre-label.`);
+      return undefined;
+    }
+    const existing = plan.items.filter((item) => item.labelExists).length;
+    let overwrite = options.existingLabels === 'overwrite';
+    if (existing > 0 && options.existingLabels === undefined) {
+      const choice = await askAboutExistingLabels(existing, plan.items.length, request.labelsDir);
+      if (!choice) return undefined;
+      overwrite = choice === 'overwrite';
+    }
+
+    this.running = path.basename(imagesDir);
+    try {
+      return await this.execute({ ...request, overwrite });
+    } finally {
+      this.running = undefined;
+      this.deps.statusBar.hide();
+    }
+  }
+
+  private async execute(request: PrelabelFolderRequest): Promise<PrelabelSummary | undefined> {
+    const { log, statusBar, worker } = this.deps;
+    const folderName = path.basename(request.imagesDir);
+    log.info(`Pre-label ${request.imagesDir} -> ${request.labelsDir} with ${request.modelPath}${request.overwrite ? ' (overwrite)' : ''}`);
+
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `SegNetr: pre-labeling ${folderName}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        try {
+          return await worker.prelabelFolder(request, {
+            signal: abort.signal,
+            onProgress: (p) => {
+              if (p.outcome === 'failed') log.warn(`${p.file}: ${p.reason ?? 'failed'}`);
+              const increment = p.total > 0 ? ((p.done - reported) / p.total) * 100 : 0;
+              reported = p.done;
+              progress.report({ increment, message: `${p.done}/${p.total} ${path.basename(p.file)}` });
+              statusBar.update(p.done, p.total, folderName);
+            },
+          });
+        } catch (error) {
+          reportJobError(error, request, log);
+          return undefined;
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+    if (summary) reportSummary(summary, folderName, log);
+    return summary;
+  }
+}
+
+async function pickFolder(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Pre-label',
+    title: 'Choose a folder of images to pre-label with SegNetr',
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked?.[0];
+}
+
+async function askAboutExistingLabels(existing: number, total: number, labelsDir: string): Promise<'skip' | 'overwrite' | undefined> {
+  const skip = `Skip Those ${existing}`;
+  const overwrite = 'Overwrite Them';
+  const choice = await vscode.window.showWarningMessage(
+    `${existing} of ${total} images already have a label file in ${labelsDir}.`,
+    { modal: true, detail: 'Skipping keeps every existing label untouched and pre-labels only the rest. Overwriting replaces them with predictions.' },
+    skip,
+    overwrite,
+  );
+  return choice === skip ? 'skip' : choice === overwrite ? 'overwrite' : undefined;
+}
+
+function reportSummary(summary: PrelabelSummary, folderName: string, log: Log): void {
+  const seconds = (summary.elapsedMs / 1000).toFixed(1);
+  const parts = [`${summary.written} written`];
+  if (summary.skipped > 0) parts.push(`${summary.skipped} skipped (label exists)`);
+  if (summary.failed.length > 0) parts.push(`${summary.failed.length} failed`);
+  const text = `${summary.cancelled ? 'Cancelled pre-labeling' : 'Pre-labeled'} ${folderName}: ${parts.join(', ')} in ${seconds} s.`;
+  log.info(`${text} Labels: ${summary.labelsDir}`);
+  for (const failure of summary.failed) log.error(`${failure.file}: ${failure.reason}`);
+  if (summary.failed.length > 0) {
+    void vscode.window.showWarningMessage(text, 'Show Failures').then((c) => c && log.show());
+  } else {
+    void vscode.window.showInformationMessage(text);
+  }
+}
+
+function reportJobError(error: unknown, request: PrelabelFolderRequest, log: Log): void {
+  log.error(`Pre-label ${request.imagesDir} failed: ${messageOf(error)}`);
+  const detail = error instanceof WorkerCrashedError
+    ? `${error.message} Labels already written are complete; no partial file was kept. Run the command again to finish the folder.`
+    : messageOf(error);
+  void vscode.window.showErrorMessage(`SegNetr: pre-labeling ${path.basename(request.imagesDir)} stopped. ${detail}`, 'Show Log').then(
+    (c) => c && log.show(),
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,95 @@
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { assertNever, type ClassStyle, type LabelView, type PreviewToHostMessage, type HostToPreviewMessage } from '../common/previewProtocol';
+import type { Log } from '../host/log';
+import { labelsDirFor, resolveModel } from '../host/settings';
+import { previewHtml } from './previewHtml';
+
+export const LABEL_PREVIEW_VIEW_TYPE = 'segnetr.labelPreview';
+
+/** Class colours when the model card cannot be read: foreground first, then a palette for more classes. */
+const FALLBACK_COLOURS = ['#ff4d4d', '#4da6ff', '#5cd65c', '#ffcc33', '#c266ff', '#33d6c2', '#ff8c1a', '#ff66b3'];
+
+/**
+ * Read-only preview of an image with its label file overlaid, opened with "Open With... > SegNetr Label Preview".
+ * The image and label are loaded by URL (never sent as bytes); the label reloads when the file changes on disk.
+ */
+export class LabelPreviewProvider implements vscode.CustomReadonlyEditorProvider {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const imagePath = document.uri.fsPath;
+    const labelsDir = labelsDirFor(path.dirname(imagePath), document.uri);
+    const labelPath = path.join(labelsDir, `${path.parse(imagePath).name}.png`);
+    const webview = panel.webview;
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+        vscode.Uri.file(path.dirname(imagePath)),
+        vscode.Uri.file(labelsDir),
+      ],
+    };
+    webview.html = previewHtml(webview, this.extensionUri, path.basename(imagePath));
+
+    const classes = await this.classStyles(document.uri);
+    const labelView = async (): Promise<LabelView | null> => {
+      const info = await stat(labelPath).catch(() => undefined);
+      if (!info?.isFile()) return null;
+      const url = webview.asWebviewUri(vscode.Uri.file(labelPath)).with({ query: `v=${info.mtimeMs}` });
+      return { url: url.toString(), displayPath: vscode.workspace.asRelativePath(labelPath), classes };
+    };
+    const post = (message: HostToPreviewMessage) => void webview.postMessage(message);
+
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(labelsDir), path.basename(labelPath)));
+    const refresh = async () => post({ type: 'label', label: await labelView() });
+    panel.onDidDispose(() => watcher.dispose());
+    watcher.onDidCreate(refresh);
+    watcher.onDidChange(refresh);
+    watcher.onDidDelete(refresh);
+
+    webview.onDidReceiveMessage(async (message: PreviewToHostMessage) => {
+      switch (message.type) {
+        case 'ready':
+          post({
+            type: 'init',
+            imageUrl: webview.asWebviewUri(document.uri).toString(),
+            imageName: path.basename(imagePath),
+            label: await labelView(),
+            expectedLabelPath: vscode.workspace.asRelativePath(labelPath),
+          });
+          break;
+        case 'loadFailed':
+          this.log.warn(`Label preview could not display the ${message.what} ${message.what === 'image' ? imagePath : labelPath} (unsupported by the webview, e.g. TIFF, or unreadable).`);
+          break;
+        default:
+          assertNever(message);
+      }
+    });
+  }
+
+  /** Class names and colours from the active model's card, so the overlay matches the model's classes. */
+  private async classStyles(scope: vscode.Uri): Promise<ClassStyle[]> {
+    const { modelPath } = resolveModel(this.extensionUri.fsPath, scope);
+    const cardPath = modelPath.replace(/\.onnx$/i, '.json');
+    try {
+      const card = JSON.parse(await readFile(cardPath, 'utf8')) as { classes?: Array<Partial<ClassStyle>> };
+      const classes = (card.classes ?? []).filter(
+        (c): c is ClassStyle => typeof c.index === 'number' && c.index > 0 && typeof c.name === 'string' && typeof c.color === 'string',
+      );
+      if (classes.length > 0) return classes;
+    } catch {
+      // No readable card: fall through to the palette; the preview still shows every class.
+    }
+    return FALLBACK_COLOURS.map((color, i) => ({ index: i + 1, name: `class ${i + 1}`, color }));
+  }
+}

@@ -1,0 +1,54 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LabelFormat } from '../common/prelabel';
+
+export interface ModelChoice {
+  readonly modelPath: string;
+  /** Where the path came from, for messages: the bundled default or the `segnetr.modelPath` setting. */
+  readonly source: 'bundled' | 'setting';
+}
+
+/** File name of the default SegNetr model shipped in media/models (with its .json card beside it). */
+export const BUNDLED_MODEL_FILE = 'segnetr-isic2017.onnx';
+
+/**
+ * The model to run. In an untrusted workspace a model path from workspace or folder settings is ignored
+ * (a repository must not be able to point the extension at a file it ships); only the user's own setting counts.
+ */
+export function resolveModel(extensionPath: string, scope: vscode.Uri | undefined): ModelChoice {
+  const inspected = vscode.workspace.getConfiguration('segnetr', scope).inspect<string>('modelPath');
+  const configured = vscode.workspace.isTrusted
+    ? (inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue)
+    : inspected?.globalValue;
+  if (configured && configured.trim() !== '') {
+    return { modelPath: expandModelPath(configured.trim(), scope), source: 'setting' };
+  }
+  return { modelPath: path.join(extensionPath, 'media', 'models', BUNDLED_MODEL_FILE), source: 'bundled' };
+}
+
+/** Supports `~`, `${workspaceFolder}` and paths relative to the workspace folder. */
+function expandModelPath(value: string, scope: vscode.Uri | undefined): string {
+  const folder = (scope && vscode.workspace.getWorkspaceFolder(scope)) ?? vscode.workspace.workspaceFolders?.[0];
+  let expanded = value.replace(/^~(?=$|[\\/])/, process.env.HOME ?? '~');
+  if (folder) expanded = expanded.replace(/\$\{workspaceFolder\}/g, folder.uri.fsPath);
+  if (!path.isAbsolute(expanded) && folder) expanded = path.join(folder.uri.fsPath, expanded);
+  return expanded;
+}
+
+export function labelsDirFor(imagesDir: string, scope: vscode.Uri): string {
+  const relative = vscode.workspace.getConfiguration('segnetr', scope).get<string>('labelFolder', '../masks');
+  return path.resolve(imagesDir, relative.trim() === '' ? '../masks' : relative);
+}
+
+export function labelFormat(scope: vscode.Uri): LabelFormat {
+  return vscode.workspace.getConfiguration('segnetr', scope).get<LabelFormat>('labelFormat', 'index') === 'binary255'
+    ? 'binary255'
+    : 'index';
+}
+
+/** onnxruntime intra-op threads: the setting, or (0 = automatic) one per available CPU, at most 4. */
+export function inferenceThreads(): number {
+  const configured = vscode.workspace.getConfiguration('segnetr').get<number>('threads', 0);
+  return Number.isInteger(configured) && configured > 0 ? configured : Math.min(4, os.availableParallelism());
+}
