@@ -1,0 +1,1 @@
+"""SegNetr training, evaluation and ONNX export for the SegNetr Annotator extension."""

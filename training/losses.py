@@ -1,0 +1,38 @@
+"""Segmentation losses: BCE + soft Dice (K = 1) and CE + soft Dice (K > 1)."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from training.data import IGNORE_INDEX
+
+
+def soft_dice_loss(prob: torch.Tensor, target: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
+    """1 - mean over images and channels of the soft Dice; ``prob``/``target`` ``[B,K,H,W]``."""
+    inter = (prob * target).sum((2, 3))
+    denom = prob.sum((2, 3)) + target.sum((2, 3))
+    return 1 - ((2 * inter + eps) / (denom + eps)).mean()
+
+
+class SegLoss(nn.Module):
+    """``BCE + Dice`` for K = 1 (soft targets allowed), ``CE + Dice`` for K > 1.
+
+    Computed in fp32 whatever the autocast dtype of the logits.
+    """
+
+    def __init__(self, num_classes: int, dice_weight: float = 1.0) -> None:
+        super().__init__()
+        self.num_classes = num_classes
+        self.dice_weight = dice_weight
+
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        logits = logits.float()
+        if self.num_classes == 1:
+            bce = F.binary_cross_entropy_with_logits(logits, target)
+            return bce + self.dice_weight * soft_dice_loss(torch.sigmoid(logits), target)
+        ce = F.cross_entropy(logits, target, ignore_index=IGNORE_INDEX)
+        valid = (target != IGNORE_INDEX).unsqueeze(1).float()
+        onehot = F.one_hot(target.clamp(max=self.num_classes - 1), self.num_classes).permute(0, 3, 1, 2).float()
+        prob = logits.softmax(1) * valid
+        return ce + self.dice_weight * soft_dice_loss(prob, onehot * valid)

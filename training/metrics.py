@@ -1,0 +1,67 @@
+"""Per-image Dice / IoU / precision / recall at the original mask resolution."""
+from __future__ import annotations
+
+from typing import Dict, List, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from training.data import IGNORE_INDEX, normalize
+
+METRIC_NAMES = ("dice", "iou", "precision", "recall")
+
+
+@torch.no_grad()
+def predict_probs(model: nn.Module, images: torch.Tensor, batch_size: int = 16,
+                  channels_last: bool = False) -> torch.Tensor:
+    """Sigmoid (K = 1) or softmax (K > 1) probabilities ``[N,K,S,S]`` for uint8 images."""
+    model.eval()
+    out = []
+    for i in range(0, images.shape[0], batch_size):
+        x = normalize(images[i:i + batch_size])
+        if channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        logits = model(x).float()
+        out.append(torch.sigmoid(logits) if logits.shape[1] == 1 else logits.softmax(1))
+    return torch.cat(out)
+
+
+def image_metrics(prob: torch.Tensor, mask: torch.Tensor, threshold: float = 0.5) -> Dict[str, float]:
+    """Metrics of one image. ``prob`` ``[K,s,s]`` at model resolution is resized (bilinear) to
+    the mask's ``[H,W]`` and thresholded (K = 1) or arg-maxed (K > 1; foreground classes
+    averaged). Empty-vs-empty counts as a perfect score."""
+    h, w = mask.shape
+    p = F.interpolate(prob[None].float(), size=(h, w), mode="bilinear", align_corners=False)[0]
+    if p.shape[0] == 1:
+        preds, gts = [p[0] > threshold], [mask > 0]
+        valid = torch.ones_like(mask, dtype=torch.bool)
+    else:
+        lab = p.argmax(0)
+        valid = mask != IGNORE_INDEX
+        preds = [lab == k for k in range(1, p.shape[0])]
+        gts = [mask == k for k in range(1, p.shape[0])]
+    acc = {k: 0.0 for k in METRIC_NAMES}
+    for pr, gt in zip(preds, gts):
+        pr, gt = pr & valid, gt & valid
+        tp = float((pr & gt).sum())
+        fp = float((pr & ~gt).sum())
+        fn = float((~pr & gt).sum())
+        acc["dice"] += 1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn)
+        acc["iou"] += 1.0 if tp + fp + fn == 0 else tp / (tp + fp + fn)
+        acc["precision"] += (1.0 if fn == 0 else 0.0) if tp + fp == 0 else tp / (tp + fp)
+        acc["recall"] += (1.0 if fp == 0 else 0.0) if tp + fn == 0 else tp / (tp + fn)
+    return {k: v / len(preds) for k, v in acc.items()}
+
+
+def mean_metrics(rows: Sequence[Dict[str, float]]) -> Dict[str, float]:
+    """Mean over images of each metric."""
+    return {k: sum(r[k] for r in rows) / max(1, len(rows)) for k in METRIC_NAMES}
+
+
+def evaluate_split(model: nn.Module, images: torch.Tensor, full_masks: List[torch.Tensor],
+                   threshold: float = 0.5, batch_size: int = 16,
+                   channels_last: bool = False) -> List[Dict[str, float]]:
+    """Per-image metrics of ``model`` on a preloaded split."""
+    probs = predict_probs(model, images, batch_size, channels_last)
+    return [image_metrics(probs[i], full_masks[i], threshold) for i in range(len(full_masks))]

@@ -1,0 +1,217 @@
+"""Train a segmentation model on an images/masks folder pair.
+
+Example (the shipped default model; see training/README.md):
+
+    nohup setsid /usr/bin/python3 -m training.train --data /work/shared/datasets/isic2017 \
+        --out training/runs/segnetr_t_isic --model segnetr_t --epochs 20 --low-res-epochs 8 \
+        > training/runs/segnetr_t_isic/log.txt 2>&1 &
+
+``--data DIR`` must hold ``train/`` and ``val/`` (names configurable), each with
+``images/`` and ``masks/``. A checkpoint (model, optimizer, schedule, RNG, history) is
+written every epoch to ``OUT/last.pt`` and the best-by-val-Dice weights to ``OUT/best.pt``;
+``--resume`` continues from ``OUT/last.pt`` (or a given path) with the same schedule.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+import torch
+from torch import nn
+
+from training.data import (AugmentConfig, augment_batch, downsample_batch, normalize,
+                           preload_split, to_targets)
+from training.losses import SegLoss
+from training.metrics import evaluate_split, mean_metrics
+from training.models import create_model
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Command-line options."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="folder with train/ and val/ (each images/ + masks/)")
+    p.add_argument("--out", required=True, help="run folder for checkpoints and history")
+    p.add_argument("--train-split", default="train")
+    p.add_argument("--val-split", default="val")
+    p.add_argument("--model", default="segnetr_t", help="registered model name")
+    p.add_argument("--width", type=int, default=None, help="override the config's width C")
+    p.add_argument("--partition", type=int, default=8, help="window/grid size P")
+    p.add_argument("--interaction", default="attention", choices=["attention", "mlp"])
+    p.add_argument("--num-classes", type=int, default=1, help="K (1 = binary)")
+    p.add_argument("--size", type=int, default=256, help="square training/inference side")
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--low-res-epochs", type=int, default=0,
+                   help="first N epochs at size/--low-res-factor (cheap epochs)")
+    p.add_argument("--low-res-factor", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--min-lr", type=float, default=1e-5)
+    p.add_argument("--weight-decay", type=float, default=0.05)
+    p.add_argument("--warmup-steps", type=int, default=100)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
+    p.add_argument("--no-bf16", action="store_true", help="disable bf16 autocast")
+    p.add_argument("--no-channels-last", action="store_true")
+    p.add_argument("--limit-train", type=int, default=None, help="use the first N train images")
+    p.add_argument("--limit-val", type=int, default=None)
+    p.add_argument("--steps-per-epoch", type=int, default=None, help="cap steps (smoke tests)")
+    p.add_argument("--resume", nargs="?", const="auto", default=None,
+                   help="resume from OUT/last.pt (or the given checkpoint)")
+    return p.parse_args(argv)
+
+
+def seed_everything(seed: int) -> None:
+    """Fix Python, NumPy and torch seeds."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def build_model(args: argparse.Namespace) -> nn.Module:
+    """Model from the registry with the CLI overrides."""
+    kw: Dict[str, Any] = {"num_classes": args.num_classes}
+    if args.model.startswith("segnetr"):
+        kw.update(partition=args.partition, interaction=args.interaction, img_size=args.size)
+        if args.width is not None:
+            kw["width"] = args.width
+    return create_model(args.model, **kw)
+
+
+def param_groups(model: nn.Module, weight_decay: float) -> List[Dict[str, Any]]:
+    """No weight decay on norms and biases (1-D parameters)."""
+    decay, no_decay = [], []
+    for _, p in model.named_parameters():
+        (no_decay if p.ndim <= 1 else decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def cosine_lambda(total: int, warmup: int, base_lr: float, min_lr: float):
+    """Linear warm-up then cosine decay to ``min_lr`` over ``total`` steps (as an LR factor)."""
+    def f(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        t = min(1.0, (step - warmup) / max(1, total - warmup))
+        return (min_lr + 0.5 * (base_lr - min_lr) * (1 + math.cos(math.pi * t))) / base_lr
+    return f
+
+
+def model_config(model: nn.Module, args: argparse.Namespace) -> Dict[str, Any]:
+    """Constructor arguments needed to rebuild the model from a checkpoint."""
+    cfg: Dict[str, Any] = {"name": args.model, "num_classes": args.num_classes}
+    if hasattr(model, "width"):
+        cfg.update(width=model.width, partition=model.partition, interaction=model.interaction,
+                   img_size=model.img_size)
+    return cfg
+
+
+def save_checkpoint(path: str, state: Dict[str, Any]) -> None:
+    """Atomic save (write then rename) so an interrupted run never leaves a broken file."""
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # denormals in late training slowed steps several-fold
+    os.makedirs(args.out, exist_ok=True)
+    seed_everything(args.seed)
+
+    t0 = time.time()
+    train = preload_split(os.path.join(args.data, args.train_split), args.size, args.num_classes,
+                          limit=args.limit_train)
+    val = preload_split(os.path.join(args.data, args.val_split), args.size, args.num_classes,
+                        keep_full=True, limit=args.limit_val)
+    print(f"data: {len(train.names)} train, {len(val.names)} val, loaded in {time.time() - t0:.0f}s",
+          flush=True)
+
+    model = build_model(args)
+    channels_last = not args.no_channels_last
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    use_bf16 = not args.no_bf16
+    opt = torch.optim.AdamW(param_groups(model, args.weight_decay), lr=args.lr)
+    n = len(train.names)
+    steps_per_epoch = n // args.batch_size
+    if args.steps_per_epoch:
+        steps_per_epoch = min(steps_per_epoch, args.steps_per_epoch)
+    total = steps_per_epoch * args.epochs
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, cosine_lambda(total, min(args.warmup_steps, total // 10 + 1), args.lr, args.min_lr))
+    loss_fn = SegLoss(args.num_classes)
+    gen = torch.Generator().manual_seed(args.seed)
+    history: List[Dict[str, Any]] = []
+    start_epoch, best = 0, -1.0
+
+    ckpt_path = os.path.join(args.out, "last.pt") if args.resume == "auto" else args.resume
+    if ckpt_path:
+        ck = torch.load(ckpt_path, map_location="cpu")
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        sched.load_state_dict(ck["scheduler"])
+        gen.set_state(ck["generator"])
+        torch.set_rng_state(ck["torch_rng"])
+        start_epoch, best, history = ck["epoch"] + 1, ck["best_dice"], ck["history"]
+        print(f"resumed from {ckpt_path} at epoch {start_epoch} (best val Dice {best:.4f})", flush=True)
+
+    aug = AugmentConfig()
+    cmd = "/usr/bin/python3 -m training.train " + " ".join(sys.argv[1:] if argv is None else argv)
+    for epoch in range(start_epoch, args.epochs):
+        model.train()
+        factor = args.low_res_factor if epoch < args.low_res_epochs else 1
+        perm = torch.randperm(n, generator=gen)
+        te, loss_sum = time.time(), 0.0
+        for step in range(steps_per_epoch):
+            idx = perm[step * args.batch_size:(step + 1) * args.batch_size]
+            img = train.images[idx].float() / 255.0
+            tgt = to_targets(train.masks[idx], args.num_classes)
+            img, tgt = augment_batch(img, tgt, aug, gen, args.num_classes)
+            img, tgt = downsample_batch(img, tgt, factor, args.num_classes)
+            x = normalize(img)
+            if channels_last:
+                x = x.contiguous(memory_format=torch.channels_last)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+                logits = model(x)
+            loss = loss_fn(logits, tgt)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            loss_sum += loss.item()
+        train_time = time.time() - te
+        rows = evaluate_split(model, val.images, val.full_masks or [], channels_last=channels_last)
+        m = mean_metrics(rows)
+        rec = {"epoch": epoch + 1, "res": args.size // factor, "loss": loss_sum / steps_per_epoch,
+               "val_dice": m["dice"], "val_iou": m["iou"], "lr": opt.param_groups[0]["lr"],
+               "img_per_s": steps_per_epoch * args.batch_size / train_time,
+               "epoch_s": time.time() - te}
+        history.append(rec)
+        improved = m["dice"] > best
+        best = max(best, m["dice"])
+        state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
+                 "generator": gen.get_state(), "torch_rng": torch.get_rng_state(), "epoch": epoch,
+                 "best_dice": best, "history": history, "args": vars(args), "config": model_config(model, args),
+                 "command": cmd}
+        save_checkpoint(os.path.join(args.out, "last.pt"), state)
+        if improved:
+            save_checkpoint(os.path.join(args.out, "best.pt"),
+                            {"model": model.state_dict(), "epoch": epoch, "val": m, "args": vars(args),
+                             "config": model_config(model, args), "command": cmd, "history": history})
+        print(f"epoch {epoch + 1}/{args.epochs} res {rec['res']} loss {rec['loss']:.4f} "
+              f"val Dice {m['dice']:.4f} IoU {m['iou']:.4f} lr {rec['lr']:.2e} "
+              f"{rec['img_per_s']:.1f} img/s {rec['epoch_s']:.0f}s{' *best' if improved else ''}", flush=True)
+        with open(os.path.join(args.out, "history.json"), "w") as f:
+            json.dump(history, f, indent=1)
+    return {"best_dice": best, "history": history}
+
+
+if __name__ == "__main__":
+    main()
