@@ -1,0 +1,25 @@
+// What every decoder produces: 8-bit RGB, interleaved, plus where it came from (for logs and display).
+import type { ImageFormat } from './imageHeader';
+import type { Window16 } from './window16';
+
+export interface DecodedImage {
+  readonly width: number;
+  readonly height: number;
+  /** width * height * 3 bytes, R G B per pixel, rows top to bottom. Alpha is dropped. */
+  readonly rgb: Uint8Array;
+  readonly format: ImageFormat;
+  readonly bitDepth: 8 | 16;
+  /** For 16-bit sources: the sample range mapped onto 0..255. */
+  readonly window?: Window16;
+}
+
+/** Drops the alpha channel of RGBA data (the model sees colour only; transparency carries no label). */
+export function rgbFromRgba(rgba: ArrayLike<number>, pixels: number): Uint8Array {
+  const rgb = new Uint8Array(pixels * 3);
+  for (let p = 0, i = 0, o = 0; p < pixels; p++, i += 4, o += 3) {
+    rgb[o] = rgba[i]!;
+    rgb[o + 1] = rgba[i + 1]!;
+    rgb[o + 2] = rgba[i + 2]!;
+  }
+  return rgb;
+}

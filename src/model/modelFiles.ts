@@ -1,0 +1,61 @@
+// Finds and checks a model on disk: `<name>.onnx` with its card `<name>.json` beside it, and the .onnx's
+// SHA-256 matching the card (a card describing another export would silently mislabel everything).
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { type ModelCard, parseModelCard } from './card';
+import { sha256OfFile } from './checksum';
+import { ModelError, messageOf } from './errors';
+
+export interface LoadedModel {
+  readonly onnxPath: string;
+  readonly cardPath: string;
+  readonly card: ModelCard;
+  readonly sha256: string;
+}
+
+/** `models/foo.onnx` -> `models/foo.json`. */
+export function cardPathFor(onnxPath: string): string {
+  const parsed = path.parse(onnxPath);
+  return path.join(parsed.dir, `${parsed.name}.json`);
+}
+
+export async function loadModel(onnxPath: string): Promise<LoadedModel> {
+  if (path.extname(onnxPath).toLowerCase() !== '.onnx') {
+    throw new ModelError(`Model path ${onnxPath} is not an .onnx file.`);
+  }
+  const cardPath = cardPathFor(onnxPath);
+  let sha256: string;
+  try {
+    sha256 = await sha256OfFile(onnxPath);
+  } catch (error) {
+    throw new ModelError(`Cannot read model ${onnxPath}: ${describeFsError(error)}`);
+  }
+  let text: string;
+  try {
+    text = await readFile(cardPath, 'utf8');
+  } catch (error) {
+    throw new ModelError(`Cannot read the model card ${cardPath} (every model needs a card beside it): ${describeFsError(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ModelError(`Invalid model card ${cardPath}: not valid JSON (${messageOf(error)})`);
+  }
+  const card = parseModelCard(json, cardPath);
+  if (card.onnx.sha256.toLowerCase() !== sha256) {
+    throw new ModelError(
+      `Model ${onnxPath} does not match its card ${cardPath}: the card's onnx.sha256 is ${card.onnx.sha256}, the file's is ${sha256}. ` +
+        'Re-export the card with the model, or point at the model the card describes.',
+    );
+  }
+  return { onnxPath, cardPath, card, sha256 };
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder';
+  return messageOf(error);
+}

@@ -1,0 +1,77 @@
+// Label files are written to a temp file in the same folder and renamed into place, so a reader (or a crash)
+// only ever sees no file or a complete one. Temp names follow one pattern,
+//   .segnetr-tmp.<host>.<pid>.<seq>.<label name>
+// so leftovers of a killed process can be found and removed: by the client right after its worker died
+// (by pid), and by the next job (any process of this host that is gone, or anything older than an hour).
+import { randomBytes } from 'node:crypto';
+import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import * as path from 'node:path';
+
+const TEMP_PREFIX = '.segnetr-tmp.';
+const TEMP_NAME = /^\.segnetr-tmp\.([A-Za-z0-9_-]*)\.(\d+)\.[0-9a-f]+\./;
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
+const thisHost = hostname().replace(/[^A-Za-z0-9_-]/g, '_');
+
+export function isTempFileName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
+export async function writeFileAtomic(finalPath: string, data: Uint8Array): Promise<void> {
+  const unique = randomBytes(4).toString('hex');
+  const tempPath = path.join(path.dirname(finalPath), `${TEMP_PREFIX}${thisHost}.${process.pid}.${unique}.${path.basename(finalPath)}`);
+  try {
+    await writeFile(tempPath, data, { flag: 'wx' });
+    await rename(tempPath, finalPath);
+  } catch (error) {
+    await unlink(tempPath).catch(() => undefined);
+    throw error;
+  }
+}
+
+export type TempFileSelection = { readonly pid: number } | { readonly abandoned: true };
+
+/**
+ * Removes temp files in `dir`: those of one (dead) process of this host, or all that look abandoned (their
+ * process on this host is gone, or they are over an hour old: another machine's shard may still be writing
+ * a fresh one). Returns how many were removed; a missing folder has none.
+ */
+export async function removeTempFiles(dir: string, which: TempFileSelection): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name);
+    if (!match) continue;
+    const host = match[1]!;
+    const pid = Number(match[2]);
+    const full = path.join(dir, name);
+    const remove = 'pid' in which ? host === thisHost && pid === which.pid : await looksAbandoned(full, host, pid);
+    if (remove && (await unlink(full).then(() => true, () => false))) removed++;
+  }
+  return removed;
+}
+
+async function looksAbandoned(file: string, host: string, pid: number): Promise<boolean> {
+  if (host === thisHost && pid !== process.pid && !processIsAlive(pid)) return true;
+  try {
+    return Date.now() - (await stat(file)).mtimeMs > STALE_AFTER_MS;
+  } catch {
+    return false;
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,214 @@
+// Used by the extension host: starts the inference worker (dist/worker.js) on demand, sends it jobs, relays
+// progress, turns an AbortSignal into a cancel message, and survives the worker dying. When the worker dies
+// mid-job the pending calls reject with WorkerCrashedError (after its temp files are removed) and the next
+// call forks a fresh worker.
+import { type ChildProcess, fork } from 'node:child_process';
+import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
+import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isWorkerToHostMessage } from '../common/workerProtocol';
+import { removeTempFiles } from './atomicWrite';
+
+export interface WorkerClientOptions {
+  /** Absolute path of dist/worker.js. */
+  readonly workerScript: string;
+  /** Receives the worker's log lines and its stderr. */
+  readonly log?: (line: string) => void;
+  /** Node flags for the worker, e.g. ['--max-old-space-size=4096']. */
+  readonly execArgv?: string[];
+}
+
+export interface PrelabelCallOptions {
+  readonly onProgress?: (progress: PrelabelProgress) => void;
+  /** Aborting stops the job after the image in hand; the call then resolves with `cancelled: true`. */
+  readonly signal?: AbortSignal;
+}
+
+/** The worker process exited while a job was running. No partial label file is left behind. */
+export class WorkerCrashedError extends Error {
+  override readonly name = 'WorkerCrashedError';
+  constructor(
+    readonly exitCode: number | null,
+    readonly signal: NodeJS.Signals | null,
+    detail?: string,
+  ) {
+    super(describeExit(exitCode, signal, detail));
+  }
+}
+
+/** The worker ran and refused the job as a whole (bad model, card or request); the message says why. */
+export class WorkerJobError extends Error {
+  override readonly name = 'WorkerJobError';
+  constructor(
+    readonly kind: JobFailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface PendingJob {
+  /** The worker process running it: when that process dies, only its own jobs fail. */
+  readonly child: ChildProcess;
+  readonly request: PrelabelFolderRequest;
+  readonly onProgress?: (progress: PrelabelProgress) => void;
+  readonly resolve: (summary: PrelabelSummary) => void;
+  readonly reject: (error: Error) => void;
+  readonly detachSignal: () => void;
+}
+
+export class WorkerClient {
+  private child: ChildProcess | undefined;
+  private readonly jobs = new Map<number, PendingJob>();
+  private nextJobId = 1;
+  private disposed = false;
+  private stderrTail = '';
+
+  constructor(private readonly options: WorkerClientOptions) {}
+
+  /** The running worker's process id, if one is running. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  prelabelFolder(request: PrelabelFolderRequest, options: PrelabelCallOptions = {}): Promise<PrelabelSummary> {
+    if (this.disposed) return Promise.reject(new Error('The SegNetr worker client has been disposed.'));
+    const child = this.ensureWorker();
+    const jobId = this.nextJobId++;
+    return new Promise<PrelabelSummary>((resolve, reject) => {
+      const { signal } = options;
+      const onAbort = (): void => this.post(child, { type: 'cancel', jobId });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.jobs.set(jobId, {
+        child,
+        request,
+        onProgress: options.onProgress,
+        resolve,
+        reject,
+        detachSignal: () => signal?.removeEventListener('abort', onAbort),
+      });
+      this.updateRef(child);
+      this.post(child, { type: 'prelabel', jobId, request });
+      if (signal?.aborted) onAbort();
+    });
+  }
+
+  /** Kills the worker if running; the next request starts a fresh one. */
+  restart(): void {
+    this.stopWorker();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopWorker();
+  }
+
+  private ensureWorker(): ChildProcess {
+    if (this.child) return this.child;
+    this.stderrTail = '';
+    const child = fork(this.options.workerScript, [], {
+      execArgv: this.options.execArgv ?? [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.child = child;
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => this.logLines(text));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-4000);
+      this.logLines(text);
+    });
+    child.on('message', (message: unknown) => {
+      if (isWorkerToHostMessage(message)) this.receive(message);
+      else this.options.log?.(`worker sent an unrecognised message: ${JSON.stringify(message)}`);
+    });
+    child.on('error', (error) => this.options.log?.(`worker process error: ${error.message}`));
+    child.on('exit', (code, signal) => void this.workerExited(child, code, signal));
+    this.options.log?.(`inference worker started (pid ${child.pid ?? '?'})`);
+    return child;
+  }
+
+  private receive(message: WorkerToHostMessage): void {
+    switch (message.type) {
+      case 'log':
+        this.options.log?.(message.line);
+        return;
+      case 'progress':
+        this.jobs.get(message.jobId)?.onProgress?.(message.progress);
+        return;
+      case 'done':
+        this.settle(message.jobId, (job) => job.resolve(message.summary));
+        return;
+      case 'failed':
+        this.settle(message.jobId, (job) => job.reject(new WorkerJobError(message.kind, message.message)));
+        return;
+      default: {
+        const unhandled: never = message;
+        this.options.log?.(`worker sent an unknown message type: ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  private settle(jobId: number, finish: (job: PendingJob) => void): void {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    this.jobs.delete(jobId);
+    job.detachSignal();
+    finish(job);
+    if (this.child) this.updateRef(this.child);
+  }
+
+  private async workerExited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    if (this.child === child) this.child = undefined;
+    const orphans = [...this.jobs.entries()].filter(([, job]) => job.child === child);
+    for (const [jobId] of orphans) this.jobs.delete(jobId);
+    if (orphans.length === 0) return;
+    this.options.log?.(`inference worker (pid ${child.pid ?? '?'}) exited with ${signal ?? `code ${code}`} during a job`);
+    const detail = /heap out of memory|Reached heap limit|allocation failed/i.test(this.stderrTail)
+      ? 'It ran out of JavaScript heap memory (an image too large for the worker?).'
+      : undefined;
+    // Its half-written labels (temp files) go before anyone is told, so a caller that looks finds none.
+    const folders = new Set(orphans.map(([, job]) => job.request.labelsDir));
+    if (child.pid !== undefined) {
+      for (const dir of folders) await removeTempFiles(dir, { pid: child.pid }).catch(() => 0);
+    }
+    for (const [, job] of orphans) {
+      job.detachSignal();
+      job.reject(new WorkerCrashedError(code, signal, detail));
+    }
+  }
+
+  private stopWorker(): void {
+    const child = this.child;
+    if (!child) return;
+    // The exit handler rejects pending jobs and clears temp files; a fresh worker starts on the next call.
+    child.kill('SIGKILL');
+    this.child = undefined;
+  }
+
+  private post(child: ChildProcess, message: HostToWorkerMessage): void {
+    if (child.connected) child.send(message);
+  }
+
+  /** An idle worker must not keep the host process (a test, a script) alive. */
+  private updateRef(child: ChildProcess): void {
+    const busy = [...this.jobs.values()].some((job) => job.child === child);
+    if (busy) child.ref();
+    else child.unref();
+    const channel = child.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    if (busy) channel?.ref?.();
+    else channel?.unref?.();
+  }
+
+  private logLines(text: string): void {
+    for (const line of text.split('\n')) if (line.trim()) this.options.log?.(`[worker] ${line}`);
+  }
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null, detail?: string): string {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  let cause: string;
+  if (detail) cause = detail;
+  else if (signal === 'SIGKILL') cause = 'SIGKILL usually means the system ran out of memory and killed it, or it was stopped by hand or by a restart.';
+  else if (signal === 'SIGSEGV' || signal === 'SIGBUS' || signal === 'SIGILL' || signal === 'SIGABRT') cause = 'This is a native crash (onnxruntime or an image decoder).';
+  else if (code === 134) cause = 'Exit code 134 is an abort, usually running out of memory.';
+  else cause = 'See the SegNetr log for its last output.';
+  return `The SegNetr inference worker ${how} while pre-labeling. ${cause} It restarts on the next request.`;
+}

@@ -1,0 +1,73 @@
+// Entry point of the inference worker process (dist/worker.js, started by WorkerClient with child_process.fork).
+// Owns onnxruntime-node and all pixel work; runs one job at a time in arrival order; keeps the model loaded
+// between jobs. If the host goes away, so does the worker.
+import type { PrelabelFolderRequest } from '../common/prelabel';
+import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isHostToWorkerMessage } from '../common/workerProtocol';
+import { ModelError, RequestError, messageOf } from '../model/errors';
+import { runPrelabelJob } from './job';
+import { SessionCache } from './sessionCache';
+
+const sessions = new SessionCache();
+const cancelledJobs = new Set<number>();
+let queue: Promise<void> = Promise.resolve();
+
+function send(message: WorkerToHostMessage): void {
+  process.send?.(message);
+}
+
+function log(line: string): void {
+  send({ type: 'log', line });
+}
+
+function handle(message: HostToWorkerMessage): void {
+  switch (message.type) {
+    case 'prelabel':
+      queue = queue.then(() => runJob(message.jobId, message.request));
+      return;
+    case 'cancel':
+      cancelledJobs.add(message.jobId);
+      return;
+    default: {
+      const unhandled: never = message;
+      log(`ignored unknown message ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+async function runJob(jobId: number, request: PrelabelFolderRequest): Promise<void> {
+  try {
+    const summary = await runPrelabelJob(request, {
+      sessions,
+      log,
+      isCancelled: () => cancelledJobs.has(jobId),
+      onProgress: (progress) => send({ type: 'progress', jobId, progress }),
+    });
+    send({ type: 'done', jobId, summary });
+  } catch (error) {
+    send({ type: 'failed', jobId, kind: failureKind(error), message: messageOf(error) });
+    if (failureKind(error) === 'internal' && error instanceof Error && error.stack) log(error.stack);
+  } finally {
+    cancelledJobs.delete(jobId);
+  }
+}
+
+function failureKind(error: unknown): JobFailureKind {
+  if (error instanceof ModelError) return 'model';
+  if (error instanceof RequestError) return 'request';
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // The images folder missing or unreadable is the request's fault, not a bug.
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') return 'request';
+  return 'internal';
+}
+
+if (!process.send) {
+  console.error('dist/worker.js is the SegNetr inference worker; it is started by the extension, not by hand.');
+  process.exit(2);
+}
+process.on('message', (message: unknown) => {
+  if (isHostToWorkerMessage(message)) handle(message);
+  else log(`ignored malformed message ${JSON.stringify(message)}`);
+});
+process.on('disconnect', () => {
+  void sessions.dispose().finally(() => process.exit(0));
+});

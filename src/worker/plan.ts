@@ -1,0 +1,99 @@
+// What a pre-label job will do, worked out from directory listings only (no image is opened): the images of a
+// folder in a stable order, this shard's share, each label path, and which labels already exist. Used by the
+// CLI, the worker and the extension host (to ask "N images already have labels: skip or overwrite?").
+import { readdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { PrelabelFolderRequest, Shard } from '../common/prelabel';
+import { RequestError } from '../model/errors';
+
+export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff'];
+
+export interface PlannedImage {
+  /** The image path: the request's imagesDir joined with the file name. */
+  readonly imagePath: string;
+  readonly labelPath: string;
+  readonly labelExists: boolean;
+  /** Set when an earlier image in the folder has the same base name, so both would write the same label. */
+  readonly labelClashesWith?: string;
+}
+
+export interface PrelabelPlan {
+  /** This shard's images, in folder order. */
+  readonly items: readonly PlannedImage[];
+  /** Images in the whole folder, before sharding. */
+  readonly folderTotal: number;
+}
+
+/** Dot files (editor swap files, macOS `._x.jpg` resource forks) are never images to label. */
+export function isImageFileName(name: string): boolean {
+  return !name.startsWith('.') && IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
+}
+
+/**
+ * Image files directly inside `dir`, sorted by name in code-point order (not locale order) so that every
+ * machine splitting a folder into shards sees the same sequence.
+ */
+export async function listImages(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && isImageFileName(e.name))
+    .map((e) => e.name)
+    .sort(compareCodePoints)
+    .map((name) => path.join(dir, name));
+}
+
+/** Position p belongs to shard index when p % count === index: shares differ by at most one file. */
+export function selectShard<T>(items: readonly T[], shard: Shard | undefined): T[] {
+  if (!shard) return [...items];
+  checkShard(shard);
+  return items.filter((_, p) => p % shard.count === shard.index);
+}
+
+export function checkShard(shard: Shard): void {
+  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new RequestError(`Invalid shard ${shard.index}/${shard.count}: expected I/N with 0 <= I < N.`);
+  }
+}
+
+/** `<labelsDir>/<image base name>.png`, whatever the image's own format. */
+export function labelPathFor(labelsDir: string, imagePath: string): string {
+  return path.join(labelsDir, `${path.parse(imagePath).name}.png`);
+}
+
+export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesDir' | 'labelsDir' | 'shard'>): Promise<PrelabelPlan> {
+  if (path.resolve(request.imagesDir) === path.resolve(request.labelsDir)) {
+    throw new RequestError(`The labels folder must differ from the images folder (${request.imagesDir}): labels would replace PNG images.`);
+  }
+  if (request.shard) checkShard(request.shard);
+  let images: string[];
+  try {
+    images = await listImages(request.imagesDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : code === 'EACCES' ? 'permission denied' : String(error);
+    throw new RequestError(`Cannot read the images folder ${request.imagesDir}: ${why}.`);
+  }
+  const existing = await existingFileNames(request.labelsDir);
+  const firstImageForLabel = new Map<string, string>();
+  const all = images.map((imagePath): PlannedImage => {
+    const labelPath = labelPathFor(request.labelsDir, imagePath);
+    const earlier = firstImageForLabel.get(labelPath);
+    if (earlier === undefined) firstImageForLabel.set(labelPath, imagePath);
+    const planned = { imagePath, labelPath, labelExists: existing.has(path.basename(labelPath)) };
+    return earlier === undefined ? planned : { ...planned, labelClashesWith: earlier };
+  });
+  return { items: selectShard(all, request.shard), folderTotal: all.length };
+}
+
+async function existingFileNames(dir: string): Promise<Set<string>> {
+  try {
+    return new Set(await readdir(dir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+    throw error;
+  }
+}
+
+function compareCodePoints(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+// Keeps the last opened model session so consecutive jobs on the same model (the usual case in the editor)
+// do not reload it. Keyed by path, content hash and thread count: a re-exported model opens a new session.
+import type { LoadedModel } from '../model/modelFiles';
+import { ModelSession } from '../model/session';
+
+export class SessionCache {
+  private current: { key: string; session: Promise<ModelSession> } | undefined;
+
+  async open(model: LoadedModel, threads: number): Promise<ModelSession> {
+    const key = `${model.onnxPath}\0${model.sha256}\0${threads}`;
+    if (this.current?.key !== key) {
+      const previous = this.current?.session;
+      const session = ModelSession.open(model, threads);
+      this.current = { key, session };
+      // A failed open must not be cached.
+      session.catch(() => {
+        if (this.current?.session === session) this.current = undefined;
+      });
+      if (previous) void previous.then((s) => s.release(), () => undefined);
+    }
+    return this.current.session;
+  }
+
+  async dispose(): Promise<void> {
+    const session = this.current?.session;
+    this.current = undefined;
+    if (session) await session.then((s) => s.release(), () => undefined);
+  }
+}
