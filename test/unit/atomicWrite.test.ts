@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import * as path from 'node:path';
+import { isTempFileName, removeTempFiles, writeFileAtomic } from '../../src/worker/atomicWrite';
+import { useTempDir } from './tempDir';
+
+const host = hostname().replace(/[^A-Za-z0-9_-]/g, '_');
+
+/** A pid that certainly belonged to a process that has exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(child.stdout.toString());
+}
+
+describe('atomic label writes', () => {
+  const tmp = useTempDir('atomic');
+
+  it('writes the file and leaves no temp file', async () => {
+    const target = path.join(tmp.path, 'a.png');
+    await writeFileAtomic(target, Buffer.from('one'));
+    await writeFileAtomic(target, Buffer.from('two'));
+    assert.equal(readFileSync(target, 'utf8'), 'two');
+    assert.deepEqual(readdirSync(tmp.path), ['a.png']);
+  });
+
+  it('cleans up its temp file when the write fails', async () => {
+    await assert.rejects(writeFileAtomic(path.join(tmp.path, 'missing-dir', 'a.png'), Buffer.from('x')));
+    assert.deepEqual(readdirSync(tmp.path), []);
+  });
+
+  it('removes the temp files of one process, or the abandoned ones, and nothing else', async () => {
+    const dead = deadPid();
+    const names = {
+      deadHere: `.segnetr-tmp.${host}.${dead}.0a1b.x.png`,
+      liveHere: `.segnetr-tmp.${host}.${process.pid}.0a1c.y.png`,
+      otherHostFresh: `.segnetr-tmp.other-machine.${dead}.0a1d.z.png`,
+      label: 'x.png',
+    };
+    for (const n of Object.values(names)) writeFileSync(path.join(tmp.path, n), '');
+    assert.ok(isTempFileName(names.deadHere) && !isTempFileName(names.label));
+
+    assert.equal(await removeTempFiles(tmp.path, { abandoned: true }), 1);
+    assert.deepEqual(readdirSync(tmp.path).sort(), [names.otherHostFresh, names.liveHere, names.label].sort());
+
+    assert.equal(await removeTempFiles(tmp.path, { pid: process.pid }), 1);
+    assert.deepEqual(readdirSync(tmp.path).sort(), [names.otherHostFresh, names.label].sort());
+    assert.equal(await removeTempFiles(path.join(tmp.path, 'absent'), { abandoned: true }), 0);
+  });
+});

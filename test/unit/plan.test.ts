@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { RequestError } from '../../src/model/errors';
+import { labelPathFor, listImages, planPrelabel, selectShard } from '../../src/worker/plan';
+import { useTempDir } from './tempDir';
+
+describe('planning a folder', () => {
+  const tmp = useTempDir('plan');
+
+  function touch(...names: string[]): void {
+    for (const name of names) writeFileSync(path.join(tmp.path, name), '');
+  }
+
+  it('lists images by extension, case-insensitively, in code-point order, skipping dot files and folders', async () => {
+    const images = path.join(tmp.path, 'images');
+    mkdirSync(images);
+    mkdirSync(path.join(images, 'sub.png'));
+    for (const n of ['b.PNG', 'a.jpg', 'c.jpeg', 'D.tif', 'e.tiff', 'f.bmp', 'notes.txt', '.hidden.png', '._a.jpg', 'Z.png']) {
+      writeFileSync(path.join(images, n), '');
+    }
+    const listed = (await listImages(images)).map((p) => path.basename(p));
+    assert.deepEqual(listed, ['D.tif', 'Z.png', 'a.jpg', 'b.PNG', 'c.jpeg', 'e.tiff', 'f.bmp']);
+  });
+
+  it('puts each label at <labelsDir>/<base name>.png', () => {
+    assert.equal(labelPathFor('/data/masks', '/data/images/case 01.v2.jpg'), path.join('/data/masks', 'case 01.v2.png'));
+  });
+
+  it('splits a list into shards that cover every item exactly once', () => {
+    const items = Array.from({ length: 23 }, (_, i) => i);
+    for (let count = 1; count <= 6; count++) {
+      const seen = Array.from({ length: count }, (_, index) => selectShard(items, { index, count })).flat();
+      assert.deepEqual([...seen].sort((a, b) => a - b), items, `count ${count}`);
+      const sizes = Array.from({ length: count }, (_, index) => selectShard(items, { index, count }).length);
+      assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1);
+    }
+    assert.deepEqual(selectShard(items, { index: 1, count: 10 }), [1, 11, 21]);
+    assert.throws(() => selectShard(items, { index: 3, count: 3 }), RequestError);
+  });
+
+  it('marks existing labels and same-base-name clashes, before sharding', async () => {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    mkdirSync(masks);
+    for (const n of ['a.jpg', 'a.png', 'b.png', 'c.bmp']) writeFileSync(path.join(images, n), '');
+    writeFileSync(path.join(masks, 'b.png'), '');
+    const plan = await planPrelabel({ imagesDir: images, labelsDir: masks });
+    assert.equal(plan.folderTotal, 4);
+    assert.deepEqual(
+      plan.items.map((i) => [path.basename(i.imagePath), i.labelExists, i.labelClashesWith && path.basename(i.labelClashesWith)]),
+      [['a.jpg', false, undefined], ['a.png', false, 'a.jpg'], ['b.png', true, undefined], ['c.bmp', false, undefined]],
+    );
+    const shard = await planPrelabel({ imagesDir: images, labelsDir: masks, shard: { index: 1, count: 2 } });
+    assert.deepEqual(shard.items.map((i) => path.basename(i.imagePath)), ['a.png', 'c.bmp']);
+    assert.equal(shard.items[0]!.labelClashesWith, path.join(images, 'a.jpg'));
+  });
+
+  it('works when the labels folder does not exist yet, and refuses labels in the images folder', async () => {
+    touch('x.png');
+    const plan = await planPrelabel({ imagesDir: tmp.path, labelsDir: path.join(tmp.path, 'new-masks') });
+    assert.equal(plan.items[0]!.labelExists, false);
+    await assert.rejects(planPrelabel({ imagesDir: tmp.path, labelsDir: `${tmp.path}/.` }), /labels folder must differ from the images folder/);
+    await assert.rejects(planPrelabel({ imagesDir: path.join(tmp.path, 'nope'), labelsDir: tmp.path }), /Cannot read the images folder .*nope: no such folder/);
+  });
+});
