@@ -1,0 +1,174 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import * as path from 'node:path';
+import type { PrelabelProgress } from '../../src/common/prelabel';
+import { WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
+import { pngHeaderOnly } from '../unit/pngBytes';
+import { useTempDir } from '../unit/tempDir';
+import { readLabel, writeBadFiles, writeDiscImages } from './testImages';
+import { copyModelWithWrongChecksum, request, requireBuild, softmaxModel, workerScript } from './workerSetup';
+
+const tempName = /^\.segnetr-tmp\./;
+
+describe('inference worker (real onnxruntime-node in a child process)', function () {
+  this.timeout(60_000);
+  const tmp = useTempDir('worker');
+  let client: WorkerClient;
+  const logLines: string[] = [];
+
+  before(requireBuild);
+  beforeEach(() => {
+    logLines.length = 0;
+    client = new WorkerClient({ workerScript, log: (line) => logLines.push(line) });
+  });
+  afterEach(() => client.dispose());
+
+  function dirs(): { images: string; masks: string } {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    return { images, masks };
+  }
+
+  it('writes one single-channel PNG of the image size per image, with the dark disc labelled', async () => {
+    const { images, masks } = dirs();
+    const written = await writeDiscImages(images, 6);
+    const progress: PrelabelProgress[] = [];
+    const summary = await client.prelabelFolder(request(images, masks), { onProgress: (p) => progress.push(p) });
+    assert.deepEqual([summary.total, summary.written, summary.skipped, summary.failed, summary.cancelled], [6, 6, 0, [], false]);
+    assert.deepEqual(progress.map((p) => p.done), [1, 2, 3, 4, 5, 6]);
+    assert.ok(progress.every((p) => p.total === 6 && p.outcome === 'written'));
+    assert.deepEqual(readdirSync(masks).sort(), written.map((w) => `${path.parse(w.file).name}.png`).sort());
+    for (const image of written) {
+      const label = readLabel(path.join(masks, `${path.parse(image.file).name}.png`));
+      assert.deepEqual([label.width, label.height, label.bitDepth, label.colorType], [image.width, image.height, 8, 0]);
+      const [cx, cy] = image.discCenter;
+      assert.equal(label.values[cy * image.width + cx], 1, `${image.file}: disc centre`);
+      assert.equal(label.values[0], 0, `${image.file}: corner`);
+      assert.ok(label.values.every((v) => v === 0 || v === 1));
+    }
+  });
+
+  it('skips existing labels unless asked to overwrite', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 3);
+    mkdirSync(masks);
+    writeFileSync(path.join(masks, 'img_001.png'), 'hand-made label');
+    const first = await client.prelabelFolder(request(images, masks));
+    assert.deepEqual([first.written, first.skipped], [2, 1]);
+    const again = await client.prelabelFolder(request(images, masks, { overwrite: true }));
+    assert.deepEqual([again.written, again.skipped], [3, 0]);
+    assert.equal(readLabel(path.join(masks, 'img_001.png')).colorType, 0);
+  });
+
+  it('reports each bad file with a reason and labels every good one', async () => {
+    const { images, masks } = dirs();
+    const good = await writeDiscImages(images, 3);
+    const badNames = writeBadFiles(images, good[0]!.file, pngHeaderOnly(30000, 30000));
+    const summary = await client.prelabelFolder(request(images, masks));
+    assert.equal(summary.total, 7);
+    assert.equal(summary.written, 3);
+    const reasons = Object.fromEntries(summary.failed.map((f) => [path.basename(f.file), f.reason]));
+    assert.deepEqual(Object.keys(reasons).sort(), [...badNames].sort());
+    assert.equal(reasons['bad_empty.png'], 'empty file (0 bytes)');
+    assert.match(reasons['bad_truncated.png']!, /^cannot decode PNG: /);
+    assert.equal(reasons['bad_text.jpg'], 'not an image: the file contains text');
+    assert.match(reasons['bad_huge.png']!, /30000 x 30000 .* over the 100-megapixel limit/);
+    for (const image of good) assert.equal(readLabel(path.join(masks, `${path.parse(image.file).name}.png`)).colorType, 0);
+    assert.deepEqual(readdirSync(masks).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
+  });
+
+  it('runs softmax models and writes class indices', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 2);
+    const summary = await client.prelabelFolder(request(images, masks, { modelPath: softmaxModel }));
+    assert.equal(summary.written, 2);
+    const label = readLabel(path.join(masks, 'img_000.png'));
+    assert.ok(label.values.every((v) => v <= 2));
+    assert.ok(label.values.some((v) => v === 1), 'the dark disc is class 1');
+  });
+
+  it('rejects the whole job with a WorkerJobError for a model problem, and keeps serving', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 1);
+    await assert.rejects(client.prelabelFolder(request(images, masks, { modelPath: softmaxModel, format: 'binary255' })), (e: Error) => {
+      assert.ok(e instanceof WorkerJobError && e.kind === 'model');
+      assert.match(e.message, /binary255 .* needs a two-class model/);
+      return true;
+    });
+    await assert.rejects(client.prelabelFolder(request(images, masks, { modelPath: copyModelWithWrongChecksum(tmp.path) })), /does not match its card/);
+    await assert.rejects(client.prelabelFolder(request(path.join(tmp.path, 'nowhere'), masks)), (e: Error) => e instanceof WorkerJobError && e.kind === 'request');
+    const summary = await client.prelabelFolder(request(images, masks));
+    assert.equal(summary.written, 1);
+  });
+
+  it('stops after the current image when cancelled and resolves with cancelled: true', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 30);
+    const abort = new AbortController();
+    let seen = 0;
+    const summary = await client.prelabelFolder(request(images, masks), {
+      signal: abort.signal,
+      onProgress: () => {
+        seen++;
+        if (seen === 2) abort.abort();
+      },
+    });
+    assert.equal(summary.cancelled, true);
+    assert.ok(summary.written >= 2 && summary.written < 30, `written ${summary.written}`);
+    assert.equal(readdirSync(masks).length, summary.written);
+    // Cancelling does not break the worker: the next job finishes the folder.
+    const rest = await client.prelabelFolder(request(images, masks));
+    assert.deepEqual([rest.written + rest.skipped, rest.cancelled], [30, false]);
+  });
+
+  it('survives SIGKILL mid-batch: WorkerCrashedError, no temp or partial label, and the next run completes', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 40, { width: 320, height: 240 });
+    let killedPid: number | undefined;
+    const call = client.prelabelFolder(request(images, masks), {
+      onProgress: (p) => {
+        if (p.done === 3 && killedPid === undefined) {
+          killedPid = client.pid;
+          // What a write cut short by the kill leaves: a temp file of that process (the client must remove it).
+          writeFileSync(path.join(masks, `.segnetr-tmp.${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}.${killedPid}.00ff.img_039.png`), 'partial');
+          process.kill(killedPid!, 'SIGKILL');
+        }
+      },
+    });
+    await assert.rejects(call, (e: Error) => {
+      assert.ok(e instanceof WorkerCrashedError, String(e));
+      assert.equal(e.signal, 'SIGKILL');
+      assert.match(e.message, /killed by SIGKILL.*out of memory.*restarts on the next request/);
+      return true;
+    });
+    const after = readdirSync(masks);
+    assert.deepEqual(after.filter((n) => tempName.test(n)), []);
+    assert.ok(after.length >= 3 && after.length < 40, `labels after the kill: ${after.length}`);
+    for (const name of after) {
+      const label = readLabel(path.join(masks, name)); // every label present is complete
+      assert.equal(label.colorType, 0);
+    }
+    assert.equal(client.pid, undefined);
+
+    const rerun = await client.prelabelFolder(request(images, masks));
+    assert.notEqual(client.pid, killedPid);
+    assert.deepEqual([rerun.written + rerun.skipped, rerun.failed.length], [40, 0]);
+    assert.equal(rerun.skipped, after.length);
+    assert.equal(readdirSync(masks).length, 40);
+  });
+
+  it('restart() kills the worker; the next request starts a fresh one', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 1);
+    await client.prelabelFolder(request(images, masks));
+    const first = client.pid;
+    assert.ok(first);
+    client.restart();
+    assert.equal(client.pid, undefined);
+    const summary = await client.prelabelFolder(request(images, masks, { overwrite: true }));
+    assert.equal(summary.written, 1);
+    assert.ok(client.pid !== undefined && client.pid !== first);
+  });
+});
