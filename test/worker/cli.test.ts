@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { pngHeaderOnly } from '../unit/pngBytes';
+import { useTempDir } from '../unit/tempDir';
+import { readLabel, writeBadFiles, writeDiscImages } from './testImages';
+import { cliScript, copyModelWithWrongChecksum, requireBuild, sigmoidModel, softmaxModel } from './workerSetup';
+
+interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function segnetr(...args: string[]): CliRun {
+  const run = spawnSync(process.execPath, [cliScript, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('segnetr CLI (node dist/cli.js)', function () {
+  this.timeout(60_000);
+  const tmp = useTempDir('cli');
+  before(requireBuild);
+
+  function imagesDir(): string {
+    const dir = path.join(tmp.path, 'images');
+    mkdirSync(dir);
+    return dir;
+  }
+
+  it('labels a folder into ../masks by default and exits 0; a second run skips, --overwrite rewrites', async () => {
+    const images = imagesDir();
+    const written = await writeDiscImages(images, 5);
+    const run = segnetr('prelabel', images, '--model', sigmoidModel, '--threads', '1');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /Done: 5 written, 0 skipped \(label exists\), 0 failed of 5/);
+    const masks = path.join(tmp.path, 'masks');
+    for (const image of written) {
+      const label = readLabel(path.join(masks, `${path.parse(image.file).name}.png`));
+      assert.deepEqual([label.width, label.height, label.bitDepth, label.colorType], [image.width, image.height, 8, 0]);
+    }
+    assert.match(segnetr('prelabel', images, '--model', sigmoidModel).stdout, /0 written, 5 skipped/);
+    assert.match(segnetr('prelabel', images, '--model', sigmoidModel, '--overwrite').stdout, /5 written, 0 skipped/);
+  });
+
+  it('exits 1 with "file: reason" lines when some images fail, and still labels the good ones', async () => {
+    const images = imagesDir();
+    const out = path.join(tmp.path, 'out');
+    const good = await writeDiscImages(images, 3);
+    writeBadFiles(images, good[0]!.file, pngHeaderOnly(30000, 30000));
+    const run = segnetr('prelabel', images, '--out', out, '--model', sigmoidModel);
+    assert.equal(run.status, 1);
+    const lines = run.stderr.trim().split('\n');
+    assert.deepEqual(lines.sort(), [
+      `${path.join(images, 'bad_empty.png')}: empty file (0 bytes)`,
+      `${path.join(images, 'bad_huge.png')}: image is 30000 x 30000 (900.0 megapixels), over the 100-megapixel limit`,
+      `${path.join(images, 'bad_text.jpg')}: not an image: the file contains text`,
+      lines.find((l) => l.startsWith(`${path.join(images, 'bad_truncated.png')}: cannot decode PNG: `))!,
+    ].sort());
+    assert.match(run.stdout, /3 written, 0 skipped \(label exists\), 4 failed of 7/);
+    assert.deepEqual(readdirSync(out).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
+  });
+
+  it('prints a machine-readable summary with --json', async () => {
+    const images = imagesDir();
+    await writeDiscImages(images, 2);
+    const run = segnetr('prelabel', images, '--out', path.join(tmp.path, 'o'), '--model', sigmoidModel, '--json', '--format', 'binary255');
+    assert.equal(run.status, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as Record<string, unknown>;
+    assert.deepEqual(
+      [summary['total'], summary['written'], summary['skipped'], summary['failed'], summary['cancelled'], summary['format'], summary['shard']],
+      [2, 2, 0, [], false, 'binary255', null],
+    );
+    assert.equal(typeof summary['elapsedMs'], 'number');
+    const label = readLabel(path.join(tmp.path, 'o', 'img_000.png'));
+    assert.ok(label.values.every((v) => v === 0 || v === 255) && label.values.includes(255));
+  });
+
+  it('splits a folder into shards that together label every image exactly once', async () => {
+    const images = imagesDir();
+    const all = (await writeDiscImages(images, 10)).map((i) => `${path.parse(i.file).name}.png`);
+    const perShard: string[][] = [];
+    for (let index = 0; index < 3; index++) {
+      const out = path.join(tmp.path, `shard${index}`);
+      const run = segnetr('prelabel', images, '--out', out, '--model', sigmoidModel, '--shard', `${index}/3`, '--json');
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal((JSON.parse(run.stdout) as { shard: string }).shard, `${index}/3`);
+      perShard.push(readdirSync(out));
+    }
+    assert.deepEqual(perShard.map((s) => s.length), [4, 3, 3]);
+    assert.deepEqual(perShard.flat().sort(), all.sort());
+  });
+
+  it('exits 2 with a clear message for usage and model errors, without a stack trace', async () => {
+    const images = imagesDir();
+    await writeDiscImages(images, 1);
+    const cases: Array<[string[], RegExp]> = [
+      [['prelabel'], /Missing <imagesDir>/],
+      [['prelabel', images, '--shard', '3/3', '--model', sigmoidModel], /--shard 3\/3: need N >= 1 and 0 <= I < N/],
+      [['prelabel', images, '--format', 'rgb'], /--format must be index or binary255/],
+      [['prelabel', images, '--model', path.join(tmp.path, 'none.onnx')], /Cannot read model .*none\.onnx: no such file/],
+      [['prelabel', images, '--model', copyModelWithWrongChecksum(tmp.path)], /does not match its card/],
+      [['prelabel', images, '--model', softmaxModel, '--format', 'binary255'], /binary255 \(0\/255\) needs a two-class model/],
+      [['prelabel', path.join(tmp.path, 'absent'), '--model', sigmoidModel], /Cannot read the images folder .*absent: no such folder/],
+      [['prelabel', images, '--out', images, '--model', sigmoidModel], /labels folder must differ from the images folder/],
+    ];
+    for (const [args, message] of cases) {
+      const run = segnetr(...args);
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('prints help and exits 0', () => {
+    const run = segnetr('--help');
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /Usage: segnetr prelabel <imagesDir>/);
+    assert.match(run.stdout, /--shard I\/N/);
+  });
+});
