@@ -15,7 +15,7 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
   const header = readImageHeader(bytes, limits);
   let image: DecodedImage;
   try {
-    image = await decodeByFormat(bytes, header.format);
+    image = await decodeByFormat(bytes, header.format, limits);
   } catch (error) {
     if (error instanceof ImageError) throw error;
     throw new ImageError(`cannot decode ${formatNames[header.format]}: ${describeDecoderError(messageOf(error))}`);
@@ -31,7 +31,7 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
   return image;
 }
 
-async function decodeByFormat(bytes: Buffer, format: ImageFormat): Promise<DecodedImage> {
+async function decodeByFormat(bytes: Buffer, format: ImageFormat, limits: ImageLimits): Promise<DecodedImage> {
   switch (format) {
     case 'png':
       return decodePng(bytes);
@@ -39,7 +39,10 @@ async function decodeByFormat(bytes: Buffer, format: ImageFormat): Promise<Decod
       return decodeTiff(bytes);
     case 'jpeg':
     case 'bmp': {
-      const image = await Jimp.fromBuffer(bytes);
+      // jpeg-js has its own, lower memory cap (512 MB); our pixel limit is the one that should decide.
+      const image = await Jimp.fromBuffer(bytes, {
+        'image/jpeg': { maxResolutionInMP: limits.maxPixels / 1e6, maxMemoryUsageInMB: Math.ceil((limits.maxPixels * 8) / 1e6) },
+      });
       const { width, height, data } = image.bitmap;
       return { width, height, rgb: rgbFromRgba(data, width * height), format, bitDepth: 8 };
     }

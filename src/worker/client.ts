@@ -120,7 +120,8 @@ export class WorkerClient {
       else this.options.log?.(`worker sent an unrecognised message: ${JSON.stringify(message)}`);
     });
     child.on('error', (error) => this.options.log?.(`worker process error: ${error.message}`));
-    child.on('exit', (code, signal) => void this.workerExited(child, code, signal));
+    // 'close' (not 'exit'): by then its stderr has been read, so the crash message can quote the cause.
+    child.on('close', (code, signal) => void this.workerExited(child, code, signal));
     this.options.log?.(`inference worker started (pid ${child.pid ?? '?'})`);
     return child;
   }
@@ -163,7 +164,9 @@ export class WorkerClient {
     this.options.log?.(`inference worker (pid ${child.pid ?? '?'}) exited with ${signal ?? `code ${code}`} during a job`);
     const detail = /heap out of memory|Reached heap limit|allocation failed/i.test(this.stderrTail)
       ? 'It ran out of JavaScript heap memory (an image too large for the worker?).'
-      : undefined;
+      : /Cannot find module/.test(this.stderrTail)
+        ? `It could not start: ${this.options.workerScript} or a module it needs is missing (is the extension built?).`
+        : undefined;
     // Its half-written labels (temp files) go before anyone is told, so a caller that looks finds none.
     const folders = new Set(orphans.map(([, job]) => job.request.labelsDir));
     if (child.pid !== undefined) {

@@ -159,6 +159,20 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     assert.equal(readdirSync(masks).length, 40);
   });
 
+  it('rejects with WorkerCrashedError saying why when the worker cannot start', async () => {
+    const { images, masks } = dirs();
+    const broken = new WorkerClient({ workerScript: path.join(tmp.path, 'no-worker.js') });
+    try {
+      await assert.rejects(broken.prelabelFolder(request(images, masks)), (e: Error) => {
+        assert.ok(e instanceof WorkerCrashedError);
+        assert.match(e.message, /exited with code 1.*could not start: .*no-worker\.js or a module it needs is missing/);
+        return true;
+      });
+    } finally {
+      broken.dispose();
+    }
+  });
+
   it('restart() kills the worker; the next request starts a fresh one', async () => {
     const { images, masks } = dirs();
     await writeDiscImages(images, 1);
