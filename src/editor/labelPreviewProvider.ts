@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { assertNever, type ClassStyle, type LabelView, type PreviewToHostMessage, type HostToPreviewMessage } from '../common/previewProtocol';
 import type { Log } from '../host/log';
 import { labelsDirFor, resolveModel } from '../host/settings';
+import { parseModelCard } from '../model/card';
+import { cardPathFor } from '../model/modelFiles';
+import { labelPathFor } from '../worker/plan';
 import { previewHtml } from './previewHtml';
 
 export const LABEL_PREVIEW_VIEW_TYPE = 'segnetr.labelPreview';
@@ -28,7 +31,7 @@ export class LabelPreviewProvider implements vscode.CustomReadonlyEditorProvider
   async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
     const imagePath = document.uri.fsPath;
     const labelsDir = labelsDirFor(path.dirname(imagePath), document.uri);
-    const labelPath = path.join(labelsDir, `${path.parse(imagePath).name}.png`);
+    const labelPath = labelPathFor(labelsDir, imagePath);
     const webview = panel.webview;
     webview.options = {
       enableScripts: true,
@@ -80,15 +83,13 @@ export class LabelPreviewProvider implements vscode.CustomReadonlyEditorProvider
   /** Class names and colours from the active model's card, so the overlay matches the model's classes. */
   private async classStyles(scope: vscode.Uri): Promise<ClassStyle[]> {
     const { modelPath } = resolveModel(this.extensionUri.fsPath, scope);
-    const cardPath = modelPath.replace(/\.onnx$/i, '.json');
+    const cardPath = cardPathFor(modelPath);
     try {
-      const card = JSON.parse(await readFile(cardPath, 'utf8')) as { classes?: Array<Partial<ClassStyle>> };
-      const classes = (card.classes ?? []).filter(
-        (c): c is ClassStyle => typeof c.index === 'number' && c.index > 0 && typeof c.name === 'string' && typeof c.color === 'string',
-      );
-      if (classes.length > 0) return classes;
-    } catch {
-      // No readable card: fall through to the palette; the preview still shows every class.
+      const card = parseModelCard(JSON.parse(await readFile(cardPath, 'utf8')), cardPath);
+      return card.classes.filter((c) => c.index > 0);
+    } catch (error) {
+      // The preview still shows every class, in palette colours; the pre-label command reports the card itself.
+      this.log.warn(`Label preview: using default colours (${error instanceof Error ? error.message : String(error)})`);
     }
     return FALLBACK_COLOURS.map((color, i) => ({ index: i + 1, name: `class ${i + 1}`, color }));
   }
