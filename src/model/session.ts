@@ -8,13 +8,18 @@ import type { LoadedModel } from './modelFiles';
 
 type OrtModule = typeof import('onnxruntime-node');
 
-let ortModule: Promise<OrtModule> | undefined;
+let ortModule: OrtModule | undefined;
 
-function loadOrt(): Promise<OrtModule> {
-  ortModule ??= import('onnxruntime-node').catch((error: unknown) => {
-    ortModule = undefined;
+/**
+ * `require`, not `import()`: the bundles are CommonJS, and a dynamic import of a bare name is resolved the ESM
+ * way (no NODE_PATH, no CommonJS fallbacks), which fails where require finds the package.
+ */
+function loadOrt(): OrtModule {
+  try {
+    ortModule ??= require('onnxruntime-node') as OrtModule;
+  } catch (error) {
     throw new ModelError(`onnxruntime-node could not be loaded: ${messageOf(error)}`);
-  });
+  }
   return ortModule;
 }
 
@@ -42,7 +47,7 @@ export class ModelSession {
   ) {}
 
   static async open(model: LoadedModel, requestedThreads: number): Promise<ModelSession> {
-    const ort = await loadOrt();
+    const ort = loadOrt();
     const threads = resolveThreadCount(requestedThreads);
     let session: InferenceSession;
     try {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
@@ -118,5 +118,38 @@ describe('segnetr CLI (node dist/cli.js)', function () {
     assert.equal(run.status, 0);
     assert.match(run.stdout, /Usage: segnetr prelabel <imagesDir>/);
     assert.match(run.stdout, /--shard I\/N/);
+  });
+});
+
+describe('segnetr CLI default model', function () {
+  this.timeout(60_000);
+  const tmp = useTempDir('cli-default');
+
+  /** A package layout of its own: <tmp>/dist/cli.js, resolving onnxruntime-node from the repository. */
+  function installedCli(): { cli: string; env: NodeJS.ProcessEnv } {
+    mkdirSync(path.join(tmp.path, 'dist'));
+    const cli = path.join(tmp.path, 'dist', 'cli.js');
+    copyFileSync(cliScript, cli);
+    return { cli, env: { ...process.env, NODE_PATH: path.join(process.cwd(), 'node_modules') } };
+  }
+
+  it('uses media/models/segnetr-isic2017.onnx beside the package, and says clearly when it is missing', async () => {
+    const { cli, env } = installedCli();
+    const images = path.join(tmp.path, 'images');
+    mkdirSync(images);
+    await writeDiscImages(images, 1);
+    const missing = spawnSync(process.execPath, [cli, 'prelabel', images], { encoding: 'utf8', env });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /no bundled model at .*media\/models\/segnetr-isic2017\.onnx; pass one with --model FILE\.onnx/);
+
+    const models = path.join(tmp.path, 'media', 'models');
+    mkdirSync(models, { recursive: true });
+    copyFileSync(sigmoidModel, path.join(models, 'segnetr-isic2017.onnx'));
+    copyFileSync(sigmoidModel.replace(/\.onnx$/, '.json'), path.join(models, 'segnetr-isic2017.json'));
+    const bundled = spawnSync(process.execPath, [cli, 'prelabel', images, '--json'], { encoding: 'utf8', env });
+    assert.equal(bundled.status, 0, bundled.stderr);
+    const summary = JSON.parse(bundled.stdout) as { written: number; model: string };
+    assert.equal(summary.written, 1);
+    assert.equal(summary.model, path.join(models, 'segnetr-isic2017.onnx'));
   });
 });
