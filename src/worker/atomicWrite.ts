@@ -4,7 +4,7 @@
 // so leftovers of a killed process can be found and removed: by the client right after its worker died
 // (by pid), and by the next job (any process of this host that is gone, or anything older than an hour).
 import { randomBytes } from 'node:crypto';
-import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, link, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 
@@ -18,16 +18,47 @@ export function isTempFileName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
 
-export async function writeFileAtomic(finalPath: string, data: Uint8Array): Promise<void> {
+/**
+ * Writes `data` to `finalPath` through a temp file. With `replace: false` an existing file is never replaced,
+ * even one created a moment ago (a person saving a label while the job runs): the temp file is hard-linked
+ * into place, which fails if the name is taken. Resolves 'exists' in that case.
+ */
+export async function writeFileAtomic(finalPath: string, data: Uint8Array, options: { replace: boolean } = { replace: true }): Promise<'written' | 'exists'> {
   const unique = randomBytes(4).toString('hex');
   const tempPath = path.join(path.dirname(finalPath), `${TEMP_PREFIX}${thisHost}.${process.pid}.${unique}.${path.basename(finalPath)}`);
   try {
     await writeFile(tempPath, data, { flag: 'wx' });
-    await rename(tempPath, finalPath);
+    if (options.replace) {
+      await rename(tempPath, finalPath);
+      return 'written';
+    }
+    return await linkWithoutReplacing(tempPath, finalPath);
   } catch (error) {
     await unlink(tempPath).catch(() => undefined);
     throw error;
   }
+}
+
+async function linkWithoutReplacing(tempPath: string, finalPath: string): Promise<'written' | 'exists'> {
+  try {
+    await link(tempPath, finalPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      await unlink(tempPath);
+      return 'exists';
+    }
+    // File systems without hard links (FAT, some network shares): check, then rename (a tiny race remains).
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    if (await access(finalPath).then(() => true, () => false)) {
+      await unlink(tempPath);
+      return 'exists';
+    }
+    await rename(tempPath, finalPath);
+    return 'written';
+  }
+  await unlink(tempPath);
+  return 'written';
 }
 
 export type TempFileSelection = { readonly pid: number } | { readonly abandoned: true };

@@ -58,8 +58,9 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
         reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
       } else {
         session ??= await sessions.open(model, request.threads);
-        reason = await labelOneImage(item, session, request);
-        outcome = reason === undefined ? 'written' : 'failed';
+        const result = await labelOneImage(item, session, request);
+        outcome = result.outcome;
+        reason = result.reason;
       }
       if (outcome === 'written') written++;
       else if (outcome === 'skipped') skipped++;
@@ -73,14 +74,16 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
   return { total, written, skipped, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir };
 }
 
-/** Returns undefined when the label was written, else the reason it was not. Model failures propagate. */
-async function labelOneImage(item: PlannedImage, session: ModelSession, request: PrelabelFolderRequest): Promise<string | undefined> {
+type ImageResult = { readonly outcome: 'written' | 'skipped'; readonly reason?: undefined } | { readonly outcome: 'failed'; readonly reason: string };
+
+/** Labels one image; per-image problems become a failed result, model failures propagate. */
+async function labelOneImage(item: PlannedImage, session: ModelSession, request: PrelabelFolderRequest): Promise<ImageResult> {
   const { card } = session.model;
   let bytes: Buffer;
   try {
     bytes = await readFile(item.imagePath);
   } catch (error) {
-    return describeFileError('cannot read the image', error);
+    return failedBecause(describeFileError('cannot read the image', error));
   }
   let label: Buffer;
   try {
@@ -92,15 +95,20 @@ async function labelOneImage(item: PlannedImage, session: ModelSession, request:
     label = encodeLabelPng(prediction.mask, prediction.width, prediction.height, request.format);
   } catch (error) {
     if (error instanceof ModelError) throw error;
-    if (error instanceof ImageError) return error.message;
-    return `cannot label the image: ${messageOf(error)}`;
+    if (error instanceof ImageError) return failedBecause(error.message);
+    return failedBecause(`cannot label the image: ${messageOf(error)}`);
   }
   try {
-    await writeFileAtomic(item.labelPath, label);
+    // Without overwrite, a label that appeared since the plan (saved by a person meanwhile) is kept.
+    const written = await writeFileAtomic(item.labelPath, label, { replace: request.overwrite });
+    return { outcome: written === 'written' ? 'written' : 'skipped' };
   } catch (error) {
-    return describeFileError(`cannot write ${item.labelPath}`, error);
+    return failedBecause(describeFileError(`cannot write ${item.labelPath}`, error));
   }
-  return undefined;
+}
+
+function failedBecause(reason: string): ImageResult {
+  return { outcome: 'failed', reason };
 }
 
 function describeFileError(what: string, error: unknown): string {

@@ -25,6 +25,16 @@ describe('atomic label writes', () => {
     assert.deepEqual(readdirSync(tmp.path), ['a.png']);
   });
 
+  it('without replace, keeps a file that exists and reports it', async () => {
+    const target = path.join(tmp.path, 'person.png');
+    writeFileSync(target, 'drawn by a person');
+    assert.equal(await writeFileAtomic(target, Buffer.from('prediction'), { replace: false }), 'exists');
+    assert.equal(readFileSync(target, 'utf8'), 'drawn by a person');
+    assert.equal(await writeFileAtomic(path.join(tmp.path, 'new.png'), Buffer.from('prediction'), { replace: false }), 'written');
+    assert.equal(readFileSync(path.join(tmp.path, 'new.png'), 'utf8'), 'prediction');
+    assert.deepEqual(readdirSync(tmp.path).sort(), ['new.png', 'person.png']);
+  });
+
   it('cleans up its temp file when the write fails', async () => {
     await assert.rejects(writeFileAtomic(path.join(tmp.path, 'missing-dir', 'a.png'), Buffer.from('x')));
     assert.deepEqual(readdirSync(tmp.path), []);
