@@ -3,6 +3,15 @@
 import { z } from 'zod';
 import { ModelError } from './errors';
 
+/** A custom message for a wrong value, zod's own ("missing") when the field is absent. */
+function wrongValueMessage(message: string): { errorMap: z.ZodErrorMap } {
+  return { errorMap: (issue, ctx) => ({ message: ctx.data === undefined ? `missing (expected ${describeExpected(issue)})` : message }) };
+}
+
+function describeExpected(issue: z.ZodIssueOptionalMessage): string {
+  return issue.code === z.ZodIssueCode.invalid_literal ? JSON.stringify(issue.expected) : 'a value';
+}
+
 const rgbTriple = z.tuple([z.number(), z.number(), z.number()]);
 const positiveInt = z.number().int().positive();
 
@@ -14,7 +23,7 @@ const classSchema = z.object({
 
 const sigmoidOutput = z.object({
   activation: z.literal('sigmoid'),
-  channels: z.literal(1, { errorMap: () => ({ message: 'a sigmoid model has exactly 1 output channel' }) }),
+  channels: z.literal(1, wrongValueMessage('a sigmoid model has exactly 1 output channel')),
   threshold: z.number().gt(0).lt(1),
 });
 
@@ -25,7 +34,7 @@ const softmaxOutput = z.object({
 
 const cardSchema = z
   .object({
-    schemaVersion: z.literal(1, { errorMap: () => ({ message: 'only schemaVersion 1 is supported' }) }),
+    schemaVersion: z.literal(1, wrongValueMessage('only schemaVersion 1 is supported')),
     name: z.string().min(1),
     architecture: z.string().min(1),
     width: positiveInt,
@@ -41,8 +50,9 @@ const cardSchema = z
     }),
     output: z.discriminatedUnion('activation', [sigmoidOutput, softmaxOutput]),
     classes: z.array(classSchema).min(2),
-    training: z.object({ data: z.string(), split: z.string(), command: z.string() }).partial().passthrough().optional(),
-    metrics: z.record(z.union([z.number(), z.string()])).optional(),
+    // Informational only (shown, never used to compute): absent or null fields are fine.
+    training: z.object({ data: z.string().nullable(), split: z.string().nullable(), command: z.string().nullable() }).partial().passthrough().nullish(),
+    metrics: z.record(z.union([z.number(), z.string(), z.null()])).nullish(),
     onnx: z.object({
       file: z.string().min(1),
       sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),

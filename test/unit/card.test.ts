@@ -76,6 +76,22 @@ describe('model card', () => {
     assert.match(errorOf(() => parseModelCard(swapped, 'm.json')).message, /field "classes\[0\]\.index": expected 0/);
   });
 
+  it('accepts null for the informational training and metrics fields', () => {
+    const card = readCard(sigmoidCardPath);
+    card['training'] = { data: 'isic2017', split: 'train', command: null };
+    card['metrics'] = null;
+    assert.doesNotThrow(() => parseModelCard(card, 'm.json'));
+  });
+
+  it('says "missing" for an absent schemaVersion and output.channels', () => {
+    const card = readCard(sigmoidCardPath);
+    delete card['schemaVersion'];
+    delete (card['output'] as Record<string, unknown>)['channels'];
+    const message = errorOf(() => parseModelCard(card, 'm.json')).message;
+    assert.match(message, /field "schemaVersion": missing/);
+    assert.match(message, /field "output\.channels": missing/);
+  });
+
   it('rejects a newer schema version', () => {
     const card = readCard(sigmoidCardPath);
     card['schemaVersion'] = 2;
