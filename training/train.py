@@ -22,6 +22,10 @@ import sys
 import time
 from typing import Any, Dict, List, Optional
 
+# Passive OpenMP waiting: on a shared 2-core machine spinning threads that lose their core
+# made steps 3x slower (measured: 2.4 vs 7.4 img/s under load). Must be set before torch loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import numpy as np
 import torch
 from torch import nn
@@ -62,6 +66,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--limit-train", type=int, default=None, help="use the first N train images")
     p.add_argument("--limit-val", type=int, default=None)
     p.add_argument("--steps-per-epoch", type=int, default=None, help="cap steps (smoke tests)")
+    p.add_argument("--log-every", type=int, default=25, help="progress line every N steps (0 = off)")
     p.add_argument("--resume", nargs="?", const="auto", default=None,
                    help="resume from OUT/last.pt (or the given checkpoint)")
     return p.parse_args(argv)
@@ -186,6 +191,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
             opt.step()
             sched.step()
             loss_sum += loss.item()
+            if args.log_every and (step + 1) % args.log_every == 0:
+                print(f"  epoch {epoch + 1} step {step + 1}/{steps_per_epoch} loss {loss_sum / (step + 1):.4f} "
+                      f"{(step + 1) * args.batch_size / (time.time() - te):.1f} img/s", flush=True)
         train_time = time.time() - te
         rows = evaluate_split(model, val.images, val.full_masks or [], channels_last=channels_last)
         m = mean_metrics(rows)

@@ -1,0 +1,178 @@
+"""Export a checkpoint to ONNX with its model card, after folding and a parity check.
+
+    /usr/bin/python3 -m training.export training/runs/RUN/best.pt \
+        --out media/models/segnetr-isic2017.onnx --data /work/shared/datasets/isic2017
+
+Writes ``NAME.onnx`` (opset 17, input ``image`` float32 [N,3,H,W] with dynamic N, output
+``logits`` float32 [N,K,H,W]) and ``NAME.json`` (the model card) next to it. SegNetr is
+folded first (``training.fold``); the parity check compares onnxruntime-node against the
+*unfolded* PyTorch model on fresh random inputs and fails above 1e-4 max abs diff.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shlex
+import sys
+from typing import Any, Dict, List, Optional
+
+import onnx
+import torch
+from torch import nn
+
+from training.checkpoint import load_checkpoint
+from training.data import MEAN, STD
+from training.fold import fold_segnetr
+from training.macs import count_params
+from training.models.segnetr import SegNetr
+from training.parity import benchmark, parity_check
+
+DEFAULT_COLORS = ["#ff3b30", "#34c759", "#007aff", "#ffcc00", "#af52de", "#ff9500", "#5ac8fa", "#ff2d55"]
+
+
+def sha256(path: str) -> str:
+    """Hex SHA-256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def export_onnx(model: nn.Module, path: str, size: int, opset: int = 17) -> None:
+    """``torch.onnx.export`` with the extension's I/O contract, then ``onnx.checker``."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    x = torch.zeros(1, 3, size, size)
+    torch.onnx.export(model, x, path, opset_version=opset, input_names=["image"], output_names=["logits"],
+                      dynamic_axes={"image": {0: "N"}, "logits": {0: "N"}}, do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(path))
+
+
+def inference_model(model: nn.Module, fold: bool) -> nn.Module:
+    """The graph that gets exported: the folded SegNetr, or the model as is."""
+    if fold and isinstance(model, SegNetr):
+        return fold_segnetr(model)
+    return model
+
+
+def build_card(name: str, onnx_path: str, model: nn.Module, ck: Dict[str, Any], size: int,
+               threshold: float, class_names: List[str], metrics: Optional[Dict[str, Any]],
+               parity: Optional[Dict[str, Any]], latency: Optional[Dict[str, Any]], command: str,
+               folded: bool) -> Dict[str, Any]:
+    """The model card the extension reads (see the export contract in shared/docs/segnetr.md)."""
+    cfg = ck["config"]
+    k = cfg.get("num_classes", 1)
+    args = ck.get("args", {})
+    card: Dict[str, Any] = {
+        "name": name,
+        "file": os.path.basename(onnx_path),
+        "architecture": "SegNetr" if isinstance(model, SegNetr) else type(model).__name__,
+        "config": cfg["name"],
+        "width": cfg.get("width"),
+        "partition": cfg.get("partition"),
+        "interaction": cfg.get("interaction"),
+        "params": count_params(model),
+        "format": {"onnx_opset": 17, "folded_for_inference": folded},
+        "input": {
+            "name": "image", "dtype": "float32", "layout": "NCHW", "dynamic_batch": True,
+            "size": [size, size], "size_order": "[H, W]",
+            "resize": "bilinear, whole image squashed to size (no crop, no padding)",
+            "channel_order": "RGB",
+            "pixel_scale": "0..1 (uint8 / 255) before normalisation",
+            "mean_0to1": list(MEAN), "std_0to1": list(STD),
+            "normalisation": "x = (pixel / 255 - mean_0to1[c]) / std_0to1[c]",
+        },
+        "output": {
+            "name": "logits", "dtype": "float32", "layout": "NCHW", "shape": ["N", k, size, size],
+            "activation": "sigmoid" if k == 1 else "softmax",
+            "threshold": threshold,
+            "postprocess": "activation, bilinear resize of probabilities to the original image size, then "
+                           + ("probability > threshold is foreground" if k == 1 else "argmax over classes"),
+        },
+        "num_classes": k,
+        "class_names": class_names,
+        "class_colors": DEFAULT_COLORS[:len(class_names)],
+        "background": {"name": "background", "color": "#000000"} if k == 1 else None,
+        "training": {
+            "data": "ISIC 2017 skin lesion segmentation (shared/datasets/isic2017)",
+            "train_split": args.get("train_split", "train"),
+            "selection_split": args.get("val_split", "val"),
+            "epochs_run": len(ck.get("history", [])) or None,
+            "best_epoch": ck.get("epoch", -1) + 1,
+            "train_size": args.get("size"),
+            "command": ck.get("command"),
+        },
+        "metrics": metrics,
+        "parity": parity,
+        "latency": latency,
+        "size_bytes": os.path.getsize(onnx_path),
+        "sha256": sha256(onnx_path),
+        "export_command": command,
+    }
+    return card
+
+
+def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("checkpoint")
+    p.add_argument("--out", required=True, help="path of the .onnx; the card goes next to it as .json")
+    p.add_argument("--name", default=None, help="model name in the card (default: file stem)")
+    p.add_argument("--size", type=int, default=None, help="input side (default: the checkpoint's img_size)")
+    p.add_argument("--no-fold", action="store_true", help="export the training graph as is")
+    p.add_argument("--threshold", type=float, default=0.5)
+    p.add_argument("--class-names", nargs="*", default=None, help="default: lesion (K=1) / class_i")
+    p.add_argument("--data", default=None, help="dataset folder: evaluate on DATA/VAL_SPLIT for the card")
+    p.add_argument("--val-split", default="val")
+    p.add_argument("--parity-batch", type=int, default=2)
+    p.add_argument("--skip-parity", action="store_true")
+    p.add_argument("--bench", action="store_true", help="also measure latency (2 threads) for the card")
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    command = "/usr/bin/python3 -m training.export " + " ".join(
+        shlex.quote(s) for s in (sys.argv[1:] if argv is None else argv))
+
+    model, ck = load_checkpoint(a.checkpoint)
+    cfg = ck["config"]
+    size = a.size or cfg.get("img_size", 256)
+    k = cfg.get("num_classes", 1)
+    class_names = a.class_names or (["lesion"] if k == 1 else [f"class_{i}" for i in range(k)])
+    folded = not a.no_fold and isinstance(model, SegNetr)
+    export_onnx(inference_model(model, not a.no_fold), a.out, size)
+    print(f"wrote {a.out} ({os.path.getsize(a.out) / 1e6:.2f} MB)", flush=True)
+
+    parity = None
+    if not a.skip_parity:
+        parity = parity_check(model, a.out, [(a.parity_batch, 3, size, size)])
+        print(f"parity vs PyTorch (onnxruntime-node): max abs diff {parity['max_abs_diff']:.3g}", flush=True)
+    metrics = None
+    if a.data:
+        from training.evaluate import evaluate_checkpoint
+        r = evaluate_checkpoint(a.checkpoint, os.path.join(a.data, a.val_split), a.threshold, size)
+        metrics = {"split": a.val_split, "n_images": r["n_images"], **r["mean"],
+                   "aggregation": "mean over images", "resolution": r["resolution"], "threshold": a.threshold,
+                   "evaluated_with": f"/usr/bin/python3 -m training.evaluate {a.checkpoint} "
+                                     f"--split-dir {os.path.join(a.data, a.val_split)}"}
+        print("val: " + " ".join(f"{m} {r['mean'][m]:.4f}" for m in r["mean"]), flush=True)
+    latency = None
+    if a.bench:
+        b = benchmark(a.out, size, threads=2)
+        latency = {"median_ms": round(b["median_ms"], 2), "threads": 2, "runs": b["runs"], "batch": 1,
+                   "size": [size, size], "runtime": "onnxruntime-node 1.30",
+                   "command": f"node scripts/ort_parity.mjs --bench --model {a.out} --size {size} --threads 2"}
+        print(f"latency median {b['median_ms']:.1f} ms (2 threads)", flush=True)
+    name = a.name or os.path.splitext(os.path.basename(a.out))[0]
+    card = build_card(name, a.out, model, ck, size, a.threshold, class_names, metrics, parity, latency,
+                      command, folded)
+    card_path = os.path.splitext(a.out)[0] + ".json"
+    with open(card_path, "w") as f:
+        json.dump(card, f, indent=2)
+        f.write("\n")
+    print(f"wrote {card_path}", flush=True)
+    return card
+
+
+if __name__ == "__main__":
+    main()
