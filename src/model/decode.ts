@@ -55,7 +55,8 @@ async function decodeByFormat(bytes: Buffer, format: ImageFormat, limits: ImageL
 
 /** Decoders report truncation in their own words; say it once, plainly. */
 function describeDecoderError(detail: string): string {
-  if (/unexpected end|end of (file|data|input)|out of bounds|offset is outside|premature/i.test(detail)) {
+  // pngjs: "There are some read requests waitng on finished stream" when the data stops early.
+  if (/unexpected end|end of (file|data|input)|out of bounds|offset is outside|premature|read requests wait/i.test(detail)) {
     return `the file is truncated or corrupt (${detail})`;
   }
   return detail || 'corrupt data';

@@ -56,7 +56,7 @@ describe('segnetr CLI (node dist/cli.js)', function () {
       `${path.join(images, 'bad_empty.png')}: empty file (0 bytes)`,
       `${path.join(images, 'bad_huge.png')}: image is 30000 x 30000 (900.0 megapixels), over the 100-megapixel limit`,
       `${path.join(images, 'bad_text.jpg')}: not an image: the file contains text`,
-      lines.find((l) => l.startsWith(`${path.join(images, 'bad_truncated.png')}: cannot decode PNG: `))!,
+      lines.find((l) => l.startsWith(`${path.join(images, 'bad_truncated.png')}: cannot decode PNG: the file is truncated or corrupt`))!,
     ].sort());
     assert.match(run.stdout, /3 written, 0 skipped \(label exists\), 4 failed of 7/);
     assert.deepEqual(readdirSync(out).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
