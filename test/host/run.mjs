@@ -6,14 +6,15 @@
 // extensionTestsPath), honoured with `--vscode-option enable-smoke-test-driver`. See
 // /work/shared/docs/offline-toolchain.md, "A real VS Code host, offline".
 //
-//   node test/host/run.mjs [--grep PATTERN] [--timeout-s 900] [--bulk 150] [--keep] [--self-check-failure]
+//   node test/host/run.mjs [--grep PATTERN] [--timeout-s 900] [--bulk 150] [--keep] [--self-check-failure] [--profile]
 //
 // Exit status: 0 only if every host test ran and passed; non-zero if any failed, none ran, or the host could not
 // start (never a silent skip). code-server and Chromium are always stopped (also on Ctrl+C, SIGTERM and timeout).
 // Artifacts: .cache/host-artifacts/{workbench.png,results.json,code-server.log,browser-console.log}.
 //
 // Environment: SEGNETR_CHROMIUM (browser binary, default /usr/bin/chromium); SEGNETR_HOST_EXTENSION_DIR (develop
-// the harness against another extension folder; default: this repository).
+// the harness against another extension folder; default: this repository); SEGNETR_HOST_USER_SETTINGS (JSON merged
+// into code-server's user settings, e.g. '{"segnetr.threads":1}'); SEGNETR_HOST_TIMEOUT_S (default 900).
 import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import os from 'node:os';
@@ -26,7 +27,7 @@ const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const log = (msg) => console.log(`[host] ${msg}`);
 
 function parseArgs(argv) {
-  const opts = { grep: '', timeoutS: Number(process.env.SEGNETR_HOST_TIMEOUT_S ?? 900), bulk: 150, keep: false, selfCheckFailure: false };
+  const opts = { grep: '', timeoutS: Number(process.env.SEGNETR_HOST_TIMEOUT_S ?? 900), bulk: 150, keep: false, selfCheckFailure: false, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -38,9 +39,10 @@ function parseArgs(argv) {
     else if (a === '--timeout-s') opts.timeoutS = Number(next());
     else if (a === '--bulk') opts.bulk = Number.parseInt(next(), 10);
     else if (a === '--keep') opts.keep = true;
+    else if (a === '--profile') opts.profile = true;
     else if (a === '--self-check-failure') opts.selfCheckFailure = true;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node test/host/run.mjs [--grep PATTERN] [--timeout-s N] [--bulk N] [--keep] [--self-check-failure]');
+      console.log('usage: node test/host/run.mjs [--grep PATTERN] [--timeout-s N] [--bulk N] [--keep] [--self-check-failure] [--profile]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -90,6 +92,19 @@ async function prepareWorkspace(workspace, opts) {
   });
   return { modelPath, imagesDir: path.join(workspace, 'contract', 'images'), bulkImagesDir: path.join(workspace, 'bulk', 'images') };
 }
+
+const QUIET_USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'remote.autoForwardPorts': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+};
 
 function tailLines(lines, n) {
   return lines.slice(-n).map((l) => `    ${l}`).join('\n');
@@ -162,10 +177,17 @@ async function main() {
       bulkCount: opts.bulk,
       grep: opts.grep,
       injectFailure: opts.selfCheckFailure,
+      profilePath: opts.profile ? path.join(artifacts, 'eventloop-probe.cpuprofile') : '',
     };
     mkdirSync(path.join(workspace, '.segnetr-test'), { recursive: true });
     writeFileSync(path.join(workspace, '.segnetr-test', 'config.json'), JSON.stringify(config, null, 2) + '\n');
     log(`workspace ${workspace} ready in ${secs(Date.now() - tPrep)} (model: ${ws.modelPath ? path.basename(ws.modelPath) : 'NONE'}, ${opts.bulk} probe images)`);
+
+    // User settings: keep unrelated built-in features (port auto-detection, welcome page, chat, update checks) from
+    // adding noise to the measurements; SEGNETR_HOST_USER_SETTINGS (JSON) adds or overrides entries.
+    const userSettings = { ...QUIET_USER_SETTINGS, ...JSON.parse(process.env.SEGNETR_HOST_USER_SETTINGS || '{}') };
+    mkdirSync(path.join(stateDir, 'user-data', 'User'), { recursive: true });
+    writeFileSync(path.join(stateDir, 'user-data', 'User', 'settings.json'), JSON.stringify(userSettings, null, 2) + '\n');
 
     // 3. code-server.
     const tStart = Date.now();
@@ -196,7 +218,9 @@ async function main() {
     let browserClosed = false;
     context.on('close', () => { browserClosed = true; });
     const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => keepConsole(`[${m.type()}] ${m.text()}`));
+    // The workbench logs with %c styling; keep the words.
+    const clean = (text) => text.replace(/%c\s*/g, '').replace(/color: #[0-9a-f]{3,8}\s*/gi, '').trim();
+    page.on('console', (m) => keepConsole(`[${m.type()}] ${clean(m.text())}`));
     page.on('pageerror', (e) => keepConsole(`[pageerror] ${e.message}`));
     page.on('crash', () => keepConsole('[crash] the workbench page crashed'));
 

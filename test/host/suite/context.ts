@@ -26,6 +26,8 @@ export interface HostTestConfig {
   readonly grep: string;
   /** Adds a test that fails on purpose: the harness's self-check that failures are reported and fail the run. */
   readonly injectFailure: boolean;
+  /** When set, the event-loop test writes a CPU profile of the extension host during the probe here. */
+  readonly profilePath: string;
 }
 
 export function workspaceRoot(): string {
