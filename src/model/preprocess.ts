@@ -23,6 +23,7 @@ export function writeModelInput(image: DecodedImage, spec: ModelInputSpec, batch
     const std = spec.std[c];
     const from = sourceChannel * plane;
     const to = offset + c * plane;
-    for (let i = 0; i < plane; i++) batch[to + i] = (resized[from + i]! / divisor - mean) / std;
+    // Rounded to whole pixel values: training resizes uint8 images with PIL, whose output is uint8 too.
+    for (let i = 0; i < plane; i++) batch[to + i] = (Math.round(resized[from + i]!) / divisor - mean) / std;
   }
 }

@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { decodeImage } from '../../src/model/decode';
 import { axisWeights, interleavedLayout, planarLayout, resizeBilinear } from '../../src/model/resample';
+import { fixturesDir } from './tempDir';
 
 function resize1d(values: number[], size: number): number[] {
   return Array.from(resizeBilinear(values, planarLayout(values.length, 1, 1), size, 1));
@@ -44,5 +48,27 @@ describe('bilinear resampling', () => {
     assertClose(plane(0, 3), [0, 25, 75, 100]);
     assertClose([plane(1, 0)[0]!, plane(1, 1)[0]!, plane(1, 2)[0]!, plane(1, 3)[0]!], [0, 25, 75, 100]);
     assertClose(plane(2, 2), [7, 7, 7, 7]);
+  });
+});
+
+describe('resizing like training does (PIL BILINEAR on uint8)', () => {
+  it('matches Pillow within 1 (its fixed-point rounding), mostly exactly, after rounding to whole values', async () => {
+    const dir = path.join(fixturesDir, 'images');
+    const reference = JSON.parse(readFileSync(path.join(dir, 'pil_resize.json'), 'utf8')) as { resized: Record<string, number[]> };
+    const image = await decodeImage(readFileSync(path.join(dir, 'rgb8.png')));
+    for (const [size, pil] of Object.entries(reference.resized)) {
+      const [w, h] = size.split('x').map(Number) as [number, number];
+      const out = resizeBilinear(image.rgb, interleavedLayout(image.width, image.height, 3), w, h);
+      let exact = 0;
+      for (let i = 0; i < w * h; i++) {
+        for (let c = 0; c < 3; c++) {
+          const mine = Math.round(out[c * w * h + i]!);
+          const theirs = pil[i * 3 + c]!;
+          assert.ok(Math.abs(mine - theirs) <= 1, `${size} pixel ${i} channel ${c}: ${mine} vs Pillow ${theirs}`);
+          if (mine === theirs) exact++;
+        }
+      }
+      assert.ok(exact >= 0.8 * w * h * 3, `${size}: only ${exact} of ${w * h * 3} values equal Pillow's`);
+    }
   });
 });
