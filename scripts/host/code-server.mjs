@@ -8,7 +8,7 @@
 // install (killed, out of disk) is thrown away rather than trusted. A lock file serialises concurrent installs
 // (other people may run `npm test` in the same working tree at the same time).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import http from 'node:http';
 import path from 'node:path';
@@ -223,14 +223,14 @@ export async function installExtension({ node, entry, stateDir, vsix, log = cons
 }
 
 /**
- * Starts code-server on 127.0.0.1:<free port> with its own HOME/user-data/extensions under `stateDir`.
+ * Starts code-server on 127.0.0.1:<port, default a free one> with its own HOME/user-data/extensions under `stateDir`.
  * Resolves once it listens. `stop()` kills it (SIGTERM, then SIGKILL) and is safe to call twice.
  */
-export async function startCodeServer({ node, entry, stateDir, workspace, extraArgs = [], env = {}, log = console.log, attempts = 3 }) {
+export async function startCodeServer({ node, entry, stateDir, workspace, port: fixedPort, extraArgs = [], env = {}, log = console.log, attempts = 3 }) {
   const dirs = stateDirs(stateDir);
   let lastError;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const args = [
       entry,
       '--bind-addr', `127.0.0.1:${port}`,
@@ -295,7 +295,24 @@ export async function startCodeServer({ node, entry, stateDir, workspace, extraA
     lastError = new Error(
       `code-server did not start (${ready === 'exit' ? `exited ${exited.signal ?? exited.code}` : 'no "listening" line in 60 s'}); last lines:\n  ${lines.slice(-30).join('\n  ')}`,
     );
-    if (!lines.some((l) => /EADDRINUSE/.test(l))) break; // only a port race is worth retrying
+    if (fixedPort || !lines.some((l) => /EADDRINUSE/.test(l))) break; // only a free-port race is worth retrying
   }
   throw lastError;
+}
+
+/** The newest extension-host log (`<userDataDir>/logs/<session>/exthostN/remoteexthost.log`) as lines, or undefined. */
+export function findExtHostLog(userDataDir) {
+  const found = [];
+  const walk = (d, depth) => {
+    if (depth > 6 || !existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p, depth + 1);
+      else if (/^(exthost|remoteexthost)\.log$/.test(e.name)) found.push(p);
+    }
+  };
+  walk(path.join(userDataDir, 'logs'), 0);
+  if (!found.length) return undefined;
+  const file = found.sort().at(-1);
+  return { file: path.relative(userDataDir, file), lines: readFileSync(file, 'utf8').split('\n').filter(Boolean) };
 }

@@ -15,12 +15,12 @@
 // Environment: SEGNETR_CHROMIUM (browser binary, default /usr/bin/chromium); SEGNETR_HOST_EXTENSION_DIR (develop
 // the harness against another extension folder; default: this repository); SEGNETR_HOST_USER_SETTINGS (JSON merged
 // into code-server's user settings, e.g. '{"segnetr.threads":1}'); SEGNETR_HOST_TIMEOUT_S (default 900).
-import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureCodeServer, startCodeServer, ROOT, CACHE, CODE_SERVER_VERSION } from '../../scripts/host/code-server.mjs';
+import { ensureCodeServer, startCodeServer, findExtHostLog, ROOT, CACHE, CODE_SERVER_VERSION } from '../../scripts/host/code-server.mjs';
 import { makeSamples } from '../../scripts/make-samples.mjs';
+import { CHROMIUM_PATH, cleanConsoleText, launchChromium } from '../../scripts/host/browser.mjs';
 
 const t0 = Date.now();
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -100,6 +100,7 @@ const QUIET_USER_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
   'remote.autoForwardPorts': false,
+  'git.openRepositoryInParentFolders': 'never',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'update.mode': 'none',
@@ -116,8 +117,7 @@ async function main() {
   const testsEntry = path.join(extensionDir, 'dist', 'test', 'index.js');
   if (!existsSync(testsEntry)) throw new Error(`${path.relative(ROOT, testsEntry)} not found; run \`npm run build\` first`);
   if (!existsSync(path.join(extensionDir, 'package.json'))) throw new Error(`no package.json in ${extensionDir}`);
-  const chromiumPath = process.env.SEGNETR_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found; install it with \`bash scripts/system-deps.sh\``);
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} not found; install it with \`bash scripts/system-deps.sh\``);
 
   const artifacts = path.join(CACHE, 'host-artifacts');
   rmSync(artifacts, { recursive: true, force: true });
@@ -200,27 +200,11 @@ async function main() {
     });
 
     // 4. Chromium, headless, fresh profile.
-    context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
+    context = await launchChromium({ profileDir: path.join(tmp, 'chromium-profile') });
     let browserClosed = false;
     context.on('close', () => { browserClosed = true; });
     const page = context.pages()[0] ?? (await context.newPage());
-    // The workbench logs with %c styling; keep the words.
-    const clean = (text) => text.replace(/%c\s*/g, '').replace(/color: #[0-9a-f]{3,8}\s*/gi, '').trim();
-    page.on('console', (m) => keepConsole(`[${m.type()}] ${clean(m.text())}`));
+    page.on('console', (m) => keepConsole(`[${m.type()}] ${cleanConsoleText(m.text())}`));
     page.on('pageerror', (e) => keepConsole(`[pageerror] ${e.message}`));
     page.on('crash', () => keepConsole('[crash] the workbench page crashed'));
 
@@ -265,7 +249,7 @@ async function main() {
       console.error(`[host] FAILED: ${problem}`);
       console.error(`[host] code-server, last lines:\n${tailLines(server.logTail(40), 40)}`);
       console.error(`[host] browser console, last lines:\n${tailLines(consoleLines, 40)}`);
-      const exthost = findExtHostLog(stateDir);
+      const exthost = findExtHostLog(path.join(stateDir, 'user-data'));
       if (exthost) console.error(`[host] extension host log (${exthost.file}), last lines:\n${tailLines(exthost.lines, 30)}`);
       return 1;
     }
@@ -274,30 +258,13 @@ async function main() {
     writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     exitCode = report(results, { installMs, installedNow: cs.installedNow, testsMs, totalMs: Date.now() - t0 });
     if (exitCode !== 0) {
-      const exthost = findExtHostLog(stateDir);
+      const exthost = findExtHostLog(path.join(stateDir, 'user-data'));
       if (exthost) console.error(`[host] extension host log (${exthost.file}), last lines:\n${tailLines(exthost.lines, 30)}`);
     }
     return exitCode;
   } finally {
     await cleanup();
   }
-}
-
-/** code-server keeps the extension host's log under user-data/logs/<session>/.../exthost.log. */
-function findExtHostLog(stateDir) {
-  const found = [];
-  const walk = (d, depth) => {
-    if (depth > 6 || !existsSync(d)) return;
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p, depth + 1);
-      else if (/^(exthost|remoteexthost)\.log$/.test(e.name)) found.push(p);
-    }
-  };
-  walk(path.join(stateDir, 'user-data', 'logs'), 0);
-  if (!found.length) return undefined;
-  const file = found.sort().at(-1);
-  return { file: path.relative(stateDir, file), lines: readFileSync(file, 'utf8').split('\n').filter(Boolean) };
 }
 
 function report(results, timing) {

@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// `npm start [-- FOLDER]`: build, package the linux-x64 VSIX, generate the synthetic samples, and open VS Code on
+// FOLDER (default: the samples, .cache/samples) with the packaged extension installed.
+//   - a `code` CLI on PATH: `code --install-extension <vsix> --force`, then `code FOLDER`;
+//   - otherwise code-server (installed under .cache/ by the host-test harness's helper, on first use), with the VSIX
+//     installed into its own extensions folder (.cache/start/), on 127.0.0.1 at a free port (or SEGNETR_PORT); the
+//     URL is printed and it runs until Ctrl+C.
+// SEGNETR_START_SMOKE=1: non-interactive check of the above with code-server: start it, check the URL answers, open
+// it in headless Chromium, run "SegNetr: Show Log" from the command palette, wait until the installed extension
+// has activated, screenshot to .cache/host-artifacts/start-smoke.png, stop, exit 0 (non-zero on any failure).
+// SEGNETR_START_WITH=code-server forces code-server even when `code` is on PATH.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CACHE,
+  ROOT,
+  ensureCodeServer,
+  findExtHostLog,
+  httpStatus,
+  installExtension,
+  startCodeServer,
+} from './host/code-server.mjs';
+import { makeSamples } from './make-samples.mjs';
+
+const smoke = process.env.SEGNETR_START_SMOKE === '1';
+const log = (msg) => console.log(`[start] ${msg}`);
+const EXTENSION_ID = 'segnetr.segnetr-annotator';
+
+function npmRun(script) {
+  log(`npm run ${script}`);
+  const r = spawnSync('npm', ['run', '--silent', script], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`npm run ${script} failed (exit ${r.status ?? r.signal})`);
+}
+
+/** The VSIX `npm run package` just wrote: dist/<name>-<version>-linux-x64.vsix, else the newest .vsix in dist/. */
+function findVsix(since) {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const expected = path.join(ROOT, 'dist', `${pkg.name}-${pkg.version}-linux-x64.vsix`);
+  if (existsSync(expected) && statSync(expected).mtimeMs >= since) return expected;
+  const dist = path.join(ROOT, 'dist');
+  const fresh = (existsSync(dist) ? readdirSync(dist) : [])
+    .filter((f) => f.endsWith('.vsix'))
+    .map((f) => path.join(dist, f))
+    .filter((f) => statSync(f).mtimeMs >= since)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!fresh.length) throw new Error('npm run package produced no .vsix in dist/');
+  return fresh[0];
+}
+
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+}
+
+async function smokeCheck(server, folder, userDataDir) {
+  const url = `${server.url}?folder=${encodeURIComponent(folder)}`;
+  const status = await httpStatus(url);
+  if (status !== 200) throw new Error(`GET ${url} answered ${status}`);
+  log(`GET ${url} -> ${status}`);
+  const { launchChromium } = await import('./host/browser.mjs');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'segnetr-start-chromium-'));
+  const context = await launchChromium({ profileDir });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench .part.sidebar', { timeout: 60_000 });
+    // Run a contributed command from the palette: proves the installed extension's contributions are loaded and
+    // that it activates from the VSIX (activation events come from its commands).
+    const activated = () => findExtHostLog(userDataDir)?.lines.some((l) => l.includes(`_doActivateExtension ${EXTENSION_ID}`));
+    const deadline = Date.now() + 60_000;
+    while (!activated()) {
+      if (Date.now() > deadline) {
+        const tail = findExtHostLog(userDataDir)?.lines.slice(-20).join('\n  ') ?? '(no extension host log)';
+        throw new Error(`${EXTENSION_ID} did not activate from the command palette; extension host log:\n  ${tail}`);
+      }
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('>SegNetr: Show Log');
+      await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 10_000 }).catch(() => {});
+      await page.keyboard.press('Enter');
+      const until = Date.now() + 5000;
+      while (!activated() && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    }
+    log(`${EXTENSION_ID} (from the VSIX) activated via "SegNetr: Show Log"`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const shot = path.join(CACHE, 'host-artifacts', 'start-smoke.png');
+    mkdirSync(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot });
+    log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+  } finally {
+    await context.close().catch(() => {});
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  if (args.includes('-h') || args.includes('--help')) {
+    console.log('usage: npm start [-- FOLDER]   (env: SEGNETR_PORT, SEGNETR_START_WITH=code-server, SEGNETR_START_SMOKE=1)');
+    return 0;
+  }
+  const t0 = Date.now();
+  npmRun('build');
+  npmRun('package');
+  const vsix = findVsix(t0 - 1000);
+  log(`VSIX: ${path.relative(process.cwd(), vsix)}`);
+
+  let folder;
+  if (args[0]) {
+    folder = path.resolve(args[0]);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new Error(`${folder} is not a folder`);
+  } else {
+    folder = path.join(CACHE, 'samples');
+    const { images } = await makeSamples({ outDir: folder });
+    log(`samples: ${images.length} synthetic images + ground truth in ${path.relative(process.cwd(), folder)}`);
+  }
+
+  if (!smoke && process.env.SEGNETR_START_WITH !== 'code-server' && onPath('code')) {
+    log('found `code` on PATH: installing the VSIX there');
+    const inst = spawnSync('code', ['--install-extension', vsix, '--force'], { stdio: 'inherit' });
+    if (inst.status !== 0) throw new Error(`code --install-extension failed (exit ${inst.status})`);
+    spawn('code', [folder], { stdio: 'inherit', detached: true }).unref();
+    log(`opened ${folder} in VS Code (right-click images/ > "Pre-label Folder with SegNetr")`);
+    return 0;
+  }
+
+  const cs = await ensureCodeServer({ log });
+  // Persistent state under .cache/start so settings and layout survive restarts.
+  const stateDir = path.join(CACHE, 'start');
+  const userDataDir = path.join(stateDir, 'user-data');
+  const settings = path.join(userDataDir, 'User', 'settings.json');
+  if (!existsSync(settings)) {
+    // First start only: afterwards the file is the user's.
+    mkdirSync(path.dirname(settings), { recursive: true });
+    const defaults = {
+      'workbench.startupEditor': 'none',
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.disableAIFeatures': true,
+      'git.openRepositoryInParentFolders': 'never',
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'update.mode': 'none',
+    };
+    writeFileSync(settings, JSON.stringify(defaults, null, 2) + '\n');
+  }
+  const tInstall = Date.now();
+  await installExtension({ node: cs.node, entry: cs.entry, stateDir, vsix, log });
+  log(`installed the VSIX into code-server in ${((Date.now() - tInstall) / 1000).toFixed(1)} s`);
+
+  const port = process.env.SEGNETR_PORT ? Number(process.env.SEGNETR_PORT) : undefined;
+  const server = await startCodeServer({ node: cs.node, entry: cs.entry, stateDir, workspace: folder, port, log });
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    await server.stop();
+    process.exit(code);
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { console.log(''); log('stopping code-server'); stop(0); });
+  process.on('exit', () => { if (!server.exited()) try { process.kill(-server.child.pid, 'SIGKILL'); } catch { /* gone */ } });
+
+  const url = `${server.url}?folder=${encodeURIComponent(folder)}`;
+  if (smoke) {
+    try {
+      await smokeCheck(server, folder, userDataDir);
+      log(`smoke: OK (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      await stop(0);
+    } catch (err) {
+      console.error(`[start] smoke: FAILED: ${err?.stack ?? err}`);
+      console.error(`[start] code-server, last lines:\n  ${server.logTail(30).join('\n  ')}`);
+      await stop(1);
+    }
+    return 0;
+  }
+  console.log(`\n  SegNetr Annotator is running in code-server:\n\n    ${url}\n\n  Open it in a browser; Ctrl+C stops it.\n`);
+  const exited = await server.exitPromise;
+  log(`code-server exited (${exited.signal ?? exited.code})`);
+  return exited.code === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => { if (code !== undefined) process.exitCode = code; },
+  (err) => {
+    console.error(`[start] FAILED: ${err?.message ?? err}`);
+    process.exit(1);
+  },
+);
