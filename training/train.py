@@ -35,6 +35,7 @@ from training.data import (AugmentConfig, augment_batch, downsample_batch, norma
 from training.losses import SegLoss
 from training.metrics import evaluate_split, mean_metrics
 from training.models import create_model
+from training.models.segnetr import SegNetr
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -130,6 +131,11 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     os.makedirs(args.out, exist_ok=True)
     seed_everything(args.seed)
 
+    model = build_model(args)
+    if isinstance(model, SegNetr):  # fail now, not after an epoch, if a resolution cannot tile
+        model.check_input(args.size, args.size)
+        if args.low_res_epochs:
+            model.check_input(args.size // args.low_res_factor, args.size // args.low_res_factor)
     t0 = time.time()
     train = preload_split(os.path.join(args.data, args.train_split), args.size, args.num_classes,
                           limit=args.limit_train)
@@ -138,7 +144,6 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     print(f"data: {len(train.names)} train, {len(val.names)} val, loaded in {time.time() - t0:.0f}s",
           flush=True)
 
-    model = build_model(args)
     channels_last = not args.no_channels_last
     if channels_last:
         model = model.to(memory_format=torch.channels_last)

@@ -300,6 +300,13 @@ class SegNetr(nn.Module):
         self.dec0 = blk(c // 2, c // 2, 0)    # H   : C/4 skip + C/4 up -> C/2
         self.head = nn.Conv2d(c // 2, num_classes, 1)
 
+    def check_input(self, h: int, w: int) -> None:
+        """Raise ``ValueError`` unless every level's feature map tiles into its P x P groups."""
+        for i, p in enumerate(self.level_p):
+            if (h % (2 ** i * p)) or (w % (2 ** i * p)):
+                raise ValueError(f"input {h}x{w} does not tile into {p}x{p} groups at level {i} "
+                                 f"(sides must divide by {2 ** i * p})")
+
     @staticmethod
     def up(x: torch.Tensor) -> torch.Tensor:
         """Parameter-free bilinear x2 upsampling."""

@@ -1,0 +1,47 @@
+"""Shared fixtures: tiny models and the real-data location."""
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from training.models.segnetr import SegNetr
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA_ROOT = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "datasets", "isic2017"))
+
+torch.set_num_threads(2)
+
+
+def randomize_norms(model: torch.nn.Module, seed: int = 0) -> torch.nn.Module:
+    """Give every BN/LN/bias non-trivial values so that folding is tested for real."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.copy_(torch.rand(m.num_features, generator=g) - 0.5)
+                m.running_var.copy_(torch.rand(m.num_features, generator=g) + 0.5)
+                m.weight.copy_(torch.rand(m.num_features, generator=g) + 0.5)
+                m.bias.copy_(torch.rand(m.num_features, generator=g) - 0.5)
+            elif isinstance(m, torch.nn.LayerNorm):
+                m.weight.copy_(torch.rand(m.weight.shape, generator=g) + 0.5)
+                m.bias.copy_(torch.rand(m.bias.shape, generator=g) - 0.5)
+            elif isinstance(m, torch.nn.Linear) and m.bias is not None:
+                m.bias.copy_(torch.rand(m.bias.shape, generator=g) - 0.5)
+    return model.eval()
+
+
+@pytest.fixture
+def tiny_segnetr() -> SegNetr:
+    """C = 8, P = 2, 32x32 design size, head dim 4 (so several levels are multi-head)."""
+    torch.manual_seed(0)
+    return randomize_norms(SegNetr(width=8, num_classes=1, partition=2, img_size=32, head_dim=4))
+
+
+@pytest.fixture
+def data_root() -> str:
+    """The shared ISIC 2017 folder; skipped only when it is absent."""
+    if not os.path.isdir(DATA_ROOT):
+        pytest.skip(f"shared dataset folder {DATA_ROOT} is absent")
+    return DATA_ROOT

@@ -1,0 +1,58 @@
+"""ONNX export of a tiny model, checked through onnxruntime-node (the shipped runtime)."""
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from training.export import export_onnx, inference_model, main as export_main
+from training.models.segnetr import SegNetr
+from training.parity import node_available, parity_check, run_onnx_node
+
+
+@pytest.fixture(autouse=True)
+def _need_node() -> None:
+    reason = node_available()
+    if reason:
+        pytest.skip(reason)
+
+
+def test_folded_export_parity_and_io_contract(tiny_segnetr: SegNetr, tmp_path) -> None:
+    path = str(tmp_path / "tiny.onnx")
+    export_onnx(inference_model(tiny_segnetr, fold=True), path, size=32)
+    g = onnx.load(path).graph
+    assert [i.name for i in g.input] == ["image"] and [o.name for o in g.output] == ["logits"]
+    assert onnx.load(path).opset_import[0].version == 17
+    # dynamic batch: 1 and 3 images through the same file, against the unfolded model
+    r = parity_check(tiny_segnetr, path, [(1, 3, 32, 32), (3, 3, 32, 32)])
+    assert r["max_abs_diff"] <= 1e-4
+
+
+def test_parity_check_fails_on_a_different_model(tiny_segnetr: SegNetr, tmp_path) -> None:
+    path = str(tmp_path / "tiny.onnx")
+    export_onnx(inference_model(tiny_segnetr, fold=True), path, size=32)
+    with torch.no_grad():
+        tiny_segnetr.head.bias.add_(1e-3)
+    with pytest.raises(AssertionError):
+        parity_check(tiny_segnetr, path, [(1, 3, 32, 32)])
+
+
+def test_export_cli_writes_card(tiny_segnetr: SegNetr, tmp_path) -> None:
+    ck = str(tmp_path / "ck.pt")
+    torch.save({"model": tiny_segnetr.state_dict(), "epoch": 0, "args": {"size": 32},
+                "config": {"name": "segnetr_t", "width": 8, "partition": 2, "interaction": "attention",
+                           "img_size": 32, "num_classes": 1, "head_dim": 4},
+                "command": "train-cmd"}, ck)
+    out = str(tmp_path / "m" / "tiny.onnx")
+    card = export_main([ck, "--out", out, "--parity-batch", "1"])
+    on_disk = json.load(open(str(tmp_path / "m" / "tiny.json")))
+    assert on_disk == card
+    assert card["input"]["size"] == [32, 32] and card["input"]["channel_order"] == "RGB"
+    assert len(card["input"]["mean_0to1"]) == 3 and card["output"]["activation"] == "sigmoid"
+    assert card["parity"]["max_abs_diff"] <= 1e-4 and len(card["sha256"]) == 64
+    x = np.random.RandomState(0).randn(1, 3, 32, 32).astype("f4")
+    assert run_onnx_node(out, x).shape == (1, 1, 32, 32)
