@@ -2,7 +2,7 @@
 // onnxruntime binaries. Everything else is bundled by esbuild, so node_modules holds just onnxruntime-node
 // and its runtime dependency onnxruntime-common (see .vscodeignore).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,17 +25,14 @@ function run(command, args) {
 
 run('node', ['scripts/build.mjs', '--production']);
 rmSync(out, { force: true });
-// vsce reads .vscodeignore; the other platforms' binaries are dropped there by a per-target ignore list
-// passed through --ignoreFile, generated so that only `target`'s folder survives.
+// .vscodeignore keeps linux-x64's onnxruntime binaries; for another target a copy keeps that target's instead.
 const ignoreFile = join(root, 'dist', `.vscodeignore-${target}`);
+const defaultBinaries = '!node_modules/onnxruntime-node/bin/napi-v6/linux/x64/**';
 const base = readFileSync(join(root, '.vscodeignore'), 'utf8');
-const binDir = 'node_modules/onnxruntime-node/bin/napi-v6';
-const keep = `${binDir}/${ortPlatform}/${arch}`;
-const platformLines = ['darwin/arm64', 'linux/x64', 'linux/arm64', 'win32/x64', 'win32/arm64']
-  .map((p) => `${binDir}/${p}`)
-  .filter((p) => p !== keep)
-  .map((p) => `${p}/**`);
-const { writeFileSync } = await import('node:fs');
-writeFileSync(ignoreFile, `${base}\n# generated for ${target}\n${platformLines.join('\n')}\n`);
+if (!base.includes(defaultBinaries)) {
+  console.error(`package: .vscodeignore must contain the line ${defaultBinaries}`);
+  process.exit(1);
+}
+writeFileSync(ignoreFile, base.replace(defaultBinaries, `!node_modules/onnxruntime-node/bin/napi-v6/${ortPlatform}/${arch}/**`));
 run('npx', ['--no-install', 'vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license']);
 console.log(`package: ${out} (${(statSync(out).size / 1e6).toFixed(1)} MB)`);
