@@ -54,8 +54,15 @@ async function withLock(name, log, fn, waitMs = 20 * 60_000) {
       break;
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
-      const owner = Number.parseInt(readFileSync(lock, 'utf8').trim(), 10);
+      // "<owner pid> [<pid of the install's process group>]"
+      const [owner, group] = readFileSync(lock, 'utf8').trim().split(/\s+/).map((v) => Number.parseInt(v, 10));
       if (!Number.isFinite(owner) || !pidAlive(owner)) {
+        // The owner died (killed hard); its npm may still be running and writing into the .partial folder.
+        if (Number.isFinite(group) && pidAlive(group)) {
+          log(`stopping the orphaned install (process group ${group}) of a previous run`);
+          try { process.kill(-group, 'SIGKILL'); } catch { /* gone */ }
+          await sleep(500);
+        }
         rmSync(lock, { force: true });
         continue;
       }
@@ -66,15 +73,17 @@ async function withLock(name, log, fn, waitMs = 20 * 60_000) {
     }
   }
   try {
-    return await fn();
+    return await fn((childPid) => writeFileSync(lock, `${process.pid} ${childPid}`));
   } finally {
     rmSync(lock, { force: true });
   }
 }
 
-function run(cmd, args, opts, log) {
+/** Runs a command in its own process group (npm's install scripts run node-gyp, make, g++ beneath it). */
+function run(cmd, args, opts, log, onSpawn = () => {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    onSpawn(child.pid);
     const tail = [];
     const take = (chunk) => {
       for (const line of chunk.toString().split('\n')) {
@@ -85,8 +94,18 @@ function run(cmd, args, opts, log) {
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
+    // If we are told to stop mid-install, stop npm too (it would otherwise keep writing into the .partial folder
+    // the next run deletes); the next run finds our lock's pid dead and starts over.
+    const onSignal = (sig) => {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      console.error(`\n${sig}: stopped \`${path.basename(cmd)} ${args[0]}\``);
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    };
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const s of signals) process.on(s, onSignal);
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      for (const s of signals) process.off(s, onSignal);
       if (code === 0) resolve(tail);
       else {
         log(`\`${cmd} ${args.join(' ')}\` failed (${signal ?? code}); last output:\n  ${tail.join('\n  ')}`);
@@ -101,7 +120,7 @@ async function installPackage({ dir, spec, marker, env, extraArgs = [], log }) {
   const markerFile = path.join(dir, '.installed');
   const done = () => existsSync(markerFile) && readFileSync(markerFile, 'utf8').trim() === marker;
   if (done()) return false;
-  return withLock(path.basename(dir), log, async () => {
+  return withLock(path.basename(dir), log, async (noteChild) => {
     if (done()) return false; // another process finished it while we waited
     const partial = `${dir}.partial`;
     rmSync(partial, { recursive: true, force: true });
@@ -111,7 +130,7 @@ async function installPackage({ dir, spec, marker, env, extraArgs = [], log }) {
     const t0 = Date.now();
     log(`installing ${spec} into ${path.relative(ROOT, dir)} (first run only)...`);
     const npmArgs = ['install', '--prefix', partial, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', ...extraArgs, spec];
-    await run('npm', npmArgs, { cwd: partial, env }, log);
+    await run('npm', npmArgs, { cwd: partial, env }, log, noteChild);
     writeFileSync(path.join(partial, '.installed'), marker + '\n');
     rmSync(dir, { recursive: true, force: true });
     renameSync(partial, dir);
