@@ -29,7 +29,7 @@ from training.macs import count_params
 from training.models.segnetr import SegNetr
 from training.parity import benchmark, parity_check
 
-DEFAULT_COLORS = ["#ff3b30", "#34c759", "#007aff", "#ffcc00", "#af52de", "#ff9500", "#5ac8fa", "#ff2d55"]
+DEFAULT_COLORS = ["#ff4d4d", "#34c759", "#007aff", "#ffcc00", "#af52de", "#ff9500", "#5ac8fa", "#ff2d55"]
 
 
 def sha256(path: str) -> str:
@@ -61,55 +61,65 @@ def build_card(name: str, onnx_path: str, model: nn.Module, ck: Dict[str, Any], 
                threshold: float, class_names: List[str], metrics: Optional[Dict[str, Any]],
                parity: Optional[Dict[str, Any]], latency: Optional[Dict[str, Any]], command: str,
                folded: bool) -> Dict[str, Any]:
-    """The model card the extension reads (see the export contract in shared/docs/segnetr.md)."""
+    """The model card (schemaVersion 1, the schema the extension validates in src/model/card.ts).
+
+    Extra fields (config, params, parity, latency, ...) are informational; the extension ignores them.
+    ``class_names`` lists the foreground classes for K = 1 (background is added as index 0)
+    and all K classes for K > 1.
+    """
     cfg = ck["config"]
     k = cfg.get("num_classes", 1)
     args = ck.get("args", {})
+    names = ["background", *class_names] if k == 1 else list(class_names)
+    colors = ["#000000", *DEFAULT_COLORS]  # index 0 (background) black
+    output: Dict[str, Any] = ({"activation": "sigmoid", "channels": 1, "threshold": threshold} if k == 1
+                              else {"activation": "softmax", "channels": k})
+    history = ck.get("history", [])
     card: Dict[str, Any] = {
+        "schemaVersion": 1,
         "name": name,
-        "file": os.path.basename(onnx_path),
         "architecture": "SegNetr" if isinstance(model, SegNetr) else type(model).__name__,
         "config": cfg["name"],
         "width": cfg.get("width"),
         "partition": cfg.get("partition"),
         "interaction": cfg.get("interaction"),
         "params": count_params(model),
-        "format": {"onnx_opset": 17, "folded_for_inference": folded},
         "input": {
-            "name": "image", "dtype": "float32", "layout": "NCHW", "dynamic_batch": True,
-            "size": [size, size], "size_order": "[H, W]",
-            "resize": "bilinear, whole image squashed to size (no crop, no padding)",
-            "channel_order": "RGB",
-            "pixel_scale": "0..1 (uint8 / 255) before normalisation",
-            "mean_0to1": list(MEAN), "std_0to1": list(STD),
-            "normalisation": "x = (pixel / 255 - mean_0to1[c]) / std_0to1[c]",
+            "height": size, "width": size,
+            "channelOrder": "RGB",
+            "scale": "0-1",
+            "mean": list(MEAN), "std": list(STD),
+            "meanStdScale": "0-1 (mean and std apply to pixel / 255)",
+            "normalization": "x[c] = (pixel[c] / 255 - mean[c]) / std[c]",
+            "resize": "bilinear, whole image squashed to height x width (no crop, no padding)",
+            "layout": "NCHW float32, batch dynamic",
         },
-        "output": {
-            "name": "logits", "dtype": "float32", "layout": "NCHW", "shape": ["N", k, size, size],
-            "activation": "sigmoid" if k == 1 else "softmax",
-            "threshold": threshold,
-            "postprocess": "activation, bilinear resize of probabilities to the original image size, then "
-                           + ("probability > threshold is foreground" if k == 1 else "argmax over classes"),
-        },
-        "num_classes": k,
-        "class_names": class_names,
-        "class_colors": DEFAULT_COLORS[:len(class_names)],
-        "background": {"name": "background", "color": "#000000"} if k == 1 else None,
+        "output": output,
+        "outputNote": ("logits [N, K, height, width]; apply the activation, resize probabilities bilinearly to the "
+                       "image size, then threshold (sigmoid) or argmax (softmax)"),
+        "classes": [{"index": i, "name": n, "color": colors[i % len(colors)]} for i, n in enumerate(names)],
         "training": {
-            "data": "ISIC 2017 skin lesion segmentation (shared/datasets/isic2017)",
-            "train_split": args.get("train_split", "train"),
-            "selection_split": args.get("val_split", "val"),
-            "epochs_run": len(ck.get("history", [])) or None,
-            "best_epoch": ck.get("epoch", -1) + 1,
-            "train_size": args.get("size"),
+            "data": "ISIC 2017 skin lesion segmentation, shared/datasets/isic2017 "
+                    f"({args.get('train_split', 'train')} for training, {args.get('val_split', 'val')} for selection)",
+            "split": f"train: {args.get('train_split', 'train')}, model selection: {args.get('val_split', 'val')}",
             "command": ck.get("command"),
+            "bestEpoch": ck.get("epoch", -1) + 1,
+            "epochsPlanned": args.get("epochs"),
+            "history": history,
         },
         "metrics": metrics,
+        "onnx": {
+            "file": os.path.basename(onnx_path),
+            "sha256": sha256(onnx_path),
+            "opset": 17,
+            "inputName": "image",
+            "outputName": "logits",
+            "sizeBytes": os.path.getsize(onnx_path),
+            "foldedForInference": folded,
+        },
         "parity": parity,
         "latency": latency,
-        "size_bytes": os.path.getsize(onnx_path),
-        "sha256": sha256(onnx_path),
-        "export_command": command,
+        "exportCommand": command,
     }
     return card
 
@@ -122,7 +132,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     p.add_argument("--size", type=int, default=None, help="input side (default: the checkpoint's img_size)")
     p.add_argument("--no-fold", action="store_true", help="export the training graph as is")
     p.add_argument("--threshold", type=float, default=0.5)
-    p.add_argument("--class-names", nargs="*", default=None, help="default: lesion (K=1) / class_i")
+    p.add_argument("--class-names", nargs="*", default=None,
+                   help="foreground name for K=1 (default: lesion; background is added), all K names for K>1")
     p.add_argument("--data", default=None, help="dataset folder: evaluate on DATA/VAL_SPLIT for the card")
     p.add_argument("--val-split", default="val")
     p.add_argument("--parity-batch", type=int, default=2)
@@ -151,16 +162,16 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     if a.data:
         from training.evaluate import evaluate_checkpoint
         r = evaluate_checkpoint(a.checkpoint, os.path.join(a.data, a.val_split), a.threshold, size)
-        metrics = {"split": a.val_split, "n_images": r["n_images"], **r["mean"],
+        metrics = {"split": a.val_split, "images": r["n_images"], **r["mean"],
                    "aggregation": "mean over images", "resolution": r["resolution"], "threshold": a.threshold,
-                   "evaluated_with": f"/usr/bin/python3 -m training.evaluate {a.checkpoint} "
-                                     f"--split-dir {os.path.join(a.data, a.val_split)}"}
+                   "evaluatedWith": f"/usr/bin/python3 -m training.evaluate {a.checkpoint} "
+                                    f"--split-dir {os.path.join(a.data, a.val_split)}"}
         print("val: " + " ".join(f"{m} {r['mean'][m]:.4f}" for m in r["mean"]), flush=True)
     latency = None
     if a.bench:
         b = benchmark(a.out, size, threads=2)
-        latency = {"median_ms": round(b["median_ms"], 2), "threads": 2, "runs": b["runs"], "batch": 1,
-                   "size": [size, size], "runtime": "onnxruntime-node 1.30",
+        latency = {"medianMs": round(b["median_ms"], 2), "minMs": round(b["min_ms"], 2), "threads": 2,
+                   "runs": b["runs"], "batch": 1, "size": [size, size], "runtime": "onnxruntime-node 1.30",
                    "command": f"node scripts/ort_parity.mjs --bench --model {a.out} --size {size} --threads 2"}
         print(f"latency median {b['median_ms']:.1f} ms (2 threads)", flush=True)
     name = a.name or os.path.splitext(os.path.basename(a.out))[0]

@@ -9,7 +9,7 @@ import onnx
 import pytest
 import torch
 
-from training.export import export_onnx, inference_model, main as export_main
+from training.export import export_onnx, inference_model, main as export_main, sha256
 from training.models.segnetr import SegNetr
 from training.parity import node_available, parity_check, run_onnx_node
 
@@ -51,8 +51,16 @@ def test_export_cli_writes_card(tiny_segnetr: SegNetr, tmp_path) -> None:
     card = export_main([ck, "--out", out, "--parity-batch", "1"])
     on_disk = json.load(open(str(tmp_path / "m" / "tiny.json")))
     assert on_disk == card
-    assert card["input"]["size"] == [32, 32] and card["input"]["channel_order"] == "RGB"
-    assert len(card["input"]["mean_0to1"]) == 3 and card["output"]["activation"] == "sigmoid"
-    assert card["parity"]["max_abs_diff"] <= 1e-4 and len(card["sha256"]) == 64
+    # the fields the extension validates (src/model/card.ts, schemaVersion 1)
+    assert card["schemaVersion"] == 1 and card["width"] == 8 and card["partition"] == 2
+    assert (card["input"]["height"], card["input"]["width"]) == (32, 32)
+    assert card["input"]["channelOrder"] == "RGB" and card["input"]["scale"] == "0-1"
+    assert len(card["input"]["mean"]) == 3 and len(card["input"]["std"]) == 3
+    assert card["output"] == {"activation": "sigmoid", "channels": 1, "threshold": 0.5}
+    assert [c["index"] for c in card["classes"]] == [0, 1] and card["classes"][1]["name"] == "lesion"
+    assert card["onnx"]["file"] == "tiny.onnx" and card["onnx"]["opset"] == 17
+    assert (card["onnx"]["inputName"], card["onnx"]["outputName"]) == ("image", "logits")
+    assert card["onnx"]["sha256"] == sha256(out)
+    assert card["parity"]["max_abs_diff"] <= 1e-4
     x = np.random.RandomState(0).randn(1, 3, 32, 32).astype("f4")
     assert run_onnx_node(out, x).shape == (1, 1, 32, 32)
