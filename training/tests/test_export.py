@@ -64,3 +64,37 @@ def test_export_cli_writes_card(tiny_segnetr: SegNetr, tmp_path) -> None:
     assert card["parity"]["max_abs_diff"] <= 1e-4
     x = np.random.RandomState(0).randn(1, 3, 32, 32).astype("f4")
     assert run_onnx_node(out, x).shape == (1, 1, 32, 32)
+
+
+def test_card_passes_the_extensions_own_validator(tiny_segnetr: SegNetr, tmp_path) -> None:
+    """Bundle src/model/card.ts (the extension's parser) with esbuild and run it on our card."""
+    import subprocess
+    from training.parity import REPO_ROOT
+    esbuild = os.path.join(REPO_ROOT, "node_modules", ".bin", "esbuild")
+    card_ts = os.path.join(REPO_ROOT, "src", "model", "card.ts")
+    if not (os.path.exists(esbuild) and os.path.exists(card_ts)):
+        pytest.skip("esbuild or src/model/card.ts not present")
+    ck = str(tmp_path / "ck.pt")
+    torch.save({"model": tiny_segnetr.state_dict(), "epoch": 0, "args": {},
+                "config": {"name": "segnetr_t", "width": 8, "partition": 2, "interaction": "attention",
+                           "img_size": 32, "num_classes": 1, "head_dim": 4}}, ck)
+    out = str(tmp_path / "tiny.onnx")
+    export_main([ck, "--out", out, "--parity-batch", "1"])
+    entry = tmp_path / "validate.ts"
+    entry.write_text(
+        f"import {{ parseModelCard }} from {json.dumps(card_ts[:-3])};\n"
+        "import { readFileSync } from 'fs';\n"
+        "const p = process.argv[2];\n"
+        "const c = parseModelCard(JSON.parse(readFileSync(p, 'utf8')), p);\n"
+        "console.log(JSON.stringify({ name: c.name, classes: c.classes.length }));\n")
+    bundle = str(tmp_path / "validate.js")
+    subprocess.run([esbuild, str(entry), "--bundle", "--platform=node", f"--outfile={bundle}", "--log-level=error"],
+                   cwd=REPO_ROOT, check=True)
+    res = subprocess.run(["node", bundle, str(tmp_path / "tiny.json")], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout) == {"name": "tiny", "classes": 2}
+    # and the validator does reject a card that breaks the contract
+    bad = json.load(open(str(tmp_path / "tiny.json")))
+    del bad["onnx"]["sha256"]
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    assert subprocess.run(["node", bundle, str(tmp_path / "bad.json")], capture_output=True).returncode != 0
