@@ -148,10 +148,7 @@ export async function ensureCodeServer({ log = console.log } = {}) {
     throw new Error(`the host-test harness installs code-server for linux-x64 only (this is ${process.platform}-${process.arch})`);
   }
   const t0 = Date.now();
-  // Keep npm's own config (registry, cafile) but never let the repo's or user's nodedir leak in.
-  const baseEnv = { ...process.env, npm_config_nodedir: undefined, NPM_CONFIG_NODEDIR: undefined };
-  delete baseEnv.npm_config_nodedir;
-  delete baseEnv.NPM_CONFIG_NODEDIR;
+  const baseEnv = cleanEnv();
   const a = await installPackage({
     dir: NODE_DIR,
     spec: `${NODE_PACKAGE}@${NODE_VERSION}`,
@@ -178,6 +175,21 @@ export async function ensureCodeServer({ log = console.log } = {}) {
   const entry = codeServerEntry();
   if (!existsSync(entry)) throw new Error(`code-server entry point missing: ${entry}`);
   return { node, entry, installedNow: a || b, installMs: Date.now() - t0 };
+}
+
+/**
+ * process.env without what an enclosing `npm test`/`npm start` put there: npm exports its whole resolved config as
+ * npm_config_* (user_agent says node/v20, which code-server's postinstall reads as the Node version; nodedir points
+ * node-gyp at Node 20's headers), plus npm_package_*, npm_lifecycle_*, npm_node_execpath and NODE (Node 20's path).
+ * Nested npm and code-server read their own config files again.
+ */
+export function cleanEnv(env = process.env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD') continue;
+    out[k] = v;
+  }
+  return out;
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released; code-server is retried if it races). */
@@ -218,7 +230,7 @@ export function stateDirs(stateDir) {
 
 function codeServerEnv(dirs, extraEnv) {
   const env = {
-    ...process.env,
+    ...cleanEnv(),
     HOME: dirs.home,
     XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
     XDG_DATA_HOME: path.join(dirs.home, '.local', 'share'),

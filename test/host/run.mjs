@@ -93,6 +93,9 @@ async function prepareWorkspace(workspace, opts) {
   return { modelPath, imagesDir: path.join(workspace, 'contract', 'images'), bulkImagesDir: path.join(workspace, 'bulk', 'images') };
 }
 
+/** The in-host runner must have started (written `startedPath`) this long after the workbench opened. */
+const START_TIMEOUT_MS = 180_000;
+
 const QUIET_USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -120,8 +123,10 @@ async function main() {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} not found; install it with \`bash scripts/system-deps.sh\``);
 
   const artifacts = path.join(CACHE, 'host-artifacts');
-  rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
+  for (const f of ['workbench.png', 'results.json', 'code-server.log', 'browser-console.log', 'eventloop-probe.cpuprofile']) {
+    rmSync(path.join(artifacts, f), { force: true });
+  }
 
   // 1. code-server (+ Node 24), installed once under .cache/.
   const tInstall = Date.now();
@@ -135,6 +140,7 @@ async function main() {
   const stateDir = path.join(tmp, 'code-server');
   const resultsPath = path.join(tmp, 'results.json');
   const releasePath = path.join(tmp, 'release');
+  const startedPath = path.join(tmp, 'started');
 
   let server;
   let context;
@@ -168,6 +174,7 @@ async function main() {
     const ws = await prepareWorkspace(workspace, opts);
     const config = {
       resultsPath,
+      startedPath,
       releasePath,
       holdMs: 30_000,
       repoRoot: ROOT,
@@ -227,6 +234,10 @@ async function main() {
       if (server.exited()) { problem = `code-server exited (${JSON.stringify(server.exited())})`; break; }
       if (browserClosed) { problem = 'Chromium closed'; break; }
       if (Date.now() > deadline) { problem = `no results after ${opts.timeoutS} s`; break; }
+      if (!existsSync(startedPath) && Date.now() - tTests > START_TIMEOUT_MS) {
+        problem = `the in-host test runner did not start within ${START_TIMEOUT_MS / 1000} s (extension host not up, or the payload was ignored)`;
+        break;
+      }
       if (Date.now() - lastReport > 60_000) {
         lastReport = Date.now();
         log(`still running (${secs(Date.now() - tTests)})...`);

@@ -10,6 +10,8 @@ export const CONFIG_RELATIVE_PATH = path.join('.segnetr-test', 'config.json');
 export interface HostTestConfig {
   /** Where the runner writes results (JSON); the harness waits for this file. */
   readonly resultsPath: string;
+  /** Written as soon as run() is called, so the harness can tell "host never started" from "tests are slow". */
+  readonly startedPath: string;
   /** The runner waits for this file (the harness's screenshot) before returning, at most `holdMs`. */
   readonly releasePath: string;
   readonly holdMs: number;

@@ -62,6 +62,7 @@ export async function run(): Promise<void> {
   let cfg: HostTestConfig | undefined;
   try {
     cfg = config();
+    writeAtomic(cfg.startedPath, `${new Date().toISOString()}\n`);
     const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
     if (cfg.grep) mocha.grep(cfg.grep);
     for (const [file, load] of TEST_MODULES) {
