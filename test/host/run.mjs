@@ -110,6 +110,25 @@ const QUIET_USER_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
 };
 
+/** True once some webview frame shows an <img> or <canvas> with a size, false after `timeoutMs`. */
+async function waitForWebviewContent(page, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    for (const frame of page.frames()) {
+      if (!/webview|vscode-resource|vscode-cdn/i.test(frame.url()) || frame === page.mainFrame()) continue;
+      const ok = await frame
+        .evaluate(() => [...document.querySelectorAll('img, canvas')].some((e) => e.getBoundingClientRect().width > 16))
+        .catch(() => false);
+      if (ok) {
+        await new Promise((r) => setTimeout(r, 300));
+        return true;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
 function tailLines(lines, n) {
   return lines.slice(-n).map((l) => `    ${l}`).join('\n');
 }
@@ -246,7 +265,12 @@ async function main() {
     }
     const testsMs = Date.now() - tTests;
 
-    // 6. Screenshot (while the runner holds the window open), then let the runner return.
+    // 6. Screenshot (while the runner holds the window open), then let the runner return. The runner opened an
+    // image in SegNetr's label preview; give its webview a few seconds to paint something.
+    if (!problem) {
+      const painted = await waitForWebviewContent(page, 10_000);
+      if (!painted) keepConsole('[harness] no webview content (img/canvas) appeared before the screenshot');
+    }
     try {
       await page.screenshot({ path: path.join(artifacts, 'workbench.png'), timeout: 15_000 });
     } catch (e) {

@@ -54,6 +54,24 @@ function writeAtomic(file: string, data: string): void {
   fs.renameSync(tmp, file);
 }
 
+/**
+ * Leaves something worth seeing for the harness's screenshot: the explorer on the contract folder and its first
+ * image in SegNetr's label preview. Cosmetic only; failures here are ignored.
+ */
+async function stageScreenshot(cfg: HostTestConfig): Promise<void> {
+  try {
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    const first = fs.readdirSync(cfg.imagesDir).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort()[0];
+    if (!first) return;
+    const uri = vscode.Uri.file(path.join(cfg.imagesDir, first));
+    await vscode.commands.executeCommand('revealInExplorer', uri);
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'segnetr.labelPreview');
+    await sleep(1500); // let the webview paint
+  } catch {
+    // nothing to stage
+  }
+}
+
 export async function run(): Promise<void> {
   const started = Date.now();
   const tests: TestResult[] = [];
@@ -113,8 +131,7 @@ export async function run(): Promise<void> {
     ...(fatal ? { fatal } : {}),
   };
   if (!cfg) throw new Error(`segnetr host tests: no harness config (${fatal ?? 'unknown'})`);
-  // Leave the explorer showing the workspace for the harness's screenshot.
-  await Promise.resolve(vscode.commands.executeCommand('workbench.view.explorer')).catch(() => undefined);
+  await stageScreenshot(cfg);
   writeAtomic(cfg.resultsPath, JSON.stringify(results, null, 2) + '\n');
 
   // Keep the window alive until the harness has taken its screenshot (the host may close when run() settles).
