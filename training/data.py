@@ -199,3 +199,15 @@ def downsample_batch(img: torch.Tensor, target: torch.Tensor, factor: int,
     else:
         target = target[:, ::factor, ::factor]
     return img, target
+
+
+def random_crop_batch(img: torch.Tensor, target: torch.Tensor, crop: int,
+                      gen: torch.Generator) -> Tuple[torch.Tensor, torch.Tensor]:
+    """An independent random ``crop x crop`` window per sample (image ``[B,3,S,S]``, target
+    ``[B,1,S,S]`` or ``[B,S,S]``): training at the full-size pixel scale for a fraction of the cost."""
+    s = img.shape[-1]
+    ys = torch.randint(0, s - crop + 1, (img.shape[0],), generator=gen).tolist()
+    xs = torch.randint(0, s - crop + 1, (img.shape[0],), generator=gen).tolist()
+    imgs = torch.stack([im[..., y:y + crop, x:x + crop] for im, y, x in zip(img, ys, xs)])
+    tgts = torch.stack([t[..., y:y + crop, x:x + crop] for t, y, x in zip(target, ys, xs)])
+    return imgs, tgts

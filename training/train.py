@@ -31,7 +31,7 @@ import torch
 from torch import nn
 
 from training.data import (AugmentConfig, augment_batch, downsample_batch, normalize,
-                           preload_split, to_targets)
+                           preload_split, random_crop_batch, to_targets)
 from training.losses import SegLoss
 from training.metrics import evaluate_split, mean_metrics
 from training.models import create_model
@@ -55,6 +55,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--low-res-epochs", type=int, default=0,
                    help="first N epochs at size/--low-res-factor (cheap epochs)")
     p.add_argument("--low-res-factor", type=int, default=2)
+    p.add_argument("--crop-epochs", type=int, default=0,
+                   help="next N epochs on random (size/--low-res-factor)^2 crops of the full-size images: "
+                        "as cheap as low-res epochs but at the deployment scale")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--min-lr", type=float, default=1e-5)
@@ -134,7 +137,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     model = build_model(args)
     if isinstance(model, SegNetr):  # fail now, not after an epoch, if a resolution cannot tile
         model.check_input(args.size, args.size)
-        if args.low_res_epochs:
+        if args.low_res_epochs or args.crop_epochs:
             model.check_input(args.size // args.low_res_factor, args.size // args.low_res_factor)
     t0 = time.time()
     train = preload_split(os.path.join(args.data, args.train_split), args.size, args.num_classes,
@@ -160,6 +163,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     gen = torch.Generator().manual_seed(args.seed)
     history: List[Dict[str, Any]] = []
     start_epoch, best = 0, -1.0
+    commands: List[str] = []
 
     ckpt_path = os.path.join(args.out, "last.pt") if args.resume == "auto" else args.resume
     if ckpt_path:
@@ -170,13 +174,18 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         gen.set_state(ck["generator"])
         torch.set_rng_state(ck["torch_rng"])
         start_epoch, best, history = ck["epoch"] + 1, ck["best_dice"], ck["history"]
+        commands = ck.get("commands", [ck.get("command")])
         print(f"resumed from {ckpt_path} at epoch {start_epoch} (best val Dice {best:.4f})", flush=True)
 
     aug = AugmentConfig()
     cmd = "/usr/bin/python3 -m training.train " + " ".join(sys.argv[1:] if argv is None else argv)
+    commands = [*commands, cmd]  # every invocation that shaped these weights, in order
     for epoch in range(start_epoch, args.epochs):
         model.train()
-        factor = args.low_res_factor if epoch < args.low_res_epochs else 1
+        mode = ("low" if epoch < args.low_res_epochs
+                else "crop" if epoch < args.low_res_epochs + args.crop_epochs else "full")
+        factor = args.low_res_factor if mode == "low" else 1
+        crop = args.size // args.low_res_factor if mode == "crop" else 0
         perm = torch.randperm(n, generator=gen)
         te, loss_sum = time.time(), 0.0
         for step in range(steps_per_epoch):
@@ -185,6 +194,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
             tgt = to_targets(train.masks[idx], args.num_classes)
             img, tgt = augment_batch(img, tgt, aug, gen, args.num_classes)
             img, tgt = downsample_batch(img, tgt, factor, args.num_classes)
+            if crop:
+                img, tgt = random_crop_batch(img, tgt, crop, gen)
             x = normalize(img)
             if channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
@@ -202,7 +213,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         train_time = time.time() - te
         rows = evaluate_split(model, val.images, val.full_masks or [], channels_last=channels_last)
         m = mean_metrics(rows)
-        rec = {"epoch": epoch + 1, "res": args.size // factor, "loss": loss_sum / steps_per_epoch,
+        rec = {"epoch": epoch + 1, "res": crop or args.size // factor, "mode": mode, "loss": loss_sum / steps_per_epoch,
                "val_dice": m["dice"], "val_iou": m["iou"], "lr": opt.param_groups[0]["lr"],
                "img_per_s": steps_per_epoch * args.batch_size / train_time,
                "epoch_s": time.time() - te}
@@ -212,13 +223,14 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                  "generator": gen.get_state(), "torch_rng": torch.get_rng_state(), "epoch": epoch,
                  "best_dice": best, "history": history, "args": vars(args), "config": model_config(model, args),
-                 "command": cmd}
+                 "command": cmd, "commands": commands}
         save_checkpoint(os.path.join(args.out, "last.pt"), state)
         if improved:
             save_checkpoint(os.path.join(args.out, "best.pt"),
                             {"model": model.state_dict(), "epoch": epoch, "val": m, "args": vars(args),
-                             "config": model_config(model, args), "command": cmd, "history": history})
-        print(f"epoch {epoch + 1}/{args.epochs} res {rec['res']} loss {rec['loss']:.4f} "
+                             "config": model_config(model, args), "command": cmd, "commands": commands,
+                             "history": history})
+        print(f"epoch {epoch + 1}/{args.epochs} {mode} res {rec['res']} loss {rec['loss']:.4f} "
               f"val Dice {m['dice']:.4f} IoU {m['iou']:.4f} lr {rec['lr']:.2e} "
               f"{rec['img_per_s']:.1f} img/s {rec['epoch_s']:.0f}s{' *best' if improved else ''}", flush=True)
         with open(os.path.join(args.out, "history.json"), "w") as f:
