@@ -60,13 +60,15 @@ def test_train_cli_checkpoints_resumes_and_evaluates(data_root: str, tmp_path) -
               "--steps-per-epoch", "2", "--log-every", "0"]
     with pytest.raises(ValueError):  # 32 px does not tile into 4x4 groups at H/16
         train_main(common + ["--partition", "4", "--epochs", "1", "--low-res-epochs", "1"])
-    r1 = train_main(common + ["--epochs", "2", "--low-res-epochs", "1"])
-    assert len(r1["history"]) == 2 and r1["history"][0]["res"] == 32 and r1["history"][1]["res"] == 64
+    phases = ["--low-res-epochs", "1", "--crop-epochs", "1"]
+    r1 = train_main(common + phases + ["--epochs", "3"])
+    assert [(h["mode"], h["res"]) for h in r1["history"]] == [("low", 32), ("crop", 32), ("full", 64)]
     ck = torch.load(os.path.join(out, "last.pt"))
-    assert ck["epoch"] == 1 and "optimizer" in ck and "scheduler" in ck
-    r2 = train_main(common + ["--epochs", "3", "--resume"])
-    assert [h["epoch"] for h in r2["history"]] == [1, 2, 3]
-    assert json.load(open(os.path.join(out, "history.json")))[-1]["epoch"] == 3
+    assert ck["epoch"] == 2 and "optimizer" in ck and "scheduler" in ck
+    r2 = train_main(common + phases + ["--epochs", "4", "--resume"])
+    assert [h["epoch"] for h in r2["history"]] == [1, 2, 3, 4]
+    assert json.load(open(os.path.join(out, "history.json")))[-1]["epoch"] == 4
+    assert len(torch.load(os.path.join(out, "last.pt"))["commands"]) == 2
     ev = evaluate_checkpoint(os.path.join(out, "best.pt"), os.path.join(data_root, "val"), limit=4)
     assert ev["n_images"] == 4 and 0.0 <= ev["mean"]["dice"] <= 1.0
     # metrics are computed at the original mask resolution
