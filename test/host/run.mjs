@@ -103,6 +103,7 @@ const QUIET_USER_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
   'remote.autoForwardPorts': false,
+  'remote.autoForwardPortsSource': 'output',
   'git.openRepositoryInParentFolders': 'never',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
