@@ -24,7 +24,13 @@ const builds = [
   { ...nodeTarget, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist' },
   // Host tests run inside a real VS Code extension host; mocha is bundled into the test entry.
-  { ...nodeTarget, entryPoints: { 'test/index': 'test/host/suite/index.ts' }, outdir: 'dist' },
+  // mocha's parallel mode (unused here) resolves a worker script at run time; esbuild warns about it.
+  {
+    ...nodeTarget,
+    entryPoints: { 'test/index': 'test/host/suite/index.ts' },
+    outdir: 'dist',
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  },
 ];
 
 if (watch) {
