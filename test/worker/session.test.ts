@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ModelError } from '../../src/model/errors';
 import { loadModel } from '../../src/model/modelFiles';
@@ -64,5 +64,24 @@ describe('model session (onnxruntime-node in this process)', function () {
     assert.equal(resolveThreadCount(3), 3);
     const auto = resolveThreadCount(0);
     assert.ok(auto >= 1 && auto <= 4);
+  });
+});
+
+describe('the bundled model (media/models)', function () {
+  this.timeout(30_000);
+
+  it('passes its card check (checksum, names, shapes) and runs on a 256 x 256 input', async function () {
+    const bundled = path.join(process.cwd(), 'media', 'models', 'segnetr-isic2017.onnx');
+    if (!existsSync(bundled)) this.skip(); // until training/ ships it
+    const model = await loadModel(bundled);
+    const session = await ModelSession.open(model, 1);
+    try {
+      const { height, width } = model.card.input;
+      const logits = await session.run(new Float32Array(3 * height * width), 1);
+      assert.deepEqual([logits.count, logits.channels, logits.height, logits.width], [1, model.card.output.channels, height, width]);
+      assert.ok(logits.data.every(Number.isFinite));
+    } finally {
+      await session.release();
+    }
   });
 });
