@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
 import type { LabelFormat } from '../common/prelabel';
 
 export interface ModelChoice {
@@ -8,9 +9,6 @@ export interface ModelChoice {
   /** Where the path came from, for messages: the bundled default or the `segnetr.modelPath` setting. */
   readonly source: 'bundled' | 'setting';
 }
-
-/** File name of the default SegNetr model shipped in media/models (with its .json card beside it). */
-export const BUNDLED_MODEL_FILE = 'segnetr-isic2017.onnx';
 
 /**
  * The model to run. In an untrusted workspace a model path from workspace or folder settings is ignored

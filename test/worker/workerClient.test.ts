@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { getPriority, hostname } from 'node:os';
 import * as path from 'node:path';
 import type { PrelabelProgress } from '../../src/common/prelabel';
 import { WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
@@ -184,5 +184,13 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     const summary = await client.prelabelFolder(request(images, masks, { overwrite: true }));
     assert.equal(summary.written, 1);
     assert.ok(client.pid !== undefined && client.pid !== first);
+  });
+
+  it('runs the worker at a lower CPU priority than the host, so inference never starves the editor', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 1);
+    await client.prelabelFolder(request(images, masks));
+    assert.ok(client.pid);
+    assert.equal(getPriority(client.pid), Math.min(19, getPriority() + 10));
   });
 });
