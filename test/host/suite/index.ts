@@ -11,6 +11,7 @@ import { config, measurements, type HostTestConfig } from './context';
 const TEST_MODULES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['extension.test.ts', () => import('./extension.test')],
   ['prelabel.test.ts', () => import('./prelabel.test')],
+  ['preview.test.ts', () => import('./preview.test')],
   ['eventloop.test.ts', () => import('./eventloop.test')],
 ];
 
