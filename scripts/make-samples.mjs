@@ -7,6 +7,7 @@
 //
 // Writes <out>/images/<name>.png|.jpg and <out>/ground-truth/<name>.png (single-channel 8-bit; 0 = background,
 // 1 = lesion, or 0/255 with --format binary255).
+import { parseArgs } from 'node:util';
 import { Jimp } from 'jimp';
 import { mkdir, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -174,31 +175,29 @@ export async function makeSamples({
   return { images, masks };
 }
 
-function parseArgs(argv) {
-  const opts = { outDir: path.join(ROOT, '.cache', 'samples'), count: 12, seed: 1, format: 'index' };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--out') opts.outDir = path.resolve(next());
-    else if (a === '--count') opts.count = Number.parseInt(next(), 10);
-    else if (a === '--seed') opts.seed = Number.parseInt(next(), 10);
-    else if (a === '--format') opts.format = next();
-    else if (a === '-h' || a === '--help') {
-      console.log('usage: node scripts/make-samples.mjs [--out DIR] [--count N] [--seed S] [--format index|binary255]');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}`);
+function parseCommandLine(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: 'string', default: path.join(ROOT, '.cache', 'samples') },
+      count: { type: 'string', default: '12' },
+      seed: { type: 'string', default: '1' },
+      format: { type: 'string', default: 'index' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('usage: node scripts/make-samples.mjs [--out DIR] [--count N] [--seed S] [--format index|binary255]');
+    process.exit(0);
   }
+  const opts = { outDir: path.resolve(values.out), count: Number.parseInt(values.count, 10), seed: Number.parseInt(values.seed, 10), format: values.format };
   if (!(opts.count > 0)) throw new Error('--count must be a positive integer');
   if (!['index', 'binary255'].includes(opts.format)) throw new Error('--format must be index or binary255');
   return opts;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseCommandLine(process.argv.slice(2));
   const t0 = Date.now();
   const { images } = await makeSamples(opts);
   console.log(`make-samples: ${images.length} images + ground truth in ${path.relative(process.cwd(), opts.outDir) || '.'} (${Date.now() - t0} ms)`);

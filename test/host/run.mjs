@@ -15,6 +15,7 @@
 // Environment: SEGNETR_CHROMIUM (browser binary, default /usr/bin/chromium); SEGNETR_HOST_EXTENSION_DIR (develop
 // the harness against another extension folder; default: this repository); SEGNETR_HOST_USER_SETTINGS (JSON merged
 // into code-server's user settings, e.g. '{"segnetr.threads":1}'); SEGNETR_HOST_TIMEOUT_S (default 900).
+import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,26 +27,31 @@ const t0 = Date.now();
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const log = (msg) => console.log(`[host] ${msg}`);
 
-function parseArgs(argv) {
-  const opts = { grep: '', timeoutS: Number(process.env.SEGNETR_HOST_TIMEOUT_S ?? 900), bulk: 150, keep: false, selfCheckFailure: false, profile: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--grep') opts.grep = next();
-    else if (a === '--timeout-s') opts.timeoutS = Number(next());
-    else if (a === '--bulk') opts.bulk = Number.parseInt(next(), 10);
-    else if (a === '--keep') opts.keep = true;
-    else if (a === '--profile') opts.profile = true;
-    else if (a === '--self-check-failure') opts.selfCheckFailure = true;
-    else if (a === '-h' || a === '--help') {
-      console.log('usage: node test/host/run.mjs [--grep PATTERN] [--timeout-s N] [--bulk N] [--keep] [--self-check-failure] [--profile]');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${a}`);
+function parseCommandLine(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      grep: { type: 'string', default: '' },
+      'timeout-s': { type: 'string', default: process.env.SEGNETR_HOST_TIMEOUT_S ?? '900' },
+      bulk: { type: 'string', default: '150' },
+      keep: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      'self-check-failure': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('usage: node test/host/run.mjs [--grep PATTERN] [--timeout-s N] [--bulk N] [--keep] [--self-check-failure] [--profile]');
+    process.exit(0);
   }
+  const opts = {
+    grep: values.grep,
+    timeoutS: Number(values['timeout-s']),
+    bulk: Number.parseInt(values.bulk, 10),
+    keep: values.keep,
+    profile: values.profile,
+    selfCheckFailure: values['self-check-failure'],
+  };
   if (!(opts.timeoutS > 0)) throw new Error('--timeout-s must be positive');
   if (!(opts.bulk > 0)) throw new Error('--bulk must be a positive integer');
   return opts;
@@ -135,7 +141,7 @@ function tailLines(lines, n) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseCommandLine(process.argv.slice(2));
   const extensionDir = path.resolve(process.env.SEGNETR_HOST_EXTENSION_DIR ?? ROOT);
   const testsEntry = path.join(extensionDir, 'dist', 'test', 'index.js');
   if (!existsSync(testsEntry)) throw new Error(`${path.relative(ROOT, testsEntry)} not found; run \`npm run build\` first`);
