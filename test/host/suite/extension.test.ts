@@ -20,6 +20,7 @@ describe('extension', () => {
   });
 
   it('registers its commands', async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     const all = new Set(await vscode.commands.getCommands(true));
     const missing = COMMANDS.filter((c) => !all.has(c));
     assert.deepEqual(missing, [], `commands not registered: ${missing.join(', ')}`);
