@@ -71,6 +71,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--limit-val", type=int, default=None)
     p.add_argument("--steps-per-epoch", type=int, default=None, help="cap steps (smoke tests)")
     p.add_argument("--log-every", type=int, default=25, help="progress line every N steps (0 = off)")
+    p.add_argument("--init", default=None,
+                   help="start from these model weights (best.pt/last.pt) with a fresh optimizer and schedule")
     p.add_argument("--resume", nargs="?", const="auto", default=None,
                    help="resume from OUT/last.pt (or the given checkpoint)")
     return p.parse_args(argv)
@@ -165,6 +167,11 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     start_epoch, best = 0, -1.0
     commands: List[str] = []
 
+    if args.init:  # fine-tuning: weights only; a new cosine schedule starts here
+        init = torch.load(args.init, map_location="cpu")
+        model.load_state_dict(init["model"])
+        commands = list(init.get("commands", [init.get("command")]))
+        print(f"initialised weights from {args.init}", flush=True)
     ckpt_path = os.path.join(args.out, "last.pt") if args.resume == "auto" else args.resume
     if ckpt_path:
         ck = torch.load(ckpt_path, map_location="cpu")

@@ -69,6 +69,8 @@ def test_train_cli_checkpoints_resumes_and_evaluates(data_root: str, tmp_path) -
     assert [h["epoch"] for h in r2["history"]] == [1, 2, 3, 4]
     assert json.load(open(os.path.join(out, "history.json")))[-1]["epoch"] == 4
     assert len(torch.load(os.path.join(out, "last.pt"))["commands"]) == 2
+    r3 = train_main(common + ["--out", str(tmp_path / "ft"), "--epochs", "1", "--init", os.path.join(out, "last.pt")])
+    assert len(r3["history"]) == 1 and len(torch.load(str(tmp_path / "ft" / "last.pt"))["commands"]) == 3
     ev = evaluate_checkpoint(os.path.join(out, "best.pt"), os.path.join(data_root, "val"), limit=4)
     assert ev["n_images"] == 4 and 0.0 <= ev["mean"]["dice"] <= 1.0
     # metrics are computed at the original mask resolution
