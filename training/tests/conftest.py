@@ -41,7 +41,7 @@ def tiny_segnetr() -> SegNetr:
 
 @pytest.fixture
 def data_root() -> str:
-    """The shared ISIC 2017 folder; skipped only when it is absent."""
+    """The shared ISIC 2017 folder (read from ../shared, never copied into the repo)."""
     if not os.path.isdir(DATA_ROOT):
-        pytest.skip(f"shared dataset folder {DATA_ROOT} is absent")
+        pytest.fail(f"shared dataset folder {DATA_ROOT} is absent (the smoke training test reads real ISIC images from ../shared)")
     return DATA_ROOT
