@@ -95,23 +95,30 @@ async function mochaLayer(layer, sourceDir) {
   record(layer, passed, failed);
 }
 
+/** The count before `word` on the runner's closing line (the last line that mentions it), or 0. */
+function lastCount(text, word) {
+  const matches = [...text.matchAll(new RegExp(`(\\d+) ${word}`, 'g'))];
+  return Number(matches.at(-1)?.[1] ?? 0);
+}
+
+/** Records a layer run as a child process; a non-zero exit with no failure counted is one failure. */
+function recordRun(layer, { code, text }, failed, what) {
+  record(layer, lastCount(text, 'passed'), failed + (code !== 0 && failed === 0 ? 1 : 0), code === 0 ? '' : `${what} exit ${code}`);
+}
+
 async function pytestLayer() {
   banner('training (pytest)');
-  const { code, text } = await runCommand('/usr/bin/python3', ['-m', 'pytest', 'training/tests', '-q', '-p', 'no:cacheprovider'], {
+  const run = await runCommand('/usr/bin/python3', ['-m', 'pytest', 'training/tests', '-q', '-p', 'no:cacheprovider'], {
     OPENBLAS_NUM_THREADS: '1',
   });
-  const passed = Number(/(\d+) passed/.exec(text)?.[1] ?? 0);
-  const failed = Number(/(\d+) failed/.exec(text)?.[1] ?? 0) + Number(/(\d+) error/.exec(text)?.[1] ?? 0);
   // pytest exit 5 = no tests collected: a defect here, not a pass.
-  record('training', passed, failed + (code !== 0 && failed === 0 ? 1 : 0), code === 0 ? '' : `pytest exit ${code}`);
+  recordRun('training', run, lastCount(run.text, 'failed') + lastCount(run.text, 'error'), 'pytest');
 }
 
 async function hostLayer() {
   banner('host (real VS Code extension host in code-server)');
-  const { code, text } = await runCommand('node', ['test/host/run.mjs']);
-  const passed = Number(/(\d+) passed/.exec(text)?.[1] ?? 0);
-  const failed = Number(/(\d+) failed/.exec(text)?.[1] ?? 0);
-  record('host', passed, failed + (code !== 0 && failed === 0 ? 1 : 0), code === 0 ? '' : `harness exit ${code}`);
+  const run = await runCommand('node', ['test/host/run.mjs']);
+  recordRun('host', run, lastCount(run.text, 'failed'), 'harness');
 }
 
 const started = Date.now();

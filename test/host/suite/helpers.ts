@@ -4,16 +4,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PrelabelSummary } from '../../../src/common/prelabel';
+import { isImageFileName } from '../../../src/worker/plan';
 import { config } from './context';
 
 export const EXTENSION_ID = 'segnetr.segnetr-annotator';
 
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff']);
-
 export function listImages(dir: string): string[] {
   return fs
     .readdirSync(dir)
-    .filter((f) => IMAGE_EXTENSIONS.has(path.extname(f).toLowerCase()))
+    .filter(isImageFileName)
     .sort()
     .map((f) => path.join(dir, f));
 }
