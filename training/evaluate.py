@@ -1,11 +1,13 @@
 """Evaluate a checkpoint on an images/masks folder pair.
 
     /usr/bin/python3 -m training.evaluate CKPT --split-dir /work/shared/datasets/isic2017/val \
-        [--threshold 0.5] [--csv per_image.csv] [--json]
+        [--threshold 0.5] [--tta identity,hflip] [--csv per_image.csv] [--json]
 
 Per image: Dice, IoU, precision, recall at the **original mask resolution** (probabilities
 at the model's input size are resized bilinearly to the mask size, then thresholded);
 the report ends with the mean over images (the number recorded in the model card).
+``--tta`` scores the network wrapped in ``training.tta.ViewAverage``, the graph an export
+with the same ``--tta`` ships.
 """
 from __future__ import annotations
 
@@ -13,26 +15,30 @@ import argparse
 import csv
 import json
 import os
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
 
 from training.checkpoint import load_checkpoint
 from training.data import preload_split
 from training.metrics import METRIC_NAMES, evaluate_split, mean_metrics
+from training.tta import parse_views, with_views
 
 
 def evaluate_checkpoint(ckpt: str, split_dir: str, threshold: float = 0.5,
-                        size: Optional[int] = None, limit: Optional[int] = None) -> Dict[str, Any]:
-    """Per-image and mean metrics of a checkpoint on ``split_dir`` (images/ + masks/)."""
+                        size: Optional[int] = None, limit: Optional[int] = None,
+                        views: Sequence[str] = ()) -> Dict[str, Any]:
+    """Per-image and mean metrics of a checkpoint on ``split_dir`` (images/ + masks/), with the
+    logits averaged over ``views`` (``training.tta``) when given."""
     model, ck = load_checkpoint(ckpt)
+    model = with_views(model, views)
     cfg = ck["config"]
     size = size or cfg.get("img_size", 256)
     split = preload_split(split_dir, size, cfg.get("num_classes", 1), keep_full=True, limit=limit)
     rows = evaluate_split(model, split.images, split.full_masks or [], threshold)
     per_image = [{"name": n, **r} for n, r in zip(split.names, rows)]
     return {"checkpoint": ckpt, "split_dir": split_dir, "n_images": len(rows), "input_size": [size, size],
-            "threshold": threshold, "resolution": "original mask resolution",
+            "threshold": threshold, "tta": list(views), "resolution": "original mask resolution",
             "mean": mean_metrics(rows), "per_image": per_image}
 
 
@@ -44,12 +50,18 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     p.add_argument("--size", type=int, default=None, help="model input side (default: from checkpoint)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--tta", default="none", help="comma-separated views to average the logits over "
+                   "(identity, hflip, vflip, rot180), as exported with the same flag; default none")
     p.add_argument("--csv", default=None, help="write per-image metrics here")
     p.add_argument("--json", action="store_true", help="print the full JSON report")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.set_flush_denormal(True)
-    r = evaluate_checkpoint(a.checkpoint, a.split_dir, a.threshold, a.size, a.limit)
+    try:
+        views = parse_views(a.tta)
+    except ValueError as e:
+        p.error(str(e))
+    r = evaluate_checkpoint(a.checkpoint, a.split_dir, a.threshold, a.size, a.limit, views)
     if a.csv:
         os.makedirs(os.path.dirname(os.path.abspath(a.csv)), exist_ok=True)
         with open(a.csv, "w", newline="") as f:

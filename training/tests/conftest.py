@@ -45,3 +45,14 @@ def data_root() -> str:
     if not os.path.isdir(DATA_ROOT):
         pytest.fail(f"shared dataset folder {DATA_ROOT} is absent (the smoke training test reads real ISIC images from ../shared)")
     return DATA_ROOT
+
+
+@pytest.fixture
+def tiny_checkpoint(tiny_segnetr: SegNetr, tmp_path) -> str:
+    """``tiny_segnetr`` saved as a training checkpoint (what ``training.export`` reads)."""
+    ck = str(tmp_path / "ck.pt")
+    torch.save({"model": tiny_segnetr.state_dict(), "epoch": 0, "args": {"size": 32},
+                "config": {"name": "segnetr_t", "width": 8, "partition": 2, "interaction": "attention",
+                           "img_size": 32, "num_classes": 1, "head_dim": 4},
+                "command": "train-cmd"}, ck)
+    return ck

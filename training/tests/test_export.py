@@ -41,12 +41,8 @@ def test_parity_check_fails_on_a_different_model(tiny_segnetr: SegNetr, tmp_path
         parity_check(tiny_segnetr, path, [(1, 3, 32, 32)])
 
 
-def test_export_cli_writes_card(tiny_segnetr: SegNetr, tmp_path) -> None:
-    ck = str(tmp_path / "ck.pt")
-    torch.save({"model": tiny_segnetr.state_dict(), "epoch": 0, "args": {"size": 32},
-                "config": {"name": "segnetr_t", "width": 8, "partition": 2, "interaction": "attention",
-                           "img_size": 32, "num_classes": 1, "head_dim": 4},
-                "command": "train-cmd"}, ck)
+def test_export_cli_writes_card(tiny_checkpoint: str, tmp_path) -> None:
+    ck = tiny_checkpoint
     out = str(tmp_path / "m" / "tiny.onnx")
     card = export_main([ck, "--out", out, "--parity-batch", "1"])
     on_disk = json.load(open(str(tmp_path / "m" / "tiny.json")))
