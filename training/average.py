@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import Any, Dict, List, Optional
 
 import torch
 from torch import nn
 
-from training.checkpoint import model_from_config
+from training.checkpoint import commands_of, model_from_config, save_checkpoint
 from training.data import normalize, preload_split
 
 
@@ -65,11 +66,10 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
            "averaged_from": [os.path.abspath(c) for c in a.checkpoints],
            "averaged_epochs": [c.get("epoch", -1) + 1 for c in cks],
            "bn_recomputed_on": a.bn_data and f"{a.bn_data} (first {a.bn_images} images)",
-           "commands": [*last.get("commands", [last.get("command")]),
-                        "/usr/bin/python3 -m training.average " + " ".join(argv if argv is not None else
-                                                                          __import__("sys").argv[1:])]}
+           "commands": [*commands_of(last),
+                        "/usr/bin/python3 -m training.average " + " ".join(argv if argv is not None else sys.argv[1:])]}
     out["command"] = out["commands"][-1]
-    torch.save(out, a.out)
+    save_checkpoint(a.out, out)
     print(f"averaged epochs {out['averaged_epochs']} -> {a.out}", flush=True)
     return out
 

@@ -1,7 +1,8 @@
 """Rebuild a model from a training checkpoint (``best.pt`` / ``last.pt``)."""
 from __future__ import annotations
 
-from typing import Any, Dict, Tuple
+import os
+from typing import Any, Dict, List, Tuple
 
 import torch
 from torch import nn
@@ -22,3 +23,15 @@ def load_checkpoint(path: str) -> Tuple[nn.Module, Dict[str, Any]]:
     model.load_state_dict(ck["model"])
     model = model.float().to(memory_format=torch.contiguous_format).eval()
     return model, ck
+
+
+def save_checkpoint(path: str, state: Dict[str, Any]) -> None:
+    """Atomic save (write then rename) so an interrupted run never leaves a broken file."""
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def commands_of(ck: Dict[str, Any]) -> List[str]:
+    """Every command that shaped a checkpoint's weights, in order (older checkpoints hold one ``command``)."""
+    return [c for c in ck.get("commands", [ck.get("command")]) if c]

@@ -22,7 +22,7 @@ import torch
 from training.checkpoint import load_checkpoint
 from training.data import preload_split
 from training.metrics import METRIC_NAMES, evaluate_split, mean_metrics
-from training.tta import parse_views, with_views
+from training.tta import add_tta_argument, with_views
 
 
 def evaluate_checkpoint(ckpt: str, split_dir: str, threshold: float = 0.5,
@@ -50,18 +50,13 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     p.add_argument("--size", type=int, default=None, help="model input side (default: from checkpoint)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--limit", type=int, default=None)
-    p.add_argument("--tta", default="none", help="comma-separated views to average the logits over "
-                   "(identity, hflip, vflip, rot180), as exported with the same flag; default none")
+    add_tta_argument(p)
     p.add_argument("--csv", default=None, help="write per-image metrics here")
     p.add_argument("--json", action="store_true", help="print the full JSON report")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.set_flush_denormal(True)
-    try:
-        views = parse_views(a.tta)
-    except ValueError as e:
-        p.error(str(e))
-    r = evaluate_checkpoint(a.checkpoint, a.split_dir, a.threshold, a.size, a.limit, views)
+    r = evaluate_checkpoint(a.checkpoint, a.split_dir, a.threshold, a.size, a.limit, a.tta)
     if a.csv:
         os.makedirs(os.path.dirname(os.path.abspath(a.csv)), exist_ok=True)
         with open(a.csv, "w", newline="") as f:

@@ -22,13 +22,13 @@ import onnx
 import torch
 from torch import nn
 
-from training.checkpoint import load_checkpoint
+from training.checkpoint import commands_of, load_checkpoint
 from training.data import MEAN, STD
 from training.fold import fold_segnetr
 from training.macs import count_params
 from training.models.segnetr import SegNetr
 from training.parity import benchmark, parity_check
-from training.tta import parse_views, with_views
+from training.tta import add_tta_argument, with_views
 
 DEFAULT_COLORS = ["#ff4d4d", "#34c759", "#007aff", "#ffcc00", "#af52de", "#ff9500", "#5ac8fa", "#ff2d55"]
 
@@ -103,8 +103,8 @@ def build_card(name: str, onnx_path: str, model: nn.Module, ck: Dict[str, Any], 
             "data": "ISIC 2017 skin lesion segmentation, shared/datasets/isic2017 "
                     f"({args.get('train_split', 'train')} for training, {args.get('val_split', 'val')} for selection)",
             "split": f"train: {args.get('train_split', 'train')}, model selection: {args.get('val_split', 'val')}",
-            "command": " && ".join(c for c in ck.get("commands", [ck.get("command")]) if c),
-            "commands": [c for c in ck.get("commands", [ck.get("command")]) if c],
+            "command": " && ".join(commands_of(ck)),
+            "commands": commands_of(ck),
             "commandsNote": "every invocation that shaped these weights, in order (resumes re-stretch the cosine)",
             "bestEpoch": ck.get("epoch", -1) + 1,
             "epochsPlanned": args.get("epochs"),
@@ -146,13 +146,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     p.add_argument("--skip-parity", action="store_true")
     p.add_argument("--bench", action="store_true", help="also measure latency (2 threads) for the card")
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--tta", default="none", help="comma-separated views averaged inside the graph "
-                   "(identity, hflip, vflip, rot180; training.tta); default none")
+    add_tta_argument(p)
     a = p.parse_args(argv)
-    try:
-        views = parse_views(a.tta)
-    except ValueError as e:
-        p.error(str(e))
     torch.set_num_threads(a.threads)
     command = "/usr/bin/python3 -m training.export " + " ".join(
         shlex.quote(s) for s in (sys.argv[1:] if argv is None else argv))
@@ -163,22 +158,22 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     k = cfg.get("num_classes", 1)
     class_names = a.class_names or (["lesion"] if k == 1 else [f"class_{i}" for i in range(k)])
     folded = not a.no_fold and isinstance(model, SegNetr)
-    export_onnx(with_views(inference_model(model, not a.no_fold), views), a.out, size)
+    export_onnx(with_views(inference_model(model, not a.no_fold), a.tta), a.out, size)
     print(f"wrote {a.out} ({os.path.getsize(a.out) / 1e6:.2f} MB)", flush=True)
 
     parity = None
     if not a.skip_parity:
-        parity = parity_check(with_views(model, views), a.out, [(a.parity_batch, 3, size, size)])
+        parity = parity_check(with_views(model, a.tta), a.out, [(a.parity_batch, 3, size, size)])
         print(f"parity vs PyTorch (onnxruntime-node): max abs diff {parity['max_abs_diff']:.3g}", flush=True)
     metrics = None
     if a.data:
         from training.evaluate import evaluate_checkpoint
-        r = evaluate_checkpoint(a.checkpoint, os.path.join(a.data, a.val_split), a.threshold, size, views=views)
+        r = evaluate_checkpoint(a.checkpoint, os.path.join(a.data, a.val_split), a.threshold, size, views=a.tta)
         metrics = {"split": a.val_split, "images": r["n_images"], **r["mean"],
                    "aggregation": "mean over images", "resolution": r["resolution"], "threshold": a.threshold,
                    "evaluatedWith": f"/usr/bin/python3 -m training.evaluate {a.checkpoint} "
                                     f"--split-dir {os.path.join(a.data, a.val_split)}"
-                                    + (f" --tta {','.join(views)}" if views else "")}
+                                    + (f" --tta {','.join(a.tta)}" if a.tta else "")}
         print("val: " + " ".join(f"{m} {r['mean'][m]:.4f}" for m in r["mean"]), flush=True)
     latency = None
     if a.bench:
@@ -189,7 +184,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         print(f"latency median {b['median_ms']:.1f} ms (2 threads)", flush=True)
     name = a.name or os.path.splitext(os.path.basename(a.out))[0]
     card = build_card(name, a.out, model, ck, size, a.threshold, class_names, metrics, parity, latency,
-                      command, folded, views)
+                      command, folded, a.tta)
     card_path = os.path.splitext(a.out)[0] + ".json"
     with open(card_path, "w") as f:
         json.dump(card, f, indent=2)

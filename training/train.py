@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from training.checkpoint import commands_of, save_checkpoint
 from training.data import (AugmentConfig, augment_batch, downsample_batch, normalize,
                            preload_split, random_crop_batch, to_targets)
 from training.losses import SegLoss
@@ -122,13 +123,6 @@ def model_config(model: nn.Module, args: argparse.Namespace) -> Dict[str, Any]:
     return cfg
 
 
-def save_checkpoint(path: str, state: Dict[str, Any]) -> None:
-    """Atomic save (write then rename) so an interrupted run never leaves a broken file."""
-    tmp = path + ".tmp"
-    torch.save(state, tmp)
-    os.replace(tmp, path)
-
-
 def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -170,7 +164,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     if args.init:  # fine-tuning: weights only; a new cosine schedule starts here
         init = torch.load(args.init, map_location="cpu")
         model.load_state_dict(init["model"])
-        commands = list(init.get("commands", [init.get("command")]))
+        commands = commands_of(init)
         print(f"initialised weights from {args.init}", flush=True)
     ckpt_path = os.path.join(args.out, "last.pt") if args.resume == "auto" else args.resume
     if ckpt_path:
@@ -181,7 +175,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         gen.set_state(ck["generator"])
         torch.set_rng_state(ck["torch_rng"])
         start_epoch, best, history = ck["epoch"] + 1, ck["best_dice"], ck["history"]
-        commands = ck.get("commands", [ck.get("command")])
+        commands = commands_of(ck)
         print(f"resumed from {ckpt_path} at epoch {start_epoch} (best val Dice {best:.4f})", flush=True)
 
     aug = AugmentConfig()

@@ -8,6 +8,7 @@ Flips are their own inverse, so the same op maps a view in and its logits back.
 """
 from __future__ import annotations
 
+import argparse
 from typing import Callable, Dict, Sequence, Tuple
 
 import torch
@@ -22,15 +23,32 @@ _FLIPS: Dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 VIEW_NAMES: Tuple[str, ...] = tuple(_FLIPS)
 
 
-def parse_views(spec: str) -> Tuple[str, ...]:
-    """``"identity,rot180"`` -> ``("identity", "rot180")``; ``""``/``"none"`` -> no TTA."""
-    names = tuple(s.strip() for s in spec.split(",") if s.strip() and s.strip() != "none")
+def checked_views(names: Sequence[str]) -> Tuple[str, ...]:
+    """``names`` as a tuple, after checking each is a known view and none repeats."""
     bad = [n for n in names if n not in _FLIPS]
     if bad:
         raise ValueError(f"unknown view(s) {', '.join(bad)}; choose from {', '.join(VIEW_NAMES)}")
     if len(set(names)) != len(names):
-        raise ValueError(f"views repeat: {spec}")
-    return names
+        raise ValueError(f"views repeat: {','.join(names)}")
+    return tuple(names)
+
+
+def parse_views(spec: str) -> Tuple[str, ...]:
+    """``"identity,rot180"`` -> ``("identity", "rot180")``; ``""``/``"none"`` -> no TTA."""
+    return checked_views([s.strip() for s in spec.split(",") if s.strip() and s.strip() != "none"])
+
+
+def add_tta_argument(p: argparse.ArgumentParser) -> None:
+    """``--tta VIEWS`` (parsed to a tuple of view names; a bad value is a usage error), shared by
+    ``training.evaluate`` and ``training.export`` so both score and ship the same graph."""
+    def views(spec: str) -> Tuple[str, ...]:
+        try:
+            return parse_views(spec)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from e
+    p.add_argument("--tta", type=views, default=(), metavar="VIEWS",
+                   help="comma-separated views whose logits are averaged inside the graph "
+                        f"({', '.join(VIEW_NAMES)}; training.tta); default none")
 
 
 class ViewAverage(nn.Module):
@@ -41,7 +59,7 @@ class ViewAverage(nn.Module):
         if not views:
             raise ValueError("ViewAverage needs at least one view")
         self.model = model
-        self.views = tuple(parse_views(",".join(views)))
+        self.views = checked_views(views)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         n = x.shape[0]
