@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LabelFormat, Shard } from '../common/prelabel';
+import { messageOf } from '../model/errors';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -58,7 +59,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       },
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0 || positionals[0] === 'help') return { kind: 'help' };

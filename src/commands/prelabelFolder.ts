@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PrelabelFolderRequest, PrelabelSummary } from '../common/prelabel';
+import { messageOf } from '../model/errors';
 import { WorkerCrashedError, type WorkerClient } from '../worker/client';
 import { planPrelabel } from '../worker/plan';
 import type { Log } from '../host/log';
@@ -163,8 +164,4 @@ function reportJobError(error: unknown, request: PrelabelFolderRequest, log: Log
   void vscode.window.showErrorMessage(`SegNetr: pre-labeling ${path.basename(request.imagesDir)} stopped. ${detail}`, 'Show Log').then(
     (c) => c && log.show(),
   );
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,11 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { assertNever, type ClassStyle, type LabelView, type PreviewToHostMessage, type HostToPreviewMessage } from '../common/previewProtocol';
 import type { Log } from '../host/log';
 import { labelsDirFor, resolveModel } from '../host/settings';
-import { parseModelCard } from '../model/card';
-import { cardPathFor } from '../model/modelFiles';
+import { messageOf } from '../model/errors';
+import { cardPathFor, readModelCard } from '../model/modelFiles';
 import { labelPathFor } from '../worker/plan';
 import { previewHtml } from './previewHtml';
 
@@ -83,13 +83,12 @@ export class LabelPreviewProvider implements vscode.CustomReadonlyEditorProvider
   /** Class names and colours from the active model's card, so the overlay matches the model's classes. */
   private async classStyles(scope: vscode.Uri): Promise<ClassStyle[]> {
     const { modelPath } = resolveModel(this.extensionUri.fsPath, scope);
-    const cardPath = cardPathFor(modelPath);
     try {
-      const card = parseModelCard(JSON.parse(await readFile(cardPath, 'utf8')), cardPath);
+      const card = await readModelCard(cardPathFor(modelPath));
       return card.classes.filter((c) => c.index > 0);
     } catch (error) {
       // The preview still shows every class, in palette colours; the pre-label command reports the card itself.
-      this.log.warn(`Label preview: using default colours (${error instanceof Error ? error.message : String(error)})`);
+      this.log.warn(`Label preview: using default colours (${messageOf(error)})`);
     }
     return FALLBACK_COLOURS.map((color, i) => ({ index: i + 1, name: `class ${i + 1}`, color }));
   }

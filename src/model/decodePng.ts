@@ -2,7 +2,7 @@
 // instead of squeezed to the top 8 bits. Palette, grey, grey+alpha and RGBA all arrive as RGBA.
 import { PNG } from 'pngjs';
 import { type DecodedImage, rgbFromRgba } from './decodedImage';
-import { valueRange, windowTo8Bit } from './window16';
+import { RGB_SAMPLES, valueRange, windowedRgb } from './window16';
 
 /** Byte 24 of a PNG is IHDR's bit depth (8-byte signature, 4-byte length, "IHDR", width, height). */
 const IHDR_BIT_DEPTH_OFFSET = 24;
@@ -15,11 +15,6 @@ export function decodePng(bytes: Buffer): DecodedImage {
   if (!sixteenBit) return { width: png.width, height: png.height, rgb: rgbFromRgba(png.data, pixels), format: 'png', bitDepth: 8 };
   const samples = png.data as unknown as Uint16Array; // pngjs returns a Uint16Array when not rescaling 16-bit data
   const window = valueRange(samples, 4, 3);
-  const rgb = new Uint8Array(pixels * 3);
-  for (let p = 0, i = 0, o = 0; p < pixels; p++, i += 4, o += 3) {
-    rgb[o] = windowTo8Bit(samples[i]!, window);
-    rgb[o + 1] = windowTo8Bit(samples[i + 1]!, window);
-    rgb[o + 2] = windowTo8Bit(samples[i + 2]!, window);
-  }
+  const rgb = windowedRgb(samples, pixels, 4, RGB_SAMPLES, window);
   return { width: png.width, height: png.height, rgb, format: 'png', bitDepth: 16, window };
 }

@@ -3,7 +3,7 @@
 import * as UTIF from 'utif2';
 import { type DecodedImage, rgbFromRgba } from './decodedImage';
 import { ImageError } from './errors';
-import { valueRange, windowTo8Bit } from './window16';
+import { GREY_SAMPLES, RGB_SAMPLES, valueRange, windowedRgb } from './window16';
 
 const PHOTOMETRIC_WHITE_IS_ZERO = 0;
 const PHOTOMETRIC_BLACK_IS_ZERO = 1;
@@ -45,20 +45,8 @@ function decode16Bit(page: UTIF.IFD, width: number, height: number): DecodedImag
       samples[rowSamples + s] = bytes[rowStart + 2 * s]! | (bytes[rowStart + 2 * s + 1]! << 8);
     }
   }
-  const colourChannels = grey ? 1 : 3;
-  const window = valueRange(samples, samplesPerPixel, colourChannels);
-  const rgb = new Uint8Array(width * height * 3);
-  for (let p = 0, i = 0, o = 0; p < width * height; p++, i += samplesPerPixel, o += 3) {
-    if (grey) {
-      const v = windowTo8Bit(samples[i]!, window);
-      const shown = photometric === PHOTOMETRIC_WHITE_IS_ZERO ? 255 - v : v;
-      rgb[o] = rgb[o + 1] = rgb[o + 2] = shown;
-    } else {
-      rgb[o] = windowTo8Bit(samples[i]!, window);
-      rgb[o + 1] = windowTo8Bit(samples[i + 1]!, window);
-      rgb[o + 2] = windowTo8Bit(samples[i + 2]!, window);
-    }
-  }
+  const window = valueRange(samples, samplesPerPixel, grey ? 1 : 3);
+  const rgb = windowedRgb(samples, width * height, samplesPerPixel, grey ? GREY_SAMPLES : RGB_SAMPLES, window, photometric === PHOTOMETRIC_WHITE_IS_ZERO);
   return { width, height, rgb, format: 'tiff', bitDepth: 16, window };
 }
 

@@ -15,6 +15,22 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const FS_ERROR_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a folder',
+  ENOSPC: 'the disk is full',
+  EROFS: 'read-only file system',
+};
+
+/** A file-system error in plain words; `wording` rephrases codes where the context says more ("no such folder"). */
+export function describeFsError(error: unknown, wording: Readonly<Record<string, string>> = {}): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (code !== undefined && (wording[code] ?? FS_ERROR_REASONS[code])) || messageOf(error);
+}
+
 /** The request itself cannot be carried out (e.g. labels would overwrite the images); nothing was touched. */
 export class RequestError extends Error {
   override readonly name = 'RequestError';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { type ModelCard, parseModelCard } from './card';
 import { sha256OfFile } from './checksum';
-import { ModelError, messageOf } from './errors';
+import { ModelError, describeFsError, messageOf } from './errors';
 
 export interface LoadedModel {
   readonly onnxPath: string;
@@ -30,6 +30,18 @@ export async function loadModel(onnxPath: string): Promise<LoadedModel> {
   } catch (error) {
     throw new ModelError(`Cannot read model ${onnxPath}: ${describeFsError(error)}`);
   }
+  const card = await readModelCard(cardPath);
+  if (card.onnx.sha256.toLowerCase() !== sha256) {
+    throw new ModelError(
+      `Model ${onnxPath} does not match its card ${cardPath}: the card's onnx.sha256 is ${card.onnx.sha256}, the file's is ${sha256}. ` +
+        'Re-export the card with the model, or point at the model the card describes.',
+    );
+  }
+  return { onnxPath, cardPath, card, sha256 };
+}
+
+/** Reads and validates a model card; every problem is a ModelError naming the file. */
+export async function readModelCard(cardPath: string): Promise<ModelCard> {
   let text: string;
   try {
     text = await readFile(cardPath, 'utf8');
@@ -42,20 +54,5 @@ export async function loadModel(onnxPath: string): Promise<LoadedModel> {
   } catch (error) {
     throw new ModelError(`Invalid model card ${cardPath}: not valid JSON (${messageOf(error)})`);
   }
-  const card = parseModelCard(json, cardPath);
-  if (card.onnx.sha256.toLowerCase() !== sha256) {
-    throw new ModelError(
-      `Model ${onnxPath} does not match its card ${cardPath}: the card's onnx.sha256 is ${card.onnx.sha256}, the file's is ${sha256}. ` +
-        'Re-export the card with the model, or point at the model the card describes.',
-    );
-  }
-  return { onnxPath, cardPath, card, sha256 };
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a folder';
-  return messageOf(error);
+  return parseModelCard(json, cardPath);
 }

@@ -6,6 +6,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isWorkerToHostMessage } from '../common/workerProtocol';
+import { messageOf } from '../model/errors';
 import { removeTempFiles } from './atomicWrite';
 
 /** How much nicer (lower CPU priority) the worker is than its parent; niceness tops out at 19. */
@@ -233,6 +234,6 @@ function lowerPriority(child: ChildProcess, log: ((line: string) => void) | unde
   try {
     os.setPriority(child.pid, Math.min(LOWEST_PRIORITY, os.getPriority() + WORKER_NICENESS_INCREMENT));
   } catch (error) {
-    log?.(`could not lower the inference worker's priority: ${error instanceof Error ? error.message : String(error)}`);
+    log?.(`could not lower the inference worker's priority: ${messageOf(error)}`);
   }
 }

@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
 import { decodeImage } from '../model/decode';
-import { ImageError, ModelError, messageOf } from '../model/errors';
+import { ImageError, ModelError, describeFsError, messageOf } from '../model/errors';
 import { checkLabelFormat, encodeLabelPng } from '../model/labelEncode';
 import { loadModel } from '../model/modelFiles';
 import { predictionFromLogits } from '../model/postprocess';
@@ -112,14 +112,5 @@ function failedBecause(reason: string): ImageResult {
 }
 
 function describeFileError(what: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const known: Record<string, string> = {
-    ENOENT: 'the file disappeared',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EISDIR: 'it is a folder',
-    ENOSPC: 'the disk is full',
-    EROFS: 'read-only file system',
-  };
-  return `${what}: ${(code && known[code]) || messageOf(error)}`;
+  return `${what}: ${describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' })}`;
 }

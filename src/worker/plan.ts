@@ -4,7 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { PrelabelFolderRequest, Shard } from '../common/prelabel';
-import { RequestError } from '../model/errors';
+import { RequestError, describeFsError } from '../model/errors';
 
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff'];
 
@@ -69,9 +69,7 @@ export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesD
   try {
     images = await listImages(request.imagesDir);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : code === 'EACCES' ? 'permission denied' : String(error);
-    throw new RequestError(`Cannot read the images folder ${request.imagesDir}: ${why}.`);
+    throw new RequestError(`Cannot read the images folder ${request.imagesDir}: ${describeFsError(error, { ENOENT: 'no such folder' })}.`);
   }
   const existing = await existingFileNames(request.labelsDir);
   const firstImageForLabel = new Map<string, string>();
