@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LabelFormat, Shard } from '../common/prelabel';
+import { labelsDirFor } from '../core/labelPaths';
 import { messageOf } from '../model/errors';
 
 export class UsageError extends Error {
@@ -19,7 +20,7 @@ Options:
   --format F         index (default) or binary255 (two-class models only)
   --overwrite        replace existing label files (default: skip images that already have one)
   --shard I/N        label only this machine's share: sorted files at positions p with p % N == I (0 <= I < N)
-  --threads N        onnxruntime intra-op threads (default 0: one per CPU, at most 4)
+  --threads N        onnxruntime intra-op threads (default 0: one per CPU, at most 4; never more than the CPUs)
   --json             print a machine-readable summary on stdout
   -h, --help         show this help
 
@@ -70,7 +71,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   return {
     kind: 'prelabel',
     imagesDir,
-    labelsDir: values.out ?? path.join(imagesDir, '..', 'masks'),
+    labelsDir: values.out ?? labelsDirFor(imagesDir),
     modelPath: values.model,
     format: parseFormat(values.format),
     overwrite: values.overwrite ?? false,

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
 import type { PrelabelSummary } from '../common/prelabel';
 import { ModelError, RequestError, messageOf } from '../model/errors';
-import { runPrelabelJob } from '../worker/job';
+import { runPrelabelJob } from '../core/prelabelJob';
 import { type PrelabelCommand, USAGE, UsageError, parseCommandLine } from './args';
 import { ProgressBar } from './progressBar';
 

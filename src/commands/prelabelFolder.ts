@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { PrelabelFolderRequest, PrelabelSummary } from '../common/prelabel';
 import { messageOf } from '../model/errors';
 import { WorkerCrashedError, type WorkerClient } from '../worker/client';
-import { planPrelabel } from '../worker/plan';
+import { planPrelabel } from '../core/plan';
 import type { Log } from '../host/log';
 import { inferenceThreads, labelFormat, labelsDirFor, resolveModel } from '../host/settings';
 import type { JobStatusBar } from '../views/statusBar';

@@ -6,7 +6,7 @@ import type { Log } from '../host/log';
 import { labelsDirFor, resolveModel } from '../host/settings';
 import { messageOf } from '../model/errors';
 import { cardPathFor, readModelCard } from '../model/modelFiles';
-import { labelPathFor } from '../worker/plan';
+import { labelPathFor } from '../core/labelPaths';
 import { previewHtml } from './previewHtml';
 
 export const LABEL_PREVIEW_VIEW_TYPE = 'segnetr.labelPreview';

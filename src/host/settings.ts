@@ -1,8 +1,9 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
 import type { LabelFormat } from '../common/prelabel';
+import { DEFAULT_LABEL_FOLDER, inferenceThreadCount } from '../core/defaults';
+import { labelsDirFor as labelsDirUnder } from '../core/labelPaths';
 
 export interface ModelChoice {
   readonly modelPath: string;
@@ -35,8 +36,7 @@ function expandModelPath(value: string, scope: vscode.Uri | undefined): string {
 }
 
 export function labelsDirFor(imagesDir: string, scope: vscode.Uri): string {
-  const relative = vscode.workspace.getConfiguration('segnetr', scope).get<string>('labelFolder', '../masks');
-  return path.resolve(imagesDir, relative.trim() === '' ? '../masks' : relative);
+  return labelsDirUnder(imagesDir, vscode.workspace.getConfiguration('segnetr', scope).get<string>('labelFolder', DEFAULT_LABEL_FOLDER));
 }
 
 export function labelFormat(scope: vscode.Uri): LabelFormat {
@@ -45,8 +45,7 @@ export function labelFormat(scope: vscode.Uri): LabelFormat {
     : 'index';
 }
 
-/** onnxruntime intra-op threads: the setting, or (0 = automatic) one per available CPU, at most 4. */
+/** onnxruntime intra-op threads: the setting (0 = automatic), clamped to the CPUs. */
 export function inferenceThreads(): number {
-  const configured = vscode.workspace.getConfiguration('segnetr').get<number>('threads', 0);
-  return Number.isInteger(configured) && configured > 0 ? configured : Math.min(4, os.availableParallelism());
+  return inferenceThreadCount(vscode.workspace.getConfiguration('segnetr').get<number>('threads', 0));
 }

@@ -1,7 +1,6 @@
 // The only module that imports onnxruntime-node. Loaded lazily so that the CLI's --help, the planner and the
 // pure modules never pay for (or depend on) the native addon. Checks the graph against the model card before
 // the first image so a mismatched export fails with one clear message instead of a runtime shape error.
-import { availableParallelism } from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelError, messageOf } from './errors';
 import type { LoadedModel } from './modelFiles';
@@ -23,12 +22,6 @@ function loadOrt(): OrtModule {
   return ortModule;
 }
 
-/** 0 means "choose": one thread per CPU the process may use, at most 4 (more rarely helps a model this size). */
-export function resolveThreadCount(requested: number): number {
-  if (Number.isInteger(requested) && requested > 0) return requested;
-  return Math.max(1, Math.min(4, availableParallelism()));
-}
-
 /** Logits for a batch: count x channels x height x width floats. */
 export interface BatchLogits {
   readonly data: Float32Array;
@@ -46,9 +39,9 @@ export class ModelSession {
     readonly threads: number,
   ) {}
 
-  static async open(model: LoadedModel, requestedThreads: number): Promise<ModelSession> {
+  /** `threads` as resolved by core/defaults' inferenceThreadCount (a whole number >= 1). */
+  static async open(model: LoadedModel, threads: number): Promise<ModelSession> {
     const ort = loadOrt();
-    const threads = resolveThreadCount(requestedThreads);
     let session: InferenceSession;
     try {
       session = await ort.InferenceSession.create(model.onnxPath, {

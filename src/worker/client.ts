@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isWorkerToHostMessage } from '../common/workerProtocol';
 import { messageOf } from '../model/errors';
-import { removeTempFiles } from './atomicWrite';
+import { removeTempFiles } from '../core/atomicWrite';
 
 /** How much nicer (lower CPU priority) the worker is than its parent; niceness tops out at 19. */
 const WORKER_NICENESS_INCREMENT = 10;

@@ -4,8 +4,8 @@
 import type { PrelabelFolderRequest } from '../common/prelabel';
 import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isHostToWorkerMessage } from '../common/workerProtocol';
 import { ModelError, RequestError, messageOf } from '../model/errors';
-import { runPrelabelJob } from './job';
-import { SessionCache } from './sessionCache';
+import { runPrelabelJob } from '../core/prelabelJob';
+import { SessionCache } from '../core/sessionCache';
 
 const sessions = new SessionCache();
 const cancelledJobs = new Set<number>();

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { isTempFileName, removeTempFiles, writeFileAtomic } from '../../src/worker/atomicWrite';
+import { isTempFileName, removeTempFiles, writeFileAtomic } from '../../src/core/atomicWrite';
 import { useTempDir } from './tempDir';
 
 const host = hostname().replace(/[^A-Za-z0-9_-]/g, '_');

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RequestError } from '../../src/model/errors';
-import { labelPathFor, listImages, planPrelabel, selectShard } from '../../src/worker/plan';
+import { labelPathFor } from '../../src/core/labelPaths';
+import { listImages, planPrelabel, selectShard } from '../../src/core/plan';
 import { useTempDir } from './tempDir';
 
 describe('planning a folder', () => {

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ModelError } from '../../src/model/errors';
 import { loadModel } from '../../src/model/modelFiles';
-import { ModelSession, resolveThreadCount } from '../../src/model/session';
+import { ModelSession } from '../../src/model/session';
 import { useTempDir } from '../unit/tempDir';
 import { fixtures, sigmoidModel } from './workerSetup';
 
@@ -58,12 +58,6 @@ describe('model session (onnxruntime-node in this process)', function () {
       ];
     });
     await assert.rejects(ModelSession.open(await loadModel(softmaxCard), 1), /output "logits" is float32 \[N, 1, H, W\], expected float32 \[N, 3, H, W\]/);
-  });
-
-  it('chooses a thread count when asked for 0', () => {
-    assert.equal(resolveThreadCount(3), 3);
-    const auto = resolveThreadCount(0);
-    assert.ok(auto >= 1 && auto <= 4);
   });
 });
 

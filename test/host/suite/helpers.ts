@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PrelabelSummary } from '../../../src/common/prelabel';
-import { isImageFileName } from '../../../src/worker/plan';
+import { isImageFileName } from '../../../src/core/labelPaths';
 import { config } from './context';
 
 export const EXTENSION_ID = 'segnetr.segnetr-annotator';

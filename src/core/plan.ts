@@ -5,8 +5,7 @@ import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { PrelabelFolderRequest, Shard } from '../common/prelabel';
 import { RequestError, describeFsError } from '../model/errors';
-
-export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff'];
+import { isImageFileName, labelPathFor } from './labelPaths';
 
 export interface PlannedImage {
   /** The image path: the request's imagesDir joined with the file name. */
@@ -22,11 +21,6 @@ export interface PrelabelPlan {
   readonly items: readonly PlannedImage[];
   /** Images in the whole folder, before sharding. */
   readonly folderTotal: number;
-}
-
-/** Dot files (editor swap files, macOS `._x.jpg` resource forks) are never images to label. */
-export function isImageFileName(name: string): boolean {
-  return !name.startsWith('.') && IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
 }
 
 /**
@@ -53,11 +47,6 @@ export function checkShard(shard: Shard): void {
   if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
     throw new RequestError(`Invalid shard ${shard.index}/${shard.count}: expected I/N with 0 <= I < N.`);
   }
-}
-
-/** `<labelsDir>/<image base name>.png`, whatever the image's own format. */
-export function labelPathFor(labelsDir: string, imagePath: string): string {
-  return path.join(labelsDir, `${path.parse(imagePath).name}.png`);
 }
 
 export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesDir' | 'labelsDir' | 'shard'>): Promise<PrelabelPlan> {

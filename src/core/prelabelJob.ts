@@ -4,15 +4,13 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
-import { decodeImage } from '../model/decode';
 import { ImageError, ModelError, describeFsError, messageOf } from '../model/errors';
 import { checkLabelFormat, encodeLabelPng } from '../model/labelEncode';
 import { loadModel } from '../model/modelFiles';
-import { predictionFromLogits } from '../model/postprocess';
-import { inputSizePerImage, writeModelInput } from '../model/preprocess';
 import type { ModelSession } from '../model/session';
 import { removeTempFiles, writeFileAtomic } from './atomicWrite';
 import { type PlannedImage, planPrelabel } from './plan';
+import { predictImage } from './predictImage';
 import { SessionCache } from './sessionCache';
 
 export interface JobHooks {
@@ -78,7 +76,6 @@ type ImageResult = { readonly outcome: 'written' | 'skipped'; readonly reason?: 
 
 /** Labels one image; per-image problems become a failed result, model failures propagate. */
 async function labelOneImage(item: PlannedImage, session: ModelSession, request: PrelabelFolderRequest): Promise<ImageResult> {
-  const { card } = session.model;
   let bytes: Buffer;
   try {
     bytes = await readFile(item.imagePath);
@@ -87,11 +84,7 @@ async function labelOneImage(item: PlannedImage, session: ModelSession, request:
   }
   let label: Buffer;
   try {
-    const image = await decodeImage(bytes);
-    const batch = new Float32Array(inputSizePerImage(card.input));
-    writeModelInput(image, card.input, batch, 0);
-    const logits = await session.run(batch, 1);
-    const prediction = predictionFromLogits(logits.data, logits.width, logits.height, card.output, image.width, image.height);
+    const prediction = await predictImage(bytes, session);
     label = encodeLabelPng(prediction.mask, prediction.width, prediction.height, request.format);
   } catch (error) {
     if (error instanceof ModelError) throw error;

@@ -2,11 +2,14 @@
 // do not reload it. Keyed by path, content hash and thread count: a re-exported model opens a new session.
 import type { LoadedModel } from '../model/modelFiles';
 import { ModelSession } from '../model/session';
+import { inferenceThreadCount } from './defaults';
 
 export class SessionCache {
   private current: { key: string; session: Promise<ModelSession> } | undefined;
 
-  async open(model: LoadedModel, threads: number): Promise<ModelSession> {
+  /** `requestedThreads` 0 = automatic; clamped to the CPUs (see inferenceThreadCount). */
+  async open(model: LoadedModel, requestedThreads: number): Promise<ModelSession> {
+    const threads = inferenceThreadCount(requestedThreads);
     const key = `${model.onnxPath}\0${model.sha256}\0${threads}`;
     if (this.current?.key !== key) {
       const previous = this.current?.session;
