@@ -1,0 +1,87 @@
+// Messages between the SegNetr mask editor (extension host) and its webview, in both directions.
+// Environment-neutral: imported by both sides; imports neither `vscode` nor the DOM nor Node.
+// Every message from the webview is untrusted input: the host validates it (parseWebviewMessage) before it
+// touches the document. Binary data travels as Uint8Array (transferred), never as arrays of numbers.
+import type { MaskOperation, Rect } from '../mask/types';
+import type { ClassStyle } from './previewProtocol';
+
+export type { ClassStyle };
+
+/** Review decision recorded for an image (absent: never reviewed). */
+export type ReviewStatus = 'predicted' | 'edited' | 'accepted' | 'rejected';
+
+/** Keyboard-driven actions: each is a contributed, rebindable VS Code command forwarded to the active editor. */
+export type EditorAction =
+  | 'tool.brush'
+  | 'tool.eraser'
+  | 'tool.fill'
+  | 'tool.polygon'
+  | 'tool.polygonErase'
+  | 'brush.bigger'
+  | 'brush.smaller'
+  | 'mask.fillHoles'
+  | 'mask.removeIslands'
+  | 'mask.keepLargest'
+  | 'view.toggleMask'
+  | 'view.toggleOutline'
+  | 'view.toggleUncertain'
+  | 'view.opacityUp'
+  | 'view.opacityDown'
+  | 'view.zoomFit'
+  | 'view.zoomActual'
+  | 'view.zoomIn'
+  | 'view.zoomOut'
+  | 'help.toggle'
+  | `class.${number}`;
+
+export interface EditorInit {
+  /** Webview URL of the image (loaded by URL, shown in its stored pixel grid: CSS image-orientation: none). */
+  readonly imageUrl: string;
+  readonly imageName: string;
+  readonly width: number;
+  readonly height: number;
+  /** Current mask (the document's truth), width * height class indices. */
+  readonly mask: Uint8Array;
+  readonly classes: readonly ClassStyle[];
+  /** Where the mask came from when the editor opened. */
+  readonly source: 'label' | 'prediction' | 'empty' | 'backup';
+  readonly labelDisplayPath: string;
+  readonly readOnly: boolean;
+  /** Why it is read-only (untrusted workspace, read-only label file), shown to the user. */
+  readonly readOnlyReason?: string;
+  readonly review: ReviewStatus | undefined;
+  /** The model's default threshold, 0..255 (probability x 255). */
+  readonly threshold: number;
+  /** Whether a probability map is stored for this image (sent on request: 'probability'). */
+  readonly hasStoredProbability: boolean;
+}
+
+export type HostToWebviewMessage =
+  | { readonly type: 'init'; readonly init: EditorInit }
+  /** The host's truth for a rectangle (undo, redo, a Predict result, a rejected edit). */
+  | { readonly type: 'patch'; readonly rect: Rect; readonly data: Uint8Array }
+  /** The whole mask replaced (revert, reload from disk, backup restore). */
+  | { readonly type: 'mask'; readonly data: Uint8Array; readonly source: EditorInit['source'] }
+  /** Probability map (8-bit, p x 255) and, for multi-class models, the predicted class per pixel. */
+  | { readonly type: 'probability'; readonly probability: Uint8Array; readonly classes: Uint8Array | null }
+  | { readonly type: 'review'; readonly review: ReviewStatus | undefined }
+  | { readonly type: 'busy'; readonly what: string | null }
+  | { readonly type: 'action'; readonly action: EditorAction }
+  | { readonly type: 'error'; readonly message: string };
+
+export type WebviewToHostMessage =
+  | { readonly type: 'ready' }
+  /** One finished operation; `id` lets the host name it in an error reply. */
+  | { readonly type: 'edit'; readonly id: number; readonly operation: MaskOperation }
+  /** Run the model on this image and apply its mask as one undoable edit. */
+  | { readonly type: 'predict' }
+  /** Send the probability map (stored, or from one model run). */
+  | { readonly type: 'loadProbability' }
+  | { readonly type: 'review'; readonly decision: 'accept' | 'reject' }
+  | { readonly type: 'navigate'; readonly direction: 'next' | 'previous' }
+  | { readonly type: 'loadFailed'; readonly what: 'image'; readonly detail: string };
+
+/** Exhaustiveness guard for switches over message unions. */
+export function assertNeverMessage(value: never): never {
+  throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
+}
