@@ -2,7 +2,6 @@
 // (pngjs, zlib, Buffer): the host reads and writes labels, the webview never does. pngjs writes greyscale from
 // greyscale input directly; jimp's encoder and browser canvases write RGB(A), which would break every tool
 // expecting index masks.
-import { crc32 } from 'node:zlib';
 import { PNG } from 'pngjs';
 import type { LabelFormat } from '../common/prelabel';
 import { ModelError } from '../model/errors';
@@ -14,6 +13,19 @@ const PNG_COLOR_TYPE_PALETTE = 3;
 const PNG_COLOR_TYPE_GRAYSCALE_ALPHA = 4;
 const PNG_COLOR_TYPE_RGBA = 6;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+// CRC-32 of PNG chunks, for the rewritten palette. zlib.crc32 is missing from the Node of older VS Code hosts.
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
 
 /** Largest label accepted (pixels): above the biggest image the editor opens, below what would exhaust memory. */
 export const MAX_LABEL_PIXELS = 2 ** 28;
