@@ -42,6 +42,30 @@ describe('label PNG decoding', () => {
     });
     assert.deepEqual(Array.from(decodeLabelPng(bytes, 3).data), [0, 1, 2, 2, 2, 0]);
     refused(bytes, 2, /pixel value 2 at \(2, 0\) is not a class/);
+    const outside = pngFromRows({ width: 2, height: 1, bitDepth: 8, colorType: 3, palette: [[0, 0, 0], [9, 9, 9]], rows: [[1, 2]] });
+    refused(outside, 3, /damaged PNG: pixel \(1, 0\) uses palette entry 2, but the palette has 2/);
+  });
+
+  it('reads 8-bit greyscale written with each PNG row filter exactly as pngjs does', () => {
+    const width = 37;
+    const height = 23;
+    // Gradients and noise, so Sub, Up, Average and Paeth predict different values.
+    const values = Uint8Array.from({ length: width * height }, (_, k) => ((k % width) * 7 + Math.floor(k / width) * 13 + ((k * 2654435761) >>> 28)) & 0xff);
+    for (const filterType of [0, 1, 2, 3, 4, -1]) {
+      const png = new PNG({ width, height, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+      png.data = Buffer.from(values);
+      const bytes = PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8, filterType });
+      const reference = PNG.sync.read(bytes).data; // pngjs's own decoder, RGBA
+      const decoded = decodeLabelPng(bytes, 256).data;
+      assert.deepEqual(Array.from(decoded), Array.from({ length: width * height }, (_, k) => reference[4 * k]!), `filter ${filterType}`);
+      assert.deepEqual(decoded, values);
+    }
+  });
+
+  it('reads image data split over several IDAT chunks', () => {
+    const rows = Array.from({ length: 40 }, (_, y) => Array.from({ length: 50 }, (_, x) => (x * y) % 3));
+    const bytes = pngFromRows({ width: 50, height: 40, bitDepth: 8, colorType: 0, rows, idatChunks: 4 });
+    assert.deepEqual(Array.from(decodeLabelPng(bytes, 3).data), rows.flat());
   });
 
   it('reads a 4-bit palette and a 1-bit greyscale PNG by their sample values', () => {

@@ -24,7 +24,7 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
 }
 
 /**
- * A PNG from raw scanlines (already packed for the bit depth, no filter byte): filter 0 on every row, one IDAT.
+ * A PNG from raw scanlines (already packed for the bit depth, no filter byte): filter 0 on every row.
  * `palette` is a list of [r, g, b] entries for colour type 3.
  */
 export function pngFromRows(options: {
@@ -34,6 +34,8 @@ export function pngFromRows(options: {
   readonly colorType: number;
   readonly rows: readonly (readonly number[])[];
   readonly palette?: readonly (readonly [number, number, number])[];
+  /** Split the compressed data over this many IDAT chunks (as some encoders do). */
+  readonly idatChunks?: number;
 }): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(options.width, 0);
@@ -43,6 +45,10 @@ export function pngFromRows(options: {
   const raw = Buffer.concat(options.rows.map((row) => Buffer.from([0, ...row])));
   const chunks = [chunk('IHDR', ihdr)];
   if (options.palette) chunks.push(chunk('PLTE', Buffer.from(options.palette.flat())));
-  chunks.push(chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)));
+  const compressed = deflateSync(raw);
+  const parts = options.idatChunks ?? 1;
+  const size = Math.ceil(compressed.length / parts);
+  for (let p = 0; p < parts; p++) chunks.push(chunk('IDAT', compressed.subarray(p * size, (p + 1) * size)));
+  chunks.push(chunk('IEND', Buffer.alloc(0)));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
 }
