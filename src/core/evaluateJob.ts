@@ -3,7 +3,7 @@
 // the image's uncertainty score. Runs in the worker process for the extension and in-process for the CLI. A
 // broken model or request stops the job (the promise rejects); a bad image or mask is recorded as
 // `file: reason` and the job moves on. Nothing is written: reports are src/core/evaluationReport.ts.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { EmptyCase, EvaluateProgress, EvaluateRequest, EvaluationReport, EvaluationSummary, ImageEvaluation } from '../common/evaluation';
 import type { FileError } from '../common/prelabel';
@@ -32,6 +32,11 @@ export async function runEvaluateJob(request: EvaluateRequest, hooks: EvaluateHo
   const started = Date.now();
   const model = await loadModel(request.modelPath);
   const classes = numberOfClasses(model.card.output);
+  for (const [dir, what] of [[request.gtDir, 'ground-truth'], [request.predDir, 'predictions']] as const) {
+    if (dir !== undefined && (await sameFolder(dir, request.imagesDir))) {
+      throw new RequestError(`The ${what} folder ${dir} is the images folder: its PNG images would be read as masks. Keep masks in their own folder.`);
+    }
+  }
   // The ground truth follows the label path rule: `<gtDir>/<image base name>.png`.
   const plan = await planPrelabel({ imagesDir: request.imagesDir, labelsDir: request.gtDir });
   if (plan.items.length > 0 && !plan.items.some((item) => item.labelExists)) {
@@ -140,6 +145,12 @@ async function readBytes(file: string, what: string): Promise<Buffer> {
     if (error instanceof ImageError) throw error;
     throw new ImageError(`cannot read ${what} ${file}: ${describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' })}`);
   }
+}
+
+/** Whether two paths name the same folder, symlinks resolved (a folder that does not exist is no other's). */
+async function sameFolder(a: string, b: string): Promise<boolean> {
+  const real = (p: string): Promise<string> => realpath(p).catch(() => path.resolve(p));
+  return (await real(a)) === (await real(b));
 }
 
 async function filesIn(dir: string, what: string): Promise<Set<string>> {

@@ -2,7 +2,7 @@
 // known: a dark disc on a light background, which the tiny fixture model segments.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { EvaluateProgress, EvaluationReport } from '../../src/common/evaluation';
@@ -118,7 +118,7 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     for (const f of result.failed) assert.ok(run.stderr.includes(`${f.file}: ${f.reason}`));
   });
 
-  it('exits 2 for usage errors, a folder without masks, and a bad model', async () => {
+  it('exits 2 for usage errors, a folder without masks, masks in the images folder (via a symlink), and a bad model', async () => {
     const { images } = await dataSet(1);
     const noGt = segnetr(images);
     assert.equal(noGt.status, 2);
@@ -128,6 +128,11 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     const none = segnetr(images, '--gt', empty, '--model', sigmoidModel);
     assert.equal(none.status, 2);
     assert.match(none.stderr, /No ground-truth masks in .*empty/);
+    const link = path.join(tmp.path, 'images-link');
+    symlinkSync(images, link);
+    const same = segnetr(images, '--gt', link, '--model', sigmoidModel);
+    assert.equal(same.status, 2);
+    assert.match(same.stderr, /The ground-truth folder .*images-link is the images folder/);
     const badModel = segnetr(images, '--gt', empty, '--model', path.join(tmp.path, 'nope.onnx'));
     assert.equal(badModel.status, 2);
     assert.match(badModel.stderr, /Cannot read model .*nope\.onnx/);
