@@ -2,7 +2,8 @@
 # Debian packages the project needs for `npm test` and `npm start`:
 #   - chromium: the headless browser that drives code-server for the host tests;
 #   - headers + toolchain for code-server's native modules (built against Node 24 on first run);
-#   - Debian's PyTorch / ONNX / pytest for the training tests (PyPI is not reachable here).
+#   - Debian's PyTorch / ONNX / pytest for the training tests (PyPI is not reachable here);
+#   - SciPy: the independent reference the evaluation metrics are tested against (test/reference).
 # Installs only what is missing, as root (apt-get update first); otherwise prints the exact command and fails.
 # Idempotent: one dpkg-query call when nothing is missing.
 set -euo pipefail
@@ -11,7 +12,7 @@ PACKAGES=(
   chromium
   build-essential python3 pkg-config
   libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev
-  python3-torch python3-onnx python3-pytest python3-numpy python3-pil libopenblas0-pthread
+  python3-torch python3-onnx python3-pytest python3-numpy python3-pil python3-scipy libopenblas0-pthread
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -25,7 +25,9 @@ Options:
   -h, --help         show this help
 
 Exit status: 0 every image labelled or skipped, 1 some images failed (listed as "file: reason"),
-2 usage or model error.`;
+2 usage or model error.
+
+       segnetr evaluate <imagesDir> --gt <masksDir> [options]   (segnetr evaluate --help)`;
 
 export interface PrelabelCommand {
   readonly kind: 'prelabel';
@@ -65,7 +67,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0 || positionals[0] === 'help') return { kind: 'help' };
   const [command, imagesDir, ...extra] = positionals;
-  if (command !== 'prelabel') throw new UsageError(`Unknown command "${command}" (the only command is "prelabel").`);
+  if (command !== 'prelabel') throw new UsageError(`Unknown command "${command}" (the commands are "prelabel" and "evaluate").`);
   if (!imagesDir) throw new UsageError('Missing <imagesDir>.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(' ')}.`);
   return {
@@ -96,7 +98,7 @@ function parseFormat(text: string | undefined): LabelFormat {
   throw new UsageError(`--format must be index or binary255, got "${text}".`);
 }
 
-function parseThreads(text: string): number {
+export function parseThreads(text: string): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`--threads expects a whole number (0 = automatic), got "${text}".`);
   return Number(text);
 }

@@ -1,25 +1,16 @@
 // `segnetr`: the headless pre-labeler. Runs the same job as the extension's worker, in this process.
 // Exit status: 0 all labelled or skipped, 1 some images failed, 2 usage or model error, 130 interrupted.
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
 import type { PrelabelSummary } from '../common/prelabel';
 import { ModelError, RequestError, messageOf } from '../model/errors';
 import { runPrelabelJob } from '../core/prelabelJob';
 import { type PrelabelCommand, USAGE, UsageError, parseCommandLine } from './args';
+import { evaluate } from './evaluate';
 import { ProgressBar } from './progressBar';
-
-const EXIT_OK = 0;
-const EXIT_SOME_FAILED = 1;
-const EXIT_USAGE_OR_MODEL = 2;
-const EXIT_INTERRUPTED = 130;
-
-/** The bundled model, relative to the package root (dist/cli.js -> ../media/models). */
-function bundledModelPath(): string {
-  return path.join(__dirname, '..', 'media', 'models', BUNDLED_MODEL_FILE);
-}
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, bundledModelPath, withInterrupt } from './runtime';
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'evaluate') return evaluate(argv.slice(1));
   let command;
   try {
     command = parseCommandLine(argv);
@@ -42,34 +33,30 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
     return EXIT_USAGE_OR_MODEL;
   }
   const bar = new ProgressBar(process.stderr);
-  let interrupted = false;
-  const onSigint = (): void => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED); // second Ctrl-C: leave now (temp files are cleaned next run)
-    interrupted = true;
-    bar.finish();
-    process.stderr.write('segnetr: stopping after the current image (Ctrl-C again to quit now)\n');
-  };
-  process.on('SIGINT', onSigint);
   let summary: PrelabelSummary;
   try {
-    summary = await runPrelabelJob(
-      {
-        imagesDir: command.imagesDir,
-        labelsDir: command.labelsDir,
-        modelPath,
-        format: command.format,
-        overwrite: command.overwrite,
-        threads: command.threads,
-        ...(command.shard ? { shard: command.shard } : {}),
-      },
-      {
-        onProgress: (p) => bar.update(p),
-        isCancelled: () => interrupted,
-        log: (line) => {
-          bar.finish();
-          process.stderr.write(`segnetr: ${line}\n`);
-        },
-      },
+    summary = await withInterrupt(
+      () => bar.finish(),
+      (isInterrupted) =>
+        runPrelabelJob(
+          {
+            imagesDir: command.imagesDir,
+            labelsDir: command.labelsDir,
+            modelPath,
+            format: command.format,
+            overwrite: command.overwrite,
+            threads: command.threads,
+            ...(command.shard ? { shard: command.shard } : {}),
+          },
+          {
+            onProgress: (p) => bar.update(p),
+            isCancelled: isInterrupted,
+            log: (line) => {
+              bar.finish();
+              process.stderr.write(`segnetr: ${line}\n`);
+            },
+          },
+        ),
     );
   } catch (error) {
     bar.finish();
@@ -78,8 +65,6 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
       return EXIT_USAGE_OR_MODEL;
     }
     throw error;
-  } finally {
-    process.off('SIGINT', onSigint);
   }
   bar.finish();
   report(summary, command, modelPath);

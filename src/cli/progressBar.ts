@@ -15,7 +15,7 @@ export class ProgressBar {
     return this.stream.isTTY === true;
   }
 
-  update(p: PrelabelProgress): void {
+  update(p: Pick<PrelabelProgress, 'done' | 'total' | 'file'>): void {
     if (!this.enabled) return;
     const now = Date.now();
     if (p.done < p.total && now - this.lastDraw < 100) return;

@@ -1,6 +1,7 @@
 // Messages between the extension host (WorkerClient) and the inference worker process, over Node's IPC
 // channel. Only paths, numbers and short strings cross it: pixels stay in the worker.
 // Environment-neutral: no `vscode`, no Node built-ins.
+import type { EvaluateProgress, EvaluateRequest, EvaluationReport } from './evaluation';
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from './prelabel';
 
 // ---- host -> worker -------------------------------------------------------------------------------------
@@ -11,13 +12,20 @@ export interface PrelabelJobMessage {
   readonly request: PrelabelFolderRequest;
 }
 
+/** Score predictions against ground-truth masks (src/core/evaluateJob.ts). */
+export interface EvaluateJobMessage {
+  readonly type: 'evaluate';
+  readonly jobId: number;
+  readonly request: EvaluateRequest;
+}
+
 /** Stop the job after the image in hand; it then finishes with `cancelled: true`. */
 export interface CancelJobMessage {
   readonly type: 'cancel';
   readonly jobId: number;
 }
 
-export type HostToWorkerMessage = PrelabelJobMessage | CancelJobMessage;
+export type HostToWorkerMessage = PrelabelJobMessage | EvaluateJobMessage | CancelJobMessage;
 
 // ---- worker -> host -------------------------------------------------------------------------------------
 
@@ -31,6 +39,19 @@ export interface JobDoneMessage {
   readonly type: 'done';
   readonly jobId: number;
   readonly summary: PrelabelSummary;
+}
+
+export interface EvaluateProgressMessage {
+  readonly type: 'evaluateProgress';
+  readonly jobId: number;
+  readonly progress: EvaluateProgress;
+}
+
+/** The whole report: per-image metrics are numbers and paths, no pixels. */
+export interface EvaluateDoneMessage {
+  readonly type: 'evaluateDone';
+  readonly jobId: number;
+  readonly report: EvaluationReport;
 }
 
 /** Why a whole job could not run: `model` (model/card/runtime), `request` (bad request), `internal` (a bug). */
@@ -48,7 +69,13 @@ export interface WorkerLogMessage {
   readonly line: string;
 }
 
-export type WorkerToHostMessage = JobProgressMessage | JobDoneMessage | JobFailedMessage | WorkerLogMessage;
+export type WorkerToHostMessage =
+  | JobProgressMessage
+  | JobDoneMessage
+  | EvaluateProgressMessage
+  | EvaluateDoneMessage
+  | JobFailedMessage
+  | WorkerLogMessage;
 
 // ---- runtime guards (IPC delivers `unknown`) ----------------------------------------------------------------
 
@@ -58,7 +85,7 @@ function hasType(value: unknown): value is { readonly type: unknown } {
 
 export function isHostToWorkerMessage(value: unknown): value is HostToWorkerMessage {
   if (!hasType(value) || !('jobId' in value) || typeof value.jobId !== 'number') return false;
-  return (value.type === 'prelabel' && 'request' in value) || value.type === 'cancel';
+  return ((value.type === 'prelabel' || value.type === 'evaluate') && 'request' in value) || value.type === 'cancel';
 }
 
 export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMessage {
@@ -66,6 +93,8 @@ export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMess
   switch (value.type) {
     case 'progress':
     case 'done':
+    case 'evaluateProgress':
+    case 'evaluateDone':
     case 'failed':
       return 'jobId' in value && typeof value.jobId === 'number';
     case 'log':

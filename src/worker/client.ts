@@ -4,8 +4,18 @@
 // call forks a fresh worker.
 import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
+import type { EvaluateProgress, EvaluateRequest, EvaluationReport } from '../common/evaluation';
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
-import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isWorkerToHostMessage } from '../common/workerProtocol';
+import {
+  type EvaluateDoneMessage,
+  type EvaluateProgressMessage,
+  type HostToWorkerMessage,
+  type JobDoneMessage,
+  type JobFailureKind,
+  type JobProgressMessage,
+  type WorkerToHostMessage,
+  isWorkerToHostMessage,
+} from '../common/workerProtocol';
 import { messageOf } from '../model/errors';
 import { removeTempFiles } from '../core/atomicWrite';
 
@@ -22,11 +32,17 @@ export interface WorkerClientOptions {
   readonly execArgv?: string[];
 }
 
-export interface PrelabelCallOptions {
-  readonly onProgress?: (progress: PrelabelProgress) => void;
+export interface JobCallOptions<Progress> {
+  readonly onProgress?: (progress: Progress) => void;
   /** Aborting stops the job after the image in hand; the call then resolves with `cancelled: true`. */
   readonly signal?: AbortSignal;
 }
+
+export type PrelabelCallOptions = JobCallOptions<PrelabelProgress>;
+export type EvaluateCallOptions = JobCallOptions<EvaluateProgress>;
+
+/** What a job is doing, for the crash message. */
+type JobActivity = 'pre-labeling' | 'evaluating';
 
 /** The worker process exited while a job was running. No partial label file is left behind. */
 export class WorkerCrashedError extends Error {
@@ -35,8 +51,9 @@ export class WorkerCrashedError extends Error {
     readonly exitCode: number | null,
     readonly signal: NodeJS.Signals | null,
     detail?: string,
+    activity: JobActivity = 'pre-labeling',
   ) {
-    super(describeExit(exitCode, signal, detail));
+    super(describeExit(exitCode, signal, activity, detail));
   }
 }
 
@@ -54,9 +71,11 @@ export class WorkerJobError extends Error {
 interface PendingJob {
   /** The worker process running it: when that process dies, only its own jobs fail. */
   readonly child: ChildProcess;
-  readonly request: PrelabelFolderRequest;
-  readonly onProgress?: (progress: PrelabelProgress) => void;
-  readonly resolve: (summary: PrelabelSummary) => void;
+  readonly activity: JobActivity;
+  /** Where the job writes files, so a dead worker's temp files there can be removed (pre-label jobs). */
+  readonly writesInto?: string;
+  readonly onProgress: (message: JobProgressMessage | EvaluateProgressMessage) => void;
+  readonly resolve: (message: JobDoneMessage | EvaluateDoneMessage) => void;
   readonly reject: (error: Error) => void;
   readonly detachSignal: () => void;
 }
@@ -76,23 +95,53 @@ export class WorkerClient {
   }
 
   prelabelFolder(request: PrelabelFolderRequest, options: PrelabelCallOptions = {}): Promise<PrelabelSummary> {
+    return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
+      message: { type: 'prelabel', jobId, request },
+      job: {
+        child,
+        activity: 'pre-labeling',
+        writesInto: request.labelsDir,
+        onProgress: (m) => m.type === 'progress' && options.onProgress?.(m.progress),
+        resolve: (m) => (m.type === 'done' ? resolve(m.summary) : reject(new Error(`the worker answered a pre-label job with ${m.type}`))),
+        reject,
+      },
+    }));
+  }
+
+  /** Scores predictions against ground-truth masks in the worker; see src/core/evaluateJob.ts. */
+  evaluate(request: EvaluateRequest, options: EvaluateCallOptions = {}): Promise<EvaluationReport> {
+    return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
+      message: { type: 'evaluate', jobId, request },
+      job: {
+        child,
+        activity: 'evaluating',
+        onProgress: (m) => m.type === 'evaluateProgress' && options.onProgress?.(m.progress),
+        resolve: (m) => (m.type === 'evaluateDone' ? resolve(m.report) : reject(new Error(`the worker answered an evaluation with ${m.type}`))),
+        reject,
+      },
+    }));
+  }
+
+  /** Registers a job, sends its message, and turns `signal` into a cancel message. */
+  private startJob<T>(
+    signal: AbortSignal | undefined,
+    build: (
+      jobId: number,
+      child: ChildProcess,
+      resolve: (value: T) => void,
+      reject: (error: Error) => void,
+    ) => { message: HostToWorkerMessage; job: Omit<PendingJob, 'detachSignal'> },
+  ): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('The SegNetr worker client has been disposed.'));
     const child = this.ensureWorker();
     const jobId = this.nextJobId++;
-    return new Promise<PrelabelSummary>((resolve, reject) => {
-      const { signal } = options;
+    return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => this.post(child, { type: 'cancel', jobId });
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.jobs.set(jobId, {
-        child,
-        request,
-        onProgress: options.onProgress,
-        resolve,
-        reject,
-        detachSignal: () => signal?.removeEventListener('abort', onAbort),
-      });
+      const { message, job } = build(jobId, child, resolve, reject);
+      this.jobs.set(jobId, { ...job, detachSignal: () => signal?.removeEventListener('abort', onAbort) });
       this.updateRef(child);
-      this.post(child, { type: 'prelabel', jobId, request });
+      this.post(child, message);
       if (signal?.aborted) onAbort();
     });
   }
@@ -139,10 +188,12 @@ export class WorkerClient {
         this.options.log?.(message.line);
         return;
       case 'progress':
-        this.jobs.get(message.jobId)?.onProgress?.(message.progress);
+      case 'evaluateProgress':
+        this.jobs.get(message.jobId)?.onProgress(message);
         return;
       case 'done':
-        this.settle(message.jobId, (job) => job.resolve(message.summary));
+      case 'evaluateDone':
+        this.settle(message.jobId, (job) => job.resolve(message));
         return;
       case 'failed':
         this.settle(message.jobId, (job) => job.reject(new WorkerJobError(message.kind, message.message)));
@@ -175,13 +226,13 @@ export class WorkerClient {
         ? `It could not start: ${this.options.workerScript} or a module it needs is missing (is the extension built?).`
         : undefined;
     // Its half-written labels (temp files) go before anyone is told, so a caller that looks finds none.
-    const folders = new Set(orphans.map(([, job]) => job.request.labelsDir));
+    const folders = new Set(orphans.flatMap(([, job]) => (job.writesInto === undefined ? [] : [job.writesInto])));
     if (child.pid !== undefined) {
       for (const dir of folders) await removeTempFiles(dir, { pid: child.pid }).catch(() => 0);
     }
     for (const [, job] of orphans) {
       job.detachSignal();
-      job.reject(new WorkerCrashedError(code, signal, detail));
+      job.reject(new WorkerCrashedError(code, signal, detail, job.activity));
     }
   }
 
@@ -212,7 +263,7 @@ export class WorkerClient {
   }
 }
 
-function describeExit(code: number | null, signal: NodeJS.Signals | null, detail?: string): string {
+function describeExit(code: number | null, signal: NodeJS.Signals | null, activity: JobActivity, detail?: string): string {
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
   let cause: string;
   if (detail) cause = detail;
@@ -220,7 +271,7 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null, detail
   else if (signal === 'SIGSEGV' || signal === 'SIGBUS' || signal === 'SIGILL' || signal === 'SIGABRT') cause = 'This is a native crash (onnxruntime or an image decoder).';
   else if (code === 134) cause = 'Exit code 134 is an abort, usually running out of memory.';
   else cause = 'See the SegNetr log for its last output.';
-  return `The SegNetr inference worker ${how} while pre-labeling. ${cause} It restarts on the next request.`;
+  return `The SegNetr inference worker ${how} while ${activity}. ${cause} It restarts on the next request.`;
 }
 
 /**

@@ -1,9 +1,9 @@
 // Entry point of the inference worker process (dist/worker.js, started by WorkerClient with child_process.fork).
 // Owns onnxruntime-node and all pixel work; runs one job at a time in arrival order; keeps the model loaded
 // between jobs. If the host goes away, so does the worker.
-import type { PrelabelFolderRequest } from '../common/prelabel';
 import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isHostToWorkerMessage } from '../common/workerProtocol';
 import { ModelError, RequestError, messageOf } from '../model/errors';
+import { runEvaluateJob } from '../core/evaluateJob';
 import { runPrelabelJob } from '../core/prelabelJob';
 import { SessionCache } from '../core/sessionCache';
 
@@ -21,9 +21,35 @@ function log(line: string): void {
 
 function handle(message: HostToWorkerMessage): void {
   switch (message.type) {
-    case 'prelabel':
-      queue = queue.then(() => runJob(message.jobId, message.request));
+    case 'prelabel': {
+      const { jobId, request } = message;
+      queue = queue.then(() =>
+        runJob(jobId, async () => {
+          const summary = await runPrelabelJob(request, {
+            sessions,
+            log,
+            isCancelled: () => cancelledJobs.has(jobId),
+            onProgress: (progress) => send({ type: 'progress', jobId, progress }),
+          });
+          return { type: 'done', jobId, summary };
+        }),
+      );
       return;
+    }
+    case 'evaluate': {
+      const { jobId, request } = message;
+      queue = queue.then(() =>
+        runJob(jobId, async () => {
+          const report = await runEvaluateJob(request, {
+            sessions,
+            isCancelled: () => cancelledJobs.has(jobId),
+            onProgress: (progress) => send({ type: 'evaluateProgress', jobId, progress }),
+          });
+          return { type: 'evaluateDone', jobId, report };
+        }),
+      );
+      return;
+    }
     case 'cancel':
       cancelledJobs.add(message.jobId);
       return;
@@ -34,15 +60,10 @@ function handle(message: HostToWorkerMessage): void {
   }
 }
 
-async function runJob(jobId: number, request: PrelabelFolderRequest): Promise<void> {
+/** Runs one job; its result message, or a `failed` message saying why the whole job could not run. */
+async function runJob(jobId: number, job: () => Promise<WorkerToHostMessage>): Promise<void> {
   try {
-    const summary = await runPrelabelJob(request, {
-      sessions,
-      log,
-      isCancelled: () => cancelledJobs.has(jobId),
-      onProgress: (progress) => send({ type: 'progress', jobId, progress }),
-    });
-    send({ type: 'done', jobId, summary });
+    send(await job());
   } catch (error) {
     send({ type: 'failed', jobId, kind: failureKind(error), message: messageOf(error) });
     if (failureKind(error) === 'internal' && error instanceof Error && error.stack) log(error.stack);

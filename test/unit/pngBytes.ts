@@ -52,3 +52,41 @@ export function pngFromRows(options: {
   chunks.push(chunk('IEND', Buffer.alloc(0)));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
 }
+/**
+ * A PNG from raw samples, any bit depth and colour type (pngjs cannot write palette or 1/2/4/16-bit images):
+ * `samples` holds width x height x channels values, row-major; `palette` is RGB triples for colour type 3.
+ */
+export function rawPng(options: {
+  width: number;
+  height: number;
+  bitDepth: 1 | 2 | 4 | 8 | 16;
+  colorType: 0 | 2 | 3 | 4 | 6;
+  samples: ArrayLike<number>;
+  palette?: readonly (readonly [number, number, number])[];
+}): Buffer {
+  const { width, height, bitDepth, colorType, samples } = options;
+  const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType];
+  const rowBytes = Math.ceil((width * channels * bitDepth) / 8);
+  const raw = Buffer.alloc((rowBytes + 1) * height); // filter byte 0 (None) before each row
+  for (let y = 0; y < height; y++) {
+    const row = y * (rowBytes + 1) + 1;
+    for (let i = 0; i < width * channels; i++) {
+      const v = samples[y * width * channels + i]!;
+      if (bitDepth === 16) raw.writeUInt16BE(v, row + i * 2);
+      else if (bitDepth === 8) raw[row + i] = v;
+      else {
+        const bit = i * bitDepth;
+        raw[row + (bit >> 3)]! |= v << (8 - bitDepth - (bit & 7));
+      }
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = bitDepth;
+  ihdr[9] = colorType;
+  const chunks = [chunk('IHDR', ihdr)];
+  if (options.palette) chunks.push(chunk('PLTE', Buffer.from(options.palette.flat())));
+  chunks.push(chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
+}

@@ -13,6 +13,7 @@ export interface DiscImage {
   readonly height: number;
   /** Centre of the dark disc: the tiny model must label it 1; the corners stay 0. */
   readonly discCenter: readonly [number, number];
+  readonly radius: number;
 }
 
 /** RGBA pixels of a light background with a dark disc (a stand-in for a lesion on skin). */
@@ -48,7 +49,7 @@ export async function writeDiscImages(dir: string, count: number, size: { width:
       const image = Jimp.fromBitmap({ data: rgba, width, height });
       writeFileSync(file, ext === 'jpg' ? await image.getBuffer('image/jpeg', { quality: 95 }) : await image.getBuffer('image/bmp'));
     }
-    images.push({ file, width, height, discCenter: [cx, cy] });
+    images.push({ file, width, height, discCenter: [cx, cy], radius });
   }
   return images;
 }

@@ -1,0 +1,80 @@
+// `segnetr evaluate`: scores predictions against ground-truth masks with the same job as the extension's
+// worker (src/core/evaluateJob.ts), in this process; prints the summary, writes the reports asked for.
+import { existsSync } from 'node:fs';
+import type { EvaluationReport } from '../common/evaluation';
+import { runEvaluateJob } from '../core/evaluateJob';
+import { evaluationJson, writeEvaluationReports } from '../core/evaluationReport';
+import { evaluationText } from '../eval/reportText';
+import { ModelError, RequestError, describeFsError } from '../model/errors';
+import { UsageError } from './args';
+import { EVALUATE_USAGE, type EvaluateCommand, parseEvaluateCommandLine } from './evaluateArgs';
+import { ProgressBar } from './progressBar';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, bundledModelPath, withInterrupt } from './runtime';
+
+/** `argv` after the word "evaluate"; resolves with the exit status. */
+export async function evaluate(argv: readonly string[]): Promise<number> {
+  let command;
+  try {
+    command = parseEvaluateCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`segnetr evaluate: ${error.message}\nRun "segnetr evaluate --help" for usage.\n`);
+    return EXIT_USAGE_OR_MODEL;
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(`${EVALUATE_USAGE}\n`);
+    return EXIT_OK;
+  }
+  return run(command);
+}
+
+async function run(command: EvaluateCommand): Promise<number> {
+  const modelPath = command.modelPath ?? bundledModelPath();
+  if (command.modelPath === undefined && !existsSync(modelPath)) {
+    process.stderr.write(`segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).\n`);
+    return EXIT_USAGE_OR_MODEL;
+  }
+  const bar = new ProgressBar(process.stderr);
+  let report: EvaluationReport;
+  try {
+    report = await withInterrupt(
+      () => bar.finish(),
+      (isInterrupted) =>
+        runEvaluateJob(
+          {
+            imagesDir: command.imagesDir,
+            gtDir: command.gtDir,
+            ...(command.predDir === undefined ? {} : { predDir: command.predDir }),
+            modelPath,
+            threads: command.threads,
+          },
+          { onProgress: (p) => bar.update(p), isCancelled: isInterrupted },
+        ),
+    );
+  } catch (error) {
+    bar.finish();
+    if (error instanceof ModelError || error instanceof RequestError) {
+      process.stderr.write(`segnetr: ${error.message}\n`);
+      return EXIT_USAGE_OR_MODEL;
+    }
+    throw error;
+  }
+  bar.finish();
+  for (const failure of report.failed) process.stderr.write(`${failure.file}: ${failure.reason}\n`);
+  const toStdout = command.json === '-';
+  try {
+    const written = await writeEvaluationReports(report, {
+      ...(command.reportDir === undefined ? {} : { dir: command.reportDir }),
+      ...(command.json === undefined || toStdout ? {} : { json: command.json }),
+      ...(command.csv === undefined ? {} : { csv: command.csv }),
+    });
+    if (toStdout) process.stdout.write(evaluationJson(report));
+    else process.stdout.write(evaluationText(report));
+    for (const file of written) process.stderr.write(`segnetr: wrote ${file}\n`);
+  } catch (error) {
+    process.stderr.write(`segnetr: cannot write the report: ${describeFsError(error)}\n`);
+    return EXIT_USAGE_OR_MODEL;
+  }
+  if (report.cancelled) return EXIT_INTERRUPTED;
+  return report.failed.length > 0 ? EXIT_SOME_FAILED : EXIT_OK;
+}

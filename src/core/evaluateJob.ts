@@ -1,0 +1,172 @@
+// One evaluation job: every image of a folder scored against its ground-truth mask. The prediction is a label
+// file from `predDir` when there is one, otherwise the model's (src/core/predictImage.ts), which also gives
+// the image's uncertainty score. Runs in the worker process for the extension and in-process for the CLI. A
+// broken model or request stops the job (the promise rejects); a bad image or mask is recorded as
+// `file: reason` and the job moves on. Nothing is written: reports are src/core/evaluationReport.ts.
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { EmptyCase, EvaluateProgress, EvaluateRequest, EvaluationReport, EvaluationSummary, ImageEvaluation } from '../common/evaluation';
+import type { FileError } from '../common/prelabel';
+import { diceHistogram, scoreImage, summarize } from '../eval/metrics';
+import { uncertaintyScore } from '../eval/uncertainty';
+import type { LabelRaster } from '../mask/types';
+import { type ModelCard, numberOfClasses } from '../model/card';
+import { ImageError, ModelError, RequestError, describeFsError, messageOf } from '../model/errors';
+import { type LoadedModel, loadModel } from '../model/modelFiles';
+import type { ModelSession } from '../model/session';
+import { labelPathFor } from './labelPaths';
+import { type PlannedImage, planPrelabel } from './plan';
+import { predictImage } from './predictImage';
+import { readMaskPng } from './readMask';
+import { SessionCache } from './sessionCache';
+
+export interface EvaluateHooks {
+  readonly onProgress?: (progress: EvaluateProgress) => void;
+  /** Polled before each image: true stops the job after the image in hand (the report covers those done). */
+  readonly isCancelled?: () => boolean;
+  /** Lets a long-lived worker keep the model loaded between jobs. */
+  readonly sessions?: SessionCache;
+}
+
+export async function runEvaluateJob(request: EvaluateRequest, hooks: EvaluateHooks = {}): Promise<EvaluationReport> {
+  const started = Date.now();
+  const model = await loadModel(request.modelPath);
+  const classes = numberOfClasses(model.card.output);
+  for (const [dir, what] of [[request.gtDir, 'ground-truth'], [request.predDir, 'predictions']] as const) {
+    if (dir !== undefined && (await sameFolder(dir, request.imagesDir))) {
+      throw new RequestError(`The ${what} folder ${dir} is the images folder: its PNG images would be read as masks. Keep masks in their own folder.`);
+    }
+  }
+  // The ground truth follows the label path rule: `<gtDir>/<image base name>.png`.
+  const plan = await planPrelabel({ imagesDir: request.imagesDir, labelsDir: request.gtDir });
+  if (plan.items.length > 0 && !plan.items.some((item) => item.labelExists)) {
+    throw new RequestError(`No ground-truth masks in ${request.gtDir}: expected <image name>.png for the ${plan.items.length} image(s) of ${request.imagesDir}.`);
+  }
+  const predFiles = request.predDir === undefined ? undefined : await filesIn(request.predDir, 'predictions');
+
+  const ownSessions = hooks.sessions ? undefined : new SessionCache();
+  const sessions = hooks.sessions ?? ownSessions!;
+  let session: ModelSession | undefined;
+  const openSession = async (): Promise<ModelSession> => (session ??= await sessions.open(model, request.threads));
+  const images: ImageEvaluation[] = [];
+  const failed: FileError[] = [];
+  let cancelled = false;
+  const total = plan.items.length;
+  try {
+    for (const item of plan.items) {
+      if (hooks.isCancelled?.()) {
+        cancelled = true;
+        break;
+      }
+      const predictionFile = request.predDir === undefined ? undefined : labelPathFor(request.predDir, item.imagePath);
+      const fromFile = predictionFile !== undefined && predFiles!.has(path.basename(predictionFile)) ? predictionFile : undefined;
+      let outcome: EvaluateProgress['outcome'] = 'scored';
+      let reason: string | undefined;
+      try {
+        images.push(await evaluateOne(item, fromFile, classes, model, openSession));
+      } catch (error) {
+        if (error instanceof ModelError) throw error;
+        outcome = 'failed';
+        reason = error instanceof ImageError ? error.message : `cannot evaluate the image: ${messageOf(error)}`;
+        failed.push({ file: item.imagePath, reason });
+      }
+      hooks.onProgress?.({ done: images.length + failed.length, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
+    }
+  } finally {
+    await ownSessions?.dispose();
+  }
+  return {
+    imagesDir: request.imagesDir,
+    gtDir: request.gtDir,
+    ...(request.predDir === undefined ? {} : { predDir: request.predDir }),
+    model: { path: model.onnxPath, name: model.card.name, sha256: model.sha256 },
+    classNames: model.card.classes.map((c) => c.name),
+    images,
+    failed,
+    summary: summarizeEvaluation(images, model.card),
+    cancelled,
+    elapsedMs: Date.now() - started,
+  };
+}
+
+/** Scores one image; per-image problems throw ImageError, model failures ModelError. */
+async function evaluateOne(
+  item: PlannedImage,
+  predictionFile: string | undefined,
+  classes: number,
+  model: LoadedModel,
+  openSession: () => Promise<ModelSession>,
+): Promise<ImageEvaluation> {
+  if (item.labelClashesWith !== undefined) {
+    throw new ImageError(`same base name as ${item.labelClashesWith}; both would be scored against ${item.labelPath}`);
+  }
+  if (!item.labelExists) throw new ImageError(`no ground-truth mask ${item.labelPath}`);
+  const groundTruth = readMask(await readBytes(item.labelPath, 'the ground-truth mask'), classes, 'ground truth', item.labelPath);
+  let prediction: LabelRaster;
+  let uncertainty: number | undefined;
+  if (predictionFile !== undefined) {
+    prediction = readMask(await readBytes(predictionFile, 'the prediction'), classes, 'prediction', predictionFile);
+  } else {
+    const bytes = await readBytes(item.imagePath, 'the image');
+    const predicted = await predictImage(bytes, await openSession());
+    prediction = { width: predicted.width, height: predicted.height, data: predicted.mask };
+    uncertainty = uncertaintyScore(predicted, model.card.output.activation);
+  }
+  if (prediction.width !== groundTruth.width || prediction.height !== groundTruth.height) {
+    const what = predictionFile === undefined ? 'the image' : `the prediction ${predictionFile}`;
+    throw new ImageError(`the ground-truth mask ${item.labelPath} is ${groundTruth.width} x ${groundTruth.height}, ${what} ${prediction.width} x ${prediction.height}`);
+  }
+  const metrics = scoreImage(prediction, groundTruth, classes);
+  return {
+    image: item.imagePath,
+    groundTruth: item.labelPath,
+    prediction: predictionFile === undefined ? 'model' : 'file',
+    ...(predictionFile === undefined ? {} : { predictionFile }),
+    ...(uncertainty === undefined ? {} : { uncertainty }),
+    ...metrics,
+  };
+}
+
+function readMask(bytes: Buffer, classes: number, role: 'ground truth' | 'prediction', file: string): LabelRaster {
+  try {
+    return readMaskPng(bytes, classes, role);
+  } catch (error) {
+    if (error instanceof ImageError) throw new ImageError(`${role === 'prediction' ? 'the prediction' : 'the ground-truth mask'} ${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Reads a regular file (following symlinks); a FIFO or device named like a mask would block or never end. */
+async function readBytes(file: string, what: string): Promise<Buffer> {
+  try {
+    if (!(await stat(file)).isFile()) throw new ImageError(`${what} ${file} is not a regular file`);
+    return await readFile(file);
+  } catch (error) {
+    if (error instanceof ImageError) throw error;
+    throw new ImageError(`cannot read ${what} ${file}: ${describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' })}`);
+  }
+}
+
+/** Whether two paths name the same folder, symlinks resolved (a folder that does not exist is no other's). */
+async function sameFolder(a: string, b: string): Promise<boolean> {
+  const real = (p: string): Promise<string> => realpath(p).catch(() => path.resolve(p));
+  return (await real(a)) === (await real(b));
+}
+
+async function filesIn(dir: string, what: string): Promise<Set<string>> {
+  try {
+    return new Set(await readdir(dir));
+  } catch (error) {
+    throw new RequestError(`Cannot read the ${what} folder ${dir}: ${describeFsError(error, { ENOENT: 'no such folder' })}.`);
+  }
+}
+
+export function summarizeEvaluation(images: readonly ImageEvaluation[], card: ModelCard): EvaluationSummary {
+  const classes = card.classes.slice(1).map((c) => {
+    const rows = images.map((image) => image.classes.find((m) => m.classIndex === c.index)!);
+    const empty: Record<EmptyCase, number> = { neither: 0, both: 0, prediction: 0, groundTruth: 0 };
+    for (const row of rows) empty[row.empty]++;
+    return { classIndex: c.index, name: c.name, metrics: summarize(rows), empty };
+  });
+  return { images: images.length, metrics: summarize(images), classes, diceHistogram: diceHistogram(images.map((i) => i.dice)) };
+}

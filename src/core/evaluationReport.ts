@@ -1,0 +1,52 @@
+// Writes an evaluation report to disk: JSON (everything), CSV (one row per image), Markdown (summary) with
+// the Dice histogram as a PNG beside it. Each file is written atomically and replaces an earlier report of
+// the same name (reports are ours, never a person's work).
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { PNG } from 'pngjs';
+import type { EvaluationReport } from '../common/evaluation';
+import { drawHistogram } from '../eval/histogramImage';
+import { evaluationCsv, evaluationMarkdown } from '../eval/reportText';
+import { writeFileAtomic } from './atomicWrite';
+
+export const REPORT_FILES = { json: 'evaluation.json', csv: 'evaluation.csv', markdown: 'evaluation.md', histogram: 'dice-histogram.png' } as const;
+
+export interface ReportTargets {
+  /** Writes all four files here under REPORT_FILES names. */
+  readonly dir?: string;
+  readonly json?: string;
+  readonly csv?: string;
+}
+
+export function evaluationJson(report: EvaluationReport): string {
+  return `${JSON.stringify(report, null, 1)}\n`;
+}
+
+export function histogramPng(report: EvaluationReport): Buffer {
+  const image = drawHistogram(report.summary.diceHistogram);
+  const png = new PNG({ width: image.width, height: image.height });
+  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length);
+  return PNG.sync.write(png);
+}
+
+/** Writes what `targets` asks for; resolves with the paths written. */
+export async function writeEvaluationReports(report: EvaluationReport, targets: ReportTargets): Promise<string[]> {
+  const files: [string, () => Buffer | string][] = [];
+  if (targets.dir !== undefined) {
+    const dir = targets.dir;
+    files.push(
+      [path.join(dir, REPORT_FILES.json), () => evaluationJson(report)],
+      [path.join(dir, REPORT_FILES.csv), () => evaluationCsv(report)],
+      [path.join(dir, REPORT_FILES.histogram), () => histogramPng(report)],
+      [path.join(dir, REPORT_FILES.markdown), () => evaluationMarkdown(report, REPORT_FILES.histogram)],
+    );
+  }
+  if (targets.json !== undefined) files.push([targets.json, () => evaluationJson(report)]);
+  if (targets.csv !== undefined) files.push([targets.csv, () => evaluationCsv(report)]);
+  for (const [file, content] of files) {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    const data = content();
+    await writeFileAtomic(file, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { replace: true });
+  }
+  return files.map(([file]) => file);
+}

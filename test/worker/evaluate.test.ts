@@ -1,0 +1,166 @@
+// `segnetr evaluate` (dist/cli.js) and WorkerClient.evaluate against generated images whose ground truth is
+// known: a dark disc on a light background, which the tiny fixture model segments.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { PNG } from 'pngjs';
+import type { EvaluateProgress, EvaluationReport } from '../../src/common/evaluation';
+import { WorkerClient } from '../../src/worker/client';
+import { useTempDir } from '../unit/tempDir';
+import { type DiscImage, writeDiscImages } from './testImages';
+import { cliScript, requireBuild, sigmoidModel, workerScript } from './workerSetup';
+
+/** A single-channel 8-bit PNG of `values(x, y)`. */
+function writeGreyPng(file: string, width: number, height: number, value: (x: number, y: number) => number): void {
+  const png = new PNG({ width, height, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+  const data = Buffer.alloc(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = value(x, y);
+  png.data = data;
+  writeFileSync(file, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 }));
+}
+
+function discValue(image: DiscImage, foreground: number): (x: number, y: number) => number {
+  const [cx, cy] = image.discCenter;
+  return (x, y) => ((x - cx) ** 2 + (y - cy) ** 2 <= image.radius ** 2 ? foreground : 0);
+}
+
+function maskName(image: DiscImage): string {
+  return `${path.parse(image.file).name}.png`;
+}
+
+function segnetr(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [cliScript, 'evaluate', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('evaluation (segnetr evaluate and the worker)', function () {
+  this.timeout(60_000);
+  const tmp = useTempDir('evaluate');
+  before(requireBuild);
+
+  async function dataSet(count: number): Promise<{ images: string; gt: string; written: DiscImage[] }> {
+    const images = path.join(tmp.path, 'images');
+    const gt = path.join(tmp.path, 'gt');
+    mkdirSync(images);
+    mkdirSync(gt);
+    const written = await writeDiscImages(images, count);
+    // Ground truth in both binary conventions: 0/255 and 0/1.
+    written.forEach((image, i) => writeGreyPng(path.join(gt, maskName(image)), image.width, image.height, discValue(image, i % 2 === 0 ? 255 : 1)));
+    return { images, gt, written };
+  }
+
+  it('scores every image, prints the summary and writes JSON, CSV, Markdown and the histogram; exit 0', async () => {
+    const { images, gt } = await dataSet(4);
+    const report = path.join(tmp.path, 'report');
+    const json = path.join(tmp.path, 'out', 'eval.json');
+    const csv = path.join(tmp.path, 'out', 'eval.csv');
+    const run = segnetr(images, '--gt', gt, '--model', sigmoidModel, '--threads', '1', '--report', report, '--json', json, '--csv', csv);
+    assert.equal(run.status, 0, run.stderr);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as EvaluationReport;
+    assert.equal(result.images.length, 4);
+    assert.deepEqual(result.failed, []);
+    for (const image of result.images) {
+      assert.equal(image.prediction, 'model');
+      assert.ok(image.dice > 0.8, `${image.image}: Dice ${image.dice} (the tiny model finds the disc)`);
+      assert.ok(image.uncertainty !== undefined && image.uncertainty >= 0 && image.uncertainty <= 1);
+    }
+    const meanDice = result.images.reduce((s, i) => s + i.dice, 0) / 4;
+    assert.ok(Math.abs(result.summary.metrics.dice.mean - meanDice) < 1e-12);
+    // The CLI prints the report's numbers.
+    assert.match(run.stdout, /Scored 4 image\(s\), 0 failed/);
+    assert.match(run.stdout, new RegExp(`Dice\\s+${result.summary.metrics.dice.mean.toFixed(4)}\\s+${result.summary.metrics.dice.median.toFixed(4)}`));
+    assert.deepEqual(readdirSync(report).sort(), ['dice-histogram.png', 'evaluation.csv', 'evaluation.json', 'evaluation.md']);
+    assert.equal(readFileSync(csv, 'utf8').trim().split('\n').length, 5);
+    assert.match(readFileSync(path.join(report, 'evaluation.md'), 'utf8'), new RegExp(`\\| Dice \\| ${result.summary.metrics.dice.mean.toFixed(4)} \\|`));
+    const histogram = PNG.sync.read(readFileSync(path.join(report, 'dice-histogram.png')));
+    assert.ok(histogram.width > 100 && histogram.height > 100);
+  });
+
+  it('scores --pred label files where they exist (a perfect one, a miss) and predicts the rest', async () => {
+    const { images, gt, written } = await dataSet(3);
+    const pred = path.join(tmp.path, 'pred');
+    mkdirSync(pred);
+    const [perfect, missed] = written as [DiscImage, DiscImage, DiscImage];
+    writeGreyPng(path.join(pred, maskName(perfect)), perfect.width, perfect.height, discValue(perfect, 1));
+    writeGreyPng(path.join(pred, maskName(missed)), missed.width, missed.height, () => 0);
+    const run = segnetr(images, '--gt', gt, '--pred', pred, '--model', sigmoidModel, '--json', '-');
+    assert.equal(run.status, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as EvaluationReport;
+    const byName = new Map(result.images.map((i) => [path.basename(i.image), i]));
+    const p = byName.get(path.basename(perfect.file))!;
+    assert.deepEqual([p.prediction, p.dice, p.iou, p.precision, p.recall, p.hd95, p.uncertainty], ['file', 1, 1, 1, 1, 0, undefined]);
+    const m = byName.get(path.basename(missed.file))!;
+    assert.deepEqual([m.prediction, m.dice, m.iou, m.precision, m.recall, m.predictedArea], ['file', 0, 0, 0, 0, 0]);
+    assert.equal(m.hd95, Math.hypot(missed.width, missed.height));
+    assert.equal(m.classes[0]!.empty, 'prediction');
+    assert.equal(byName.get(path.basename(written[2]!.file))!.prediction, 'model');
+    // The miss is in every mean: nothing drops out.
+    const dices = result.images.map((i) => i.dice);
+    assert.equal(result.summary.metrics.dice.mean, dices.reduce((s, d) => s + d, 0) / 3);
+    assert.equal(result.summary.classes[0]!.empty.prediction, 1);
+  });
+
+  it('lists images it cannot score with the reason and exits 1; the others are scored', async () => {
+    const { images, gt, written } = await dataSet(4);
+    const [, wrongSize, badValue, noMask] = written as [DiscImage, DiscImage, DiscImage, DiscImage];
+    writeGreyPng(path.join(gt, maskName(wrongSize)), 10, 10, () => 0);
+    writeGreyPng(path.join(gt, maskName(badValue)), badValue.width, badValue.height, () => 128);
+    spawnSync('rm', [path.join(gt, maskName(noMask))]);
+    const run = segnetr(images, '--gt', gt, '--model', sigmoidModel, '--json', '-');
+    assert.equal(run.status, 1);
+    const result = JSON.parse(run.stdout) as EvaluationReport;
+    assert.equal(result.images.length, 1);
+    const reasons = Object.fromEntries(result.failed.map((f) => [path.basename(f.file), f.reason]));
+    assert.match(reasons[path.basename(wrongSize.file)]!, /is 10 x 10, the image \d+ x \d+/);
+    assert.match(reasons[path.basename(badValue.file)]!, /pixel \(0, 0\) is 128: a two-class mask holds 0 \(background\) and 1 or 255/);
+    assert.match(reasons[path.basename(noMask.file)]!, /^no ground-truth mask /);
+    for (const f of result.failed) assert.ok(run.stderr.includes(`${f.file}: ${f.reason}`));
+  });
+
+  it('exits 2 for usage errors, a folder without masks, masks in the images folder (via a symlink), and a bad model', async () => {
+    const { images } = await dataSet(1);
+    const noGt = segnetr(images);
+    assert.equal(noGt.status, 2);
+    assert.match(noGt.stderr, /Missing --gt/);
+    const empty = path.join(tmp.path, 'empty');
+    mkdirSync(empty);
+    const none = segnetr(images, '--gt', empty, '--model', sigmoidModel);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /No ground-truth masks in .*empty/);
+    const link = path.join(tmp.path, 'images-link');
+    symlinkSync(images, link);
+    const same = segnetr(images, '--gt', link, '--model', sigmoidModel);
+    assert.equal(same.status, 2);
+    assert.match(same.stderr, /The ground-truth folder .*images-link is the images folder/);
+    const badModel = segnetr(images, '--gt', empty, '--model', path.join(tmp.path, 'nope.onnx'));
+    assert.equal(badModel.status, 2);
+    assert.match(badModel.stderr, /Cannot read model .*nope\.onnx/);
+  });
+
+  it('runs in the worker with progress and stops when cancelled', async () => {
+    const { images, gt } = await dataSet(24);
+    const client = new WorkerClient({ workerScript });
+    try {
+      const progress: EvaluateProgress[] = [];
+      const request = { imagesDir: images, gtDir: gt, modelPath: sigmoidModel, threads: 1 };
+      const full = await client.evaluate(request, { onProgress: (p) => progress.push(p) });
+      assert.deepEqual(progress.map((p) => p.done), Array.from({ length: 24 }, (_, i) => i + 1));
+      assert.ok(progress.every((p) => p.outcome === 'scored' && p.total === 24));
+      assert.deepEqual([full.images.length, full.cancelled], [24, false]);
+      const abort = new AbortController();
+      let seen = 0;
+      const partial = await client.evaluate(request, {
+        signal: abort.signal,
+        onProgress: () => {
+          if (++seen === 2) abort.abort();
+        },
+      });
+      assert.equal(partial.cancelled, true);
+      assert.ok(partial.images.length >= 2 && partial.images.length < 24, `scored ${partial.images.length}`);
+      assert.equal(partial.summary.images, partial.images.length);
+    } finally {
+      client.dispose();
+    }
+  });
+});
