@@ -1,5 +1,6 @@
 // `segnetr`: the headless pre-labeler. Runs the same job as the extension's worker, in this process.
-// Exit status: 0 all labelled or skipped, 1 some images failed, 2 usage or model error, 130 interrupted.
+// Exit status: 0 all labelled or skipped, 1 some images failed, 2 usage, request or model error, 130 interrupted
+// (143 / 129 for SIGTERM / SIGHUP). Nothing a person reads is printed raw: see terminalText.ts.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
@@ -8,11 +9,14 @@ import { ModelError, RequestError, messageOf } from '../model/errors';
 import { runPrelabelJob } from '../core/prelabelJob';
 import { type PrelabelCommand, USAGE, UsageError, parseCommandLine } from './args';
 import { ProgressBar } from './progressBar';
+import { writeLine } from './terminalText';
 
 const EXIT_OK = 0;
 const EXIT_SOME_FAILED = 1;
 const EXIT_USAGE_OR_MODEL = 2;
 const EXIT_INTERRUPTED = 130;
+const EXIT_HANGUP = 129;
+const EXIT_TERMINATED = 143;
 
 /** The bundled model, relative to the package root (dist/cli.js -> ../media/models). */
 function bundledModelPath(): string {
@@ -25,7 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
     command = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`segnetr: ${error.message}\nRun "segnetr --help" for usage.\n`);
+    writeLine(process.stderr, `segnetr: ${error.message}`);
+    process.stderr.write('Run "segnetr --help" for usage.\n');
     return EXIT_USAGE_OR_MODEL;
   }
   if (command.kind === 'help') {
@@ -38,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function prelabel(command: PrelabelCommand): Promise<number> {
   const modelPath = command.modelPath ?? bundledModelPath();
   if (command.modelPath === undefined && !existsSync(modelPath)) {
-    process.stderr.write(`segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).\n`);
+    writeLine(process.stderr, `segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).`);
     return EXIT_USAGE_OR_MODEL;
   }
   const bar = new ProgressBar(process.stderr);
@@ -50,6 +55,15 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
     process.stderr.write('segnetr: stopping after the current image (Ctrl-C again to quit now)\n');
   };
   process.on('SIGINT', onSigint);
+  // A batch system stopping the job (SIGTERM) or a closed terminal (SIGHUP): leave now. Exiting runs
+  // atomicWrite's exit hook, so the label being written leaves no temp file.
+  const onTerminate = (signal: NodeJS.Signals): void => {
+    bar.finish();
+    writeLine(process.stderr, `segnetr: stopped by ${signal}; labels written so far are complete`);
+    process.exit(signal === 'SIGHUP' ? EXIT_HANGUP : EXIT_TERMINATED);
+  };
+  process.on('SIGTERM', onTerminate);
+  process.on('SIGHUP', onTerminate);
   let summary: PrelabelSummary;
   try {
     summary = await runPrelabelJob(
@@ -67,19 +81,21 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
         isCancelled: () => interrupted,
         log: (line) => {
           bar.finish();
-          process.stderr.write(`segnetr: ${line}\n`);
+          writeLine(process.stderr, `segnetr: ${line}`);
         },
       },
     );
   } catch (error) {
     bar.finish();
     if (error instanceof ModelError || error instanceof RequestError) {
-      process.stderr.write(`segnetr: ${error.message}\n`);
+      writeLine(process.stderr, `segnetr: ${error.message}`);
       return EXIT_USAGE_OR_MODEL;
     }
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onTerminate);
+    process.off('SIGHUP', onTerminate);
   }
   bar.finish();
   report(summary, command, modelPath);
@@ -88,7 +104,7 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
 }
 
 function report(summary: PrelabelSummary, command: PrelabelCommand, modelPath: string): void {
-  for (const failure of summary.failed) process.stderr.write(`${failure.file}: ${failure.reason}\n`);
+  for (const failure of summary.failed) writeLine(process.stderr, `${failure.file}: ${failure.reason}`);
   if (command.json) {
     const shard = command.shard ? `${command.shard.index}/${command.shard.count}` : null;
     process.stdout.write(`${JSON.stringify({ ...summary, model: modelPath, format: command.format, shard }, null, 2)}\n`);
@@ -98,9 +114,10 @@ function report(summary: PrelabelSummary, command: PrelabelCommand, modelPath: s
   const processed = summary.written + summary.failed.length;
   const rate = seconds > 0 && processed > 0 ? `, ${(processed / seconds).toFixed(1)} images/s` : '';
   const head = summary.cancelled ? 'Interrupted' : 'Done';
-  process.stdout.write(
+  writeLine(
+    process.stdout,
     `${head}: ${summary.written} written, ${summary.skipped} skipped (label exists), ${summary.failed.length} failed ` +
-      `of ${summary.total} in ${seconds.toFixed(1)} s${rate}. Labels: ${summary.labelsDir}\n`,
+      `of ${summary.total} in ${seconds.toFixed(1)} s${rate}. Labels: ${summary.labelsDir}`,
   );
 }
 
@@ -109,8 +126,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // A bug, not a user error: keep the stack for the report, but say so plainly first.
-    process.stderr.write(`segnetr: internal error: ${messageOf(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    // A bug, not a user error: say so plainly; the stack is for a bug report, on request.
+    writeLine(process.stderr, `segnetr: internal error: ${messageOf(error)}`);
+    if (process.env['SEGNETR_DEBUG']) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    else process.stderr.write('This is a bug in segnetr; run again with SEGNETR_DEBUG=1 for the details to report.\n');
     process.exitCode = EXIT_USAGE_OR_MODEL;
   },
 );

@@ -1,13 +1,15 @@
 // Used by the extension host: starts the inference worker (dist/worker.js) on demand, sends it jobs, relays
 // progress, turns an AbortSignal into a cancel message, and survives the worker dying. When the worker dies
 // mid-job the pending calls reject with WorkerCrashedError (after its temp files are removed) and the next
-// call forks a fresh worker.
+// call forks a fresh worker. A worker that does not honour a cancel within a grace period (stuck in a read
+// on a hung network share, say) is killed, and the cancelled call resolves with what was done until then.
 import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
-import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
+import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isWorkerToHostMessage } from '../common/workerProtocol';
 import { messageOf } from '../model/errors';
 import { removeTempFiles } from '../core/atomicWrite';
+import { inferenceThreadCount } from '../core/defaults';
 
 /** How much nicer (lower CPU priority) the worker is than its parent; niceness tops out at 19. */
 const WORKER_NICENESS_INCREMENT = 10;
@@ -20,7 +22,11 @@ export interface WorkerClientOptions {
   readonly log?: (line: string) => void;
   /** Node flags for the worker, e.g. ['--max-old-space-size=4096']. */
   readonly execArgv?: string[];
+  /** How long a cancelled job may take to stop before the worker is killed (default 5 s). */
+  readonly cancelGraceMs?: number;
 }
+
+const DEFAULT_CANCEL_GRACE_MS = 5000;
 
 export interface PrelabelCallOptions {
   readonly onProgress?: (progress: PrelabelProgress) => void;
@@ -59,6 +65,19 @@ interface PendingJob {
   readonly resolve: (summary: PrelabelSummary) => void;
   readonly reject: (error: Error) => void;
   readonly detachSignal: () => void;
+  /** What the progress messages have reported, to summarise a job whose worker had to be killed. */
+  readonly tally: ProgressTally;
+  cancelTimer?: NodeJS.Timeout;
+  /** Cancelled but not stopping: its worker is being killed, and the call resolves as cancelled. */
+  abandoned?: boolean;
+}
+
+interface ProgressTally {
+  readonly started: number;
+  total: number;
+  written: number;
+  skipped: number;
+  readonly failed: FileError[];
 }
 
 export class WorkerClient {
@@ -81,7 +100,14 @@ export class WorkerClient {
     const jobId = this.nextJobId++;
     return new Promise<PrelabelSummary>((resolve, reject) => {
       const { signal } = options;
-      const onAbort = (): void => this.post(child, { type: 'cancel', jobId });
+      const onAbort = (): void => {
+        this.post(child, { type: 'cancel', jobId });
+        const job = this.jobs.get(jobId);
+        if (job && !job.cancelTimer) {
+          job.cancelTimer = setTimeout(() => this.abandon(jobId), this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
+          job.cancelTimer.unref();
+        }
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.jobs.set(jobId, {
         child,
@@ -90,6 +116,7 @@ export class WorkerClient {
         resolve,
         reject,
         detachSignal: () => signal?.removeEventListener('abort', onAbort),
+        tally: { started: Date.now(), total: 0, written: 0, skipped: 0, failed: [] },
       });
       this.updateRef(child);
       this.post(child, { type: 'prelabel', jobId, request });
@@ -138,9 +165,13 @@ export class WorkerClient {
       case 'log':
         this.options.log?.(message.line);
         return;
-      case 'progress':
-        this.jobs.get(message.jobId)?.onProgress?.(message.progress);
+      case 'progress': {
+        const job = this.jobs.get(message.jobId);
+        if (!job) return;
+        tallyProgress(job.tally, message.progress);
+        job.onProgress?.(message.progress);
         return;
+      }
       case 'done':
         this.settle(message.jobId, (job) => job.resolve(message.summary));
         return;
@@ -158,9 +189,24 @@ export class WorkerClient {
     const job = this.jobs.get(jobId);
     if (!job) return;
     this.jobs.delete(jobId);
+    clearTimeout(job.cancelTimer);
     job.detachSignal();
     finish(job);
     if (this.child) this.updateRef(this.child);
+  }
+
+  /** A cancelled job that did not stop in time: kill its worker; workerExited resolves it as cancelled. */
+  private abandon(jobId: number): void {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    job.abandoned = true;
+    const seconds = (this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS) / 1000;
+    this.options.log?.(
+      `the inference worker did not stop within ${seconds} s of Cancel (stuck reading a file?); restarting it. ` +
+        `${job.tally.written} label(s) were written before the cancel.`,
+    );
+    if (this.child === job.child) this.stopWorker();
+    else job.child.kill('SIGKILL');
   }
 
   private async workerExited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
@@ -169,7 +215,10 @@ export class WorkerClient {
     for (const [jobId] of orphans) this.jobs.delete(jobId);
     if (orphans.length === 0) return;
     this.options.log?.(`inference worker (pid ${child.pid ?? '?'}) exited with ${signal ?? `code ${code}`} during a job`);
-    const detail = /heap out of memory|Reached heap limit|allocation failed/i.test(this.stderrTail)
+    const restartedForCancel = orphans.some(([, job]) => job.abandoned);
+    const detail = restartedForCancel
+      ? 'It was restarted because a cancelled job did not stop in time.'
+      : /heap out of memory|Reached heap limit|allocation failed/i.test(this.stderrTail)
       ? 'It ran out of JavaScript heap memory (an image too large for the worker?).'
       : /Cannot find module/.test(this.stderrTail)
         ? `It could not start: ${this.options.workerScript} or a module it needs is missing (is the extension built?).`
@@ -180,8 +229,10 @@ export class WorkerClient {
       for (const dir of folders) await removeTempFiles(dir, { pid: child.pid }).catch(() => 0);
     }
     for (const [, job] of orphans) {
+      clearTimeout(job.cancelTimer);
       job.detachSignal();
-      job.reject(new WorkerCrashedError(code, signal, detail));
+      if (job.abandoned) job.resolve(cancelledSummary(job));
+      else job.reject(new WorkerCrashedError(code, signal, detail));
     }
   }
 
@@ -210,6 +261,28 @@ export class WorkerClient {
   private logLines(text: string): void {
     for (const line of text.split('\n')) if (line.trim()) this.options.log?.(`[worker] ${line}`);
   }
+}
+
+function tallyProgress(tally: ProgressTally, progress: PrelabelProgress): void {
+  tally.total = progress.total;
+  if (progress.outcome === 'written') tally.written++;
+  else if (progress.outcome === 'skipped') tally.skipped++;
+  else tally.failed.push({ file: progress.file, reason: progress.reason ?? 'failed' });
+}
+
+/** The summary of a job cut short by killing its worker: what its progress messages reported. */
+function cancelledSummary(job: PendingJob): PrelabelSummary {
+  const { tally, request } = job;
+  return {
+    total: tally.total,
+    written: tally.written,
+    skipped: tally.skipped,
+    failed: tally.failed,
+    cancelled: true,
+    elapsedMs: Date.now() - tally.started,
+    labelsDir: request.labelsDir,
+    threads: inferenceThreadCount(request.threads), // what the worker computed from the same request on this machine
+  };
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null, detail?: string): string {
