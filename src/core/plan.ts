@@ -1,7 +1,7 @@
 // What a pre-label job will do, worked out from directory listings only (no image is opened): the images of a
 // folder in a stable order, this shard's share, each label path, and which labels already exist. Used by the
 // CLI, the worker and the extension host (to ask "N images already have labels: skip or overwrite?").
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { PrelabelFolderRequest, Shard } from '../common/prelabel';
 import { RequestError, describeFsError } from '../model/errors';
@@ -76,7 +76,9 @@ async function existingFileNames(dir: string): Promise<Set<string>> {
     return new Set(await readdir(dir));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
-    throw new RequestError(`Cannot use the labels folder ${dir}: ${describeFsError(error, { ENOTDIR: 'it is a file, not a folder' })}.`);
+    const isFile = await stat(dir).then((s) => !s.isDirectory(), () => false);
+    const notDir = isFile ? 'it is a file, not a folder' : 'part of its path is a file, not a folder';
+    throw new RequestError(`Cannot use the labels folder ${dir}: ${describeFsError(error, { ENOTDIR: notDir })}.`);
   }
 }
 
