@@ -1,16 +1,14 @@
 // One pre-label job: every image of a folder (or of one shard) through decode -> model -> label PNG.
 // Runs in the worker process for the extension and in-process for the CLI. A broken model or request stops
 // the job (the promise rejects); a bad image is recorded as `file: reason` and the job moves on.
-import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
-import { ImageError, ModelError, RequestError, describeFsError, messageOf } from '../model/errors';
+import { ImageError, ModelError, describeFsError, messageOf } from '../model/errors';
 import { checkLabelFormat, encodeLabelPng } from '../model/labelEncode';
 import { loadModel } from '../model/modelFiles';
 import type { ModelSession } from '../model/session';
 import { removeTempFiles, writeFileAtomic } from './atomicWrite';
+import { prepareLabelsFolder } from './labelsFolder';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImageFile } from './predictImage';
 import { SessionCache } from './sessionCache';
@@ -83,40 +81,6 @@ async function labelAll(
     hooks.onProgress?.({ done, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
   }
   return { total, written, skipped, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir, threads: session.threads };
-}
-
-/** Creates the labels folder if needed and checks it can be written, so a bad one stops the job with one message. */
-async function prepareLabelsFolder(dir: string): Promise<void> {
-  const wording = { EEXIST: 'a file with that name exists', ENOTDIR: 'part of its path is a file, not a folder', ENOENT: 'that place cannot hold folders' };
-  try {
-    await makeFolders(dir);
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new RequestError(`Cannot write labels to ${dir}: ${describeFsError(error, wording)}.`);
-  }
-}
-
-/**
- * mkdir -p, by hand: Node 20's `mkdir(dir, { recursive: true })` never returns for a path under /proc (it retries
- * ENOENT forever), which hung `--out /proc/x`.
- */
-async function makeFolders(dir: string): Promise<void> {
-  const attempt = async (): Promise<'made' | 'missing parent'> => {
-    try {
-      await mkdir(dir);
-      return 'made';
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' && (await stat(dir).then((s) => s.isDirectory(), () => false))) return 'made';
-      if (code === 'ENOENT') return 'missing parent';
-      throw error;
-    }
-  };
-  if ((await attempt()) === 'made') return;
-  const parent = path.dirname(dir);
-  if (parent !== dir) await makeFolders(parent);
-  // Still missing with its parent in place: this file system cannot hold it (/proc, /sys).
-  if ((await attempt()) === 'missing parent') throw Object.assign(new Error(`cannot create ${dir}`), { code: 'ENOENT' });
 }
 
 type ImageResult = { readonly outcome: 'written' | 'skipped'; readonly reason?: undefined } | { readonly outcome: 'failed'; readonly reason: string };
