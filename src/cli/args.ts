@@ -25,7 +25,7 @@ Options:
   -h, --help         show this help
 
 Exit status: 0 every image labelled or skipped, 1 some images failed (listed as "file: reason"),
-2 usage or model error.
+2 usage, model or labels-folder error (nothing labelled), 130 stopped by Ctrl-C, 143 by SIGTERM.
 
        segnetr evaluate <imagesDir> --gt <masksDir> [options]   (segnetr evaluate --help)`;
 

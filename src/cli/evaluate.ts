@@ -10,6 +10,7 @@ import { UsageError } from './args';
 import { EVALUATE_USAGE, type EvaluateCommand, parseEvaluateCommandLine } from './evaluateArgs';
 import { ProgressBar } from './progressBar';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, bundledModelPath, withInterrupt } from './runtime';
+import { writeLine } from './terminalText';
 
 /** `argv` after the word "evaluate"; resolves with the exit status. */
 export async function evaluate(argv: readonly string[]): Promise<number> {
@@ -31,7 +32,7 @@ export async function evaluate(argv: readonly string[]): Promise<number> {
 async function run(command: EvaluateCommand): Promise<number> {
   const modelPath = command.modelPath ?? bundledModelPath();
   if (command.modelPath === undefined && !existsSync(modelPath)) {
-    process.stderr.write(`segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).\n`);
+    writeLine(process.stderr, `segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).`);
     return EXIT_USAGE_OR_MODEL;
   }
   const bar = new ProgressBar(process.stderr);
@@ -54,13 +55,13 @@ async function run(command: EvaluateCommand): Promise<number> {
   } catch (error) {
     bar.finish();
     if (error instanceof ModelError || error instanceof RequestError) {
-      process.stderr.write(`segnetr: ${error.message}\n`);
+      writeLine(process.stderr, `segnetr: ${error.message}`);
       return EXIT_USAGE_OR_MODEL;
     }
     throw error;
   }
   bar.finish();
-  for (const failure of report.failed) process.stderr.write(`${failure.file}: ${failure.reason}\n`);
+  for (const failure of report.failed) writeLine(process.stderr, `${failure.file}: ${failure.reason}`);
   const toStdout = command.json === '-';
   try {
     const written = await writeEvaluationReports(report, {
@@ -70,7 +71,7 @@ async function run(command: EvaluateCommand): Promise<number> {
     });
     if (toStdout) process.stdout.write(evaluationJson(report));
     else process.stdout.write(evaluationText(report));
-    for (const file of written) process.stderr.write(`segnetr: wrote ${file}\n`);
+    for (const file of written) writeLine(process.stderr, `segnetr: wrote ${file}`);
   } catch (error) {
     process.stderr.write(`segnetr: cannot write the report: ${describeFsError(error)}\n`);
     return EXIT_USAGE_OR_MODEL;

@@ -1,5 +1,6 @@
 // `segnetr`: the headless pre-labeler. Runs the same job as the extension's worker, in this process.
-// Exit status: 0 all labelled or skipped, 1 some images failed, 2 usage or model error, 130 interrupted.
+// Exit status: 0 all labelled or skipped, 1 some images failed, 2 usage, request or model error, 130 interrupted
+// (143 / 129 for SIGTERM / SIGHUP). Nothing a person reads is printed raw: see terminalText.ts.
 import { existsSync } from 'node:fs';
 import type { PrelabelSummary } from '../common/prelabel';
 import { ModelError, RequestError, messageOf } from '../model/errors';
@@ -7,6 +8,7 @@ import { runPrelabelJob } from '../core/prelabelJob';
 import { type PrelabelCommand, USAGE, UsageError, parseCommandLine } from './args';
 import { evaluate } from './evaluate';
 import { ProgressBar } from './progressBar';
+import { writeLine } from './terminalText';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, bundledModelPath, withInterrupt } from './runtime';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -16,7 +18,8 @@ async function main(argv: readonly string[]): Promise<number> {
     command = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`segnetr: ${error.message}\nRun "segnetr --help" for usage.\n`);
+    writeLine(process.stderr, `segnetr: ${error.message}`);
+    process.stderr.write('Run "segnetr --help" for usage.\n');
     return EXIT_USAGE_OR_MODEL;
   }
   if (command.kind === 'help') {
@@ -29,7 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function prelabel(command: PrelabelCommand): Promise<number> {
   const modelPath = command.modelPath ?? bundledModelPath();
   if (command.modelPath === undefined && !existsSync(modelPath)) {
-    process.stderr.write(`segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).\n`);
+    writeLine(process.stderr, `segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).`);
     return EXIT_USAGE_OR_MODEL;
   }
   const bar = new ProgressBar(process.stderr);
@@ -53,7 +56,7 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
             isCancelled: isInterrupted,
             log: (line) => {
               bar.finish();
-              process.stderr.write(`segnetr: ${line}\n`);
+              writeLine(process.stderr, `segnetr: ${line}`);
             },
           },
         ),
@@ -61,7 +64,7 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
   } catch (error) {
     bar.finish();
     if (error instanceof ModelError || error instanceof RequestError) {
-      process.stderr.write(`segnetr: ${error.message}\n`);
+      writeLine(process.stderr, `segnetr: ${error.message}`);
       return EXIT_USAGE_OR_MODEL;
     }
     throw error;
@@ -73,7 +76,7 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
 }
 
 function report(summary: PrelabelSummary, command: PrelabelCommand, modelPath: string): void {
-  for (const failure of summary.failed) process.stderr.write(`${failure.file}: ${failure.reason}\n`);
+  for (const failure of summary.failed) writeLine(process.stderr, `${failure.file}: ${failure.reason}`);
   if (command.json) {
     const shard = command.shard ? `${command.shard.index}/${command.shard.count}` : null;
     process.stdout.write(`${JSON.stringify({ ...summary, model: modelPath, format: command.format, shard }, null, 2)}\n`);
@@ -83,9 +86,10 @@ function report(summary: PrelabelSummary, command: PrelabelCommand, modelPath: s
   const processed = summary.written + summary.failed.length;
   const rate = seconds > 0 && processed > 0 ? `, ${(processed / seconds).toFixed(1)} images/s` : '';
   const head = summary.cancelled ? 'Interrupted' : 'Done';
-  process.stdout.write(
+  writeLine(
+    process.stdout,
     `${head}: ${summary.written} written, ${summary.skipped} skipped (label exists), ${summary.failed.length} failed ` +
-      `of ${summary.total} in ${seconds.toFixed(1)} s${rate}. Labels: ${summary.labelsDir}\n`,
+      `of ${summary.total} in ${seconds.toFixed(1)} s${rate}. Labels: ${summary.labelsDir}`,
   );
 }
 
@@ -94,8 +98,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // A bug, not a user error: keep the stack for the report, but say so plainly first.
-    process.stderr.write(`segnetr: internal error: ${messageOf(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    // A bug, not a user error: say so plainly; the stack is for a bug report, on request.
+    writeLine(process.stderr, `segnetr: internal error: ${messageOf(error)}`);
+    if (process.env['SEGNETR_DEBUG']) process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    else process.stderr.write('This is a bug in segnetr; run again with SEGNETR_DEBUG=1 for the details to report.\n');
     process.exitCode = EXIT_USAGE_OR_MODEL;
   },
 );

@@ -1,11 +1,14 @@
 // What every `segnetr` command shares: exit statuses, the bundled model's path, and Ctrl-C handling.
 import * as path from 'node:path';
 import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
+import { writeLine } from './terminalText';
 
 export const EXIT_OK = 0;
 export const EXIT_SOME_FAILED = 1;
 export const EXIT_USAGE_OR_MODEL = 2;
 export const EXIT_INTERRUPTED = 130;
+export const EXIT_HANGUP = 129;
+export const EXIT_TERMINATED = 143;
 
 /** The bundled model, relative to the package root (dist/cli.js -> ../media/models). */
 export function bundledModelPath(): string {
@@ -14,7 +17,9 @@ export function bundledModelPath(): string {
 
 /**
  * Runs `work` with Ctrl-C turned into a polite stop: the first press sets the flag `work` polls (after the image
- * in hand), a second one exits at once (temp files are cleaned by the next run).
+ * in hand), a second one exits at once (temp files are cleaned by the next run). A batch system stopping the job
+ * (SIGTERM) or a closed terminal (SIGHUP) exits now: exiting runs atomicWrite's exit hook, so the file being
+ * written leaves no temp file.
  */
 export async function withInterrupt<T>(beforeMessage: () => void, work: (isInterrupted: () => boolean) => Promise<T>): Promise<T> {
   let interrupted = false;
@@ -24,10 +29,19 @@ export async function withInterrupt<T>(beforeMessage: () => void, work: (isInter
     beforeMessage();
     process.stderr.write('segnetr: stopping after the current image (Ctrl-C again to quit now)\n');
   };
+  const onTerminate = (signal: NodeJS.Signals): void => {
+    beforeMessage();
+    writeLine(process.stderr, `segnetr: stopped by ${signal}; labels written so far are complete`);
+    process.exit(signal === 'SIGHUP' ? EXIT_HANGUP : EXIT_TERMINATED);
+  };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onTerminate);
+  process.on('SIGHUP', onTerminate);
   try {
     return await work(() => interrupted);
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onTerminate);
+    process.off('SIGHUP', onTerminate);
   }
 }

@@ -44,15 +44,22 @@ export class PrelabelFolderCommand {
     }
 
     const imagesDir = folder.fsPath;
-    const model = resolveModel(this.deps.extensionPath, folder);
-    const request: PrelabelFolderRequest = {
-      imagesDir,
-      labelsDir: labelsDirFor(imagesDir, folder),
-      modelPath: model.modelPath,
-      format: labelFormat(folder),
-      overwrite: false,
-      threads: inferenceThreads(),
-    };
+    let request: PrelabelFolderRequest;
+    try {
+      request = {
+        imagesDir,
+        labelsDir: labelsDirFor(imagesDir, folder),
+        modelPath: resolveModel(this.deps.extensionPath, folder).modelPath,
+        format: labelFormat(folder),
+        overwrite: false,
+        threads: inferenceThreads(),
+      };
+    } catch (error) {
+      // A path setting this workspace may not use (see host/pathSettings.ts); the message names it.
+      this.deps.log.error(messageOf(error));
+      void vscode.window.showErrorMessage(`SegNetr: ${messageOf(error)}`);
+      return undefined;
+    }
 
     let plan;
     try {

@@ -17,7 +17,7 @@ export interface PrelabelFolderRequest {
   readonly format: LabelFormat;
   /** Replace label files that already exist. Without it they are skipped and never touched. */
   readonly overwrite: boolean;
-  /** onnxruntime intra-op threads; 0 lets the runtime choose. */
+  /** onnxruntime intra-op threads; 0 = automatic. Always clamped to the CPUs (core/defaults.ts). */
   readonly threads: number;
   readonly shard?: Shard;
 }
@@ -46,4 +46,6 @@ export interface PrelabelSummary {
   readonly cancelled: boolean;
   readonly elapsedMs: number;
   readonly labelsDir: string;
+  /** onnxruntime intra-op threads the job ran with: the request, clamped to the CPUs. */
+  readonly threads: number;
 }

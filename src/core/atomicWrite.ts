@@ -1,21 +1,43 @@
 // Label files are written to a temp file in the same folder and renamed into place, so a reader (or a crash)
-// only ever sees no file or a complete one. Temp names follow one pattern,
-//   .segnetr-tmp.<host>.<pid>.<seq>.<label name>
-// so leftovers of a killed process can be found and removed: by the client right after its worker died
-// (by pid), and by the next job (any process of this host that is gone, or anything older than an hour).
-import { randomBytes } from 'node:crypto';
+// only ever sees no file or a complete one. Temp names are short and follow one pattern,
+//   .segnetr-tmp.<host tag>.<pid>.<random>
+// (about 40 bytes whatever the label's name, so a label whose name fits the file system always has a temp
+// name that fits too), so leftovers of a killed process can be found and removed: by this process when it
+// exits mid-write, by the client right after its worker died (by pid), and by the next job (any process of
+// this host that is gone, or anything older than an hour).
+import { createHash, randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { access, link, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 
 const TEMP_PREFIX = '.segnetr-tmp.';
-const TEMP_NAME = /^\.segnetr-tmp\.([A-Za-z0-9_-]*)\.(\d+)\.[0-9a-f]+\./;
+const TEMP_NAME = /^\.segnetr-tmp\.([A-Za-z0-9_-]*)\.(\d+)\.[0-9a-f]+/;
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
-const thisHost = hostname().replace(/[^A-Za-z0-9_-]/g, '_');
+/** Eight hex digits naming this machine: host names can be 64 bytes and more. */
+const thisHost = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+/** Temp files this process is writing right now: removed if it exits before finishing them. */
+const inFlight = new Set<string>();
+// process.exit() from a signal handler, or a worker whose host went away, must not leave a temp file behind.
+process.on('exit', () => {
+  for (const file of inFlight) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // already renamed into place or removed
+    }
+  }
+});
 
 export function isTempFileName(name: string): boolean {
   return TEMP_NAME.test(name);
+}
+
+/** The temp name a process of this host uses (exported for tests that stage a crashed writer's leftovers). */
+export function tempFileName(pid: number, unique: string = randomBytes(4).toString('hex')): string {
+  return `${TEMP_PREFIX}${thisHost}.${pid}.${unique}`;
 }
 
 /**
@@ -24,8 +46,8 @@ export function isTempFileName(name: string): boolean {
  * into place, which fails if the name is taken. Resolves 'exists' in that case.
  */
 export async function writeFileAtomic(finalPath: string, data: Uint8Array, options: { replace: boolean } = { replace: true }): Promise<'written' | 'exists'> {
-  const unique = randomBytes(4).toString('hex');
-  const tempPath = path.join(path.dirname(finalPath), `${TEMP_PREFIX}${thisHost}.${process.pid}.${unique}.${path.basename(finalPath)}`);
+  const tempPath = path.join(path.dirname(finalPath), tempFileName(process.pid));
+  inFlight.add(tempPath);
   try {
     await writeFile(tempPath, data, { flag: 'wx' });
     if (options.replace) {
@@ -36,6 +58,8 @@ export async function writeFileAtomic(finalPath: string, data: Uint8Array, optio
   } catch (error) {
     await unlink(tempPath).catch(() => undefined);
     throw error;
+  } finally {
+    inFlight.delete(tempPath);
   }
 }
 

@@ -3,7 +3,7 @@
 // the image's uncertainty score. Runs in the worker process for the extension and in-process for the CLI. A
 // broken model or request stops the job (the promise rejects); a bad image or mask is recorded as
 // `file: reason` and the job moves on. Nothing is written: reports are src/core/evaluationReport.ts.
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { EmptyCase, EvaluateProgress, EvaluateRequest, EvaluationReport, EvaluationSummary, ImageEvaluation } from '../common/evaluation';
 import type { FileError } from '../common/prelabel';
@@ -19,6 +19,7 @@ import { type PlannedImage, planPrelabel } from './plan';
 import { predictImage } from './predictImage';
 import { readMaskPng } from './readMask';
 import { SessionCache } from './sessionCache';
+import { readImageFile } from './readImageFile';
 
 export interface EvaluateHooks {
   readonly onProgress?: (progress: EvaluateProgress) => void;
@@ -136,13 +137,12 @@ function readMask(bytes: Buffer, classes: number, role: 'ground truth' | 'predic
   }
 }
 
-/** Reads a regular file (following symlinks); a FIFO or device named like a mask would block or never end. */
+/** Reads an image or mask defensively (regular files only, header first, size capped): see readImageFile. */
 async function readBytes(file: string, what: string): Promise<Buffer> {
   try {
-    if (!(await stat(file)).isFile()) throw new ImageError(`${what} ${file} is not a regular file`);
-    return await readFile(file);
+    return await readImageFile(file);
   } catch (error) {
-    if (error instanceof ImageError) throw error;
+    if (error instanceof ImageError) throw new ImageError(`${what} ${file}: ${error.message}`);
     throw new ImageError(`cannot read ${what} ${file}: ${describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' })}`);
   }
 }

@@ -1,11 +1,12 @@
 // What a pre-label job will do, worked out from directory listings only (no image is opened): the images of a
 // folder in a stable order, this shard's share, each label path, and which labels already exist. Used by the
 // CLI, the worker and the extension host (to ask "N images already have labels: skip or overwrite?").
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { PrelabelFolderRequest, Shard } from '../common/prelabel';
 import { RequestError, describeFsError } from '../model/errors';
 import { isImageFileName, labelPathFor } from './labelPaths';
+import { isSameOrInside, realPathThroughExisting } from './realPath';
 
 export interface PlannedImage {
   /** The image path: the request's imagesDir joined with the file name. */
@@ -50,9 +51,7 @@ export function checkShard(shard: Shard): void {
 }
 
 export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesDir' | 'labelsDir' | 'shard'>): Promise<PrelabelPlan> {
-  if (path.resolve(request.imagesDir) === path.resolve(request.labelsDir)) {
-    throw new RequestError(`The labels folder must differ from the images folder (${request.imagesDir}): labels would replace PNG images.`);
-  }
+  checkLabelsOutsideImages(request.imagesDir, request.labelsDir);
   if (request.shard) checkShard(request.shard);
   let images: string[];
   try {
@@ -77,8 +76,26 @@ async function existingFileNames(dir: string): Promise<Set<string>> {
     return new Set(await readdir(dir));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
-    throw error;
+    const isFile = await stat(dir).then((s) => !s.isDirectory(), () => false);
+    const notDir = isFile ? 'it is a file, not a folder' : 'part of its path is a file, not a folder';
+    throw new RequestError(`Cannot use the labels folder ${dir}: ${describeFsError(error, { ENOTDIR: notDir })}.`);
   }
+}
+
+/**
+ * Refuses a labels folder that is the images folder or lies inside it, however either is spelled (symbolic
+ * links, `..`, a trailing slash): labels would replace PNG images of the same name, or be mixed in with them.
+ * Real paths are compared; a labels folder that does not exist yet is judged by its nearest existing ancestor.
+ */
+export function checkLabelsOutsideImages(imagesDir: string, labelsDir: string): void {
+  const images = realPathThroughExisting(imagesDir);
+  const labels = realPathThroughExisting(labelsDir);
+  if (!isSameOrInside(labels, images)) return;
+  const where = isSameOrInside(images, labels) ? 'is the images folder' : 'is inside the images folder';
+  const via = labels === path.resolve(labelsDir) && images === path.resolve(imagesDir) ? '' : ` (through a link: ${labels})`;
+  throw new RequestError(
+    `The labels folder must be outside the images folder: ${labelsDir} ${where} ${imagesDir}${via}, so labels would replace or mix with the images. Choose another labels folder.`,
+  );
 }
 
 function compareCodePoints(a: string, b: string): number {

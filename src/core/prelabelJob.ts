@@ -1,7 +1,6 @@
 // One pre-label job: every image of a folder (or of one shard) through decode -> model -> label PNG.
 // Runs in the worker process for the extension and in-process for the CLI. A broken model or request stops
 // the job (the promise rejects); a bad image is recorded as `file: reason` and the job moves on.
-import { mkdir, readFile } from 'node:fs/promises';
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
 import { ImageError, ModelError, describeFsError, messageOf } from '../model/errors';
@@ -9,8 +8,9 @@ import { checkLabelFormat, encodeLabelPng } from '../mask/labelPng';
 import { loadModel } from '../model/modelFiles';
 import type { ModelSession } from '../model/session';
 import { removeTempFiles, writeFileAtomic } from './atomicWrite';
+import { prepareLabelsFolder } from './labelsFolder';
 import { type PlannedImage, planPrelabel } from './plan';
-import { predictImage } from './predictImage';
+import { predictImageFile } from './predictImage';
 import { SessionCache } from './sessionCache';
 
 export interface JobHooks {
@@ -28,63 +28,68 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
   const model = await loadModel(request.modelPath);
   checkLabelFormat(request.format, numberOfClasses(model.card.output));
   const plan = await planPrelabel(request);
-  await mkdir(request.labelsDir, { recursive: true });
-  const removed = await removeTempFiles(request.labelsDir, { abandoned: true });
-  if (removed > 0) log(`removed ${removed} temp file(s) left in ${request.labelsDir} by an interrupted job`);
 
   const ownSessions = hooks.sessions ? undefined : new SessionCache();
   const sessions = hooks.sessions ?? ownSessions!;
-  let session: ModelSession | undefined;
+  try {
+    // The session checks the graph against the card: a mismatched model fails here, before the labels folder
+    // is created and even when every label already exists (nothing would be written, but it is still wrong).
+    const session = await sessions.open(model, request.threads);
+    await prepareLabelsFolder(request.labelsDir);
+    const removed = await removeTempFiles(request.labelsDir, { abandoned: true });
+    if (removed > 0) log(`removed ${removed} temp file(s) left in ${request.labelsDir} by an interrupted job`);
+    return await labelAll(plan.items, session, request, hooks, started);
+  } finally {
+    await ownSessions?.dispose();
+  }
+}
+
+async function labelAll(
+  items: readonly PlannedImage[],
+  session: ModelSession,
+  request: PrelabelFolderRequest,
+  hooks: JobHooks,
+  started: number,
+): Promise<PrelabelSummary> {
   const failed: FileError[] = [];
   let written = 0;
   let skipped = 0;
   let done = 0;
   let cancelled = false;
-  const total = plan.items.length;
-  try {
-    for (const item of plan.items) {
-      if (hooks.isCancelled?.()) {
-        cancelled = true;
-        break;
-      }
-      let outcome: FileOutcome;
-      let reason: string | undefined;
-      if (item.labelExists && !request.overwrite) {
-        outcome = 'skipped';
-      } else if (item.labelClashesWith !== undefined) {
-        outcome = 'failed';
-        reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
-      } else {
-        session ??= await sessions.open(model, request.threads);
-        const result = await labelOneImage(item, session, request);
-        outcome = result.outcome;
-        reason = result.reason;
-      }
-      if (outcome === 'written') written++;
-      else if (outcome === 'skipped') skipped++;
-      else failed.push({ file: item.imagePath, reason: reason ?? 'failed' });
-      done++;
-      hooks.onProgress?.({ done, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
+  const total = items.length;
+  for (const item of items) {
+    if (hooks.isCancelled?.()) {
+      cancelled = true;
+      break;
     }
-  } finally {
-    await ownSessions?.dispose();
+    let outcome: FileOutcome;
+    let reason: string | undefined;
+    if (item.labelExists && !request.overwrite) {
+      outcome = 'skipped';
+    } else if (item.labelClashesWith !== undefined) {
+      outcome = 'failed';
+      reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
+    } else {
+      const result = await labelOneImage(item, session, request);
+      outcome = result.outcome;
+      reason = result.reason;
+    }
+    if (outcome === 'written') written++;
+    else if (outcome === 'skipped') skipped++;
+    else failed.push({ file: item.imagePath, reason: reason ?? 'failed' });
+    done++;
+    hooks.onProgress?.({ done, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
   }
-  return { total, written, skipped, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir };
+  return { total, written, skipped, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir, threads: session.threads };
 }
 
 type ImageResult = { readonly outcome: 'written' | 'skipped'; readonly reason?: undefined } | { readonly outcome: 'failed'; readonly reason: string };
 
 /** Labels one image; per-image problems become a failed result, model failures propagate. */
 async function labelOneImage(item: PlannedImage, session: ModelSession, request: PrelabelFolderRequest): Promise<ImageResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(item.imagePath);
-  } catch (error) {
-    return failedBecause(describeFileError('cannot read the image', error));
-  }
   let label: Buffer;
   try {
-    const prediction = await predictImage(bytes, session);
+    const prediction = await predictImageFile(item.imagePath, session);
     label = encodeLabelPng(prediction.mask, prediction.width, prediction.height, request.format);
   } catch (error) {
     if (error instanceof ModelError) throw error;

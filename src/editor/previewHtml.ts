@@ -35,8 +35,8 @@ export function previewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
   </header>
   <main class="stage">
     <div class="frame">
-      <img id="image" alt="">
-      <img id="label" alt="" aria-hidden="true" hidden>
+      <img id="image" alt="" crossorigin="anonymous">
+      <img id="label" alt="" aria-hidden="true" crossorigin="anonymous" hidden>
     </div>
   </main>
   <script nonce="${nonce}" src="${script}"></script>

@@ -1,9 +1,13 @@
+// The extension's settings, read through VS Code. Path settings go through pathSettings.ts, which decides
+// what a workspace (trusted or not) may choose; this file only gathers the values.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
 import type { LabelFormat } from '../common/prelabel';
-import { DEFAULT_LABEL_FOLDER, inferenceThreadCount } from '../core/defaults';
-import { labelsDirFor as labelsDirUnder } from '../core/labelPaths';
+import { inferenceThreadCount } from '../core/defaults';
+import { type WorkspaceState, labelsDirFromSettings, modelPathFromSettings } from './pathSettings';
+
+export { SettingError } from './pathSettings';
 
 export interface ModelChoice {
   readonly modelPath: string;
@@ -11,32 +15,26 @@ export interface ModelChoice {
   readonly source: 'bundled' | 'setting';
 }
 
+function workspaceState(): WorkspaceState {
+  return { trusted: vscode.workspace.isTrusted, folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) };
+}
+
 /**
- * The model to run. In an untrusted workspace a model path from workspace or folder settings is ignored
- * (a repository must not be able to point the extension at a file it ships); only the user's own setting counts.
+ * The model to run. In an untrusted workspace a model path from workspace or folder settings is ignored, and a
+ * user-level path that leads into the workspace is refused (SettingError): the repository must not supply it.
  */
 export function resolveModel(extensionPath: string, scope: vscode.Uri | undefined): ModelChoice {
-  const inspected = vscode.workspace.getConfiguration('segnetr', scope).inspect<string>('modelPath');
-  const configured = vscode.workspace.isTrusted
-    ? (inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue)
-    : inspected?.globalValue;
-  if (configured && configured.trim() !== '') {
-    return { modelPath: expandModelPath(configured.trim(), scope), source: 'setting' };
-  }
+  const levels = vscode.workspace.getConfiguration('segnetr', scope).inspect<string>('modelPath');
+  const folder = scope && vscode.workspace.getWorkspaceFolder(scope);
+  const configured = modelPathFromSettings(levels, folder?.uri.fsPath, workspaceState(), process.env.HOME);
+  if (configured !== undefined) return { modelPath: configured, source: 'setting' };
   return { modelPath: path.join(extensionPath, 'media', 'models', BUNDLED_MODEL_FILE), source: 'bundled' };
 }
 
-/** Supports `~`, `${workspaceFolder}` and paths relative to the workspace folder. */
-function expandModelPath(value: string, scope: vscode.Uri | undefined): string {
-  const folder = (scope && vscode.workspace.getWorkspaceFolder(scope)) ?? vscode.workspace.workspaceFolders?.[0];
-  let expanded = value.replace(/^~(?=$|[\\/])/, process.env.HOME ?? '~');
-  if (folder) expanded = expanded.replace(/\$\{workspaceFolder\}/g, folder.uri.fsPath);
-  if (!path.isAbsolute(expanded) && folder) expanded = path.join(folder.uri.fsPath, expanded);
-  return expanded;
-}
-
+/** The labels folder for an images folder; throws SettingError for a workspace value that points outside the workspace. */
 export function labelsDirFor(imagesDir: string, scope: vscode.Uri): string {
-  return labelsDirUnder(imagesDir, vscode.workspace.getConfiguration('segnetr', scope).get<string>('labelFolder', DEFAULT_LABEL_FOLDER));
+  const levels = vscode.workspace.getConfiguration('segnetr', scope).inspect<string>('labelFolder');
+  return labelsDirFromSettings(imagesDir, levels, workspaceState());
 }
 
 export function labelFormat(scope: vscode.Uri): LabelFormat {

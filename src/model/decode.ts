@@ -1,15 +1,16 @@
-// Image bytes -> 8-bit RGB. The header is checked first (format, size limit) so nothing large is allocated for
-// a file that will be refused; every failure becomes an ImageError whose message is a reason, not a stack.
-import { Jimp } from 'jimp';
-import { type DecodedImage, rgbFromRgba } from './decodedImage';
+// Image bytes -> 8-bit RGB in the STORED pixel grid (EXIF orientation is never applied: labels must line up
+// with what Pillow, numpy and training/data.py read). The header is checked first (format, size limit) so
+// nothing large is allocated for a file that will be refused; every failure becomes an ImageError whose
+// message is a reason a person can act on, not a decoder's internal wording.
+import { type DecodedImage } from './decodedImage';
+import { decodeBmp } from './decodeBmp';
+import { decodeJpeg } from './decodeJpeg';
 import { decodePng } from './decodePng';
 import { decodeTiff } from './decodeTiff';
 import { ImageError, messageOf } from './errors';
-import { DEFAULT_IMAGE_LIMITS, type ImageFormat, type ImageLimits, readImageHeader } from './imageHeader';
+import { DEFAULT_IMAGE_LIMITS, FORMAT_NAMES, type ImageFormat, type ImageLimits, readImageHeader } from './imageHeader';
 
 export type { DecodedImage } from './decodedImage';
-
-const formatNames: Readonly<Record<ImageFormat, string>> = { png: 'PNG', jpeg: 'JPEG', bmp: 'BMP', tiff: 'TIFF' };
 
 export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): Promise<DecodedImage> {
   const header = readImageHeader(bytes, limits);
@@ -18,14 +19,11 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
     image = await decodeByFormat(bytes, header.format, limits);
   } catch (error) {
     if (error instanceof ImageError) throw error;
-    throw new ImageError(`cannot decode ${formatNames[header.format]}: ${describeDecoderError(messageOf(error))}`);
+    throw new ImageError(`the ${FORMAT_NAMES[header.format]} file is corrupt or uses a feature that is not supported (${messageOf(error)}); convert it to PNG`);
   }
-  // JPEG EXIF orientation may swap the axes (jimp applies it); anything else means the decoder disagreed with the header.
-  const sameSize = image.width === header.width && image.height === header.height;
-  const rotated = image.width === header.height && image.height === header.width;
-  if (!sameSize && !rotated) {
+  if (image.width !== header.width || image.height !== header.height) {
     throw new ImageError(
-      `${formatNames[header.format]} decoded to ${image.width} x ${image.height} but its header says ${header.width} x ${header.height}`,
+      `the ${FORMAT_NAMES[header.format]} file is corrupt: it decoded to ${image.width} x ${image.height} but its header says ${header.width} x ${header.height}`,
     );
   }
   return image;
@@ -38,26 +36,12 @@ async function decodeByFormat(bytes: Buffer, format: ImageFormat, limits: ImageL
     case 'tiff':
       return decodeTiff(bytes);
     case 'jpeg':
-    case 'bmp': {
-      // jpeg-js has its own, lower memory cap (512 MB); our pixel limit is the one that should decide.
-      const image = await Jimp.fromBuffer(bytes, {
-        'image/jpeg': { maxResolutionInMP: limits.maxPixels / 1e6, maxMemoryUsageInMB: Math.ceil((limits.maxPixels * 8) / 1e6) },
-      });
-      const { width, height, data } = image.bitmap;
-      return { width, height, rgb: rgbFromRgba(data, width * height), format, bitDepth: 8 };
-    }
+      return decodeJpeg(bytes, limits);
+    case 'bmp':
+      return decodeBmp(bytes);
     default: {
       const unhandled: never = format;
       throw new ImageError(`unsupported format ${String(unhandled)}`);
     }
   }
-}
-
-/** Decoders report truncation in their own words; say it once, plainly. */
-function describeDecoderError(detail: string): string {
-  // pngjs: "There are some read requests waitng on finished stream" when the data stops early.
-  if (/unexpected end|end of (file|data|input)|out of bounds|offset is outside|premature|read requests wait/i.test(detail)) {
-    return `the file is truncated or corrupt (${detail})`;
-  }
-  return detail || 'corrupt data';
 }

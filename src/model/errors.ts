@@ -23,6 +23,12 @@ const FS_ERROR_REASONS: Readonly<Record<string, string>> = {
   EISDIR: 'is a folder',
   ENOSPC: 'the disk is full',
   EROFS: 'read-only file system',
+  ELOOP: 'a symbolic link loop (a link that leads back to itself)',
+  ENAMETOOLONG: 'the name is too long for the file system',
+  EEXIST: 'it already exists',
+  EMFILE: 'too many open files',
+  EBUSY: 'the file is busy',
+  EIO: 'an input/output error (a failing disk or network share?)',
 };
 
 /** A file-system error in plain words; `wording` rephrases codes where the context says more ("no such folder"). */

@@ -1,11 +1,12 @@
 // Used by the extension host: starts the inference worker (dist/worker.js) on demand, sends it jobs, relays
 // progress, turns an AbortSignal into a cancel message, and survives the worker dying. When the worker dies
 // mid-job the pending calls reject with WorkerCrashedError (after its temp files are removed) and the next
-// call forks a fresh worker.
+// call forks a fresh worker. A worker that does not honour a cancel within a grace period (stuck in a read
+// on a hung network share, say) is killed, and the cancelled call resolves with what was done until then.
 import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
 import type { EvaluateProgress, EvaluateRequest, EvaluationReport } from '../common/evaluation';
-import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
+import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import {
   type EvaluateDoneMessage,
   type EvaluateProgressMessage,
@@ -18,6 +19,7 @@ import {
 } from '../common/workerProtocol';
 import { messageOf } from '../model/errors';
 import { removeTempFiles } from '../core/atomicWrite';
+import { inferenceThreadCount } from '../core/defaults';
 
 /** How much nicer (lower CPU priority) the worker is than its parent; niceness tops out at 19. */
 const WORKER_NICENESS_INCREMENT = 10;
@@ -30,7 +32,11 @@ export interface WorkerClientOptions {
   readonly log?: (line: string) => void;
   /** Node flags for the worker, e.g. ['--max-old-space-size=4096']. */
   readonly execArgv?: string[];
+  /** How long a cancelled job may take to stop before the worker is killed (default 5 s). */
+  readonly cancelGraceMs?: number;
 }
+
+const DEFAULT_CANCEL_GRACE_MS = 5000;
 
 export interface JobCallOptions<Progress> {
   readonly onProgress?: (progress: Progress) => void;
@@ -77,7 +83,21 @@ interface PendingJob {
   readonly onProgress: (message: JobProgressMessage | EvaluateProgressMessage) => void;
   readonly resolve: (message: JobDoneMessage | EvaluateDoneMessage) => void;
   readonly reject: (error: Error) => void;
+  /** Settles the call of a cancelled job whose worker had to be killed, from what its progress reported. */
+  readonly resolveAbandoned: () => void;
   readonly detachSignal: () => void;
+  cancelTimer?: NodeJS.Timeout;
+  /** Cancelled but not stopping: its worker is being killed, and the call settles as cancelled. */
+  abandoned?: boolean;
+}
+
+/** What a pre-label job's progress messages have reported, to summarise it if its worker has to be killed. */
+interface ProgressTally {
+  readonly started: number;
+  total: number;
+  written: number;
+  skipped: number;
+  readonly failed: FileError[];
 }
 
 export class WorkerClient {
@@ -95,15 +115,21 @@ export class WorkerClient {
   }
 
   prelabelFolder(request: PrelabelFolderRequest, options: PrelabelCallOptions = {}): Promise<PrelabelSummary> {
+    const tally: ProgressTally = { started: Date.now(), total: 0, written: 0, skipped: 0, failed: [] };
     return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
       message: { type: 'prelabel', jobId, request },
       job: {
         child,
         activity: 'pre-labeling',
         writesInto: request.labelsDir,
-        onProgress: (m) => m.type === 'progress' && options.onProgress?.(m.progress),
+        onProgress: (m) => {
+          if (m.type !== 'progress') return;
+          tallyProgress(tally, m.progress);
+          options.onProgress?.(m.progress);
+        },
         resolve: (m) => (m.type === 'done' ? resolve(m.summary) : reject(new Error(`the worker answered a pre-label job with ${m.type}`))),
         reject,
+        resolveAbandoned: () => resolve(cancelledSummary(tally, request)),
       },
     }));
   }
@@ -118,6 +144,7 @@ export class WorkerClient {
         onProgress: (m) => m.type === 'evaluateProgress' && options.onProgress?.(m.progress),
         resolve: (m) => (m.type === 'evaluateDone' ? resolve(m.report) : reject(new Error(`the worker answered an evaluation with ${m.type}`))),
         reject,
+        resolveAbandoned: () => reject(new WorkerJobError('request', 'The evaluation was cancelled; its worker was restarted because it did not stop in time.')),
       },
     }));
   }
@@ -130,13 +157,20 @@ export class WorkerClient {
       child: ChildProcess,
       resolve: (value: T) => void,
       reject: (error: Error) => void,
-    ) => { message: HostToWorkerMessage; job: Omit<PendingJob, 'detachSignal'> },
+    ) => { message: HostToWorkerMessage; job: Omit<PendingJob, 'detachSignal' | 'cancelTimer' | 'abandoned'> },
   ): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('The SegNetr worker client has been disposed.'));
     const child = this.ensureWorker();
     const jobId = this.nextJobId++;
     return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => this.post(child, { type: 'cancel', jobId });
+      const onAbort = (): void => {
+        this.post(child, { type: 'cancel', jobId });
+        const job = this.jobs.get(jobId);
+        if (job && !job.cancelTimer) {
+          job.cancelTimer = setTimeout(() => this.abandon(jobId), this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
+          job.cancelTimer.unref();
+        }
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
       const { message, job } = build(jobId, child, resolve, reject);
       this.jobs.set(jobId, { ...job, detachSignal: () => signal?.removeEventListener('abort', onAbort) });
@@ -209,9 +243,21 @@ export class WorkerClient {
     const job = this.jobs.get(jobId);
     if (!job) return;
     this.jobs.delete(jobId);
+    clearTimeout(job.cancelTimer);
     job.detachSignal();
     finish(job);
     if (this.child) this.updateRef(this.child);
+  }
+
+  /** A cancelled job that did not stop in time: kill its worker; workerExited settles it as cancelled. */
+  private abandon(jobId: number): void {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    job.abandoned = true;
+    const seconds = (this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS) / 1000;
+    this.options.log?.(`the inference worker did not stop within ${seconds} s of Cancel (stuck reading a file?); restarting it.`);
+    if (this.child === job.child) this.stopWorker();
+    else job.child.kill('SIGKILL');
   }
 
   private async workerExited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
@@ -220,7 +266,10 @@ export class WorkerClient {
     for (const [jobId] of orphans) this.jobs.delete(jobId);
     if (orphans.length === 0) return;
     this.options.log?.(`inference worker (pid ${child.pid ?? '?'}) exited with ${signal ?? `code ${code}`} during a job`);
-    const detail = /heap out of memory|Reached heap limit|allocation failed/i.test(this.stderrTail)
+    const restartedForCancel = orphans.some(([, job]) => job.abandoned);
+    const detail = restartedForCancel
+      ? 'It was restarted because a cancelled job did not stop in time.'
+      : /heap out of memory|Reached heap limit|allocation failed/i.test(this.stderrTail)
       ? 'It ran out of JavaScript heap memory (an image too large for the worker?).'
       : /Cannot find module/.test(this.stderrTail)
         ? `It could not start: ${this.options.workerScript} or a module it needs is missing (is the extension built?).`
@@ -231,8 +280,10 @@ export class WorkerClient {
       for (const dir of folders) await removeTempFiles(dir, { pid: child.pid }).catch(() => 0);
     }
     for (const [, job] of orphans) {
+      clearTimeout(job.cancelTimer);
       job.detachSignal();
-      job.reject(new WorkerCrashedError(code, signal, detail, job.activity));
+      if (job.abandoned) job.resolveAbandoned();
+      else job.reject(new WorkerCrashedError(code, signal, detail, job.activity));
     }
   }
 
@@ -261,6 +312,27 @@ export class WorkerClient {
   private logLines(text: string): void {
     for (const line of text.split('\n')) if (line.trim()) this.options.log?.(`[worker] ${line}`);
   }
+}
+
+function tallyProgress(tally: ProgressTally, progress: PrelabelProgress): void {
+  tally.total = progress.total;
+  if (progress.outcome === 'written') tally.written++;
+  else if (progress.outcome === 'skipped') tally.skipped++;
+  else tally.failed.push({ file: progress.file, reason: progress.reason ?? 'failed' });
+}
+
+/** The summary of a job cut short by killing its worker: what its progress messages reported. */
+function cancelledSummary(tally: ProgressTally, request: PrelabelFolderRequest): PrelabelSummary {
+  return {
+    total: tally.total,
+    written: tally.written,
+    skipped: tally.skipped,
+    failed: tally.failed,
+    cancelled: true,
+    elapsedMs: Date.now() - tally.started,
+    labelsDir: request.labelsDir,
+    threads: inferenceThreadCount(request.threads), // what the worker computed from the same request on this machine
+  };
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null, activity: JobActivity, detail?: string): string {

@@ -1,6 +1,6 @@
 // Entry point of the inference worker process (dist/worker.js, started by WorkerClient with child_process.fork).
 // Owns onnxruntime-node and all pixel work; runs one job at a time in arrival order; keeps the model loaded
-// between jobs. If the host goes away, so does the worker.
+// between jobs. If the host goes away, so does the worker, without leaving a temp file behind.
 import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isHostToWorkerMessage } from '../common/workerProtocol';
 import { ModelError, RequestError, messageOf } from '../model/errors';
 import { runEvaluateJob } from '../core/evaluateJob';
@@ -89,6 +89,6 @@ process.on('message', (message: unknown) => {
   if (isHostToWorkerMessage(message)) handle(message);
   else log(`ignored malformed message ${JSON.stringify(message)}`);
 });
-process.on('disconnect', () => {
-  void sessions.dispose().finally(() => process.exit(0));
-});
+// The host is gone (closed, crashed or killed): leave at once. Nothing is left to report to, the OS frees the
+// model, and exiting runs atomicWrite's exit hook, which removes the temp file of a label being written.
+process.on('disconnect', () => process.exit(0));

@@ -1,12 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { isTempFileName, removeTempFiles, writeFileAtomic } from '../../src/core/atomicWrite';
+import { isTempFileName, removeTempFiles, tempFileName, writeFileAtomic } from '../../src/core/atomicWrite';
 import { useTempDir } from './tempDir';
-
-const host = hostname().replace(/[^A-Za-z0-9_-]/g, '_');
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {
@@ -35,6 +32,15 @@ describe('atomic label writes', () => {
     assert.deepEqual(readdirSync(tmp.path).sort(), ['new.png', 'person.png']);
   });
 
+  it('writes a label whose name is as long as the file system allows (255 bytes): the temp name stays short', async () => {
+    const target = path.join(tmp.path, `${'n'.repeat(251)}.png`);
+    assert.equal(await writeFileAtomic(target, Buffer.from('label')), 'written');
+    assert.equal(await writeFileAtomic(path.join(tmp.path, `${'m'.repeat(251)}.png`), Buffer.from('label'), { replace: false }), 'written');
+    assert.equal(readFileSync(target, 'utf8'), 'label');
+    assert.equal(readdirSync(tmp.path).length, 2);
+    assert.ok(Buffer.byteLength(tempFileName(4194304)) <= 40, tempFileName(4194304));
+  });
+
   it('cleans up its temp file when the write fails', async () => {
     await assert.rejects(writeFileAtomic(path.join(tmp.path, 'missing-dir', 'a.png'), Buffer.from('x')));
     assert.deepEqual(readdirSync(tmp.path), []);
@@ -43,9 +49,9 @@ describe('atomic label writes', () => {
   it('removes the temp files of one process, or the abandoned ones, and nothing else', async () => {
     const dead = deadPid();
     const names = {
-      deadHere: `.segnetr-tmp.${host}.${dead}.0a1b.x.png`,
-      liveHere: `.segnetr-tmp.${host}.${process.pid}.0a1c.y.png`,
-      otherHostFresh: `.segnetr-tmp.other-machine.${dead}.0a1d.z.png`,
+      deadHere: tempFileName(dead, '0a1b'),
+      liveHere: tempFileName(process.pid, '0a1c'),
+      otherHostFresh: `.segnetr-tmp.0ther0ne.${dead}.0a1d`,
       label: 'x.png',
     };
     for (const n of Object.values(names)) writeFileSync(path.join(tmp.path, n), '');

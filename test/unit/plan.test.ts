@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RequestError } from '../../src/model/errors';
 import { labelPathFor } from '../../src/core/labelPaths';
@@ -60,9 +60,45 @@ describe('planning a folder', () => {
 
   it('works when the labels folder does not exist yet, and refuses labels in the images folder', async () => {
     touch('x.png');
-    const plan = await planPrelabel({ imagesDir: tmp.path, labelsDir: path.join(tmp.path, 'new-masks') });
+    const plan = await planPrelabel({ imagesDir: tmp.path, labelsDir: path.join(path.dirname(tmp.path), `${path.basename(tmp.path)}-masks`, 'new') });
     assert.equal(plan.items[0]!.labelExists, false);
-    await assert.rejects(planPrelabel({ imagesDir: tmp.path, labelsDir: `${tmp.path}/.` }), /labels folder must differ from the images folder/);
+    await assert.rejects(planPrelabel({ imagesDir: tmp.path, labelsDir: `${tmp.path}/.` }), /labels folder must be outside the images folder: .* is the images folder/);
     await assert.rejects(planPrelabel({ imagesDir: path.join(tmp.path, 'nope'), labelsDir: tmp.path }), /Cannot read the images folder .*nope: no such folder/);
+  });
+
+  it('refuses a labels folder that is the images folder or inside it however it is spelled: links, .., a dangling link', async () => {
+    const images = path.join(tmp.path, 'images');
+    mkdirSync(images);
+    writeFileSync(path.join(images, 'photo.png'), '');
+    symlinkSync(images, path.join(tmp.path, 'masks-link'));
+    symlinkSync(path.join(images, 'not-yet'), path.join(tmp.path, 'dangling-link'));
+    symlinkSync(tmp.path, path.join(tmp.path, 'parent-link'));
+    const refused: Array<[string, RegExp]> = [
+      [path.join(tmp.path, 'masks-link'), /is the images folder .*images \(through a link: .*images\)/],
+      [path.join(tmp.path, 'masks-link', 'sub', 'deeper'), /is inside the images folder/],
+      [path.join(tmp.path, 'dangling-link'), /is inside the images folder/],
+      [path.join(tmp.path, 'parent-link', 'images', '..', 'images', 'masks'), /is inside the images folder/],
+      [`${images}${path.sep}`, /is the images folder/],
+    ];
+    for (const [labelsDir, reason] of refused) {
+      await assert.rejects(planPrelabel({ imagesDir: images, labelsDir }), (error: Error) => {
+        assert.ok(error instanceof RequestError, `${labelsDir}: ${String(error)}`);
+        assert.match(error.message, /^The labels folder must be outside the images folder: /);
+        assert.match(error.message, reason, labelsDir);
+        return true;
+      });
+    }
+    // Through a link to the images folder's parent, a sibling folder is fine.
+    const plan = await planPrelabel({ imagesDir: path.join(tmp.path, 'parent-link', 'images'), labelsDir: path.join(tmp.path, 'masks') });
+    assert.equal(plan.items.length, 1);
+  });
+
+  it('says when the labels folder is a file', async () => {
+    mkdirSync(path.join(tmp.path, 'images'));
+    touch('masks');
+    await assert.rejects(
+      planPrelabel({ imagesDir: path.join(tmp.path, 'images'), labelsDir: path.join(tmp.path, 'masks') }),
+      /^RequestError: Cannot use the labels folder .*masks: it is a file, not a folder\.$/,
+    );
   });
 });

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
 import { readLabel, writeBadFiles, writeDiscImages } from './testImages';
-import { cliScript, copyModelWithWrongChecksum, requireBuild, sigmoidModel, softmaxModel } from './workerSetup';
+import { cliScript, copyModelWithMismatchedGraph, copyModelWithWrongChecksum, requireBuild, sigmoidModel, softmaxModel } from './workerSetup';
 
 interface CliRun {
   readonly status: number | null;
@@ -54,9 +55,9 @@ describe('segnetr CLI (node dist/cli.js)', function () {
     const lines = run.stderr.trim().split('\n');
     assert.deepEqual(lines.sort(), [
       `${path.join(images, 'bad_empty.png')}: empty file (0 bytes)`,
-      `${path.join(images, 'bad_huge.png')}: image is 30000 x 30000 (900.0 megapixels), over the 100-megapixel limit`,
+      `${path.join(images, 'bad_huge.png')}: image is 30000 x 30000 (900.0 megapixels), over the 100-megapixel limit; downscale it or split it into tiles`,
       `${path.join(images, 'bad_text.jpg')}: not an image: the file contains text`,
-      lines.find((l) => l.startsWith(`${path.join(images, 'bad_truncated.png')}: cannot decode PNG: the file is truncated or corrupt`))!,
+      lines.find((l) => l.startsWith(`${path.join(images, 'bad_truncated.png')}: the PNG file is truncated`))!,
     ].sort());
     assert.match(run.stdout, /3 written, 0 skipped \(label exists\), 4 failed of 7/);
     assert.deepEqual(readdirSync(out).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
@@ -103,7 +104,7 @@ describe('segnetr CLI (node dist/cli.js)', function () {
       [['prelabel', images, '--model', copyModelWithWrongChecksum(tmp.path)], /does not match its card/],
       [['prelabel', images, '--model', softmaxModel, '--format', 'binary255'], /binary255 \(0\/255\) needs a two-class model/],
       [['prelabel', path.join(tmp.path, 'absent'), '--model', sigmoidModel], /Cannot read the images folder .*absent: no such folder/],
-      [['prelabel', images, '--out', images, '--model', sigmoidModel], /labels folder must differ from the images folder/],
+      [['prelabel', images, '--out', images, '--model', sigmoidModel], /labels folder must be outside the images folder/],
     ];
     for (const [args, message] of cases) {
       const run = segnetr(...args);
@@ -111,6 +112,64 @@ describe('segnetr CLI (node dist/cli.js)', function () {
       assert.match(run.stderr, message);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
     }
+  });
+
+  it('refuses a labels folder that is a link to the images folder, and leaves the images untouched', async () => {
+    const images = imagesDir();
+    await writeDiscImages(images, 3);
+    const before = readdirSync(images).map((name) => readFileSync(path.join(images, name)));
+    symlinkSync(images, path.join(tmp.path, 'masks'));
+    for (const out of [path.join(tmp.path, 'masks'), path.join(tmp.path, 'masks', 'labels'), path.join(images, '..', 'images')]) {
+      const run = segnetr('prelabel', images, '--out', out, '--overwrite', '--model', sigmoidModel);
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /^segnetr: The labels folder must be outside the images folder: /);
+    }
+    assert.deepEqual(readdirSync(images).map((name) => readFileSync(path.join(images, name))), before);
+  });
+
+  it('exits 2 with one line, no stack trace, when --out is a file, under a file, or cannot be created', async () => {
+    const images = imagesDir();
+    await writeDiscImages(images, 1);
+    const file = path.join(tmp.path, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const cases: Array<[string, RegExp]> = [
+      [file, /^segnetr: Cannot use the labels folder .*a-file: it is a file, not a folder\.$/],
+      [path.join(file, 'masks'), /^segnetr: Cannot use the labels folder .*a-file\/masks: part of its path is a file, not a folder\.$/],
+      ['/proc/segnetr-test-masks', /^segnetr: Cannot write labels to \/proc\/segnetr-test-masks: /],
+    ];
+    for (const [out, message] of cases) {
+      const run = segnetr('prelabel', images, '--out', out, '--model', sigmoidModel);
+      assert.equal(run.status, 2, `${out}: ${run.stderr}`);
+      assert.match(run.stderr.trimEnd(), message);
+      assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
+      assert.doesNotMatch(run.stderr, /internal error|\n\s+at /);
+    }
+  });
+
+  it('clamps --threads to the CPUs: --threads 512 runs with one thread per CPU and says so in --json', async () => {
+    const images = imagesDir();
+    await writeDiscImages(images, 2);
+    const run = segnetr('prelabel', images, '--out', path.join(tmp.path, 'o'), '--model', sigmoidModel, '--threads', '512', '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { written: number; threads: number };
+    assert.deepEqual([summary.written, summary.threads], [2, availableParallelism()]);
+  });
+
+  it('fails a model whose card does not match its graph (exit 2) even when every label exists, and creates no labels folder', async () => {
+    const images = imagesDir();
+    await writeDiscImages(images, 2);
+    const model = copyModelWithMismatchedGraph(tmp.path);
+    const fresh = path.join(tmp.path, 'fresh-masks');
+    const run = segnetr('prelabel', images, '--out', fresh, '--model', model);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /does not match its card .*the card's onnx\.inputName is "pixels"/);
+    assert.equal(existsSync(fresh), false, 'no empty labels folder is left behind');
+
+    const labelled = path.join(tmp.path, 'labelled');
+    assert.equal(segnetr('prelabel', images, '--out', labelled, '--model', sigmoidModel).status, 0);
+    const again = segnetr('prelabel', images, '--out', labelled, '--model', model);
+    assert.equal(again.status, 2, `every label exists, but the model is still wrong: ${again.stdout}`);
+    assert.match(again.stderr, /does not match its card/);
   });
 
   it('prints help and exits 0', () => {

@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { getPriority, hostname } from 'node:os';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import * as path from 'node:path';
 import type { PrelabelProgress } from '../../src/common/prelabel';
+import { tempFileName } from '../../src/core/atomicWrite';
 import { WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
@@ -72,11 +74,81 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     const reasons = Object.fromEntries(summary.failed.map((f) => [path.basename(f.file), f.reason]));
     assert.deepEqual(Object.keys(reasons).sort(), [...badNames].sort());
     assert.equal(reasons['bad_empty.png'], 'empty file (0 bytes)');
-    assert.match(reasons['bad_truncated.png']!, /^cannot decode PNG: /);
+    assert.match(reasons['bad_truncated.png']!, /^the PNG file is truncated/);
     assert.equal(reasons['bad_text.jpg'], 'not an image: the file contains text');
     assert.match(reasons['bad_huge.png']!, /30000 x 30000 .* over the 100-megapixel limit/);
     for (const image of good) assert.equal(readLabel(path.join(masks, `${path.parse(image.file).name}.png`)).colorType, 0);
     assert.deepEqual(readdirSync(masks).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
+  });
+
+  it('refuses a symlink to /dev/zero and one to a FIFO at once (no endless read, no hang), labelling the rest', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 2);
+    symlinkSync('/dev/zero', path.join(images, 'zero.jpg'));
+    execFileSync('mkfifo', [path.join(tmp.path, 'fifo')]);
+    symlinkSync(path.join(tmp.path, 'fifo'), path.join(images, 'fifo.png'));
+    const summary = await client.prelabelFolder(request(images, masks));
+    assert.equal(summary.written, 2);
+    assert.deepEqual(Object.fromEntries(summary.failed.map((f) => [path.basename(f.file), f.reason])), {
+      'fifo.png': 'not a regular file (a named pipe); only image files are read',
+      'zero.jpg': 'not a regular file (a character device such as /dev/zero); only image files are read',
+    });
+  });
+
+  it('kills a worker that does not honour Cancel within the grace period, and resolves the call as cancelled', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 20);
+    const stuck = new WorkerClient({ workerScript, cancelGraceMs: 500, log: (line) => logLines.push(line) });
+    try {
+      const abort = new AbortController();
+      let stoppedPid: number | undefined;
+      const summary = await stuck.prelabelFolder(request(images, masks), {
+        signal: abort.signal,
+        onProgress: (p) => {
+          if (p.done === 2 && stoppedPid === undefined) {
+            // A worker stuck in a system call (a read on a hung network share) cannot act on messages: SIGSTOP
+            // makes this one just as deaf.
+            stoppedPid = stuck.pid;
+            process.kill(stoppedPid!, 'SIGSTOP');
+            abort.abort();
+          }
+        },
+      });
+      assert.equal(summary.cancelled, true);
+      assert.equal(summary.written, 2);
+      assert.equal(summary.labelsDir, masks);
+      assert.ok(logLines.some((l) => /did not stop within 0\.5 s of Cancel .*restarting it/.test(l)), logLines.join('\n'));
+      assert.deepEqual(readdirSync(masks).filter((n) => tempName.test(n)), []);
+      const rest = await stuck.prelabelFolder(request(images, masks));
+      assert.notEqual(stuck.pid, stoppedPid);
+      assert.deepEqual([rest.written + rest.skipped, rest.cancelled], [20, false]);
+    } finally {
+      stuck.dispose();
+    }
+  });
+
+  it('leaves no temp file when the host process is killed mid-job: the worker removes its own as it exits', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 24, { width: 480, height: 360 });
+    // A stand-in for the extension host: forks the worker, starts a job, reports progress; the test kills it.
+    const host = `
+      const { fork } = require('node:child_process');
+      const worker = fork(${JSON.stringify(workerScript)}, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+      worker.on('message', (m) => { if (m.type === 'progress') console.log(JSON.stringify({ pid: worker.pid, done: m.progress.done })); });
+      worker.send({ type: 'prelabel', jobId: 1, request: ${JSON.stringify(request(images, masks))} });`;
+    const child = spawn(process.execPath, ['-e', host], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const workerPid = await new Promise<number>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (text: string) => {
+        const last = JSON.parse(text.trim().split('\n').pop()!) as { pid: number; done: number };
+        if (last.done >= 3) resolve(last.pid);
+      });
+      child.on('exit', () => reject(new Error('the host stand-in exited early')));
+    });
+    child.kill('SIGKILL');
+    await waitUntil(() => !isAlive(workerPid));
+    const left = readdirSync(masks);
+    assert.deepEqual(left.filter((n) => tempName.test(n)), [], 'no temp file left behind');
+    for (const name of left) assert.equal(readLabel(path.join(masks, name)).colorType, 0, `${name} is complete`);
   });
 
   it('runs softmax models and writes class indices', async () => {
@@ -132,7 +204,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
         if (p.done === 3 && killedPid === undefined) {
           killedPid = client.pid;
           // What a write cut short by the kill leaves: a temp file of that process (the client must remove it).
-          writeFileSync(path.join(masks, `.segnetr-tmp.${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}.${killedPid}.00ff.img_039.png`), 'partial');
+          writeFileSync(path.join(masks, tempFileName(killedPid!, '00ff')), 'partial');
           process.kill(killedPid!, 'SIGKILL');
         }
       },
@@ -194,3 +266,22 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     assert.equal(getPriority(client.pid), Math.min(19, getPriority() + 10));
   });
 });
+
+/** Running (a zombie waiting for its new parent to reap it counts as gone). */
+function isAlive(pid: number): boolean {
+  try {
+    if (readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').startsWith('Z')) return false;
+  } catch {
+    // no /proc entry: gone, or not Linux (then ask the kernel below)
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -1,5 +1,5 @@
 // Paths and request defaults shared by the worker-layer tests (which run against the built dist/ bundles).
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PrelabelFolderRequest } from '../../src/common/prelabel';
 
@@ -25,5 +25,18 @@ export function copyModelWithWrongChecksum(dir: string): string {
   const onnx = path.join(dir, 'wrong.onnx');
   copyFileSync(sigmoidModel, onnx);
   copyFileSync(path.join(fixtures, 'tiny-segnetr-softmax3.json'), path.join(dir, 'wrong.json'));
+  return onnx;
+}
+
+/**
+ * A copy of the fixture model whose card matches its bytes (same SHA-256) but names an input the graph does not
+ * have: only opening a session finds the mismatch.
+ */
+export function copyModelWithMismatchedGraph(dir: string): string {
+  const onnx = path.join(dir, 'mismatch.onnx');
+  copyFileSync(sigmoidModel, onnx);
+  const card = JSON.parse(readFileSync(sigmoidModel.replace(/\.onnx$/, '.json'), 'utf8')) as { onnx: { inputName: string } };
+  card.onnx.inputName = 'pixels';
+  writeFileSync(path.join(dir, 'mismatch.json'), JSON.stringify(card));
   return onnx;
 }
