@@ -34,5 +34,11 @@ if (!base.includes(defaultBinaries)) {
   process.exit(1);
 }
 writeFileSync(ignoreFile, base.replace(defaultBinaries, `!node_modules/onnxruntime-node/bin/napi-v6/${ortPlatform}/${arch}/**`));
-run('npx', ['--no-install', 'vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license']);
+// The README's screenshot (media/screenshots) ships inside the VSIX and its link stays relative, so it resolves
+// against the installed extension (VS Code's and code-server's extension page). There is no public repository to
+// point links at, so vsce must not rewrite them (without a repository it refuses to package otherwise).
+run('npx', [
+  '--no-install', 'vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out,
+  '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license',
+]);
 console.log(`package: ${out} (${(statSync(out).size / 1e6).toFixed(1)} MB)`);
