@@ -202,11 +202,13 @@ export async function runSmoke({ cs, vsix, log }) {
       const hostLines = findExtHostLog(userDataDir)?.lines ?? [];
       const failed = activationError(hostLines);
       if (failed) throw new Error(`the installed extension failed to activate; extension host log:\n    ${failed}`);
-      const done = /Pre-labeled images: /.test(segnetrLog(userDataDir)) && countLabels() === images.length;
-      if (done) break;
-      if (Date.now() - t > JOB_TIMEOUT_MS) {
+      const jobLog = segnetrLog(userDataDir);
+      if (/Pre-labeled images: /.test(jobLog) && countLabels() === images.length) break;
+      const jobFailed = /\[error\]/.test(jobLog);
+      if (jobFailed || Date.now() - t > JOB_TIMEOUT_MS) {
         throw new Error(
-          `no complete pre-label after ${secs(JOB_TIMEOUT_MS)}: ${countLabels()} of ${images.length} labels in ${labelsDir}\n` +
+          `${jobFailed ? 'the pre-label job failed' : `no complete pre-label after ${secs(JOB_TIMEOUT_MS)}`}: ` +
+            `${countLabels()} of ${images.length} labels in ${labelsDir}\n` +
             `  notifications: ${JSON.stringify(await notifications(page))}\n` +
             `  SegNetr log:\n    ${segnetrLog(userDataDir).trim().split('\n').slice(-15).join('\n    ') || '(none)'}\n` +
             `  extension host log:\n    ${hostLines.slice(-20).join('\n    ') || '(none)'}`,
