@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const targetArg = process.argv.find((a) => a.startsWith('--target='));
+const baseImagesArg = process.argv.find((a) => a.startsWith('--base-images-url='));
 const target = targetArg ? targetArg.slice('--target='.length) : 'linux-x64';
 const [os, arch] = target.split('-');
 const ortPlatform = { linux: 'linux', darwin: 'darwin', win32: 'win32' }[os];
@@ -34,5 +35,15 @@ if (!base.includes(defaultBinaries)) {
   process.exit(1);
 }
 writeFileSync(ignoreFile, base.replace(defaultBinaries, `!node_modules/onnxruntime-node/bin/napi-v6/${ortPlatform}/${arch}/**`));
-run('npx', ['--no-install', 'vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license']);
+// The README's screenshot (media/screenshots) ships inside the VSIX and its link stays relative: there is no public
+// repository for vsce to point it at (without one vsce refuses to package a relative image unless told not to
+// rewrite links). VS Code's extension page and the Marketplace only show README images from https URLs, so whoever
+// publishes passes where media/ is served: `npm run package -- --base-images-url=https://.../` (vsce --baseImagesUrl).
+const readmeLinks = baseImagesArg
+  ? ['--baseImagesUrl', baseImagesArg.slice('--base-images-url='.length)]
+  : ['--no-rewrite-relative-links'];
+run('npx', [
+  '--no-install', 'vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out,
+  '--allow-missing-repository', ...readmeLinks, '--skip-license',
+]);
 console.log(`package: ${out} (${(statSync(out).size / 1e6).toFixed(1)} MB)`);

@@ -5,27 +5,19 @@
 //   - otherwise code-server (installed under .cache/ by the host-test harness's helper, on first use), with the VSIX
 //     installed into its own extensions folder (.cache/start/), on 127.0.0.1 at a free port (or SEGNETR_PORT); the
 //     URL is printed and it runs until Ctrl+C.
-// SEGNETR_START_SMOKE=1: non-interactive check of the above with code-server: start it, check the URL answers, open
-// it in headless Chromium, run "SegNetr: Show Log" from the command palette, wait until the installed extension
-// has activated, screenshot to .cache/host-artifacts/start-smoke.png, stop, exit 0 (non-zero on any failure).
+// SEGNETR_START_SMOKE=1: non-interactive check of the above (what `npm test`'s "package" layer runs): build and
+// package, install the VSIX into a clean code-server profile, open fresh samples in headless Chromium, pre-label them
+// from the Explorer's context menu and check the labels (scripts/host/smoke.mjs); screenshot to
+// .cache/host-artifacts/start-smoke.png; exit 0, or 1 with the reason.
 // SEGNETR_START_WITH=code-server forces code-server even when `code` is on PATH.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  CACHE,
-  ROOT,
-  ensureCodeServer,
-  findExtHostLog,
-  httpStatus,
-  installExtension,
-  startCodeServer,
-} from './host/code-server.mjs';
+import { CACHE, ROOT, ensureCodeServer, installExtension, startCodeServer } from './host/code-server.mjs';
 import { makeSamples } from './make-samples.mjs';
 
 const smoke = process.env.SEGNETR_START_SMOKE === '1';
 const log = (msg) => console.log(`[start] ${msg}`);
-const EXTENSION_ID = 'segnetr.segnetr-annotator';
 
 function npmRun(script) {
   log(`npm run ${script}`);
@@ -52,50 +44,6 @@ function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 }
 
-async function smokeCheck(server, folder, userDataDir) {
-  const url = `${server.url}?folder=${encodeURIComponent(folder)}`;
-  const status = await httpStatus(url);
-  if (status !== 200) throw new Error(`GET ${url} answered ${status}`);
-  log(`GET ${url} -> ${status}`);
-  const { launchChromium } = await import('./host/browser.mjs');
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const os = await import('node:os');
-  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'segnetr-start-chromium-'));
-  const context = await launchChromium({ profileDir });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.waitForSelector('.monaco-workbench .part.sidebar', { timeout: 60_000 });
-    // Run a contributed command from the palette: proves the installed extension's contributions are loaded and
-    // that it activates from the VSIX (activation events come from its commands).
-    const activated = () => findExtHostLog(userDataDir)?.lines.some((l) => l.includes(`_doActivateExtension ${EXTENSION_ID}`));
-    const deadline = Date.now() + 60_000;
-    while (!activated()) {
-      if (Date.now() > deadline) {
-        const tail = findExtHostLog(userDataDir)?.lines.slice(-20).join('\n  ') ?? '(no extension host log)';
-        throw new Error(`${EXTENSION_ID} did not activate from the command palette; extension host log:\n  ${tail}`);
-      }
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
-      await input.fill('>SegNetr: Show Log');
-      await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 10_000 }).catch(() => {});
-      await page.keyboard.press('Enter');
-      const until = Date.now() + 5000;
-      while (!activated() && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-    }
-    log(`${EXTENSION_ID} (from the VSIX) activated via "SegNetr: Show Log"`);
-    await new Promise((r) => setTimeout(r, 1000));
-    const shot = path.join(CACHE, 'host-artifacts', 'start-smoke.png');
-    mkdirSync(path.dirname(shot), { recursive: true });
-    await page.screenshot({ path: shot });
-    log(`screenshot: ${path.relative(process.cwd(), shot)}`);
-  } finally {
-    await context.close().catch(() => {});
-    rmSync(profileDir, { recursive: true, force: true });
-  }
-}
-
 async function main() {
   const args = process.argv.slice(2).filter((a) => a !== '--');
   if (args.includes('-h') || args.includes('--help')) {
@@ -107,6 +55,17 @@ async function main() {
   npmRun('package');
   const vsix = findVsix(t0 - 1000);
   log(`VSIX: ${path.relative(process.cwd(), vsix)}`);
+  if (smoke) {
+    const { runSmoke } = await import('./host/smoke.mjs');
+    try {
+      await runSmoke({ cs: await ensureCodeServer({ log }), vsix, log });
+    } catch (err) {
+      console.error(`[start] smoke: FAILED: ${err?.message ?? err}`);
+      return 1;
+    }
+    log(`smoke: OK (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    return 0;
+  }
 
   let folder;
   if (args[0]) {
@@ -163,18 +122,6 @@ async function main() {
   process.on('exit', () => { if (!server.exited()) try { process.kill(-server.child.pid, 'SIGKILL'); } catch { /* gone */ } });
 
   const url = `${server.url}?folder=${encodeURIComponent(folder)}`;
-  if (smoke) {
-    try {
-      await smokeCheck(server, folder, userDataDir);
-      log(`smoke: OK (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-      await stop(0);
-    } catch (err) {
-      console.error(`[start] smoke: FAILED: ${err?.stack ?? err}`);
-      console.error(`[start] code-server, last lines:\n  ${server.logTail(30).join('\n  ')}`);
-      await stop(1);
-    }
-    return 0;
-  }
   console.log(`\n  SegNetr Annotator is running in code-server:\n\n    ${url}\n\n  Open it in a browser; Ctrl+C stops it.\n`);
   const exited = await server.exitPromise;
   log(`code-server exited (${exited.signal ?? exited.code})`);

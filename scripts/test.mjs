@@ -1,7 +1,8 @@
 // `npm test`: every layer, in order of cost. Each layer's failures are counted; the run ends with one
 // "N passed, N failed" line and exits non-zero if anything failed or a layer could not run.
 //   typecheck -> build -> unit (mocha, pure modules) -> worker (mocha, real onnxruntime-node)
-//   -> training (pytest, Debian's torch) -> host (mocha inside a real VS Code extension host in code-server)
+//   -> training (pytest, Debian's torch) -> package (`SEGNETR_START_SMOKE=1 npm start`: the VSIX installed into a
+//   clean code-server profile pre-labels the samples) -> host (mocha inside a real VS Code extension host)
 // `npm test -- --only unit,worker` runs a subset while developing.
 import { spawn } from 'node:child_process';
 import { readdirSync, rmSync, existsSync } from 'node:fs';
@@ -42,10 +43,10 @@ function record(layer, passed, failed, note = '') {
   layerReports.push(`${layer}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`);
 }
 
-/** A step that is not a test suite (typecheck, build) counts as one test: it passes or fails. */
-async function step(layer, command, args) {
+/** A step that is not a test suite (typecheck, build, the packaged-extension smoke) counts as one test. */
+async function step(layer, command, args, env = {}) {
   banner(layer);
-  const { code } = await runCommand(command, args);
+  const { code } = await runCommand(command, args, env);
   record(layer, code === 0 ? 1 : 0, code === 0 ? 0 : 1);
   return code === 0;
 }
@@ -127,6 +128,9 @@ const built = await step('build', 'npm', ['run', '--silent', 'build']);
 if (wanted('unit')) await mochaLayer('unit', join(root, 'test', 'unit'));
 if (wanted('worker')) await mochaLayer('worker', join(root, 'test', 'worker'));
 if (wanted('training')) await pytestLayer();
+// What a newcomer runs: `SEGNETR_START_SMOKE=1 npm start` packages the VSIX, installs it into a clean code-server
+// profile and pre-labels the samples from the Explorer (scripts/host/smoke.mjs); the same script, not a copy.
+if (wanted('package')) await step('package', 'node', ['scripts/start.mjs'], { SEGNETR_START_SMOKE: '1' });
 if (wanted('host')) {
   if (built) await hostLayer();
   else record('host', 0, 1, 'not run: the build failed');

@@ -2,7 +2,7 @@
 BatchNorm statistics on training images.
 
     /usr/bin/python3 -m training.average RUN/best.pt RUN/snap_e20.pt RUN/last.pt --out RUN/avg.pt \
-        [--bn-data /work/shared/datasets/isic2017/train --bn-images 512]
+        [--bn-data ../shared/datasets/isic2017/train --bn-images 512]
 
 Checkpoints taken late in a cosine schedule lie in one basin; their average is usually at least
 as good as each of them. Averaged BN running statistics are only an approximation of the
@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional
 import torch
 from torch import nn
 
-from training.checkpoint import commands_of, model_from_config, save_checkpoint
+from training.checkpoint import commands_of, model_from_config, recorded_command, repo_relative, save_checkpoint
 from training.data import normalize, preload_split
 
 
@@ -63,11 +63,11 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     last = cks[-1]
     out = {"model": model.state_dict(), "config": last["config"], "args": last.get("args", {}),
            "epoch": max(c.get("epoch", -1) for c in cks), "history": last.get("history", []),
-           "averaged_from": [os.path.abspath(c) for c in a.checkpoints],
+           "averaged_from": [repo_relative(os.path.abspath(c)) for c in a.checkpoints],
            "averaged_epochs": [c.get("epoch", -1) + 1 for c in cks],
            "bn_recomputed_on": a.bn_data and f"{a.bn_data} (first {a.bn_images} images)",
            "commands": [*commands_of(last),
-                        "/usr/bin/python3 -m training.average " + " ".join(argv if argv is not None else sys.argv[1:])]}
+                        recorded_command("training.average", argv if argv is not None else sys.argv[1:])]}
     out["command"] = out["commands"][-1]
     save_checkpoint(a.out, out)
     print(f"averaged epochs {out['averaged_epochs']} -> {a.out}", flush=True)

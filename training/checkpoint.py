@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Tuple
+import shlex
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -32,6 +33,44 @@ def save_checkpoint(path: str, state: Dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def commands_of(ck: Dict[str, Any]) -> List[str]:
-    """Every command that shaped a checkpoint's weights, in order (older checkpoints hold one ``command``)."""
-    return [c for c in ck.get("commands", [ck.get("command")]) if c]
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INTERPRETER = "/usr/bin/python3"
+
+
+def repo_relative(path: str, root: str = REPO_ROOT) -> str:
+    """``path`` relative to the repository when it lies in the repository or beside it (``../shared/...``), so a
+    recorded command runs from any clone laid out the same way; other absolute paths and relative ones unchanged."""
+    if not os.path.isabs(path):
+        return path
+    parent = os.path.dirname(root)
+    if os.path.commonpath([parent, os.path.abspath(path)]) != parent:
+        return path
+    return os.path.relpath(path, root)
+
+
+def _relative_argument(arg: str, root: str) -> str:
+    if arg.startswith("-") and "=" in arg:  # --data=/abs/path
+        option, value = arg.split("=", 1)
+        return f"{option}={repo_relative(value, root)}"
+    return repo_relative(arg, root)
+
+
+def recorded_command(module: str, argv: Sequence[str], root: str = REPO_ROOT) -> str:
+    """The command line to record for ``python3 -m module argv``: run from the repository root, with repository
+    paths relative to it (never the absolute paths of the machine that ran it)."""
+    return " ".join([INTERPRETER, "-m", module, *(shlex.quote(_relative_argument(a, root)) for a in argv)])
+
+
+def relative_command(command: str, root: str = REPO_ROOT) -> str:
+    """A recorded ``python3 -m module ...`` command with its absolute repository paths made relative (older
+    checkpoints recorded absolute ones)."""
+    words = shlex.split(command)
+    if len(words) < 3 or words[1] != "-m":
+        return command
+    return recorded_command(words[2], words[3:], root)
+
+
+def commands_of(ck: Dict[str, Any], root: Optional[str] = None) -> List[str]:
+    """Every command that shaped a checkpoint's weights, in order (older checkpoints hold one ``command``), with
+    repository paths relative to the repository root."""
+    return [relative_command(c, root or REPO_ROOT) for c in ck.get("commands", [ck.get("command")]) if c]

@@ -1,6 +1,6 @@
 """Evaluate a checkpoint, or a folder of label files, on an images/masks folder pair.
 
-    /usr/bin/python3 -m training.evaluate CKPT --split-dir /work/shared/datasets/isic2017/val \
+    /usr/bin/python3 -m training.evaluate CKPT --split-dir ../shared/datasets/isic2017/val \
         [--threshold 0.5] [--tta identity,hflip] [--csv per_image.csv] [--json]
     /usr/bin/python3 -m training.evaluate --labels LABELS_DIR --split-dir DIR [--csv ...] [--json]
 

@@ -1,7 +1,7 @@
 """Export a checkpoint to ONNX with its model card, after folding and a parity check.
 
     /usr/bin/python3 -m training.export training/runs/RUN/best.pt \
-        --out media/models/segnetr-isic2017.onnx --data /work/shared/datasets/isic2017
+        --out media/models/segnetr-isic2017.onnx --data ../shared/datasets/isic2017
 
 Writes ``NAME.onnx`` (opset 17, input ``image`` float32 [N,3,H,W] with dynamic N, output
 ``logits`` float32 [N,K,H,W]) and ``NAME.json`` (the model card) next to it. SegNetr is
@@ -14,7 +14,6 @@ import argparse
 import hashlib
 import json
 import os
-import shlex
 import sys
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -22,7 +21,7 @@ import onnx
 import torch
 from torch import nn
 
-from training.checkpoint import commands_of, load_checkpoint
+from training.checkpoint import commands_of, load_checkpoint, recorded_command
 from training.data import MEAN, STD
 from training.fold import fold_segnetr
 from training.macs import count_params
@@ -100,7 +99,7 @@ def build_card(name: str, onnx_path: str, model: nn.Module, ck: Dict[str, Any], 
                        "image size, then threshold (sigmoid) or argmax (softmax)"),
         "classes": [{"index": i, "name": n, "color": colors[i % len(colors)]} for i, n in enumerate(names)],
         "training": {
-            "data": "ISIC 2017 skin lesion segmentation, shared/datasets/isic2017 "
+            "data": "ISIC 2017 skin lesion segmentation, ../shared/datasets/isic2017 "
                     f"({args.get('train_split', 'train')} for training, {args.get('val_split', 'val')} for selection)",
             "split": f"train: {args.get('train_split', 'train')}, model selection: {args.get('val_split', 'val')}",
             "command": " && ".join(commands_of(ck)),
@@ -149,8 +148,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     add_tta_argument(p)
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
-    command = "/usr/bin/python3 -m training.export " + " ".join(
-        shlex.quote(s) for s in (sys.argv[1:] if argv is None else argv))
+    command = recorded_command("training.export", sys.argv[1:] if argv is None else argv)
 
     model, ck = load_checkpoint(a.checkpoint)
     cfg = ck["config"]
@@ -171,9 +169,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         r = evaluate_checkpoint(a.checkpoint, os.path.join(a.data, a.val_split), a.threshold, size, views=a.tta)
         metrics = {"split": a.val_split, "images": r["n_images"], **r["mean"],
                    "aggregation": "mean over images", "resolution": r["resolution"], "threshold": a.threshold,
-                   "evaluatedWith": f"/usr/bin/python3 -m training.evaluate {a.checkpoint} "
-                                    f"--split-dir {os.path.join(a.data, a.val_split)}"
-                                    + (f" --tta {','.join(a.tta)}" if a.tta else "")}
+                   "evaluatedWith": recorded_command(
+                       "training.evaluate", [a.checkpoint, "--split-dir", os.path.join(a.data, a.val_split),
+                                             *(["--tta", ",".join(a.tta)] if a.tta else [])])}
         print("val: " + " ".join(f"{m} {r['mean'][m]:.4f}" for m in r["mean"]), flush=True)
     latency = None
     if a.bench:

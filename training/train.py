@@ -2,7 +2,7 @@
 
 Example (the shipped default model; see training/README.md):
 
-    nohup setsid /usr/bin/python3 -m training.train --data /work/shared/datasets/isic2017 \
+    nohup setsid /usr/bin/python3 -m training.train --data ../shared/datasets/isic2017 \
         --out training/runs/segnetr_t_isic --model segnetr_t --epochs 20 --low-res-epochs 8 \
         > training/runs/segnetr_t_isic/log.txt 2>&1 &
 
@@ -30,7 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from training.checkpoint import commands_of, save_checkpoint
+from training.checkpoint import commands_of, recorded_command, save_checkpoint
 from training.data import (AugmentConfig, augment_batch, downsample_batch, normalize,
                            preload_split, random_crop_batch, to_targets)
 from training.losses import SegLoss
@@ -179,7 +179,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         print(f"resumed from {ckpt_path} at epoch {start_epoch} (best val Dice {best:.4f})", flush=True)
 
     aug = AugmentConfig()
-    cmd = "/usr/bin/python3 -m training.train " + " ".join(sys.argv[1:] if argv is None else argv)
+    cmd = recorded_command("training.train", sys.argv[1:] if argv is None else argv)
     commands = [*commands, cmd]  # every invocation that shaped these weights, in order
     for epoch in range(start_epoch, args.epochs):
         model.train()

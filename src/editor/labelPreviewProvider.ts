@@ -42,14 +42,15 @@ export class LabelPreviewProvider implements vscode.CustomReadonlyEditorProvider
         vscode.Uri.file(labelsDir),
       ],
     };
-    webview.html = previewHtml(webview, this.extensionUri, path.basename(imagePath));
 
-    const classes = await this.classStyles(document.uri);
+    // Read the card in the background: the message listener below must exist before the webview can say `ready`,
+    // so nothing is awaited before it is registered.
+    const classes = this.classStyles(document.uri);
     const labelView = async (): Promise<LabelView | null> => {
       const info = await stat(labelPath).catch(() => undefined);
       if (!info?.isFile()) return null;
       const url = webview.asWebviewUri(vscode.Uri.file(labelPath)).with({ query: `v=${info.mtimeMs}` });
-      return { url: url.toString(), displayPath: vscode.workspace.asRelativePath(labelPath), classes };
+      return { url: url.toString(), displayPath: vscode.workspace.asRelativePath(labelPath), classes: await classes };
     };
     const post = (message: HostToPreviewMessage) => void webview.postMessage(message);
 
@@ -78,6 +79,7 @@ export class LabelPreviewProvider implements vscode.CustomReadonlyEditorProvider
           assertNever(message);
       }
     });
+    webview.html = previewHtml(webview, this.extensionUri, path.basename(imagePath));
   }
 
   /** Class names and colours from the active model's card, so the overlay matches the model's classes. */

@@ -7,6 +7,7 @@
 // /work/shared/docs/offline-toolchain.md, "A real VS Code host, offline".
 //
 //   node test/host/run.mjs [--grep PATTERN] [--timeout-s 900] [--bulk 150] [--keep] [--self-check-failure] [--profile]
+//                          [--inject-block-ms N]   (the responsiveness test blocks the host N ms mid-job: it must fail)
 //
 // Exit status: 0 only if every host test ran and passed; non-zero if any failed, none ran, or the host could not
 // start (never a silent skip). code-server and Chromium are always stopped (also on Ctrl+C, SIGTERM and timeout).
@@ -37,11 +38,12 @@ function parseCommandLine(argv) {
       keep: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'self-check-failure': { type: 'boolean', default: false },
+      'inject-block-ms': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('usage: node test/host/run.mjs [--grep PATTERN] [--timeout-s N] [--bulk N] [--keep] [--self-check-failure] [--profile]');
+    console.log('usage: node test/host/run.mjs [--grep PATTERN] [--timeout-s N] [--bulk N] [--keep] [--self-check-failure] [--profile] [--inject-block-ms N]');
     process.exit(0);
   }
   const opts = {
@@ -51,9 +53,11 @@ function parseCommandLine(argv) {
     keep: values.keep,
     profile: values.profile,
     selfCheckFailure: values['self-check-failure'],
+    injectBlockMs: Number(values['inject-block-ms']),
   };
   if (!(opts.timeoutS > 0)) throw new Error('--timeout-s must be positive');
   if (!(opts.bulk > 0)) throw new Error('--bulk must be a positive integer');
+  if (!(opts.injectBlockMs >= 0)) throw new Error('--inject-block-ms must be a number of ms >= 0');
   return opts;
 }
 
@@ -210,6 +214,7 @@ async function main() {
       bulkCount: opts.bulk,
       grep: opts.grep,
       injectFailure: opts.selfCheckFailure,
+      injectBlockMs: opts.injectBlockMs,
       profilePath: opts.profile ? path.join(artifacts, 'eventloop-probe.cpuprofile') : '',
     };
     mkdirSync(path.join(workspace, '.segnetr-test'), { recursive: true });

@@ -68,7 +68,9 @@ def test_train_cli_checkpoints_resumes_and_evaluates(data_root: str, tmp_path) -
     r2 = train_main(common + phases + ["--epochs", "4", "--resume"])
     assert [h["epoch"] for h in r2["history"]] == [1, 2, 3, 4]
     assert json.load(open(os.path.join(out, "history.json")))[-1]["epoch"] == 4
-    assert len(torch.load(os.path.join(out, "last.pt"))["commands"]) == 2
+    commands = torch.load(os.path.join(out, "last.pt"))["commands"]
+    assert len(commands) == 2
+    assert all("--data ../shared/datasets/isic2017 " in c for c in commands), commands  # not this machine's path
     r3 = train_main(common + ["--out", str(tmp_path / "ft"), "--epochs", "1", "--init", os.path.join(out, "last.pt")])
     assert len(r3["history"]) == 1 and len(torch.load(str(tmp_path / "ft" / "last.pt"))["commands"]) == 3
     ev = evaluate_checkpoint(os.path.join(out, "best.pt"), os.path.join(data_root, "val"), limit=4)

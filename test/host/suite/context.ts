@@ -30,6 +30,8 @@ export interface HostTestConfig {
   readonly injectFailure: boolean;
   /** When set, the event-loop test writes a CPU profile of the extension host during the probe here. */
   readonly profilePath: string;
+  /** > 0: the responsiveness test blocks the extension host this long during its job, to show it then fails. */
+  readonly injectBlockMs: number;
 }
 
 export function workspaceRoot(): string {
