@@ -1,5 +1,6 @@
 // Messages between the extension host (WorkerClient) and the inference worker process, over Node's IPC
-// channel. Only paths, numbers and short strings cross it: pixels stay in the worker.
+// channel ('advanced' serialization: typed arrays travel as bytes). Pre-label jobs send only paths, numbers and
+// short strings; a mask editor's Predict gets its mask and probability map back as Uint8Arrays.
 // Environment-neutral: no `vscode`, no Node built-ins.
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from './prelabel';
 
@@ -17,7 +18,21 @@ export interface CancelJobMessage {
   readonly jobId: number;
 }
 
-export type HostToWorkerMessage = PrelabelJobMessage | CancelJobMessage;
+/** Predict one image (the mask editor's Predict action and its probability map); answered by 'prediction'. */
+export interface PredictImageRequest {
+  readonly imagePath: string;
+  readonly modelPath: string;
+  /** onnxruntime intra-op threads; 0 = automatic. */
+  readonly threads: number;
+}
+
+export interface PredictJobMessage {
+  readonly type: 'predict';
+  readonly jobId: number;
+  readonly request: PredictImageRequest;
+}
+
+export type HostToWorkerMessage = PrelabelJobMessage | PredictJobMessage | CancelJobMessage;
 
 // ---- worker -> host -------------------------------------------------------------------------------------
 
@@ -33,8 +48,32 @@ export interface JobDoneMessage {
   readonly summary: PrelabelSummary;
 }
 
-/** Why a whole job could not run: `model` (model/card/runtime), `request` (bad request), `internal` (a bug). */
-export type JobFailureKind = 'model' | 'request' | 'internal';
+export interface ImagePrediction {
+  readonly width: number;
+  readonly height: number;
+  /** width * height class indices. */
+  readonly mask: Uint8Array;
+  /** width * height probabilities x 255 (foreground for sigmoid, the winning class for softmax). */
+  readonly probability: Uint8Array;
+  /** The predicted class per pixel for multi-class (softmax) models; null for sigmoid. */
+  readonly classes: Uint8Array | null;
+  /** The model that made it: card name and .onnx sha256. */
+  readonly model: { readonly id: string; readonly sha256: string };
+  /** The card's sigmoid threshold (0..1); null for softmax. */
+  readonly threshold: number | null;
+}
+
+export interface PredictionMessage {
+  readonly type: 'prediction';
+  readonly jobId: number;
+  readonly prediction: ImagePrediction;
+}
+
+/**
+ * Why a job could not run: `model` (model/card/runtime), `request` (bad request), `image` (the one image of a
+ * predict request cannot be read or decoded), `internal` (a bug).
+ */
+export type JobFailureKind = 'model' | 'request' | 'image' | 'internal';
 
 export interface JobFailedMessage {
   readonly type: 'failed';
@@ -48,7 +87,7 @@ export interface WorkerLogMessage {
   readonly line: string;
 }
 
-export type WorkerToHostMessage = JobProgressMessage | JobDoneMessage | JobFailedMessage | WorkerLogMessage;
+export type WorkerToHostMessage = JobProgressMessage | JobDoneMessage | PredictionMessage | JobFailedMessage | WorkerLogMessage;
 
 // ---- runtime guards (IPC delivers `unknown`) ----------------------------------------------------------------
 
@@ -58,7 +97,7 @@ function hasType(value: unknown): value is { readonly type: unknown } {
 
 export function isHostToWorkerMessage(value: unknown): value is HostToWorkerMessage {
   if (!hasType(value) || !('jobId' in value) || typeof value.jobId !== 'number') return false;
-  return (value.type === 'prelabel' && 'request' in value) || value.type === 'cancel';
+  return ((value.type === 'prelabel' || value.type === 'predict') && 'request' in value) || value.type === 'cancel';
 }
 
 export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMessage {
@@ -68,6 +107,8 @@ export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMess
     case 'done':
     case 'failed':
       return 'jobId' in value && typeof value.jobId === 'number';
+    case 'prediction':
+      return 'jobId' in value && typeof value.jobId === 'number' && 'prediction' in value;
     case 'log':
       return 'line' in value && typeof value.line === 'string';
     default:

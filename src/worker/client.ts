@@ -1,11 +1,20 @@
-// Used by the extension host: starts the inference worker (dist/worker.js) on demand, sends it jobs, relays
-// progress, turns an AbortSignal into a cancel message, and survives the worker dying. When the worker dies
-// mid-job the pending calls reject with WorkerCrashedError (after its temp files are removed) and the next
-// call forks a fresh worker.
+// Used by the extension host: starts the inference worker (dist/worker.js) on demand, sends it jobs (folder
+// pre-labels, single-image predictions), relays progress, turns an AbortSignal into a cancel message, and survives
+// the worker dying. When the worker dies mid-job the pending calls reject with WorkerCrashedError (after its temp
+// files are removed) and the next call forks a fresh worker.
 import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
-import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isWorkerToHostMessage } from '../common/workerProtocol';
+import {
+  type HostToWorkerMessage,
+  type ImagePrediction,
+  type JobDoneMessage,
+  type JobFailureKind,
+  type PredictImageRequest,
+  type PredictionMessage,
+  type WorkerToHostMessage,
+  isWorkerToHostMessage,
+} from '../common/workerProtocol';
 import { messageOf } from '../model/errors';
 import { removeTempFiles } from '../core/atomicWrite';
 
@@ -22,6 +31,11 @@ export interface WorkerClientOptions {
   readonly execArgv?: string[];
 }
 
+export interface PredictCallOptions {
+  /** Aborting before the worker starts the prediction drops it; the call then rejects with a WorkerJobError. */
+  readonly signal?: AbortSignal;
+}
+
 export interface PrelabelCallOptions {
   readonly onProgress?: (progress: PrelabelProgress) => void;
   /** Aborting stops the job after the image in hand; the call then resolves with `cancelled: true`. */
@@ -35,8 +49,9 @@ export class WorkerCrashedError extends Error {
     readonly exitCode: number | null,
     readonly signal: NodeJS.Signals | null,
     detail?: string,
+    activity = 'pre-labeling',
   ) {
-    super(describeExit(exitCode, signal, detail));
+    super(describeExit(exitCode, signal, detail, activity));
   }
 }
 
@@ -54,9 +69,13 @@ export class WorkerJobError extends Error {
 interface PendingJob {
   /** The worker process running it: when that process dies, only its own jobs fail. */
   readonly child: ChildProcess;
-  readonly request: PrelabelFolderRequest;
+  /** What it is doing, for the crash message. */
+  readonly activity: string;
+  /** A pre-label job's labels folder: its temp files are removed if the worker dies. */
+  readonly labelsDir?: string;
   readonly onProgress?: (progress: PrelabelProgress) => void;
-  readonly resolve: (summary: PrelabelSummary) => void;
+  /** The job's final answer ('done' or 'prediction'). */
+  readonly finish: (message: JobDoneMessage | PredictionMessage) => void;
   readonly reject: (error: Error) => void;
   readonly detachSignal: () => void;
 }
@@ -76,23 +95,49 @@ export class WorkerClient {
   }
 
   prelabelFolder(request: PrelabelFolderRequest, options: PrelabelCallOptions = {}): Promise<PrelabelSummary> {
+    return this.start<PrelabelSummary>(
+      { activity: 'pre-labeling', labelsDir: request.labelsDir, onProgress: options.onProgress, signal: options.signal },
+      (jobId) => ({ type: 'prelabel', jobId, request }),
+      (message) => (message.type === 'done' ? message.summary : undefined),
+    );
+  }
+
+  /** Runs the model on one image; the mask and probability map come back as bytes (not number arrays). */
+  predictImage(request: PredictImageRequest, options: PredictCallOptions = {}): Promise<ImagePrediction> {
+    return this.start<ImagePrediction>(
+      { activity: 'predicting an image', signal: options.signal },
+      (jobId) => ({ type: 'predict', jobId, request }),
+      (message) => (message.type === 'prediction' ? message.prediction : undefined),
+    );
+  }
+
+  private start<T>(
+    job: { activity: string; labelsDir?: string; onProgress?: (progress: PrelabelProgress) => void; signal?: AbortSignal },
+    message: (jobId: number) => HostToWorkerMessage,
+    answer: (message: JobDoneMessage | PredictionMessage) => T | undefined,
+  ): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('The SegNetr worker client has been disposed.'));
     const child = this.ensureWorker();
     const jobId = this.nextJobId++;
-    return new Promise<PrelabelSummary>((resolve, reject) => {
-      const { signal } = options;
+    return new Promise<T>((resolve, reject) => {
+      const { signal } = job;
       const onAbort = (): void => this.post(child, { type: 'cancel', jobId });
       signal?.addEventListener('abort', onAbort, { once: true });
       this.jobs.set(jobId, {
         child,
-        request,
-        onProgress: options.onProgress,
-        resolve,
+        activity: job.activity,
+        labelsDir: job.labelsDir,
+        onProgress: job.onProgress,
+        finish: (reply) => {
+          const value = answer(reply);
+          if (value === undefined) reject(new WorkerJobError('internal', `the worker answered ${job.activity} with a '${reply.type}' message`));
+          else resolve(value);
+        },
         reject,
         detachSignal: () => signal?.removeEventListener('abort', onAbort),
       });
       this.updateRef(child);
-      this.post(child, { type: 'prelabel', jobId, request });
+      this.post(child, message(jobId));
       if (signal?.aborted) onAbort();
     });
   }
@@ -113,7 +158,8 @@ export class WorkerClient {
     const child = fork(this.options.workerScript, [], {
       execArgv: this.options.execArgv ?? [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
+      // Structured clone: a Predict's mask and probability map cross as bytes, not as JSON number arrays.
+      serialization: 'advanced',
     });
     this.child = child;
     lowerPriority(child, this.options.log);
@@ -142,7 +188,8 @@ export class WorkerClient {
         this.jobs.get(message.jobId)?.onProgress?.(message.progress);
         return;
       case 'done':
-        this.settle(message.jobId, (job) => job.resolve(message.summary));
+      case 'prediction':
+        this.settle(message.jobId, (job) => job.finish(message));
         return;
       case 'failed':
         this.settle(message.jobId, (job) => job.reject(new WorkerJobError(message.kind, message.message)));
@@ -175,13 +222,13 @@ export class WorkerClient {
         ? `It could not start: ${this.options.workerScript} or a module it needs is missing (is the extension built?).`
         : undefined;
     // Its half-written labels (temp files) go before anyone is told, so a caller that looks finds none.
-    const folders = new Set(orphans.map(([, job]) => job.request.labelsDir));
+    const folders = new Set(orphans.flatMap(([, job]) => (job.labelsDir === undefined ? [] : [job.labelsDir])));
     if (child.pid !== undefined) {
       for (const dir of folders) await removeTempFiles(dir, { pid: child.pid }).catch(() => 0);
     }
     for (const [, job] of orphans) {
       job.detachSignal();
-      job.reject(new WorkerCrashedError(code, signal, detail));
+      job.reject(new WorkerCrashedError(code, signal, detail, job.activity));
     }
   }
 
@@ -212,7 +259,7 @@ export class WorkerClient {
   }
 }
 
-function describeExit(code: number | null, signal: NodeJS.Signals | null, detail?: string): string {
+function describeExit(code: number | null, signal: NodeJS.Signals | null, detail: string | undefined, activity: string): string {
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
   let cause: string;
   if (detail) cause = detail;
@@ -220,7 +267,7 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null, detail
   else if (signal === 'SIGSEGV' || signal === 'SIGBUS' || signal === 'SIGILL' || signal === 'SIGABRT') cause = 'This is a native crash (onnxruntime or an image decoder).';
   else if (code === 134) cause = 'Exit code 134 is an abort, usually running out of memory.';
   else cause = 'See the SegNetr log for its last output.';
-  return `The SegNetr inference worker ${how} while pre-labeling. ${cause} It restarts on the next request.`;
+  return `The SegNetr inference worker ${how} while ${activity}. ${cause} It restarts on the next request.`;
 }
 
 /**
