@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { ModelOutput } from '../model/card';
-import { encodeLabelPng } from '../model/labelEncode';
+import { encodeLabelPng } from '../mask/labelPng';
 import type { Prediction } from '../model/postprocess';
 import { writeFileAtomic } from './atomicWrite';
 import { STATE_FOLDER } from './reviewState';
