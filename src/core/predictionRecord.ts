@@ -6,11 +6,10 @@
 // The mask editor reads them to re-threshold without running the model, and to show an image as "predicted".
 import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { PNG } from 'pngjs';
 import type { ModelOutput } from '../model/card';
-import { encodeLabelPng } from '../mask/labelPng';
 import type { Prediction } from '../model/postprocess';
 import { writeFileAtomic } from './atomicWrite';
+import { decodeGreyPng, encodeGreyPng } from './greyPng';
 import { STATE_FOLDER } from './reviewState';
 
 const PREDICTIONS_FOLDER = 'predictions';
@@ -77,9 +76,9 @@ export async function writePredictionRecord(
   const paths = predictionPaths(labelsDir, imagePath);
   await mkdir(path.dirname(paths.record), { recursive: true });
   const { width, height } = prediction;
-  await writeFileAtomic(paths.probability, encodeLabelPng(prediction.probability, width, height, 'index'));
+  await writeFileAtomic(paths.probability, encodeGreyPng(prediction.probability, width, height));
   const hasClasses = output.activation === 'softmax';
-  if (hasClasses) await writeFileAtomic(paths.classes, encodeLabelPng(prediction.mask, width, height, 'index'));
+  if (hasClasses) await writeFileAtomic(paths.classes, encodeGreyPng(prediction.mask, width, height));
   const record: PredictionRecord = {
     version: RECORD_VERSION,
     image: path.basename(imagePath),
@@ -127,19 +126,16 @@ async function readGrey8(file: string, size: { width: number; height: number }):
   } catch (error) {
     throw new PredictionRecordError(`Cannot read ${file}: ${(error as Error).message}`);
   }
-  let png: PNG;
+  let png: { width: number; height: number; data: Uint8Array };
   try {
-    png = PNG.sync.read(bytes);
+    png = decodeGreyPng(bytes);
   } catch (error) {
     throw new PredictionRecordError(`${file} is not a readable PNG: ${(error as Error).message}`);
   }
   if (png.width !== size.width || png.height !== size.height) {
     throw new PredictionRecordError(`${file} is ${png.width} x ${png.height}, but its record says ${size.width} x ${size.height}.`);
   }
-  // pngjs expands every PNG to RGBA; our maps are grey, so the red channel is the value.
-  const out = new Uint8Array(png.width * png.height);
-  for (let i = 0; i < out.length; i++) out[i] = png.data[i * 4]!;
-  return out;
+  return png.data;
 }
 
 function checkRecord(json: unknown, file: string): PredictionRecord {
