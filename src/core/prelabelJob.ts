@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
 import { ImageError, ModelError, describeFsError, messageOf } from '../model/errors';
-import { checkLabelFormat, encodeLabelPng } from '../model/labelEncode';
+import { checkLabelFormat, encodeLabelPng } from '../mask/labelPng';
 import { loadModel } from '../model/modelFiles';
 import type { ModelSession } from '../model/session';
 import { removeTempFiles, writeFileAtomic } from './atomicWrite';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import { ModelError } from '../../src/model/errors';
-import { checkLabelFormat, encodeLabelPng } from '../../src/model/labelEncode';
+import { checkLabelFormat, encodeLabelPng } from '../../src/mask/labelPng';
 
 /** IHDR as written: bytes 24 and 25 are bit depth and colour type. */
 function ihdr(png: Buffer): { width: number; height: number; bitDepth: number; colorType: number } {

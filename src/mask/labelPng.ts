@@ -1,0 +1,166 @@
+// Label files: single-channel 8-bit PNGs, one class index per pixel. The only file of src/mask that uses Node
+// (pngjs, zlib, Buffer): the host reads and writes labels, the webview never does. pngjs writes greyscale from
+// greyscale input directly; jimp's encoder and browser canvases write RGB(A), which would break every tool
+// expecting index masks.
+import { crc32 } from 'node:zlib';
+import { PNG } from 'pngjs';
+import type { LabelFormat } from '../common/prelabel';
+import { ModelError } from '../model/errors';
+import type { LabelRaster } from './types';
+
+const PNG_COLOR_TYPE_GRAYSCALE = 0;
+const PNG_COLOR_TYPE_RGB = 2;
+const PNG_COLOR_TYPE_PALETTE = 3;
+const PNG_COLOR_TYPE_GRAYSCALE_ALPHA = 4;
+const PNG_COLOR_TYPE_RGBA = 6;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Largest label accepted (pixels): above the biggest image the editor opens, below what would exhaust memory. */
+export const MAX_LABEL_PIXELS = 2 ** 28;
+
+/** binary255 only makes sense for two-class models; refuse it up front rather than write ambiguous files. */
+export function checkLabelFormat(format: LabelFormat, numberOfClasses: number): void {
+  if (format === 'binary255' && numberOfClasses > 2) {
+    throw new ModelError(
+      `Label format binary255 (0/255) needs a two-class model, but this model has ${numberOfClasses} classes; use the index format.`,
+    );
+  }
+}
+
+/** Pixel values to store: class indices as they are, or 0/255 for binary255. */
+export function labelValues(mask: Uint8Array, format: LabelFormat): Uint8Array {
+  if (format === 'index') return mask;
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) out[i] = mask[i] === 0 ? 0 : 255;
+  return out;
+}
+
+export function encodeLabelPng(mask: Uint8Array, width: number, height: number, format: LabelFormat): Buffer {
+  if (mask.length !== width * height) throw new Error(`mask has ${mask.length} pixels, expected ${width} x ${height}`);
+  const png = new PNG({ width, height, colorType: PNG_COLOR_TYPE_GRAYSCALE, inputColorType: PNG_COLOR_TYPE_GRAYSCALE, inputHasAlpha: false, bitDepth: 8 });
+  const values = labelValues(mask, format);
+  png.data = Buffer.from(values.buffer, values.byteOffset, values.length);
+  return PNG.sync.write(png, {
+    colorType: PNG_COLOR_TYPE_GRAYSCALE,
+    inputColorType: PNG_COLOR_TYPE_GRAYSCALE,
+    inputHasAlpha: false,
+    bitDepth: 8,
+    // Masks are long runs of one value: the default filter choice plus strong deflate keeps them small.
+    deflateLevel: 9,
+  });
+}
+
+/** A label file that cannot be read as class indices; the message says what is wrong and how to fix it. */
+export class LabelPngError extends Error {
+  override readonly name = 'LabelPngError';
+}
+
+interface PngHeader {
+  readonly width: number;
+  readonly height: number;
+  readonly bitDepth: number;
+  readonly colorType: number;
+  /** Byte offset of the PLTE chunk's length field, or -1. */
+  readonly paletteChunk: number;
+}
+
+/** Reads IHDR and finds PLTE by walking the chunk list (pngjs would expand a palette to RGBA and lose the indices). */
+function readHeader(bytes: Buffer): PngHeader {
+  if (bytes.length < 33 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
+    throw new LabelPngError('not a PNG file (the PNG signature is missing): label files are PNGs');
+  }
+  if (bytes.toString('latin1', 12, 16) !== 'IHDR') throw new LabelPngError('damaged PNG: the first chunk is not IHDR');
+  const header = { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), bitDepth: bytes[24]!, colorType: bytes[25]! };
+  let paletteChunk = -1;
+  for (let at = 8; at + 12 <= bytes.length;) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    if (type === 'PLTE') paletteChunk = at;
+    if (type === 'IDAT' || type === 'IEND') break;
+    at += 12 + length;
+  }
+  return { ...header, paletteChunk };
+}
+
+/** A copy of the PNG whose palette entry i is the colour (i, 0, 0), so decoding yields each pixel's index as red. */
+function withIndexPalette(bytes: Buffer, paletteChunk: number): Buffer {
+  const copy = Buffer.from(bytes);
+  const length = copy.readUInt32BE(paletteChunk);
+  if (length % 3 !== 0 || paletteChunk + 12 + length > copy.length) throw new LabelPngError('damaged PNG: the palette chunk (PLTE) is malformed');
+  const data = paletteChunk + 8;
+  for (let i = 0; i < length / 3; i++) {
+    copy[data + 3 * i] = i;
+    copy[data + 3 * i + 1] = 0;
+    copy[data + 3 * i + 2] = 0;
+  }
+  copy.writeUInt32BE(crc32(copy.subarray(paletteChunk + 4, data + length)), data + length);
+  return copy;
+}
+
+function decodeRgba(bytes: Buffer): Buffer {
+  try {
+    // skipRescale: 1-, 2- and 4-bit greyscale keep their sample values (0..1, 0..3, 0..15) instead of 0..255.
+    return PNG.sync.read(bytes, { skipRescale: true }).data;
+  } catch (error) {
+    throw new LabelPngError(`damaged PNG (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/**
+ * The class index of every pixel of a label PNG, checked against the model's `classCount`:
+ *  - greyscale (1, 2, 4 or 8 bits): the values are the classes; for a two-class model a 0/255 mask reads as 0/1;
+ *  - palette: the palette indices are the classes (the colours do not matter);
+ *  - RGB(A) or grey+alpha: read only when every pixel is grey (r = g = b) and opaque, as if saved greyscale;
+ *  - 16-bit, colour pixels, or a value that is not a class (>= classCount) are refused, naming the reason.
+ * Throws LabelPngError; the message does not name the file (the caller adds it).
+ */
+export function decodeLabelPng(bytes: Uint8Array, classCount: number): LabelRaster {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const header = readHeader(buffer);
+  const { width, height, bitDepth, colorType } = header;
+  if (width === 0 || height === 0) throw new LabelPngError(`damaged PNG: it claims ${width} x ${height} pixels`);
+  if (width * height > MAX_LABEL_PIXELS) {
+    throw new LabelPngError(`label is ${width} x ${height} pixels, over the ${MAX_LABEL_PIXELS / 2 ** 20} Mi-pixel limit`);
+  }
+  if (bitDepth === 16) {
+    throw new LabelPngError('16-bit PNG, not a label: labels are single-channel 8-bit (one class index per pixel); save it as 8-bit greyscale');
+  }
+  const palette = colorType === PNG_COLOR_TYPE_PALETTE;
+  if (palette && header.paletteChunk < 0) throw new LabelPngError('damaged PNG: palette image without a palette (PLTE) chunk');
+  const rgba = decodeRgba(palette ? withIndexPalette(buffer, header.paletteChunk) : buffer);
+  const data = new Uint8Array(width * height);
+  const colour = colorType === PNG_COLOR_TYPE_RGB || colorType === PNG_COLOR_TYPE_RGBA || colorType === PNG_COLOR_TYPE_GRAYSCALE_ALPHA;
+  for (let i = 0; i < data.length; i++) {
+    const r = rgba[4 * i]!;
+    if (colour && (rgba[4 * i + 1] !== r || rgba[4 * i + 2] !== r || rgba[4 * i + 3] !== 255)) {
+      const kind = colorType === PNG_COLOR_TYPE_GRAYSCALE_ALPHA ? 'greyscale PNG with transparency' : 'RGB colour PNG';
+      throw new LabelPngError(
+        `${kind}, not a label: labels are single-channel 8-bit (one class index per pixel), but pixel (${i % width}, ${Math.floor(i / width)}) ` +
+          `is (${Array.from(rgba.subarray(4 * i, 4 * i + 4)).join(', ')}); save the class indices as 8-bit greyscale`,
+      );
+    }
+    data[i] = r;
+  }
+  return { width, height, data: toClasses(data, width, classCount, !palette) };
+}
+
+/** Checks every value is a class; a 0/255 binary greyscale mask of a two-class model becomes 0/1. */
+function toClasses(values: Uint8Array, width: number, classCount: number, allowBinary255: boolean): Uint8Array {
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < values.length; i++) counts[values[i]!]!++;
+  if (allowBinary255 && classCount === 2 && counts[255]! > 0 && counts[0]! + counts[255]! === values.length) {
+    for (let i = 0; i < values.length; i++) values[i] = values[i] === 255 ? 1 : 0;
+    return values;
+  }
+  for (let v = classCount; v < 256; v++) {
+    if (counts[v] === 0) continue;
+    const at = values.indexOf(v);
+    const hint = v === 255 && classCount === 2
+      ? ' (a 0/255 mask is read as classes 0/1 only when it holds nothing but 0 and 255)'
+      : v === 255 ? ` (0/255 masks are only read as 0/1 for two-class models)` : '';
+    throw new LabelPngError(
+      `pixel value ${v} at (${at % width}, ${Math.floor(at / width)}) is not a class: this model has ${classCount} classes (values 0 to ${classCount - 1})${hint}`,
+    );
+  }
+  return values;
+}

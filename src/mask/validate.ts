@@ -1,0 +1,147 @@
+// Checking an operation that arrived from the webview (untrusted input) before it touches the document.
+// parseMaskOperation never throws: it returns a fresh, well-formed MaskOperation (only the known fields,
+// copied) or { error } saying what is wrong.
+import type { MaskOperation } from './types';
+
+export interface MaskOperationLimits {
+  /** The document's image size in pixels. */
+  readonly width: number;
+  readonly height: number;
+  /** Class indices allowed: 0 .. classCount - 1. */
+  readonly classCount: number;
+  /** Most points (x, y pairs) a stroke or polygon may have. */
+  readonly maxPoints: number;
+}
+
+/** Largest brush radius accepted, in image pixels (an 8192 px brush). */
+export const MAX_BRUSH_RADIUS = 4096;
+
+/** Largest number of points per stroke or polygon the editor sends (a minute of fast pointer samples). */
+export const DEFAULT_MAX_POINTS = 100_000;
+
+export type ParseResult = MaskOperation | { readonly error: string };
+
+const FIELDS: Readonly<Record<MaskOperation['kind'], readonly string[]>> = {
+  stroke: ['kind', 'points', 'radius', 'classIndex'],
+  fill: ['kind', 'x', 'y', 'classIndex'],
+  polygon: ['kind', 'points', 'classIndex'],
+  fillHoles: ['kind', 'classIndex'],
+  removeIslands: ['kind', 'minArea'],
+  keepLargest: ['kind', 'classIndex'],
+  threshold: ['kind', 'threshold'],
+};
+
+class Invalid extends Error {}
+
+function fail(message: string): never {
+  throw new Invalid(message);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+function integerIn(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(`${field} must be an integer from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function classIndex(value: unknown, limits: MaskOperationLimits, min: number): number {
+  return integerIn(value, 'classIndex', min, limits.classCount - 1);
+}
+
+/** A copy of a flat [x0, y0, x1, y1, ...] array of finite numbers within `margin` pixels of the image. */
+function points(value: unknown, limits: MaskOperationLimits, minPoints: number, margin: number): number[] {
+  if (!Array.isArray(value)) fail(`points must be an array of numbers, got ${describe(value)}`);
+  const length = value.length;
+  if (length % 2 !== 0) fail(`points must hold x, y pairs, got ${length} numbers`);
+  if (length / 2 < minPoints) fail(`points must hold at least ${minPoints} point(s), got ${length / 2}`);
+  if (length / 2 > limits.maxPoints) fail(`points must hold at most ${limits.maxPoints} points, got ${length / 2}`);
+  const copy = new Array<number>(length);
+  for (let i = 0; i < length; i++) {
+    const v: unknown = value[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`points[${i}] must be a finite number, got ${describe(v)}`);
+    const size = i % 2 === 0 ? limits.width : limits.height;
+    if (v < -margin || v > size + margin) {
+      fail(`points[${i}] = ${v} is too far outside the ${limits.width} x ${limits.height} image (allowed: ${-margin} to ${size + margin})`);
+    }
+    copy[i] = v;
+  }
+  return copy;
+}
+
+function parse(value: unknown, limits: MaskOperationLimits): MaskOperation {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`an operation must be an object, got ${describe(value)}`);
+  const record = value as Record<string, unknown>;
+  const kind = record.kind;
+  if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(FIELDS, kind)) {
+    fail(`unknown operation kind ${describe(kind)} (expected one of ${Object.keys(FIELDS).join(', ')})`);
+  }
+  const allowed = FIELDS[kind as MaskOperation['kind']];
+  for (const key of Object.keys(record)) {
+    if (!allowed.includes(key)) fail(`unexpected field "${key.slice(0, 40)}" in a ${kind} operation`);
+  }
+  // Points may lie outside the image (a stroke dragged past the edge) but not absurdly far: one image size.
+  const margin = Math.max(limits.width, limits.height);
+  switch (kind as MaskOperation['kind']) {
+    case 'stroke': {
+      const radius = record.radius;
+      if (typeof radius !== 'number' || !Number.isFinite(radius) || radius <= 0 || radius > MAX_BRUSH_RADIUS) {
+        fail(`radius must be a number above 0 and at most ${MAX_BRUSH_RADIUS}, got ${describe(radius)}`);
+      }
+      return {
+        kind: 'stroke',
+        points: points(record.points, limits, 1, margin + radius),
+        radius,
+        classIndex: classIndex(record.classIndex, limits, 0),
+      };
+    }
+    case 'fill':
+      return {
+        kind: 'fill',
+        x: integerIn(record.x, 'x', 0, limits.width - 1),
+        y: integerIn(record.y, 'y', 0, limits.height - 1),
+        classIndex: classIndex(record.classIndex, limits, 0),
+      };
+    case 'polygon':
+      return { kind: 'polygon', points: points(record.points, limits, 3, margin), classIndex: classIndex(record.classIndex, limits, 0) };
+    case 'fillHoles':
+      return { kind: 'fillHoles', classIndex: classIndex(record.classIndex, limits, 1) };
+    case 'keepLargest':
+      return { kind: 'keepLargest', classIndex: classIndex(record.classIndex, limits, 1) };
+    case 'removeIslands':
+      return { kind: 'removeIslands', minArea: integerIn(record.minArea, 'minArea', 1, limits.width * limits.height) };
+    case 'threshold':
+      return { kind: 'threshold', threshold: integerIn(record.threshold, 'threshold', 0, 255) };
+  }
+}
+
+function limitsError(limits: MaskOperationLimits): string | undefined {
+  const ok = (n: unknown, min: number): boolean => typeof n === 'number' && Number.isInteger(n) && n >= min;
+  if (!limits || !ok(limits.width, 1) || !ok(limits.height, 1) || !ok(limits.classCount, 1) || limits.classCount > 256 || !ok(limits.maxPoints, 1)) {
+    return 'invalid limits: width, height, classCount (1..256) and maxPoints must be positive integers';
+  }
+  return undefined;
+}
+
+/** The operation, checked against the document's limits, or { error } naming what is wrong. Never throws. */
+export function parseMaskOperation(value: unknown, limits: MaskOperationLimits): ParseResult {
+  try {
+    const bad = limitsError(limits);
+    if (bad) return { error: bad };
+    return parse(value, limits);
+  } catch (error) {
+    return { error: error instanceof Invalid ? error.message : `malformed operation (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+/** Narrowing helper for parse results. */
+export function isParseError(result: ParseResult): result is { readonly error: string } {
+  return 'error' in result;
+}
