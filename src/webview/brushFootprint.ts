@@ -1,7 +1,7 @@
-// The round brush as the mask module paints it: every pixel whose centre lies within size / 2 of the brush
-// centre. Centres are snapped so the footprint is the same, symmetric shape wherever the pointer is: odd sizes
-// sit on a pixel centre (size 1 = exactly one pixel), even sizes on a pixel corner (size 2 = a 2 x 2 block).
-// With that snapping no pixel centre lies exactly on the circle, so "< r" and "<= r" agree.
+// The round brush's size steps and its outline as the mask module paints it (src/mask/brush.ts): every pixel
+// whose centre lies within size / 2 of the centre, which snapBrushPoint puts on a pixel centre for odd sizes
+// (size 1 = exactly one pixel) and on a pixel corner for even sizes (size 2 = a 2 x 2 block), so the footprint
+// has the same symmetric shape wherever the pointer is.
 
 export const MIN_BRUSH_SIZE = 1;
 export const MAX_BRUSH_SIZE = 2048;
@@ -23,11 +23,6 @@ export function stepBrushSize(size: number, direction: 1 | -1): number {
   if (direction > 0) return SIZE_STEPS.find((s) => s > size) ?? MAX_BRUSH_SIZE;
   for (let i = SIZE_STEPS.length - 1; i >= 0; i--) if (SIZE_STEPS[i]! < size) return SIZE_STEPS[i]!;
   return MIN_BRUSH_SIZE;
-}
-
-/** Snaps one coordinate of the brush centre: to a pixel centre for odd sizes, to a pixel corner for even sizes. */
-export function snapBrushCentre(coordinate: number, size: number): number {
-  return size % 2 === 1 ? Math.floor(coordinate) + 0.5 : Math.round(coordinate);
 }
 
 /**

@@ -20,6 +20,14 @@ export function imageY(view: ViewTransform, screenY: number): number {
   return (screenY - view.panY) / view.zoom;
 }
 
+export function screenX(view: ViewTransform, x: number): number {
+  return view.panX + x * view.zoom;
+}
+
+export function screenY(view: ViewTransform, y: number): number {
+  return view.panY + y * view.zoom;
+}
+
 /** The smallest zoom allowed: a quarter of the fitted size, but never below what shows 1 px per 2048 image px. */
 export function minZoom(imageWidth: number, imageHeight: number, viewWidth: number, viewHeight: number): number {
   const fit = fitZoom(imageWidth, imageHeight, viewWidth, viewHeight);
