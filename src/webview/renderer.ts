@@ -129,7 +129,7 @@ export class Renderer {
   }
 
   private readonly frame = (): void => {
-    this.frameRequested = false;
+    // frameRequested stays true until the end: what beforeFrame and the drawing request is done in this frame.
     this.beforeFrame();
     const d = this.dirty;
     const viewChanged = this.viewChanged;
@@ -164,6 +164,8 @@ export class Renderer {
       ui.clearRect(0, 0, this.layers.ui.width, this.layers.ui.height);
       this.drawUi(ui, this.dpr);
     }
+    this.frameRequested = false;
+    if (this.viewChanged || this.overlayChanged || this.uiChanged || d.x0 < d.x1) this.schedule();
   };
 
   private drawImage(): void {
