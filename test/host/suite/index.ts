@@ -11,7 +11,6 @@ import { config, measurements, type HostTestConfig } from './context';
 const TEST_MODULES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['extension.test.ts', () => import('./extension.test')],
   ['prelabel.test.ts', () => import('./prelabel.test')],
-  ['preview.test.ts', () => import('./preview.test')],
   ['eventloop.test.ts', () => import('./eventloop.test')],
 ];
 
@@ -57,7 +56,7 @@ function writeAtomic(file: string, data: string): void {
 
 /**
  * Leaves something worth seeing for the harness's screenshot: the explorer on the contract folder and its first
- * image in SegNetr's label preview. Cosmetic only; failures here are ignored.
+ * image in SegNetr's mask editor. Cosmetic only; failures here are ignored.
  */
 async function stageScreenshot(cfg: HostTestConfig): Promise<void> {
   try {
@@ -66,7 +65,7 @@ async function stageScreenshot(cfg: HostTestConfig): Promise<void> {
     if (!first) return;
     const uri = vscode.Uri.file(path.join(cfg.imagesDir, first));
     await vscode.commands.executeCommand('revealInExplorer', uri);
-    await vscode.commands.executeCommand('vscode.openWith', uri, 'segnetr.labelPreview');
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'segnetr.maskEditor');
     await sleep(1500); // let the webview paint
   } catch {
     // nothing to stage
