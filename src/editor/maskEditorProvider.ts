@@ -36,7 +36,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   rejectedMessages = 0;
   busy = false;
   askingAboutDiskChange = false;
-  lastBackupPath: string | undefined;
+  /** Hot-exit backups written so far. */
+  backups = 0;
   /** Serialises reactions to label file events (a save fires several). */
   diskChanges: Promise<void> = Promise.resolve();
 
@@ -61,7 +62,10 @@ export interface MaskEditorState {
   readonly readOnly: boolean;
   /** SHA-256 of the current mask's class indices (width * height bytes). */
   readonly maskSha256: string;
-  readonly lastBackupPath: string | undefined;
+  /** Hot-exit backups VS Code asked for and that were written. */
+  readonly backups: number;
+  /** Messages from the webview refused by validation. */
+  readonly rejectedMessages: number;
 }
 
 export interface MaskEditorDeps {
@@ -177,7 +181,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     } else {
       await vscode.workspace.fs.writeFile(destination, Buffer.from(text, 'utf8'));
     }
-    doc.lastBackupPath = destination.fsPath;
+    doc.backups++;
     return {
       id: destination.toString(),
       delete: () => void vscode.workspace.fs.delete(destination).then(undefined, () => undefined),
@@ -213,7 +217,8 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         source: model.source,
         readOnly: readOnlyReason !== undefined,
         maskSha256: sha256Of(model.raster.data),
-        lastBackupPath: doc.lastBackupPath,
+        backups: doc.backups,
+        rejectedMessages: doc.rejectedMessages,
       };
     }
     return undefined;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { MaskDocument } from '../../src/editor/maskDocument';
 import { isMessageError, parseWebviewMessage } from '../../src/editor/validateMessage';
 import { DEFAULT_MAX_POINTS } from '../../src/mask/validate';
-import { randomSource } from './maskGrid';
+import { hostileMessages } from './hostileMessages';
 import { pngHeaderOnly } from './pngBytes';
 import { useTempDir } from './tempDir';
 
@@ -16,54 +16,6 @@ const WIDTH = 64;
 const HEIGHT = 48;
 const CLASSES = 3;
 const LIMITS = { width: WIDTH, height: HEIGHT, classCount: CLASSES, maxPoints: DEFAULT_MAX_POINTS };
-
-/** Values that are never a valid number for any field. */
-const BAD_NUMBERS: readonly unknown[] = [NaN, Infinity, -Infinity, '3', null, undefined, {}, [], true, 1e308, -1e308, 2 ** 53 + 2];
-
-function hostileMessages(count: number): unknown[] {
-  const random = randomSource(8);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const badNumber = (): unknown => pick(BAD_NUMBERS);
-  const outside = (): number => pick([-WIDTH * 3, WIDTH * 3, -1e9, 1e9]);
-  const makers: (() => unknown)[] = [
-    () => pick([null, undefined, 42, 'edit', [], true, () => 1]),
-    () => ({ type: pick(['', 'Edit', 'save', 'eval', '__proto__', 'constructor', 7, null]) }),
-    () => ({ type: 'edit', id: badNumber(), operation: { kind: 'fill', x: 1, y: 1, classIndex: 1 } }),
-    () => ({ type: 'edit', id: -1, operation: { kind: 'fill', x: 1, y: 1, classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'fill', x: 1, y: 1, classIndex: pick([999, -1, 3, 1.5, 256, badNumber()]) } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'fill', x: pick([WIDTH, -1, 1e9, 0.5]), y: 1, classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'stroke', points: [1, 1, outside(), 2], radius: 3, classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'stroke', points: [1, 1, badNumber(), 2], radius: 3, classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'stroke', points: [1, 1], radius: pick([0, -2, 1e9, 5000, badNumber()]), classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'stroke', points: [1, 1, 2], radius: 2, classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'stroke', points: new Array(2 * (DEFAULT_MAX_POINTS + 1)).fill(1), radius: 2, classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'stroke', points: 'all of them', radius: 2, classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'polygon', points: [0, 0, 10, 0], classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'polygon', points: [0, 0, outside(), 0, 5, 5], classIndex: 1 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'removeIslands', minArea: pick([0, -5, WIDTH * HEIGHT + 1, 1e12, badNumber()]) } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'fillHoles', classIndex: pick([0, 999, badNumber()]) } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'keepLargest', classIndex: pick([0, 999, badNumber()]) } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'threshold', threshold: pick([-1, 256, 12.5, badNumber()]) } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: pick(['erase', 'rect', '', 'toString']), x: 0, y: 0 } }),
-    () => ({ type: 'edit', id: 1, operation: { kind: 'fill', x: 1, y: 1, classIndex: 1, evil: 'extra field' } }),
-    () => ({ type: 'edit', id: 1, operation: pick([null, [], 'fill', 5]) }),
-    () => ({ type: 'edit', id: 1 }),
-    () => ({ type: 'review', decision: pick(['approve', 'ACCEPT', '', null, 1]) }),
-    () => ({ type: 'navigate', direction: pick(['up', 'back', '', 0]) }),
-    () => ({ type: 'loadFailed', what: pick(['label', 'mask', null]), detail: 'x' }),
-    () => ({ type: 'loadFailed', what: 'image', detail: pick([null, 5, {}]) }),
-    () => ({ type: 'ready', extra: 1 }),
-    () => ({ type: 'predict', imagePath: '/etc/passwd' }),
-    () => JSON.parse('{"type":"edit","id":1,"operation":{"kind":"fill","x":1,"y":1,"classIndex":1,"__proto__":{"polluted":true}}}') as unknown,
-    () => {
-      const trap: Record<string, unknown> = { type: 'edit', id: 1 };
-      Object.defineProperty(trap, 'operation', { enumerable: true, get: () => { throw new Error('getter trap'); } });
-      return trap;
-    },
-    () => new Proxy({}, { get: () => { throw new Error('proxy trap'); }, ownKeys: () => { throw new Error('proxy trap'); } }),
-  ];
-  return Array.from({ length: count }, (_, i) => makers[i % makers.length]!());
-}
 
 describe('webview messages are validated before they touch the document', () => {
   const tmp = useTempDir('hostile');
@@ -92,7 +44,7 @@ describe('webview messages are validated before they touch the document', () => 
     const before = hash();
     const dirtyBefore = doc.isDirty;
 
-    const messages = hostileMessages(1000);
+    const messages = hostileMessages(1000, LIMITS);
     let refused = 0;
     for (const [i, message] of messages.entries()) {
       const result = parseWebviewMessage(message, LIMITS); // throwing fails the test

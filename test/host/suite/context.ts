@@ -30,6 +30,11 @@ export interface HostTestConfig {
   readonly injectFailure: boolean;
   /** When set, the event-loop test writes a CPU profile of the extension host during the probe here. */
   readonly profilePath: string;
+  /** The harness's webview driver (scripts/host/editorDriver.mjs): pointer, keys and text inside the mask editor. */
+  readonly driverUrl: string;
+  /** 1, or 2 after the harness reloaded the workbench because a test wrote reloadRequestPath (hot exit tests). */
+  readonly phase: 1 | 2;
+  readonly reloadRequestPath: string;
 }
 
 export function workspaceRoot(): string {
