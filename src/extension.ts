@@ -12,6 +12,8 @@ import { WorkerClient } from './worker/client';
 /** What activate() returns: read-only state for the host tests (other extensions may read it too). */
 export interface SegnetrApi {
   readonly maskEditorState: (uri: vscode.Uri) => MaskEditorState | undefined;
+  /** A copy of the mask editor's current mask (class indices) for `uri`. */
+  readonly maskEditorMask: (uri: vscode.Uri) => Uint8Array | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): SegnetrApi {
@@ -40,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
       log.info('Inference worker restarted; the next job starts a fresh process.');
     }),
   );
-  return { maskEditorState: (uri) => maskEditor.stateOf(uri) };
+  return { maskEditorState: (uri) => maskEditor.stateOf(uri), maskEditorMask: (uri) => maskEditor.maskOf(uri) };
 }
 
 export function deactivate(): void {

@@ -147,7 +147,7 @@ async function perform(page, body) {
         if (typeof post !== 'function') throw new Error('the webview relay function is missing');
         // JSON has no NaN or infinities: the tests send them as tokens (test/unit/hostileMessages.ts).
         const numbers = { __NaN__: NaN, __Infinity__: Infinity, '__-Infinity__': -Infinity };
-        const messages = JSON.parse(json, (_, v) => (typeof v === 'string' && v in numbers ? numbers[v] : v));
+        const messages = JSON.parse(json, (_, v) => (typeof v === 'string' && Object.hasOwn(numbers, v) ? numbers[v] : v));
         for (const message of messages) post('onmessage', { message, transfer: [] });
         return messages.length;
       }, JSON.stringify(body.messages));
@@ -193,12 +193,12 @@ export async function startEditorDriver({ log }) {
 }
 
 /**
- * The "after reload" phase: if a test wrote `config.reloadRequestPath`, reload the workbench (VS Code restores
- * dirty editors from its hot-exit backups), run the tests registered for phase 2 and return their results merged
- * into `results`. Returns `results` unchanged when no reload was asked for.
+ * The "after reload" phase: if a test wrote `config.reloadRequestPath`, reload the workbench while the first run
+ * still holds it open (VS Code keeps the hot-exit backups of dirty editors and restores them), run the tests
+ * registered for phase 2 and return their results; undefined when no reload was asked for.
  */
-export async function runAfterReloadPhase({ page, server, config, configPath, results, timeoutS, log }) {
-  if (!config.reloadRequestPath || !existsSync(config.reloadRequestPath)) return results;
+export async function reloadIfRequested({ page, server, config, configPath, timeoutS, log }) {
+  if (!config.reloadRequestPath || !existsSync(config.reloadRequestPath)) return undefined;
   const suffix = (p) => `${p}.after-reload`;
   const phase2 = { ...config, phase: 2, resultsPath: suffix(config.resultsPath), startedPath: suffix(config.startedPath), releasePath: suffix(config.releasePath) };
   rmSync(config.reloadRequestPath, { force: true });
@@ -213,7 +213,12 @@ export async function runAfterReloadPhase({ page, server, config, configPath, re
     await sleep(250);
   }
   writeFileSync(phase2.releasePath, '');
-  const second = JSON.parse(readFileSync(phase2.resultsPath, 'utf8'));
+  return JSON.parse(readFileSync(phase2.resultsPath, 'utf8'));
+}
+
+/** One results object for the report: the first run's, with the after-reload run's added. */
+export function mergeResults(results, second) {
+  if (!second) return results;
   return {
     ...results,
     finishedAt: second.finishedAt,

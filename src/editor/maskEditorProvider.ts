@@ -167,6 +167,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   async revertCustomDocument(document: MaskEditorDocument): Promise<void> {
     const doc = asMask(document);
     const data = await doc.opened.model.reload({ log: (line) => this.deps.log.warn(line) });
+    this.deps.log.info(`Reverted ${doc.opened.model.files.imagePath} to its ${doc.opened.model.source === 'label' ? 'label file' : `${doc.opened.model.source} mask`}.`);
     this.postAll(doc, { type: 'mask', data, source: doc.opened.model.source });
     this.postAll(doc, { type: 'review', review: await this.reviewStatus(doc) });
   }
@@ -205,6 +206,12 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   async predictActive(): Promise<void> {
     if (this.active) await this.predict(this.active.document);
+  }
+
+  /** For host tests: a copy of the current mask of the open document of `uri`, if any. */
+  maskOf(uri: vscode.Uri): Uint8Array | undefined {
+    for (const doc of this.documents) if (doc.uri.toString() === uri.toString()) return doc.opened.model.raster.data.slice();
+    return undefined;
   }
 
   /** For host tests: the state of the open document of `uri`, if any. */
@@ -454,6 +461,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     await mkdir(model.files.labelsDir, { recursive: true });
     await writeFileAtomic(model.files.labelPath, bytes);
     model.markSaved(bytes);
+    this.deps.log.info(`Saved ${model.files.labelPath}.`);
     try {
       await this.record(doc, 'edited');
     } catch (error) {

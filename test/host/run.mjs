@@ -22,7 +22,7 @@ import path from 'node:path';
 import { ensureCodeServer, startCodeServer, findExtHostLog, ROOT, CACHE, CODE_SERVER_VERSION } from '../../scripts/host/code-server.mjs';
 import { makeSamples } from '../../scripts/make-samples.mjs';
 import { CHROMIUM_PATH, cleanConsoleText, launchChromium } from '../../scripts/host/browser.mjs';
-import { RELOAD_REQUEST_FILE, runAfterReloadPhase, startEditorDriver } from '../../scripts/host/editorDriver.mjs';
+import { RELOAD_REQUEST_FILE, mergeResults, reloadIfRequested, startEditorDriver } from '../../scripts/host/editorDriver.mjs';
 
 const t0 = Date.now();
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -293,6 +293,8 @@ async function main() {
     } catch (e) {
       keepConsole(`[harness] screenshot failed: ${e.message}`);
     }
+    // Hot exit tests: reload while the runner still holds the window, as a person reloads a live window.
+    const afterReload = problem ? undefined : await reloadIfRequested({ page, server, config, configPath, timeoutS: opts.timeoutS, log });
     writeFileSync(releasePath, '');
     writeFileSync(path.join(artifacts, 'code-server.log'), server.logTail(400).join('\n') + '\n');
     writeFileSync(path.join(artifacts, 'browser-console.log'), consoleLines.join('\n') + '\n');
@@ -306,9 +308,7 @@ async function main() {
       return 1;
     }
 
-    const results = await runAfterReloadPhase({
-      page, server, config, configPath, results: JSON.parse(readFileSync(resultsPath, 'utf8')), timeoutS: opts.timeoutS, log,
-    });
+    const results = mergeResults(JSON.parse(readFileSync(resultsPath, 'utf8')), afterReload);
     writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     exitCode = report(results, { installMs, installedNow: cs.installedNow, testsMs, totalMs: Date.now() - t0 });
     if (exitCode !== 0) {

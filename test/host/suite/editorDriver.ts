@@ -37,6 +37,10 @@ export class EditorHands {
     return drive('fill', { image: this.image, selector, value });
   }
 
+  click(selector: string): Promise<void> {
+    return drive('click', { image: this.image, selector });
+  }
+
   text(selector: string): Promise<string> {
     return drive<{ text: string }>('text', { image: this.image, selector }).then((r) => r.text);
   }
