@@ -113,7 +113,7 @@ export function buildPage(): PageElements {
   outline.title = titled('Outline only', 'view.toggleOutline');
   const opacity = range('opacity', 'Mask opacity (, and .)', 0, 100, 5);
 
-  const threshold = range('threshold', 'Threshold: re-threshold the probability map', 0, 254, 1);
+  const threshold = range('threshold', 'Threshold: re-threshold the probability map', 0, 255, 1);
   const thresholdValue = el('output', { id: 'threshold-value', for: 'threshold', class: 'value' });
   const showUncertain = createCheckbox();
   showUncertain.id = 'show-uncertain';
