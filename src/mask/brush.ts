@@ -2,11 +2,15 @@
 // within `radius` of the segment, distance <= radius, no anti-aliasing. The webview calls paintSegment on every
 // pointer move and the host calls it for every segment of a finished stroke, so both paint the same pixels.
 // Cost is proportional to the capsule's rows (an interval per row, then one fill), never to the image.
+import { ActiveRows } from './activeRows';
 import { ChangeBox } from './changeBox';
 import { unionRect } from './raster';
 import type { LabelRaster, Rect } from './types';
 
 const changes = new ChangeBox();
+
+/** Widest image for which a row's intervals pack exactly into one float (a * (width + 1) + b < 2^53). */
+const MAX_MERGED_WIDTH = 2 ** 26;
 
 // The x interval of the last capsuleRowSpan call; module state so the per-row call allocates nothing.
 let spanLo = 0;
@@ -120,15 +124,70 @@ export function snapBrushPoint(value: number, radius: number): number {
   return Math.round(2 * radius) % 2 === 1 ? Math.floor(value) + 0.5 : Math.round(value);
 }
 
-/** Paints a whole stroke: the union of its segments' capsules (one point: a disc). Returns the changed bounds. */
+/**
+ * Paints a whole stroke: the union of its segments' capsules (one point: a disc). Returns the changed bounds.
+ * Consecutive capsules overlap almost entirely when the brush is wide, so instead of painting each one this
+ * takes, row by row, the same pixel interval from every segment crossing the row (capsuleRowSpan, exactly as
+ * paintSegment computes it), merges them and fills each merged run once: the same pixels as painting segment
+ * after segment (what the webview does per pointer move), at the cost of the stroke's area.
+ */
 export function paintStroke(raster: LabelRaster, points: readonly number[], radius: number, classIndex: number): Rect | undefined {
-  if (points.length === 2) return paintSegment(raster, points[0]!, points[1]!, points[0]!, points[1]!, radius, classIndex);
-  let changed: Rect | undefined;
-  for (let p = 0; p + 3 < points.length; p += 2) {
-    const rect = paintSegment(raster, points[p]!, points[p + 1]!, points[p + 2]!, points[p + 3]!, radius, classIndex);
-    if (rect) changed = unionRect(changed, rect);
+  const { width, data } = raster;
+  const segments = points.length / 2 - 1;
+  if (segments < 2 || width > MAX_MERGED_WIDTH) {
+    if (points.length === 2) return paintSegment(raster, points[0]!, points[1]!, points[0]!, points[1]!, radius, classIndex);
+    let changed: Rect | undefined;
+    for (let p = 0; p + 3 < points.length; p += 2) {
+      const rect = paintSegment(raster, points[p]!, points[p + 1]!, points[p + 2]!, points[p + 3]!, radius, classIndex);
+      if (rect) changed = unionRect(changed, rect);
+    }
+    return changed;
   }
-  return changed;
+  const bounds = strokeBounds(points, radius, width, raster.height);
+  if (!bounds) return undefined;
+  const top = bounds.y;
+  const bottom = bounds.y + bounds.height - 1;
+  const firstRow = new Int32Array(segments);
+  const lastRow = new Int32Array(segments);
+  for (let s = 0; s < segments; s++) {
+    const y0 = points[2 * s + 1]!;
+    const y1 = points[2 * s + 3]!;
+    firstRow[s] = Math.max(top, Math.ceil(Math.min(y0, y1) - radius - 0.5));
+    lastRow[s] = Math.min(bottom, Math.floor(Math.max(y0, y1) + radius - 0.5));
+  }
+  const rows = new ActiveRows(firstRow, lastRow, top, bottom);
+  // Each row's pixel intervals packed as a * (width + 1) + b, so one numeric sort orders them by start.
+  const intervals = new Float64Array(segments);
+  const stride = width + 1;
+  changes.reset();
+  for (let j = top; j <= bottom; j++) {
+    const crossing = rows.advance(j);
+    let count = 0;
+    for (let i = 0; i < crossing; i++) {
+      const s = rows.active[i]!;
+      if (!capsuleRowSpan(j + 0.5, points[2 * s]!, points[2 * s + 1]!, points[2 * s + 2]!, points[2 * s + 3]!, radius)) continue;
+      const a = Math.max(0, Math.ceil(spanLo - 0.5));
+      const b = Math.min(width - 1, Math.floor(spanHi - 0.5));
+      if (a <= b) intervals[count++] = a * stride + b;
+    }
+    if (count === 0) continue;
+    const sorted = count > 1 ? intervals.subarray(0, count).sort() : intervals;
+    let runA = Math.floor(sorted[0]! / stride);
+    let runB = sorted[0]! - runA * stride;
+    for (let i = 1; i < count; i++) {
+      const a = Math.floor(sorted[i]! / stride);
+      const b = sorted[i]! - a * stride;
+      if (a <= runB + 1) {
+        if (b > runB) runB = b;
+      } else {
+        changes.paintRun(data, j * width, runA, runB, j, classIndex);
+        runA = a;
+        runB = b;
+      }
+    }
+    changes.paintRun(data, j * width, runA, runB, j, classIndex);
+  }
+  return changes.rect();
 }
 
 /** The pixels a stroke can cover, clamped to the image (cheap: no painting). */

@@ -2,7 +2,7 @@
 // (pngjs, zlib, Buffer): the host reads and writes labels, the webview never does. pngjs writes greyscale from
 // greyscale input directly; jimp's encoder and browser canvases write RGB(A), which would break every tool
 // expecting index masks.
-import { crc32 } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import type { LabelFormat } from '../common/prelabel';
 import { ModelError } from '../model/errors';
@@ -14,6 +14,19 @@ const PNG_COLOR_TYPE_PALETTE = 3;
 const PNG_COLOR_TYPE_GRAYSCALE_ALPHA = 4;
 const PNG_COLOR_TYPE_RGBA = 6;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+// CRC-32 of PNG chunks, for the rewritten palette. zlib.crc32 is missing from the Node of older VS Code hosts.
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
 
 /** Largest label accepted (pixels): above the biggest image the editor opens, below what would exhaust memory. */
 export const MAX_LABEL_PIXELS = 2 ** 28;
@@ -60,26 +73,95 @@ interface PngHeader {
   readonly height: number;
   readonly bitDepth: number;
   readonly colorType: number;
+  readonly interlaced: boolean;
   /** Byte offset of the PLTE chunk's length field, or -1. */
   readonly paletteChunk: number;
+  /** [offset, length] of each IDAT chunk's data, in order. */
+  readonly imageData: readonly (readonly [number, number])[];
 }
 
-/** Reads IHDR and finds PLTE by walking the chunk list (pngjs would expand a palette to RGBA and lose the indices). */
+/** Reads IHDR and walks the chunk list for PLTE and IDAT (pngjs would expand a palette to RGBA and lose the indices). */
 function readHeader(bytes: Buffer): PngHeader {
   if (bytes.length < 33 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
     throw new LabelPngError('not a PNG file (the PNG signature is missing): label files are PNGs');
   }
   if (bytes.toString('latin1', 12, 16) !== 'IHDR') throw new LabelPngError('damaged PNG: the first chunk is not IHDR');
-  const header = { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), bitDepth: bytes[24]!, colorType: bytes[25]! };
   let paletteChunk = -1;
+  const imageData: [number, number][] = [];
   for (let at = 8; at + 12 <= bytes.length;) {
     const length = bytes.readUInt32BE(at);
     const type = bytes.toString('latin1', at + 4, at + 8);
+    if (at + 12 + length > bytes.length) throw new LabelPngError(`damaged PNG: the ${type} chunk runs past the end of the file`);
     if (type === 'PLTE') paletteChunk = at;
-    if (type === 'IDAT' || type === 'IEND') break;
+    if (type === 'IDAT') imageData.push([at + 8, length]);
+    if (type === 'IEND') break;
     at += 12 + length;
   }
-  return { ...header, paletteChunk };
+  return {
+    width: bytes.readUInt32BE(16),
+    height: bytes.readUInt32BE(20),
+    bitDepth: bytes[24]!,
+    colorType: bytes[25]!,
+    interlaced: bytes[28] !== 0,
+    paletteChunk,
+    imageData,
+  };
+}
+
+/**
+ * One byte per pixel straight from the image data (8-bit greyscale or palette, not interlaced: what
+ * encodeLabelPng writes), without pngjs's four-bytes-per-pixel RGBA copy: a fifth of the memory for large labels.
+ */
+function decodeOneBytePerPixel(bytes: Buffer, header: PngHeader): Uint8Array {
+  const { width, height } = header;
+  const parts: Buffer[] = [];
+  for (const [offset, length] of header.imageData) {
+    if (crc32(bytes.subarray(offset - 4, offset + length)) !== bytes.readUInt32BE(offset + length)) {
+      throw new LabelPngError('damaged PNG: an image data chunk (IDAT) fails its checksum');
+    }
+    parts.push(bytes.subarray(offset, offset + length));
+  }
+  const rowBytes = width + 1;
+  let raw: Buffer;
+  try {
+    raw = inflateSync(Buffer.concat(parts), { maxOutputLength: rowBytes * height + 1 });
+  } catch (error) {
+    throw new LabelPngError(`damaged PNG: the image data cannot be decompressed (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (raw.length !== rowBytes * height) {
+    throw new LabelPngError(`damaged PNG: the image data holds ${raw.length} bytes, ${width} x ${height} needs ${rowBytes * height}`);
+  }
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * rowBytes]!;
+    const src = y * rowBytes + 1;
+    const row = y * width;
+    const up = row - width; // previous output row (absent for y = 0)
+    for (let x = 0; x < width; x++) {
+      const left = x > 0 ? out[row + x - 1]! : 0;
+      const above = y > 0 ? out[up + x]! : 0;
+      let predicted: number;
+      switch (filter) {
+        case 0: predicted = 0; break;
+        case 1: predicted = left; break;
+        case 2: predicted = above; break;
+        case 3: predicted = (left + above) >> 1; break;
+        case 4: {
+          const corner = x > 0 && y > 0 ? out[up + x - 1]! : 0;
+          const p = left + above - corner;
+          const pa = Math.abs(p - left);
+          const pb = Math.abs(p - above);
+          const pc = Math.abs(p - corner);
+          predicted = pa <= pb && pa <= pc ? left : pb <= pc ? above : corner;
+          break;
+        }
+        default:
+          throw new LabelPngError(`damaged PNG: row ${y} has the unknown filter type ${filter}`);
+      }
+      out[row + x] = (raw[src + x]! + predicted) & 0xff;
+    }
+  }
+  return out;
 }
 
 /** A copy of the PNG whose palette entry i is the colour (i, 0, 0), so decoding yields each pixel's index as red. */
@@ -127,6 +209,11 @@ export function decodeLabelPng(bytes: Uint8Array, classCount: number): LabelRast
   }
   const palette = colorType === PNG_COLOR_TYPE_PALETTE;
   if (palette && header.paletteChunk < 0) throw new LabelPngError('damaged PNG: palette image without a palette (PLTE) chunk');
+  if (bitDepth === 8 && (colorType === PNG_COLOR_TYPE_GRAYSCALE || palette) && !header.interlaced) {
+    const values = decodeOneBytePerPixel(buffer, header);
+    if (palette) checkPaletteIndices(values, width, (buffer.readUInt32BE(header.paletteChunk) / 3) | 0);
+    return { width, height, data: toClasses(values, width, classCount, !palette) };
+  }
   const rgba = decodeRgba(palette ? withIndexPalette(buffer, header.paletteChunk) : buffer);
   const data = new Uint8Array(width * height);
   const colour = colorType === PNG_COLOR_TYPE_RGB || colorType === PNG_COLOR_TYPE_RGBA || colorType === PNG_COLOR_TYPE_GRAYSCALE_ALPHA;
@@ -142,6 +229,15 @@ export function decodeLabelPng(bytes: Uint8Array, classCount: number): LabelRast
     data[i] = r;
   }
   return { width, height, data: toClasses(data, width, classCount, !palette) };
+}
+
+/** A palette index past the palette's end is a broken file (pngjs refuses it the same way). */
+function checkPaletteIndices(values: Uint8Array, width: number, entries: number): void {
+  for (let i = 0; i < values.length; i++) {
+    if (values[i]! >= entries) {
+      throw new LabelPngError(`damaged PNG: pixel (${i % width}, ${Math.floor(i / width)}) uses palette entry ${values[i]}, but the palette has ${entries}`);
+    }
+  }
 }
 
 /** Checks every value is a class; a 0/255 binary greyscale mask of a two-class model becomes 0/1. */

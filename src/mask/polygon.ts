@@ -2,6 +2,7 @@
 // A centre exactly on an edge follows the usual top-left rule (inside on left and top edges, outside on right
 // and bottom ones), so two polygons sharing an edge never both take a pixel. Edge table + active edges:
 // cost is the polygon's rows times the edges crossing each row, plus the fill.
+import { ActiveRows } from './activeRows';
 import { ChangeBox } from './changeBox';
 import type { LabelRaster, Rect } from './types';
 
@@ -37,41 +38,26 @@ export function fillPolygon(raster: LabelRaster, points: readonly number[], clas
   // Edge e runs from vertex e to vertex e+1 and crosses the rows firstRow[e] .. lastRow[e] (centres in [ymin, ymax)).
   const firstRow = new Int32Array(n);
   const lastRow = new Int32Array(n);
-  const startCount = new Int32Array(rows + 1);
   for (let e = 0; e < n; e++) {
     const ya = points[2 * e + 1]!;
     const yb = points[(2 * e + 3) % (2 * n)]!;
-    const lo = Math.max(top, Math.ceil(Math.min(ya, yb) - 0.5));
-    const hi = Math.min(top + rows - 1, Math.ceil(Math.max(ya, yb) - 0.5) - 1);
-    firstRow[e] = lo;
-    lastRow[e] = hi;
-    if (lo <= hi) startCount[lo - top + 1]!++;
+    firstRow[e] = Math.max(top, Math.ceil(Math.min(ya, yb) - 0.5));
+    lastRow[e] = Math.min(top + rows - 1, Math.ceil(Math.max(ya, yb) - 0.5) - 1);
   }
-  for (let r = 0; r < rows; r++) startCount[r + 1]! += startCount[r]!;
-  const byStart = new Int32Array(n);
-  const cursor = startCount.slice();
-  for (let e = 0; e < n; e++) if (firstRow[e]! <= lastRow[e]!) byStart[cursor[firstRow[e]! - top]!++] = e;
-
-  const active = new Int32Array(n);
+  const edges = new ActiveRows(firstRow, lastRow, top, top + rows - 1);
   const crossings = new Float64Array(n);
-  let activeCount = 0;
   const changes = new ChangeBox();
   for (let j = top; j < top + rows; j++) {
-    for (let s = startCount[j - top]!; s < startCount[j - top + 1]!; s++) active[activeCount++] = byStart[s]!;
+    const count = edges.advance(j);
     const cy = j + 0.5;
-    let count = 0;
-    let kept = 0;
-    for (let a = 0; a < activeCount; a++) {
-      const e = active[a]!;
-      if (lastRow[e]! < j) continue;
-      active[kept++] = e;
+    for (let a = 0; a < count; a++) {
+      const e = edges.active[a]!;
       const xa = points[2 * e]!;
       const ya = points[2 * e + 1]!;
       const xb = points[(2 * e + 2) % (2 * n)]!;
       const yb = points[(2 * e + 3) % (2 * n)]!;
-      crossings[count++] = xa + ((cy - ya) * (xb - xa)) / (yb - ya);
+      crossings[a] = xa + ((cy - ya) * (xb - xa)) / (yb - ya);
     }
-    activeCount = kept;
     const row = crossings.subarray(0, count).sort();
     const base = j * width;
     for (let c = 0; c + 1 < count; c += 2) {

@@ -36,10 +36,14 @@ export function lastSpans(): { readonly spans: Int32Array; readonly count: numbe
   return { spans, count: spanCount };
 }
 
-function inside(data: Uint8Array, bits: Uint32Array | null, k: number, match: Match, value: number): boolean {
-  const v = data[k]!;
-  const hit = match === MATCH_EQUAL ? v === value : match === MATCH_NOT_EQUAL ? v !== value : v !== 0;
-  return hit && (bits === null || ((bits[k >>> 5]! >>> (k & 31)) & 1) === 0);
+// Which class values belong to the region (1) for the flood in progress: a table lookup per pixel instead of
+// a branch on the match kind.
+const matches = new Uint8Array(256);
+
+function setMatches(match: Match, value: number): void {
+  for (let v = 0; v < 256; v++) {
+    matches[v] = (match === MATCH_EQUAL ? v === value : match === MATCH_NOT_EQUAL ? v !== value : v !== 0) ? 1 : 0;
+  }
 }
 
 export interface FloodOptions {
@@ -58,22 +62,26 @@ export interface FloodOptions {
 /** Floods the region holding pixel `seed`; returns its area in pixels (0 when the seed does not match). */
 export function flood(raster: LabelRaster, seed: number, options: FloodOptions): number {
   const { width, height, data } = raster;
-  const { match, value, visited: bits, paint, recordSpans } = options;
+  const { visited: bits, paint, recordSpans } = options;
   const reach = options.diagonal ? 1 : 0;
+  setMatches(options.match, options.value);
+  const table = matches;
+  // A pixel is in the region when its class matches and (with a bitset) it was not taken yet.
+  const free = (k: number): boolean => table[data[k]!] === 1 && (bits === null || (bits[k >>> 5]! & (1 << (k & 31))) === 0);
   if (recordSpans) spanCount = 0;
   let sp = 0;
   stack[sp++] = seed;
   let area = 0;
   while (sp > 0) {
     const k = stack[--sp]!;
-    if (!inside(data, bits, k, match, value)) continue;
+    if (!free(k)) continue;
     const y = (k / width) | 0;
     const rowStart = y * width;
     let left = k;
-    while (left > rowStart && inside(data, bits, left - 1, match, value)) left--;
+    while (left > rowStart && free(left - 1)) left--;
     let right = k;
     const rowEnd = rowStart + width - 1;
-    while (right < rowEnd && inside(data, bits, right + 1, match, value)) right++;
+    while (right < rowEnd && free(right + 1)) right++;
     if (paint >= 0) data.fill(paint, left, right + 1);
     if (bits !== null) markVisited(bits, left, right);
     area += right - left + 1;
@@ -95,7 +103,7 @@ export function flood(raster: LabelRaster, seed: number, options: FloodOptions):
       const base = ny * width;
       let inRun = false;
       for (let x = x0; x <= x1; x++) {
-        const here = inside(data, bits, base + x, match, value);
+        const here = free(base + x);
         if (here && !inRun) {
           if (sp === stack.length) {
             const grown = new Int32Array(stack.length * 2);

@@ -117,11 +117,14 @@ describe('mask: applyOperation and patches', () => {
       const points: number[] = [];
       let x = random() * width;
       let y = random() * height;
-      const count = 1 + Math.floor(random() * 12);
+      // Every fifth stroke is long with small steps: many overlapping capsules per row, as a wide brush makes.
+      const long = n % 5 === 4;
+      const count = long ? 200 : 1 + Math.floor(random() * 12);
+      const step = long ? 4 : 30;
       for (let i = 0; i < count; i++) {
         points.push(snapBrushPoint(x, radius), snapBrushPoint(y, radius));
-        x += (random() - 0.5) * 30;
-        y += (random() - 0.5) * 30;
+        x += (random() - 0.5) * step;
+        y += (random() - 0.5) * step;
       }
       const incremental = cloneRaster(start);
       for (let i = 0; i < points.length; i += 2) {

@@ -36,7 +36,7 @@ describe('mask: validating operations from the webview', () => {
       { kind: 'threshold', threshold: 255 },
     ];
     for (const op of ops) assert.deepEqual(parseMaskOperation(op, limits), op);
-    const parsed = parseMaskOperation({ kind: 'stroke', points, radius: 1, classIndex: 1 }, limits) as { points: number[] };
+    const parsed = parseMaskOperation({ kind: 'stroke', points, radius: 1, classIndex: 1 }, limits) as unknown as { points: number[] };
     assert.notEqual(parsed.points, points, 'points are copied, so a later change to the message cannot alter the edit');
   });
 
