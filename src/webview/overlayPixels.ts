@@ -56,7 +56,8 @@ export function renderOverlayPixels(
   }
   if (tx0 >= txEnd || ty0 >= tyEnd) return;
   const preview = source.probability !== null && source.previewThreshold >= 0;
-  if (source.outline || preview) renderClasses(source, preview, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  if (source.outline) renderOutline(source, preview, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  else if (preview) renderPreview(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
   else renderMask(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
   if (source.probability !== null && source.bandLow >= 0) renderBand(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
 }
@@ -75,8 +76,29 @@ function renderMask(
   }
 }
 
-/** Outline-only and/or the threshold preview (probability > threshold, the rule of thresholdMask). */
-function renderClasses(
+/** The threshold preview, filled: probability > threshold takes the predicted class (the rule of thresholdMask). */
+function renderPreview(
+  source: OverlaySource, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, colors, predictedClasses } = source;
+  const probability = source.probability!;
+  const threshold = source.previewThreshold;
+  const half = step >> 1;
+  for (let ty = ty0; ty < ty1; ty++) {
+    let index = (originY + ty * step + half) * width + originX + tx0 * step + half;
+    const end = ty * outStride + tx1;
+    if (predictedClasses) {
+      for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = probability[index]! > threshold ? colors[predictedClasses[index]!]! : 0;
+    } else {
+      const color = colors[1]!;
+      for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = probability[index]! > threshold ? color : 0;
+    }
+  }
+}
+
+/** Outline only, of the mask or of the threshold preview. */
+function renderOutline(
   source: OverlaySource, preview: boolean, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
   tx0: number, ty0: number, tx1: number, ty1: number,
 ): void {

@@ -61,6 +61,12 @@ describe('webview: overlay pixels', () => {
     assert.deepEqual(render(s, 1, 4, 1), ['..b.']);
   });
 
+  it('outline mode outlines the threshold preview, not the mask', () => {
+    const probability = Uint8Array.from([0, 0, 0, 0, 0, 200, 200, 200, 0, 200, 200, 200, 0, 200, 200, 200]);
+    const s = source(['2222', '2222', '2222', '2222'], { probability, previewThreshold: 100, outline: true });
+    assert.deepEqual(render(s, 1, 4, 4), ['....', '.aaa', '.a.a', '.aaa']);
+  });
+
   it('hatches the uncertain band (low < p < high) on 2 of every 6 diagonals, continuing across tiles', () => {
     const probability = new Uint8Array(8).fill(100);
     probability[7] = 200;
