@@ -163,6 +163,12 @@ export class MaskEditor {
         break;
       case 'error':
         this.showError(message.message);
+        // A pending probability request may be what failed: the next use of the slider or band asks again.
+        if (this.probabilityStatus === 'requested') {
+          this.probabilityStatus = 'absent';
+          this.pendingThresholdCommit = null;
+          this.updateStatus();
+        }
         break;
       default:
         assertNeverMessage(message);
