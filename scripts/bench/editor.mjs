@@ -313,6 +313,7 @@ rmSync(encoderDir, { recursive: true, force: true });
 
 const f = (n) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 console.log(`\nMask editor benchmark: headless ${browserVersion} (software rendering, --disable-gpu), viewport 1440x900, ${moves} moves per stroke, 8 CSS px per move`);
+console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes inflate p95 and max)`);
 console.log('size         first paint  brush  zoom     move median  move p95  move max  undo (patch MP)  save (Node encode, PNG size)');
 for (const row of results) {
   for (const label of ['50 px fit', '2000 px fit', '2000 px 1:1']) {
