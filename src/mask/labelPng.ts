@@ -132,33 +132,40 @@ function decodeOneBytePerPixel(bytes: Buffer, header: PngHeader): Uint8Array {
     throw new LabelPngError(`damaged PNG: the image data holds ${raw.length} bytes, ${width} x ${height} needs ${rowBytes * height}`);
   }
   const out = new Uint8Array(width * height);
+  // Undo each row's filter (PNG spec 9.2; one byte per pixel, so "left" is the previous byte).
   for (let y = 0; y < height; y++) {
     const filter = raw[y * rowBytes]!;
     const src = y * rowBytes + 1;
     const row = y * width;
-    const up = row - width; // previous output row (absent for y = 0)
-    for (let x = 0; x < width; x++) {
-      const left = x > 0 ? out[row + x - 1]! : 0;
-      const above = y > 0 ? out[up + x]! : 0;
-      let predicted: number;
-      switch (filter) {
-        case 0: predicted = 0; break;
-        case 1: predicted = left; break;
-        case 2: predicted = above; break;
-        case 3: predicted = (left + above) >> 1; break;
-        case 4: {
-          const corner = x > 0 && y > 0 ? out[up + x - 1]! : 0;
-          const p = left + above - corner;
-          const pa = Math.abs(p - left);
-          const pb = Math.abs(p - above);
-          const pc = Math.abs(p - corner);
-          predicted = pa <= pb && pa <= pc ? left : pb <= pc ? above : corner;
-          break;
-        }
-        default:
-          throw new LabelPngError(`damaged PNG: row ${y} has the unknown filter type ${filter}`);
+    const up = row - width; // the previous output row; none for y = 0
+    if (filter === 0 || (filter === 2 && y === 0)) {
+      out.set(raw.subarray(src, src + width), row);
+    } else if (filter === 1) {
+      let left = 0;
+      for (let x = 0; x < width; x++) left = out[row + x] = (raw[src + x]! + left) & 0xff;
+    } else if (filter === 2) {
+      for (let x = 0; x < width; x++) out[row + x] = (raw[src + x]! + out[up + x]!) & 0xff;
+    } else if (filter === 3) {
+      let left = 0;
+      for (let x = 0; x < width; x++) {
+        const above = y > 0 ? out[up + x]! : 0;
+        left = out[row + x] = (raw[src + x]! + ((left + above) >> 1)) & 0xff;
       }
-      out[row + x] = (raw[src + x]! + predicted) & 0xff;
+    } else if (filter === 4) {
+      let left = 0;
+      let corner = 0;
+      for (let x = 0; x < width; x++) {
+        const above = y > 0 ? out[up + x]! : 0;
+        const p = left + above - corner;
+        const pa = Math.abs(p - left);
+        const pb = Math.abs(p - above);
+        const pc = Math.abs(p - corner);
+        const predicted = pa <= pb && pa <= pc ? left : pb <= pc ? above : corner;
+        left = out[row + x] = (raw[src + x]! + predicted) & 0xff;
+        corner = above;
+      }
+    } else {
+      throw new LabelPngError(`damaged PNG: row ${y} has the unknown filter type ${filter}`);
     }
   }
   return out;

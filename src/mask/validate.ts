@@ -19,6 +19,35 @@ export const MAX_BRUSH_RADIUS = 4096;
 /** Largest number of points per stroke or polygon the editor sends (a minute of fast pointer samples). */
 export const DEFAULT_MAX_POINTS = 100_000;
 
+/**
+ * Most work one stroke or polygon may ask for, counted as the image rows each segment or edge spans, summed
+ * (the brush and polygon sweeps cost about that many interval computations): 2^27 is over a minute of dragging
+ * the largest brush over a 16384 x 8192 image, and a couple of seconds of host time.
+ */
+export const MAX_ROW_WORK = 2 ** 27;
+
+/** Image rows spanned by each segment (x0, y0)-(x1, y1) of `points`, widened by `pad`, summed. */
+function rowWork(points: readonly number[], pad: number, height: number, closed: boolean): number {
+  const n = points.length / 2;
+  const segments = n === 1 ? 1 : closed ? n : n - 1;
+  let total = 0;
+  for (let s = 0; s < segments; s++) {
+    const ya = points[2 * s + 1]!;
+    const yb = points[(2 * s + 3) % points.length]!;
+    const first = Math.max(0, Math.ceil(Math.min(ya, yb) - pad - 0.5));
+    const last = Math.min(height - 1, Math.floor(Math.max(ya, yb) + pad - 0.5));
+    if (last >= first) total += last - first + 1;
+  }
+  return total;
+}
+
+function checkWork(kind: string, points: readonly number[], pad: number, height: number, closed: boolean): void {
+  const work = rowWork(points, pad, height, closed);
+  if (work > MAX_ROW_WORK) {
+    fail(`${kind} too large: its ${closed ? 'edges' : 'segments'} span ${work} image rows in all, over the limit of ${MAX_ROW_WORK}; split it into smaller ones`);
+  }
+}
+
 export type ParseResult = MaskOperation | { readonly error: string };
 
 const FIELDS: Readonly<Record<MaskOperation['kind'], readonly string[]>> = {
@@ -95,12 +124,9 @@ function parse(value: unknown, limits: MaskOperationLimits): MaskOperation {
       if (typeof radius !== 'number' || !Number.isFinite(radius) || radius <= 0 || radius > MAX_BRUSH_RADIUS) {
         fail(`radius must be a number above 0 and at most ${MAX_BRUSH_RADIUS}, got ${describe(radius)}`);
       }
-      return {
-        kind: 'stroke',
-        points: points(record.points, limits, 1, margin + radius),
-        radius,
-        classIndex: classIndex(record.classIndex, limits, 0),
-      };
+      const strokePoints = points(record.points, limits, 1, margin + radius);
+      checkWork('stroke', strokePoints, radius, limits.height, false);
+      return { kind: 'stroke', points: strokePoints, radius, classIndex: classIndex(record.classIndex, limits, 0) };
     }
     case 'fill':
       return {
@@ -109,8 +135,11 @@ function parse(value: unknown, limits: MaskOperationLimits): MaskOperation {
         y: integerIn(record.y, 'y', 0, limits.height - 1),
         classIndex: classIndex(record.classIndex, limits, 0),
       };
-    case 'polygon':
-      return { kind: 'polygon', points: points(record.points, limits, 3, margin), classIndex: classIndex(record.classIndex, limits, 0) };
+    case 'polygon': {
+      const polygonPoints = points(record.points, limits, 3, margin);
+      checkWork('polygon', polygonPoints, 0, limits.height, true);
+      return { kind: 'polygon', points: polygonPoints, classIndex: classIndex(record.classIndex, limits, 0) };
+    }
     case 'fillHoles':
       return { kind: 'fillHoles', classIndex: classIndex(record.classIndex, limits, 1) };
     case 'keepLargest':

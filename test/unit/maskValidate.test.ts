@@ -66,6 +66,18 @@ describe('mask: validating operations from the webview', () => {
     assert.match(errorOf({ kind: 'threshold', threshold: 0.5 }), /threshold must be an integer/);
   });
 
+  it('refuses a stroke or polygon asking for more work than MAX_ROW_WORK (rows spanned, summed over segments)', () => {
+    const tall = { width: 16384, height: 8192, classCount: 2, maxPoints: 100_000 };
+    // 20,000 segments from top to bottom, each spanning all 8192 rows: 163,840,000 > 2^27.
+    const zigzag = Array.from({ length: 20_001 }, (_, i) => [i % 2 === 0 ? 10 : 20, i % 2 === 0 ? 0 : 8192]).flat();
+    const stroke = parseMaskOperation({ kind: 'stroke', points: zigzag, radius: 5, classIndex: 1 }, tall);
+    assert.ok(isParseError(stroke) && /stroke too large: its segments span 16384\d* image rows in all, over the limit of 134217728/.test(stroke.error), JSON.stringify(stroke));
+    const polygon = parseMaskOperation({ kind: 'polygon', points: zigzag.slice(0, 2 * 20_000), classIndex: 1 }, tall);
+    assert.ok(isParseError(polygon) && /polygon too large/.test(polygon.error));
+    // The same drag with a tenth of the points is fine.
+    assert.ok(!isParseError(parseMaskOperation({ kind: 'stroke', points: zigzag.slice(0, 4002), radius: 5, classIndex: 1 }, tall)));
+  });
+
   it('allows stroke points a little outside the image (a stroke dragged past the edge)', () => {
     assert.ok(!isParseError(parseMaskOperation({ kind: 'stroke', points: [-20, -10, 60, 35], radius: 3, classIndex: 1 }, limits)));
   });
