@@ -9,6 +9,8 @@
 //                queued after it stops it, so waiting for vsync is not counted); median and p95 over the moves
 //   undo         applying a host 'patch' holding the stroke's bounding rectangle (the way VS Code's undo arrives),
 //                same timing
+//   view         pan moves (middle-button drag) at fit and 1:1, threshold slider steps (local re-threshold preview)
+//                and the threshold commit (whole-mask operation), same timing
 //   save         encodeLabelPng (src/mask/labelPng.ts) of the mask, in Node, separately
 //
 //   node scripts/bench/editor.mjs [--sizes 1024x1024,4096x4096,16384x8192] [--moves 60]
@@ -141,10 +143,12 @@ try {
     if (firstPaint.errors) throw new Error(`editor error at ${width}x${height}: ${firstPaint.errors}`);
     const row = { size: `${width}x${height}`, firstPaintMs: firstPaint.ms, heapMB: firstPaint.heapMB };
 
+    await page.evaluate(installTimer);
     for (const [label, brush, zoom] of [['50 px fit', 50, 'view.zoomFit'], ['2000 px fit', 2000, 'view.zoomFit'], ['2000 px 1:1', 2000, 'view.zoomActual']]) {
       const r = await page.evaluate(strokeAndUndo, { width, height, brush, zoom, moves });
       row[label] = r;
     }
+    row.view = await page.evaluate(panAndThreshold, { width, height, moves: Math.min(moves, 30) });
     results.push(row);
     await page.close();
   }
@@ -154,10 +158,8 @@ try {
   rmSync(profile, { recursive: true, force: true });
 }
 
-/** In the page: one stroke of `moves` pointer moves timed one by one, then the host's undo patch of it. */
-async function strokeAndUndo({ width, height, brush, zoom, moves }) {
-  const post = (data) => window.dispatchEvent(new MessageEvent('message', { data }));
-  const canvas = document.getElementById('canvas');
+/** In the page: the clock used by every measurement (kept on window for the later evaluations). */
+function installTimer() {
   const overlay = document.getElementById('overlay-layer').getContext('2d');
   const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
   /** Handler time + the editor's next animation frame + a forced flush of the overlay canvas. */
@@ -173,6 +175,69 @@ async function strokeAndUndo({ width, height, brush, zoom, moves }) {
     }));
     return handler + (end - frameStart);
   }
+  const stats = (costs) => {
+    const sorted = costs.slice().sort((a, b) => a - b);
+    const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    return { median: q(0.5), p95: q(0.95), max: sorted.at(-1) };
+  };
+  window.bench = { frame, timed, stats };
+}
+
+/** In the page: pan moves (middle button) at fit and 1:1; threshold slider steps (preview) and the commit. */
+async function panAndThreshold({ width, height, moves }) {
+  const { frame, timed, stats } = window.bench;
+  const post = (data) => window.dispatchEvent(new MessageEvent('message', { data }));
+  const canvas = document.getElementById('canvas');
+  const rect = canvas.getBoundingClientRect();
+  const out = {};
+  for (const zoom of ['view.zoomFit', 'view.zoomActual']) {
+    post({ type: 'action', action: zoom });
+    await frame();
+    let x = rect.left + rect.width / 2;
+    const y = rect.top + rect.height / 2;
+    const event = (type) => new PointerEvent(type, { pointerId: 1, pointerType: 'mouse', button: 1, buttons: type === 'pointerup' ? 0 : 4, clientX: x, clientY: y, bubbles: true });
+    canvas.dispatchEvent(event('pointerdown'));
+    const costs = [];
+    for (let i = 0; i < moves; i++) {
+      x += i < moves / 2 ? 8 : -8;
+      costs.push(await timed(() => canvas.dispatchEvent(event('pointermove'))));
+    }
+    canvas.dispatchEvent(event('pointerup'));
+    out[zoom === 'view.zoomFit' ? 'pan fit' : 'pan 1:1'] = stats(costs);
+  }
+  post({ type: 'action', action: 'view.zoomFit' });
+  // A radial probability map (p x 255), received once like the host's 'probability' answer.
+  const probability = new Uint8Array(width * height);
+  const r = Math.min(width, height) / 2;
+  for (let yy = 0; yy < height; yy++) {
+    const dy = yy - height / 2;
+    for (let xx = 0; xx < width; xx++) {
+      const dx = xx - width / 2;
+      probability[yy * width + xx] = Math.max(0, 255 - (Math.sqrt(dx * dx + dy * dy) * 255) / r);
+    }
+  }
+  post({ type: 'probability', probability, classes: null });
+  await frame();
+  const slider = document.getElementById('threshold');
+  const costs = [];
+  for (let i = 0; i < moves; i++) {
+    slider.value = String(100 + i);
+    costs.push(await timed(() => slider.dispatchEvent(new Event('input'))));
+  }
+  out['threshold preview'] = stats(costs);
+  const commit = await timed(() => slider.dispatchEvent(new Event('change')));
+  out['threshold commit'] = { median: commit, p95: NaN, max: NaN };
+  const edit = window.sent.at(-1);
+  if (edit.type !== 'edit' || edit.operation.kind !== 'threshold') throw new Error('the threshold commit was not sent as an edit');
+  return out;
+}
+
+/** In the page: one stroke of `moves` pointer moves timed one by one, then the host's undo patch of it. */
+async function strokeAndUndo({ width, height, brush, zoom, moves }) {
+  const post = (data) => window.dispatchEvent(new MessageEvent('message', { data }));
+  const canvas = document.getElementById('canvas');
+  const overlay = document.getElementById('overlay-layer').getContext('2d');
+  const { frame, timed } = window.bench;
   post({ type: 'action', action: zoom });
   post({ type: 'action', action: 'tool.brush' });
   post({ type: 'action', action: 'class.2' });
@@ -218,9 +283,7 @@ async function strokeAndUndo({ width, height, brush, zoom, moves }) {
   const undo = await timed(() => post({ type: 'patch', rect: patchRect, data }));
   // Leave the mask as before (the next stroke starts from the same state).
   await frame();
-  const sorted = costs.slice().sort((a, b) => a - b);
-  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return { median: q(0.5), p95: q(0.95), max: sorted.at(-1), undo, patchMP: (patchRect.width * patchRect.height) / 1e6, zoom: document.getElementById('status').textContent.match(/zoom ([\d.]+%)/)?.[1] };
+  return { ...window.bench.stats(costs), undo, patchMP: (patchRect.width * patchRect.height) / 1e6, zoom: document.getElementById('status').textContent.match(/zoom ([\d.]+%)/)?.[1] };
 }
 
 // ---- save: encodeLabelPng in Node, on the same kind of mask ----
@@ -250,6 +313,7 @@ rmSync(encoderDir, { recursive: true, force: true });
 
 const f = (n) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 console.log(`\nMask editor benchmark: headless ${browserVersion} (software rendering, --disable-gpu), viewport 1440x900, ${moves} moves per stroke, 8 CSS px per move`);
+console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes inflate p95 and max)`);
 console.log('size         first paint  brush  zoom     move median  move p95  move max  undo (patch MP)  save (Node encode, PNG size)');
 for (const row of results) {
   for (const label of ['50 px fit', '2000 px fit', '2000 px 1:1']) {
@@ -257,5 +321,12 @@ for (const row of results) {
     const first = label === '50 px fit' ? `${f(row.firstPaintMs)} ms`.padStart(11) : ''.padStart(11);
     const save = label === '50 px fit' ? `${f(saveMs[row.size].ms)} ms (${(saveMs[row.size].bytes / 1e3).toFixed(0)} kB)` : '';
     console.log(`${(label === '50 px fit' ? row.size : '').padEnd(12)} ${first}  ${label.padEnd(12)} ${String(r.zoom).padEnd(6)} ${`${f(r.median)} ms`.padStart(11)} ${`${f(r.p95)} ms`.padStart(9)} ${`${f(r.max)} ms`.padStart(9)} ${`${f(r.undo)} ms (${r.patchMP.toFixed(2)})`.padStart(16)}  ${save}`);
+  }
+}
+console.log('\nview changes (same timing: handler + frame + flush)');
+console.log('size         action               median       p95       max');
+for (const row of results) {
+  for (const [label, r] of Object.entries(row.view)) {
+    console.log(`${row.size.padEnd(12)} ${label.padEnd(18)} ${`${f(r.median)} ms`.padStart(9)} ${`${f(r.p95)} ms`.padStart(9)} ${`${f(r.max)} ms`.padStart(9)}`);
   }
 }

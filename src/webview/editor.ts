@@ -84,6 +84,7 @@ export class MaskEditor {
   private statusPixelX = -2;
   private statusPixelY = -2;
   private statusValue = -1;
+  private statusPolygon = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly page: PageElements, private readonly api: EditorVsCodeApi) {
@@ -162,6 +163,12 @@ export class MaskEditor {
         break;
       case 'error':
         this.showError(message.message);
+        // A pending probability request may be what failed: the next use of the slider or band asks again.
+        if (this.probabilityStatus === 'requested') {
+          this.probabilityStatus = 'absent';
+          this.pendingThresholdCommit = null;
+          this.updateStatus();
+        }
         break;
       default:
         assertNeverMessage(message);
@@ -415,6 +422,11 @@ export class MaskEditor {
   }
 
   private commitThreshold(value: number): void {
+    if (this.init?.readOnly) {
+      this.cancelThresholdPreview();
+      this.editable(); // says why
+      return;
+    }
     this.source.previewThreshold = -1;
     if (this.probabilityStatus !== 'loaded') {
       this.ensureProbability();
@@ -505,8 +517,9 @@ export class MaskEditor {
     const canvas = this.page.canvas;
     canvas.addEventListener('pointerdown', (e) => this.onPointerDown(e));
     canvas.addEventListener('pointermove', (e) => this.onPointerMove(e));
-    canvas.addEventListener('pointerup', (e) => this.onPointerUp(e));
-    canvas.addEventListener('pointercancel', (e) => this.onPointerUp(e));
+    // On the window: a pointer released outside the canvas ends the gesture even if it could not be captured.
+    window.addEventListener('pointerup', (e) => this.onPointerUp(e));
+    window.addEventListener('pointercancel', (e) => this.onPointerUp(e));
     canvas.addEventListener('lostpointercapture', (e) => this.onPointerUp(e));
     canvas.addEventListener('pointerleave', () => {
       this.cursorInside = false;
@@ -866,7 +879,7 @@ export class MaskEditor {
     const py = this.cursorInside ? Math.floor(imageY(this.view, this.cursorY)) : -1;
     const inside = px >= 0 && py >= 0 && px < this.raster.width && py < this.raster.height;
     const value = inside ? this.raster.data[py * this.raster.width + px]! : -1;
-    if (px === this.statusPixelX && py === this.statusPixelY && value === this.statusValue) return;
+    if (px === this.statusPixelX && py === this.statusPixelY && value === this.statusValue && this.polygon.points.length === this.statusPolygon) return;
     this.updateStatus();
   }
 
@@ -884,6 +897,7 @@ export class MaskEditor {
     this.statusPixelX = px;
     this.statusPixelY = py;
     this.statusValue = value;
+    this.statusPolygon = this.polygon.points.length;
     const className = (index: number): string => (index === 0 ? 'background' : this.classes.find((c) => c.index === index)?.name ?? `class ${index}`);
     const parts = [
       TOOL_NAMES[s.tool],
@@ -892,6 +906,7 @@ export class MaskEditor {
       `zoom ${formatZoom(this.view.zoom)}`,
       inside ? `pixel ${px}, ${py}: ${className(value)}` : '',
       `${init.width} × ${init.height}`,
+      this.polygon.active ? `${this.polygon.points.length} polygon points: Enter or double-click closes, Esc cancels` : '',
       this.probabilityStatus === 'requested' ? 'loading probability map…' : '',
       this.busy ?? '',
     ];

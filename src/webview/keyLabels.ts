@@ -22,21 +22,37 @@ export interface HelpRow {
   readonly keys: string;
 }
 
+export interface HelpSection {
+  readonly title: string;
+  readonly rows: readonly HelpRow[];
+}
+
 /** The webview's own keys and gestures (not VS Code keybindings, so not rebindable). */
 const POINTER_HELP: readonly HelpRow[] = [
-  { title: 'Paint / erase / fill / add polygon point', keys: 'Left button' },
-  { title: 'Pan', keys: 'Space+drag, middle button drag' },
-  { title: 'Zoom around the cursor', keys: 'Mouse wheel' },
+  { title: 'Paint, erase, fill, add a polygon point', keys: 'Left button' },
+  { title: 'Pan', keys: 'Space+drag, middle button' },
+  { title: 'Zoom around the cursor', keys: 'Wheel' },
   { title: 'Lasso (polygon tools)', keys: 'Drag' },
-  { title: 'Close the polygon', keys: 'Enter, double-click, click the first point' },
-  { title: 'Cancel the polygon, close this help', keys: 'Esc' },
+  { title: 'Close the polygon', keys: 'Enter, double-click, first point' },
+  { title: 'Cancel polygon or threshold preview', keys: 'Esc' },
+  { title: 'Commit a threshold set with the arrow keys', keys: 'Enter' },
 ];
 
-/** Every row of the help overlay: the editor commands, the rebindable actions, then the pointer gestures. */
-export function helpRows(): HelpRow[] {
+/** The help overlay: editor commands, the rebindable actions (the class keys on one row), pointer gestures. */
+export function helpSections(): HelpSection[] {
   const commands = Object.values(EDITOR_COMMANDS).map((c) => ({ title: c.title, keys: formatKey(c.key) }));
-  const actions = ACTION_BINDINGS.map((b) => ({ title: b.title, keys: formatKey(b.key) }));
-  return [...commands, ...actions, ...POINTER_HELP];
+  const actions: HelpRow[] = [];
+  const classKeys: string[] = [];
+  for (const binding of ACTION_BINDINGS) {
+    if (binding.action.startsWith('class.')) classKeys.push(formatKey(binding.key));
+    else actions.push({ title: binding.title, keys: formatKey(binding.key) });
+  }
+  if (classKeys.length > 0) actions.push({ title: `Class 1 to ${classKeys.length}`, keys: classKeys.join(' ') });
+  return [
+    { title: 'Review and model', rows: commands },
+    { title: 'Tools and view', rows: actions },
+    { title: 'Pointer', rows: POINTER_HELP },
+  ];
 }
 
 /** The default key of an action, for tooltips ("Brush (B)"). */

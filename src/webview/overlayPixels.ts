@@ -45,29 +45,72 @@ export function renderOverlayPixels(
   tx1: number,
   ty1: number,
 ): void {
-  const { width, height, mask, colors, outline, probability, predictedClasses } = source;
-  const preview = probability !== null && source.previewThreshold >= 0;
-  const threshold = source.previewThreshold;
-  const band = probability !== null && source.bandLow >= 0;
-  const { bandLow, bandHigh, bandColor } = source;
+  // Clip to the image: tile pixels whose sample lies past the right or bottom edge stay clear.
   const half = step >> 1;
-  // Hatch in level-wide overlay coordinates so the stripes continue across tile seams.
-  const hatchOffset = Math.floor(originX / step) + Math.floor(originY / step);
+  const txEnd = Math.min(tx1, Math.max(tx0, Math.ceil((source.width - originX - half) / step)));
+  const tyEnd = Math.min(ty1, Math.max(ty0, Math.ceil((source.height - originY - half) / step)));
+  for (let ty = ty0; ty < ty1; ty++) {
+    const o = ty * outStride;
+    if (ty >= tyEnd) out.fill(0, o + tx0, o + tx1);
+    else if (txEnd < tx1) out.fill(0, o + txEnd, o + tx1);
+  }
+  if (tx0 >= txEnd || ty0 >= tyEnd) return;
+  const preview = source.probability !== null && source.previewThreshold >= 0;
+  if (source.outline) renderOutline(source, preview, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  else if (preview) renderPreview(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  else renderMask(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  if (source.probability !== null && source.bandLow >= 0) renderBand(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+}
+
+/** The common case, kept to one table lookup per pixel: mask colours, no outline, no preview. */
+function renderMask(
+  source: OverlaySource, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, mask, colors } = source;
+  const half = step >> 1;
+  for (let ty = ty0; ty < ty1; ty++) {
+    let index = (originY + ty * step + half) * width + originX + tx0 * step + half;
+    const end = ty * outStride + tx1;
+    for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = colors[mask[index]!]!;
+  }
+}
+
+/** The threshold preview, filled: probability > threshold takes the predicted class (the rule of thresholdMask). */
+function renderPreview(
+  source: OverlaySource, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, colors, predictedClasses } = source;
+  const probability = source.probability!;
+  const threshold = source.previewThreshold;
+  const half = step >> 1;
+  for (let ty = ty0; ty < ty1; ty++) {
+    let index = (originY + ty * step + half) * width + originX + tx0 * step + half;
+    const end = ty * outStride + tx1;
+    if (predictedClasses) {
+      for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = probability[index]! > threshold ? colors[predictedClasses[index]!]! : 0;
+    } else {
+      const color = colors[1]!;
+      for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = probability[index]! > threshold ? color : 0;
+    }
+  }
+}
+
+/** Outline only, of the mask or of the threshold preview. */
+function renderOutline(
+  source: OverlaySource, preview: boolean, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, height, mask, colors, outline, probability, predictedClasses } = source;
+  const threshold = source.previewThreshold;
+  const half = step >> 1;
   for (let ty = ty0; ty < ty1; ty++) {
     const iy = originY + ty * step + half;
     let o = ty * outStride + tx0;
-    if (iy >= height) {
-      out.fill(0, o, o + (tx1 - tx0));
-      continue;
-    }
-    const row = iy * width;
     for (let tx = tx0; tx < tx1; tx++, o++) {
       const ix = originX + tx * step + half;
-      if (ix >= width) {
-        out[o] = 0;
-        continue;
-      }
-      const index = row + ix;
+      const index = iy * width + ix;
       const value = preview ? previewClass(probability!, predictedClasses, threshold, index) : mask[index]!;
       let color = colors[value]!;
       if (outline && value !== 0) {
@@ -77,11 +120,27 @@ export function renderOverlayPixels(
         const down = iy + step < height ? sample(mask, probability, predictedClasses, preview, threshold, index + step * width) : 0;
         if (left === value && right === value && up === value && down === value) color = 0;
       }
-      if (band) {
-        const p = probability![index]!;
-        if (p > bandLow && p < bandHigh && (hatchOffset + tx + ty) % HATCH_PERIOD < HATCH_WIDTH) color = bandColor;
-      }
       out[o] = color;
+    }
+  }
+}
+
+/** Hatches pixels with bandLow < probability < bandHigh over what is drawn (the rule of uncertainBand). */
+function renderBand(
+  source: OverlaySource, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, bandLow, bandHigh, bandColor } = source;
+  const probability = source.probability!;
+  const half = step >> 1;
+  // Hatch in level-wide overlay coordinates so the stripes continue across tile seams.
+  const hatchOffset = Math.floor(originX / step) + Math.floor(originY / step);
+  for (let ty = ty0; ty < ty1; ty++) {
+    const row = (originY + ty * step + half) * width + originX + half;
+    for (let tx = tx0; tx < tx1; tx++) {
+      if ((hatchOffset + tx + ty) % HATCH_PERIOD >= HATCH_WIDTH) continue;
+      const p = probability[row + tx * step]!;
+      if (p > bandLow && p < bandHigh) out[ty * outStride + tx] = bandColor;
     }
   }
 }

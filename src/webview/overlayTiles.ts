@@ -54,6 +54,8 @@ export class OverlayTiles {
 
   /** Forget every tile (a new image, or a new size). */
   clear(): void {
+    // Release the backing stores now rather than at garbage collection.
+    for (const tile of this.tiles) tile.canvas.width = tile.canvas.height = 0;
     this.tiles.length = 0;
     this.byKey.clear();
   }

@@ -2,7 +2,7 @@
 // Stable ids (#canvas, #tool-brush, #accept, ...) and data-tool / data-action / data-class attributes are the
 // contract for people using assistive technology and for the host tests that drive the editor.
 import type { EditorAction } from '../common/editorProtocol';
-import { actionKey, helpRows } from './keyLabels';
+import { actionKey, helpSections } from './keyLabels';
 import { createBadge, createButton, createCheckbox, createProgressRing, type ToolkitButton, type ToolkitCheckbox } from './toolkit';
 import { MAX_BRUSH_SIZE, MIN_BRUSH_SIZE } from './brushFootprint';
 import { MAX_ISLAND_AREA, type Tool } from './viewState';
@@ -113,7 +113,7 @@ export function buildPage(): PageElements {
   outline.title = titled('Outline only', 'view.toggleOutline');
   const opacity = range('opacity', 'Mask opacity (, and .)', 0, 100, 5);
 
-  const threshold = range('threshold', 'Threshold: re-threshold the probability map', 0, 254, 1);
+  const threshold = range('threshold', 'Threshold: re-threshold the probability map', 0, 255, 1);
   const thresholdValue = el('output', { id: 'threshold-value', for: 'threshold', class: 'value' });
   const showUncertain = createCheckbox();
   showUncertain.id = 'show-uncertain';
@@ -171,14 +171,17 @@ export function buildPage(): PageElements {
   const announcer = el('div', { id: 'announcer', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
 
   const helpClose = button('help-close', 'Close', 'Close the keyboard help', 'primary');
-  const rows = helpRows().map((row) => el('tr', {}, el('td', {}, row.title), el('td', {}, el('kbd', {}, row.keys))));
+  const columns = helpSections().map((section) =>
+    el('section', {},
+      el('h3', {}, section.title),
+      el('table', {}, el('tbody', {}, ...section.rows.map((row) => el('tr', {}, el('td', {}, row.title), el('td', {}, el('kbd', {}, row.keys))))))));
   const help = el(
     'div',
     { id: 'help', class: 'help', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'help-title', hidden: '' },
     el('div', { class: 'help-panel' },
       el('h2', { id: 'help-title' }, 'Mask editor keys'),
-      el('p', {}, 'Keys are VS Code keybindings (change them in Keyboard Shortcuts, search "segnetr.editor").'),
-      el('table', {}, el('tbody', {}, ...rows)),
+      el('p', {}, 'Keys are VS Code keybindings: change them in Keyboard Shortcuts (search "segnetr.editor").'),
+      el('div', { class: 'help-columns' }, ...columns),
       helpClose),
   );
 
