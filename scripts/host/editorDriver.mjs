@@ -14,6 +14,7 @@
 //   click     { image, selector }
 //   text      { image, selector }         textContent
 //   post      { image, messages }         posts raw messages from the page to the host, as acquireVsCodeApi does
+//   button    { name, timeoutMs }         clicks a workbench button (a notification's action) by its name
 import http from 'node:http';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -153,6 +154,10 @@ async function perform(page, body) {
       }, JSON.stringify(body.messages));
       return { posted: count };
     }
+    case 'button': {
+      await page.getByRole('button', { name: body.name, exact: true }).first().click({ timeout: body.timeoutMs ?? 20_000 });
+      return {};
+    }
     default:
       throw new Error(`unknown driver op ${JSON.stringify(op)}`);
   }
@@ -193,19 +198,28 @@ export async function startEditorDriver({ log }) {
 }
 
 /**
- * The "after reload" phase: if a test wrote `config.reloadRequestPath`, reload the workbench while the first run
- * still holds it open (VS Code keeps the hot-exit backups of dirty editors and restores them), run the tests
- * registered for phase 2 and return their results; undefined when no reload was asked for.
+ * The "after reload" phase: if a test wrote `config.reloadRequestPath`, the workbench page dies abruptly (its
+ * renderer is crashed, so no orderly shutdown runs: the case hot exit exists for) while the first run still holds
+ * it, and a fresh page opens the same workbench. VS Code reopens the editors it had, restoring dirty ones from
+ * their backups; the tests registered for phase 2 check that. Returns their results and the new page, or
+ * undefined when no reload was asked for. (An orderly page reload is not used: in the browser, VS Code's last
+ * editor-state save at unload races with the extension host's teardown and can drop a custom editor's backup id.)
  */
-export async function reloadIfRequested({ page, server, config, configPath, timeoutS, log }) {
+export async function reloadIfRequested({ page, server, config, configPath, timeoutS, log, attach }) {
   if (!config.reloadRequestPath || !existsSync(config.reloadRequestPath)) return undefined;
   const suffix = (p) => `${p}.after-reload`;
   const phase2 = { ...config, phase: 2, resultsPath: suffix(config.resultsPath), startedPath: suffix(config.startedPath), releasePath: suffix(config.releasePath) };
   rmSync(config.reloadRequestPath, { force: true });
   writeFileSync(configPath, JSON.stringify(phase2, null, 2) + '\n');
-  log('a test asked for a reload: reloading the workbench (hot exit) for the after-reload tests');
-  page.on('dialog', (dialog) => void dialog.accept().catch(() => {}));
-  await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+  log('a test asked for a reload: crashing the workbench page and opening it again (hot exit) for the after-reload tests');
+  const url = page.url();
+  const context = page.context();
+  // The new page first, so the browser always has one; then the old one dies without unload handlers.
+  const fresh = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await Promise.race([cdp.send('Page.crash').catch(() => {}), sleep(5000)]); // the session dies with the page
+  attach(fresh);
+  await fresh.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   const deadline = Date.now() + timeoutS * 1000;
   while (!existsSync(phase2.resultsPath)) {
     if (server.exited()) throw new Error(`code-server exited during the after-reload phase (${JSON.stringify(server.exited())})`);
@@ -213,7 +227,7 @@ export async function reloadIfRequested({ page, server, config, configPath, time
     await sleep(250);
   }
   writeFileSync(phase2.releasePath, '');
-  return JSON.parse(readFileSync(phase2.resultsPath, 'utf8'));
+  return { results: JSON.parse(readFileSync(phase2.resultsPath, 'utf8')), page: fresh };
 }
 
 /** One results object for the report: the first run's, with the after-reload run's added. */

@@ -38,6 +38,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   askingAboutDiskChange = false;
   /** Hot-exit backups written so far. */
   backups = 0;
+  /** Why VS Code's backup of unsaved edits could not be restored when the document opened, if it could not. */
+  restoreProblem: string | undefined;
   /** Serialises reactions to label file events (a save fires several). */
   diskChanges: Promise<void> = Promise.resolve();
 
@@ -66,6 +68,8 @@ export interface MaskEditorState {
   readonly backups: number;
   /** Messages from the webview refused by validation. */
   readonly rejectedMessages: number;
+  /** Why a hot-exit backup could not be restored on open, if one could not. */
+  readonly restoreProblem: string | undefined;
 }
 
 export interface MaskEditorDeps {
@@ -96,21 +100,25 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     const info = await editorModelInfo(this.deps.extensionUri.fsPath, uri, this.deps.log);
     const options = { classCount: info.classCount, log: (line: string) => this.deps.log.warn(line) };
     let model: MaskDocument | undefined;
+    let restoreProblem: string | undefined;
     if (context.backupId) {
       const backupUri = vscode.Uri.parse(context.backupId);
       try {
         const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(backupUri));
         const restored = await MaskDocument.restore(files, text, `The backup ${backupUri.fsPath}`, options);
         model = restored.document;
+        this.deps.log.info(`Restored the unsaved edits of ${imagePath} from ${backupUri.fsPath}.`);
         if (restored.warning) void vscode.window.showWarningMessage(`SegNetr: ${restored.warning}`);
       } catch (error) {
-        const text = `SegNetr could not restore the unsaved edits of ${path.basename(imagePath)}: ${messageOf(error)} The mask is opened from disk.`;
+        restoreProblem = messageOf(error);
+        const text = `SegNetr could not restore the unsaved edits of ${path.basename(imagePath)}: ${restoreProblem} The mask is opened from disk.`;
         this.deps.log.error(text);
         void vscode.window.showErrorMessage(text);
       }
     }
     model ??= await MaskDocument.open(files, options);
     const document = new MaskEditorDocument(uri, { kind: 'mask', model, info, readOnlyReason: await readOnlyReason(files) }) as OpenMask;
+    document.restoreProblem = restoreProblem;
     this.watchLabel(document);
     this.documents.add(document);
     document.disposables.push({ dispose: () => this.documents.delete(document) });
@@ -226,6 +234,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         maskSha256: sha256Of(model.raster.data),
         backups: doc.backups,
         rejectedMessages: doc.rejectedMessages,
+        restoreProblem: doc.restoreProblem,
       };
     }
     return undefined;
@@ -489,9 +498,11 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (model.isSavedState(bytes ?? undefined)) return;
     if (!model.isDirty) {
       const data = await model.reload({ labelBytes: bytes, log: (line) => this.deps.log.warn(line) });
+      this.deps.log.info(`${model.files.labelPath} changed on disk; the editor of ${path.basename(model.files.imagePath)} reloaded it.`);
       this.postAll(doc, { type: 'mask', data, source: model.source });
       return;
     }
+    this.deps.log.info(`${model.files.labelPath} changed on disk while ${path.basename(model.files.imagePath)} has unsaved edits; asking.`);
     if (doc.askingAboutDiskChange) return;
     doc.askingAboutDiskChange = true;
     try {

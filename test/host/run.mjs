@@ -294,7 +294,9 @@ async function main() {
       keepConsole(`[harness] screenshot failed: ${e.message}`);
     }
     // Hot exit tests: reload while the runner still holds the window, as a person reloads a live window.
-    const afterReload = problem ? undefined : await reloadIfRequested({ page, server, config, configPath, timeoutS: opts.timeoutS, log });
+    const afterReload = problem
+      ? undefined
+      : await reloadIfRequested({ page, server, config, configPath, timeoutS: opts.timeoutS, log, attach: (p) => driver.attach(p) });
     writeFileSync(releasePath, '');
     writeFileSync(path.join(artifacts, 'code-server.log'), server.logTail(400).join('\n') + '\n');
     writeFileSync(path.join(artifacts, 'browser-console.log'), consoleLines.join('\n') + '\n');
@@ -308,7 +310,7 @@ async function main() {
       return 1;
     }
 
-    const results = mergeResults(JSON.parse(readFileSync(resultsPath, 'utf8')), afterReload);
+    const results = mergeResults(JSON.parse(readFileSync(resultsPath, 'utf8')), afterReload?.results);
     writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     exitCode = report(results, { installMs, installedNow: cs.installedNow, testsMs, totalMs: Date.now() - t0 });
     if (exitCode !== 0) {

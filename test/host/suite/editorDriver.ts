@@ -51,6 +51,11 @@ export class EditorHands {
   }
 }
 
+/** Clicks a button of the workbench itself (e.g. a notification's action), found by its accessible name. */
+export function clickWorkbenchButton(name: string): Promise<void> {
+  return drive('button', { name });
+}
+
 export async function segnetrApi(): Promise<SegnetrApi> {
   const extension = vscode.extensions.getExtension<SegnetrApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed`);

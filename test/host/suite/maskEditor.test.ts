@@ -5,9 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { PNG } from 'pngjs';
 import { hostileMessages } from '../../unit/hostileMessages';
 import { config } from './context';
-import { EditorHands, activeMaskEditorUri, editorState, segnetrApi, sha256, waitFor } from './editorDriver';
+import { EditorHands, activeMaskEditorUri, clickWorkbenchButton, editorState, segnetrApi, sha256, waitFor } from './editorDriver';
 import { BRUSH_SIZE, type Stroke, describeDifference, maskWith, saveRestoreExpectation } from './editorExpectations';
 import { listImages, useFixtureModel } from './helpers';
 import { decodeGray8, readImageSize } from './images';
@@ -158,9 +159,70 @@ describe('mask editor', function () {
     await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing Predict');
   });
 
+  /** A label file written by "another program": a grey PNG made here with pngjs, not by the extension. */
+  function writeLabelFromOutside(image: TestImage, mask: Uint8Array): void {
+    const png = new PNG({ width: image.width, height: image.height, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+    png.data = Buffer.from(mask);
+    fs.mkdirSync(path.dirname(image.labelPath), { recursive: true });
+    fs.writeFileSync(image.labelPath, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 }));
+  }
+
+  it('a label changed on disk reloads a clean editor, its own save does not, and a dirty one asks (Load Theirs)', async () => {
+    const [, , , e4] = images;
+    const hands = await open(e4!);
+    await hands.press('b');
+    await hands.fill('#brush-size', BRUSH_SIZE);
+    const theirs = maskWith(e4!.width, e4!.height, [FIRST]);
+    writeLabelFromOutside(e4!, theirs);
+    await waitForMask(e4!, theirs, false, 'the clean editor reloading the label written outside');
+
+    // Our own save changes the file too; it must not reload (a reload would forget the undo history).
+    const both = maskWith(e4!.width, e4!.height, [FIRST, SECOND]);
+    await hands.drag([SECOND.from, SECOND.row], [SECOND.to, SECOND.row]);
+    await waitForMask(e4!, both, true, 'a stroke on the reloaded mask');
+    await hands.press('Control+s');
+    await waitForMask(e4!, both, false, 'saved');
+    await new Promise((r) => setTimeout(r, 1500)); // the file watcher reports our own write
+    await hands.press('Control+z');
+    await waitForMask(e4!, theirs, true, 'undo still works after our own save');
+
+    // Unsaved edits and a change on disk: the person chooses.
+    const third = maskWith(e4!.width, e4!.height, [SECOND]);
+    writeLabelFromOutside(e4!, third);
+    // The question is a notification; in a headless window its toast may be folded into the notification list.
+    await new Promise((r) => setTimeout(r, 1000));
+    await vscode.commands.executeCommand('notifications.showList');
+    await clickWorkbenchButton('Load Theirs');
+    await waitForMask(e4!, third, false, 'their label, loaded on request');
+  });
+
+  it('opening a label file opens its image; a read-only label file makes the editor read-only', async () => {
+    const [e1] = images;
+    const saved = fs.readFileSync(e1!.labelPath);
+    fs.chmodSync(e1!.labelPath, 0o444);
+    try {
+      await vscode.commands.executeCommand('segnetr.openMaskEditor', vscode.Uri.file(e1!.labelPath));
+      await waitFor('the label\'s image in the editor', activeMaskEditorUri, (uri) => uri === e1!.path);
+      const hands = new EditorHands(e1!.name);
+      await hands.waitUntilShown();
+      const state = await waitFor('the document', () => editorState(e1!.uri), (s) => s !== undefined);
+      assert.equal(state!.readOnly, true);
+      // A well-formed edit is refused by the host (the page itself does not send one when read-only); an
+      // invalid message after it shows when the host has handled both.
+      const fill = { type: 'edit', id: 1, operation: { kind: 'fill', x: 0, y: 0, classIndex: 1 } };
+      await hands.post([fill, { type: 'ping' }]);
+      await waitFor('the host to handle both', () => editorState(e1!.uri), (s) => (s?.rejectedMessages ?? 0) > state!.rejectedMessages);
+      const after = (await editorState(e1!.uri))!;
+      assert.deepEqual([after.maskSha256, after.dirty], [state!.maskSha256, false], 'the read-only document is unchanged');
+      assert.deepEqual(fs.readFileSync(e1!.labelPath), saved);
+    } finally {
+      fs.chmodSync(e1!.labelPath, 0o644);
+    }
+  });
+
   it('1,000 malformed or hostile messages posted from inside the webview change nothing and write nothing', async () => {
     const [, , e3] = images;
-    const hands = new EditorHands(e3!.name);
+    const hands = await open(e3!); // shown again: its page is rebuilt from the host's document
     const before = (await editorState(e3!.uri))!;
     const review = fs.readFileSync(reviewFile(), 'utf8');
     await hands.post(hostileMessages(1000, e3!, true));
@@ -196,9 +258,8 @@ describe('mask editor', function () {
     await waitForMask(e3!, maskWith(e3!.width, e3!.height, strokes), true, 'both strokes, unsaved');
     await waitFor('VS Code to back up the unsaved mask', () => editorState(e3!.uri), (s) => (s?.backups ?? 0) > backupsBefore, 60_000);
     // VS Code in the browser records which backup belongs to an open editor in its saved editor state, which it
-    // writes when idle at most a minute apart (its storage flush interval); a reload before that reopens the
-    // editor without its backup. A person's window lives longer than a test: wait for one flush.
-    await new Promise((r) => setTimeout(r, 65_000));
+    // writes when idle, 5 s apart; the harness then kills the page without warning. Leave time for one write.
+    await new Promise((r) => setTimeout(r, 15_000));
     saveRestoreExpectation({ imagePath: e3!.path, labelPath: e3!.labelPath, width: e3!.width, height: e3!.height, strokes });
     fs.writeFileSync(config().reloadRequestPath, '');
   });

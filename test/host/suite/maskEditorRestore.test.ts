@@ -18,7 +18,8 @@ describe('mask editor after a reload (hot exit)', function () {
     const uri = vscode.Uri.file(expected.imagePath);
     const mask = maskWith(expected.width, expected.height, expected.strokes);
     const restored = await waitFor('the restored editor', () => editorState(uri), (s) => s !== undefined, 90_000);
-    assert.equal(restored!.source, 'backup');
+    assert.equal(restored!.restoreProblem, undefined, 'the backup was readable');
+    assert.equal(restored!.source, 'backup', 'VS Code reopened the editor with its backup');
     assert.equal(restored!.dirty, true, 'restored edits are unsaved');
     assert.equal(restored!.maskSha256, sha256(mask), 'the restored mask is the one backed up');
     assert.ok(!fs.existsSync(expected.labelPath), 'nothing was written before the person saves');
