@@ -48,6 +48,7 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
             modelPath,
             format: command.format,
             overwrite: command.overwrite,
+            overwriteReviewed: command.overwriteReviewed,
             threads: command.threads,
             ...(command.shard ? { shard: command.shard } : {}),
           },

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
-import { readLabel, writeBadFiles, writeDiscImages } from './testImages';
+import { labelFolderEntries, readLabel, writeBadFiles, writeDiscImages } from './testImages';
 import { cliScript, copyModelWithMismatchedGraph, copyModelWithWrongChecksum, requireBuild, sigmoidModel, softmaxModel } from './workerSetup';
 
 interface CliRun {
@@ -60,7 +60,7 @@ describe('segnetr CLI (node dist/cli.js)', function () {
       lines.find((l) => l.startsWith(`${path.join(images, 'bad_truncated.png')}: the PNG file is truncated`))!,
     ].sort());
     assert.match(run.stdout, /3 written, 0 skipped \(label exists\), 4 failed of 7/);
-    assert.deepEqual(readdirSync(out).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
+    assert.deepEqual(labelFolderEntries(out).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
   });
 
   it('prints a machine-readable summary with --json', async () => {
@@ -87,7 +87,7 @@ describe('segnetr CLI (node dist/cli.js)', function () {
       const run = segnetr('prelabel', images, '--out', out, '--model', sigmoidModel, '--shard', `${index}/3`, '--json');
       assert.equal(run.status, 0, run.stderr);
       assert.equal((JSON.parse(run.stdout) as { shard: string }).shard, `${index}/3`);
-      perShard.push(readdirSync(out));
+      perShard.push(labelFolderEntries(out));
     }
     assert.deepEqual(perShard.map((s) => s.length), [4, 3, 3]);
     assert.deepEqual(perShard.flat().sort(), all.sort());
