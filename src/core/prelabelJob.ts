@@ -41,6 +41,7 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
   const failed: FileError[] = [];
   let written = 0;
   let skipped = 0;
+  let keptReviewed = 0;
   let done = 0;
   let cancelled = false;
   const total = plan.items.length;
@@ -58,6 +59,7 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
       } else if (reviewed !== undefined) {
         outcome = 'skipped';
         reason = reviewed;
+        keptReviewed++;
       } else if (item.labelClashesWith !== undefined) {
         outcome = 'failed';
         reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
@@ -76,7 +78,7 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
   } finally {
     await ownSessions?.dispose();
   }
-  return { total, written, skipped, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir };
+  return { total, written, skipped, keptReviewed, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir };
 }
 
 type ImageResult = { readonly outcome: 'written' | 'skipped'; readonly reason?: undefined } | { readonly outcome: 'failed'; readonly reason: string };
