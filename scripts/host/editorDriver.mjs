@@ -213,7 +213,7 @@ export async function startEditorDriver({ log }) {
  * undefined when no reload was asked for. (An orderly page reload is not used: in the browser, VS Code's last
  * editor-state save at unload races with the extension host's teardown and can drop a custom editor's backup id.)
  */
-export async function reloadIfRequested({ page, server, config, configPath, timeoutS, log, attach }) {
+export async function reloadIfRequested({ page, server, config, configPath, timeoutS, log, attach, screenshotPath }) {
   if (!config.reloadRequestPath || !existsSync(config.reloadRequestPath)) return undefined;
   const suffix = (p) => `${p}.after-reload`;
   const phase2 = { ...config, phase: 2, resultsPath: suffix(config.resultsPath), startedPath: suffix(config.startedPath), releasePath: suffix(config.releasePath) };
@@ -234,6 +234,8 @@ export async function reloadIfRequested({ page, server, config, configPath, time
     if (Date.now() > deadline) throw new Error(`no after-reload results after ${timeoutS} s`);
     await sleep(250);
   }
+  await sleep(2000); // the runner staged an editor for the screenshot
+  await fresh.screenshot({ path: screenshotPath, timeout: 15_000 }).catch((e) => log(`screenshot after the reload failed: ${e.message}`));
   writeFileSync(phase2.releasePath, '');
   return { results: JSON.parse(readFileSync(phase2.resultsPath, 'utf8')), page: fresh };
 }
