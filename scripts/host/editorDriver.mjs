@@ -59,19 +59,27 @@ async function pixelUnder(page, frame, x, y) {
 
 /**
  * A page position over image pixel (px, py), found as a person would: read the status bar at two points to learn
- * the scale, aim, and correct until the status bar names the wanted pixel. Aims at the middle of the pixel.
+ * the scale (the first at the canvas middle, always over the fitted image), aim, and correct until the status bar
+ * names the wanted pixel.
  */
 async function positionOf(page, frame, box, px, py) {
-  const ax = box.x + box.width * 0.3;
-  const ay = box.y + box.height * 0.3;
-  const bx = box.x + box.width * 0.7;
-  const by = box.y + box.height * 0.7;
-  const [p1x, p1y] = await pixelUnder(page, frame, ax, ay);
-  const [p2x, p2y] = await pixelUnder(page, frame, bx, by);
-  const zoomX = (bx - ax) / Math.max(1, p2x - p1x);
-  const zoomY = (by - ay) / Math.max(1, p2y - p1y);
-  let x = ax + (px - p1x) * zoomX;
-  let y = ay + (py - p1y) * zoomY;
+  // The fitted image is centred in the canvas: its middle is over the image whatever the stage's size.
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const [p1x, p1y] = await pixelUnder(page, frame, cx, cy);
+  let zoomX = 0;
+  let zoomY = 0;
+  for (const step of [48, 24, 12]) {
+    const [p2x, p2y] = await pixelUnder(page, frame, cx + step, cy + step).catch(() => [p1x, p1y]);
+    if (p2x > p1x && p2y > p1y) {
+      zoomX = step / (p2x - p1x);
+      zoomY = step / (p2y - p1y);
+      break;
+    }
+  }
+  if (!(zoomX > 0 && zoomY > 0)) throw new Error('could not read the zoom from the status bar');
+  let x = cx + (px - p1x) * zoomX;
+  let y = cy + (py - p1y) * zoomY;
   for (let attempt = 0; attempt < 12; attempt++) {
     const [qx, qy] = await pixelUnder(page, frame, x, y);
     if (qx === px && qy === py) return { x, y };
@@ -205,7 +213,7 @@ export async function startEditorDriver({ log }) {
  * undefined when no reload was asked for. (An orderly page reload is not used: in the browser, VS Code's last
  * editor-state save at unload races with the extension host's teardown and can drop a custom editor's backup id.)
  */
-export async function reloadIfRequested({ page, server, config, configPath, timeoutS, log, attach }) {
+export async function reloadIfRequested({ page, server, config, configPath, timeoutS, log, attach, screenshotPath }) {
   if (!config.reloadRequestPath || !existsSync(config.reloadRequestPath)) return undefined;
   const suffix = (p) => `${p}.after-reload`;
   const phase2 = { ...config, phase: 2, resultsPath: suffix(config.resultsPath), startedPath: suffix(config.startedPath), releasePath: suffix(config.releasePath) };
@@ -226,6 +234,8 @@ export async function reloadIfRequested({ page, server, config, configPath, time
     if (Date.now() > deadline) throw new Error(`no after-reload results after ${timeoutS} s`);
     await sleep(250);
   }
+  await sleep(2000); // the runner staged an editor for the screenshot
+  await fresh.screenshot({ path: screenshotPath, timeout: 15_000 }).catch((e) => log(`screenshot after the reload failed: ${e.message}`));
   writeFileSync(phase2.releasePath, '');
   return { results: JSON.parse(readFileSync(phase2.resultsPath, 'utf8')), page: fresh };
 }

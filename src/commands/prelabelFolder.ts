@@ -184,7 +184,8 @@ async function askAboutReviewedLabels(reviewed: number): Promise<'keep' | 'overw
 function reportSummary(summary: PrelabelSummary, folderName: string, log: Log): void {
   const seconds = (summary.elapsedMs / 1000).toFixed(1);
   const parts = [`${summary.written} written`];
-  if (summary.skipped > 0) parts.push(`${summary.skipped} skipped (label exists)`);
+  const kept = summary.keptReviewed > 0 ? `; ${summary.keptReviewed} of them kept because a person reviewed them` : '';
+  if (summary.skipped > 0) parts.push(`${summary.skipped} skipped (label exists${kept})`);
   if (summary.failed.length > 0) parts.push(`${summary.failed.length} failed`);
   const text = `${summary.cancelled ? 'Cancelled pre-labeling' : 'Pre-labeled'} ${folderName}: ${parts.join(', ')} in ${seconds} s.`;
   log.info(`${text} Labels: ${summary.labelsDir}`);

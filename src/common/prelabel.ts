@@ -47,6 +47,8 @@ export interface PrelabelSummary {
   readonly total: number;
   readonly written: number;
   readonly skipped: number;
+  /** Of the skipped: labels kept although overwrite was asked for, because a person edited or accepted them. */
+  readonly keptReviewed: number;
   readonly failed: readonly FileError[];
   readonly cancelled: boolean;
   readonly elapsedMs: number;

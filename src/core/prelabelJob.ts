@@ -57,6 +57,7 @@ async function labelAll(
   const failed: FileError[] = [];
   let written = 0;
   let skipped = 0;
+  let keptReviewed = 0;
   let done = 0;
   let cancelled = false;
   const total = items.length;
@@ -73,6 +74,7 @@ async function labelAll(
     } else if (reviewed !== undefined) {
       outcome = 'skipped';
       reason = reviewed;
+      keptReviewed++;
     } else if (item.labelClashesWith !== undefined) {
       outcome = 'failed';
       reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
@@ -87,7 +89,7 @@ async function labelAll(
     done++;
     hooks.onProgress?.({ done, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
   }
-  return { total, written, skipped, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir, threads: session.threads };
+  return { total, written, skipped, keptReviewed, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir, threads: session.threads };
 }
 
 type ImageResult = { readonly outcome: 'written' | 'skipped'; readonly reason?: undefined } | { readonly outcome: 'failed'; readonly reason: string };

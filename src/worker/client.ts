@@ -103,6 +103,8 @@ interface ProgressTally {
   total: number;
   written: number;
   skipped: number;
+  /** Skipped with a reason: a label a person reviewed, kept (the only skip that carries a reason). */
+  keptReviewed: number;
   readonly failed: FileError[];
 }
 
@@ -121,7 +123,7 @@ export class WorkerClient {
   }
 
   prelabelFolder(request: PrelabelFolderRequest, options: PrelabelCallOptions = {}): Promise<PrelabelSummary> {
-    const tally: ProgressTally = { started: Date.now(), total: 0, written: 0, skipped: 0, failed: [] };
+    const tally: ProgressTally = { started: Date.now(), total: 0, written: 0, skipped: 0, keptReviewed: 0, failed: [] };
     return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
       message: { type: 'prelabel', jobId, request },
       job: {
@@ -340,8 +342,10 @@ export class WorkerClient {
 function tallyProgress(tally: ProgressTally, progress: PrelabelProgress): void {
   tally.total = progress.total;
   if (progress.outcome === 'written') tally.written++;
-  else if (progress.outcome === 'skipped') tally.skipped++;
-  else tally.failed.push({ file: progress.file, reason: progress.reason ?? 'failed' });
+  else if (progress.outcome === 'skipped') {
+    tally.skipped++;
+    if (progress.reason !== undefined) tally.keptReviewed++;
+  } else tally.failed.push({ file: progress.file, reason: progress.reason ?? 'failed' });
 }
 
 /** The summary of a job cut short by killing its worker: what its progress messages reported. */
@@ -350,6 +354,7 @@ function cancelledSummary(tally: ProgressTally, request: PrelabelFolderRequest):
     total: tally.total,
     written: tally.written,
     skipped: tally.skipped,
+    keptReviewed: tally.keptReviewed,
     failed: tally.failed,
     cancelled: true,
     elapsedMs: Date.now() - tally.started,

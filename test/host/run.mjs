@@ -301,7 +301,9 @@ async function main() {
     // Hot exit tests: reload while the runner still holds the window, as a person reloads a live window.
     const afterReload = problem
       ? undefined
-      : await reloadIfRequested({ page, server, config, configPath, timeoutS: opts.timeoutS, log, attach: (p) => driver.attach(p) });
+      : await reloadIfRequested({
+        page, server, config, configPath, timeoutS: opts.timeoutS, log, attach: (p) => driver.attach(p), screenshotPath: path.join(artifacts, 'workbench.png'),
+      });
     writeFileSync(releasePath, '');
     writeFileSync(path.join(artifacts, 'code-server.log'), server.logTail(400).join('\n') + '\n');
     writeFileSync(path.join(artifacts, 'browser-console.log'), consoleLines.join('\n') + '\n');

@@ -335,13 +335,13 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     );
     const progress: PrelabelProgress[] = [];
     const again = await client.prelabelFolder(request(images, masks, { overwrite: true }), { onProgress: (p) => progress.push(p) });
-    assert.deepEqual([again.written, again.skipped], [2, 1]);
+    assert.deepEqual([again.written, again.skipped, again.keptReviewed], [2, 1, 1]);
     assert.match(progress.find((p) => p.file.endsWith('img_000.png'))!.reason!, /a person accepted this label/);
     assert.equal(readFileSync(path.join(masks, 'img_000.png'), 'utf8'), 'accepted by a person');
     assert.equal(readLabel(path.join(masks, 'img_001.png')).colorType, 0, 'the rejected label was replaced');
 
     const forced = await client.prelabelFolder(request(images, masks, { overwrite: true, overwriteReviewed: true }));
-    assert.deepEqual([forced.written, forced.skipped], [3, 0]);
+    assert.deepEqual([forced.written, forced.skipped, forced.keptReviewed], [3, 0, 0]);
     assert.equal(readLabel(path.join(masks, 'img_000.png')).colorType, 0);
   });
 });

@@ -72,7 +72,8 @@ async function stageScreenshot(cfg: HostTestConfig): Promise<void> {
     const uri = vscode.Uri.file(path.join(cfg.imagesDir, first));
     await vscode.commands.executeCommand('revealInExplorer', uri);
     await vscode.commands.executeCommand('vscode.openWith', uri, 'segnetr.maskEditor');
-    await sleep(1500); // let the webview paint
+    await vscode.commands.executeCommand('segnetr.editor.view.toggleUncertain'); // show the uncertain band too
+    await sleep(3000); // let the webview paint
   } catch {
     // nothing to stage
   }
@@ -137,7 +138,8 @@ export async function run(): Promise<void> {
     ...(fatal ? { fatal } : {}),
   };
   if (!cfg) throw new Error(`segnetr host tests: no harness config (${fatal ?? 'unknown'})`);
-  if (cfg.phase !== 2 && !fs.existsSync(cfg.reloadRequestPath)) await stageScreenshot(cfg);
+  // With a reload ahead, the screenshot is taken after it.
+  if (cfg.phase === 2 || !fs.existsSync(cfg.reloadRequestPath)) await stageScreenshot(cfg);
   writeAtomic(cfg.resultsPath, JSON.stringify(results, null, 2) + '\n');
 
   // Keep the window alive until the harness has taken its screenshot (the host may close when run() settles).

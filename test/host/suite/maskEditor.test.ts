@@ -193,6 +193,7 @@ describe('mask editor', function () {
     await new Promise((r) => setTimeout(r, 1000));
     await vscode.commands.executeCommand('notifications.showList');
     await clickWorkbenchButton('Load Theirs');
+    await vscode.commands.executeCommand('notifications.hideList');
     await waitForMask(e4!, third, false, 'their label, loaded on request');
   });
 
