@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { NATIVE_PACKAGES } from './nativePackages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [name, ...args] = process.argv.slice(2);
@@ -25,7 +26,7 @@ await esbuild.build({
   format: 'cjs',
   target: 'es2022',
   sourcemap: 'inline',
-  external: ['onnxruntime-node'],
+  external: NATIVE_PACKAGES,
   logLevel: 'warning',
 });
 const run = spawnSync(process.execPath, [outfile, ...args], { cwd: root, stdio: 'inherit' });

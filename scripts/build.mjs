@@ -2,6 +2,7 @@
 // `tsc --noEmit` (npm run typecheck) does the type checking; esbuild only bundles.
 import * as esbuild from 'esbuild';
 import { chmod } from 'node:fs/promises';
+import { NATIVE_PACKAGES } from './nativePackages.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -14,9 +15,9 @@ const common = {
   target: 'es2022',
 };
 
-// onnxruntime-node is a native addon and stays in node_modules (the VSIX keeps only its target's binaries);
-// `vscode` is provided by the extension host.
-const nodeTarget = { ...common, platform: 'node', format: 'cjs', external: ['vscode', 'onnxruntime-node'] };
+// onnxruntime-node and sharp (libvips, the JPEG decoder) are native addons and stay in node_modules (the VSIX keeps
+// only its target's binaries); `vscode` is provided by the extension host.
+const nodeTarget = { ...common, platform: 'node', format: 'cjs', external: ['vscode', ...NATIVE_PACKAGES] };
 
 const builds = [
   { ...nodeTarget, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },

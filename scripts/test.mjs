@@ -10,6 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import Mocha from 'mocha';
+import { NATIVE_PACKAGES } from './nativePackages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -80,7 +81,7 @@ async function mochaLayer(layer, sourceDir) {
     format: 'cjs',
     target: 'es2022',
     sourcemap: 'inline',
-    external: ['onnxruntime-node', 'mocha', 'vscode'],
+    external: [...NATIVE_PACKAGES, 'mocha', 'vscode'],
     logLevel: 'warning',
   });
   const mocha = new Mocha({ reporter: 'spec', timeout: 60_000, color: process.stdout.isTTY });

@@ -4,7 +4,7 @@
 // 16-bit grey and RGB are windowed here (utif2 keeps only the high byte), CMYK is converted as Pillow does,
 // every other layout goes through utif2's conversion. The orientation tag is ignored: labels follow the stored grid.
 import * as UTIF from 'utif2';
-import { type DecodedImage, rgbFromRgba } from './decodedImage';
+import { type DecodedImage, rgbFromCmyk, rgbFromRgba } from './decodedImage';
 import { ImageError, messageOf } from './errors';
 import { GREY_SAMPLES, RGB_SAMPLES, valueRange, windowedRgb } from './window16';
 
@@ -177,18 +177,7 @@ function decode16Bit(page: UTIF.IFD, width: number, height: number, layout: Tiff
 function decodeCmyk(data: Uint8Array, width: number, height: number, samplesPerPixel: number): DecodedImage {
   const pixels = width * height;
   if (data.length < pixels * samplesPerPixel) throw new ImageError('the TIFF file is truncated or corrupt: its image data is shorter than its header says');
-  const rgb = new Uint8Array(pixels * 3);
-  for (let p = 0, i = 0, o = 0; p < pixels; p++, i += samplesPerPixel, o += 3) {
-    const notK = 255 - data[i + 3]!;
-    for (let c = 0; c < 3; c++) rgb[o + c] = notK - mulDiv255(data[i + c]!, notK);
-  }
-  return { width, height, rgb, format: 'tiff', bitDepth: 8 };
-}
-
-/** a * b / 255, rounded the way Pillow's MULDIV255 macro does. */
-function mulDiv255(a: number, b: number): number {
-  const t = a * b + 128;
-  return ((t >> 8) + t) >> 8;
+  return { width, height, rgb: rgbFromCmyk(data, pixels, samplesPerPixel), format: 'tiff', bitDepth: 8 };
 }
 
 /** utif2 prints tile counts with console.log; on the CLI's stdout that would corrupt --json output. */

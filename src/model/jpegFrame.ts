@@ -7,6 +7,8 @@ export interface JpegFrame {
   readonly precision: number;
   readonly width: number;
   readonly height: number;
+  /** 1 grey, 3 YCbCr or RGB, 4 CMYK or YCCK. */
+  readonly components: number;
 }
 
 /** The frame header, or undefined when the segments before it are cut short or malformed. */
@@ -20,7 +22,13 @@ export function findJpegFrame(bytes: Uint8Array): JpegFrame | undefined {
       continue;
     }
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { marker, precision: bytes[at + 4]!, height: (bytes[at + 5]! << 8) | bytes[at + 6]!, width: (bytes[at + 7]! << 8) | bytes[at + 8]! };
+      return {
+        marker,
+        precision: bytes[at + 4]!,
+        height: (bytes[at + 5]! << 8) | bytes[at + 6]!,
+        width: (bytes[at + 7]! << 8) | bytes[at + 8]!,
+        components: bytes[at + 9]!,
+      };
     }
     if (marker === 0xda || marker === 0xd9) return undefined; // scan data or end before any frame header
     at += 2 + ((bytes[at + 2]! << 8) | bytes[at + 3]!);
