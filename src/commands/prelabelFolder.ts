@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { PrelabelFolderRequest, PrelabelSummary } from '../common/prelabel';
 import { messageOf } from '../model/errors';
 import { WorkerCrashedError, type WorkerClient } from '../worker/client';
+import { reportFileProgress } from './jobProgress';
 import { planPrelabel } from '../core/plan';
 import type { Log } from '../host/log';
 import { inferenceThreads, labelFormat, labelsDirFor, resolveModel } from '../host/settings';
@@ -90,7 +91,7 @@ export class PrelabelFolderCommand {
   }
 
   private async execute(request: PrelabelFolderRequest): Promise<PrelabelSummary | undefined> {
-    const { log, statusBar, worker } = this.deps;
+    const { log, worker } = this.deps;
     const folderName = path.basename(request.imagesDir);
     log.info(`Pre-label ${request.imagesDir} -> ${request.labelsDir} with ${request.modelPath}${request.overwrite ? ' (overwrite)' : ''}`);
 
@@ -99,18 +100,8 @@ export class PrelabelFolderCommand {
       async (progress, token) => {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
         try {
-          return await worker.prelabelFolder(request, {
-            signal: abort.signal,
-            onProgress: (p) => {
-              if (p.outcome === 'failed') log.warn(`${p.file}: ${p.reason ?? 'failed'}`);
-              const increment = p.total > 0 ? ((p.done - reported) / p.total) * 100 : 0;
-              reported = p.done;
-              progress.report({ increment, message: `${p.done}/${p.total} ${path.basename(p.file)}` });
-              statusBar.update(p.done, p.total, folderName);
-            },
-          });
+          return await worker.prelabelFolder(request, { signal: abort.signal, onProgress: reportFileProgress(progress, this.deps, folderName, 'Pre-labeling') });
         } catch (error) {
           reportJobError(error, request, log);
           return undefined;
