@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { REPORT_FILES, evaluationJson, writeEvaluationReports } from '../../src/core/evaluationReport';
 import { ReportError, parseEvaluationReport, readEvaluationReport } from '../../src/core/readEvaluationReport';
 import { checkReportFolder, reportFolderFor } from '../../src/core/reportFolder';
+import { orderByUncertainty, scoresFromRanking, scoresFromReport } from '../../src/core/uncertaintyOrder';
 import { failureViewData } from '../../src/views/failureViewData';
 import { isFailureMessageError, parseFailureViewMessage } from '../../src/views/validateFailureMessage';
 import { DEFAULT_QUERY, type TableQuery, parseDiceBelow, sanitizeQuery, sortedBy, summaryValues, visibleRows } from '../../src/webview/failures/table';
@@ -131,5 +132,16 @@ describe('failure view', () => {
       writeFileSync(path.join(other, REPORT_FILES.markdown), '# my notes\n');
       await assert.rejects(checkReportFolder(other), /holds evaluation\.md but no evaluation\.json/);
     });
+  });
+});
+
+describe('most uncertain first', () => {
+  it('orders a folder by the report\'s scores; unscored images follow in folder order; ties keep folder order', () => {
+    const r = report([image('a.png', [1], [1], 0.2), image('b.png', [1], [1], 0.9), { ...image('c.png', [1], [1]), prediction: 'file' }, image('d.png', [1], [1], 0.2)]);
+    const scores = scoresFromReport(r);
+    assert.deepEqual([...scores.keys()], ['a.png', 'b.png', 'd.png']);
+    const folder = ['/x/a.png', '/x/b.png', '/x/c.png', '/x/d.png', '/x/e.png'];
+    assert.deepEqual(orderByUncertainty(folder, scores), ['/x/b.png', '/x/a.png', '/x/d.png', '/x/c.png', '/x/e.png']);
+    assert.deepEqual(orderByUncertainty(folder, scoresFromRanking([{ image: '/elsewhere/e.png', uncertainty: 0.5 }])), ['/x/e.png', '/x/a.png', '/x/b.png', '/x/c.png', '/x/d.png']);
   });
 });
