@@ -1,14 +1,22 @@
 // Composition root: creates the services and registers what the manifest contributes. No logic here.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { openLabelPreview } from './commands/openLabelPreview';
+import { registerMaskEditorCommands } from './commands/maskEditorCommands';
 import { PrelabelFolderCommand, type PrelabelCommandOptions } from './commands/prelabelFolder';
-import { LABEL_PREVIEW_VIEW_TYPE, LabelPreviewProvider } from './editor/labelPreviewProvider';
+import { MASK_EDITOR_VIEW_TYPE } from './common/editorActions';
+import { type MaskEditorState, MaskEditorProvider } from './editor/maskEditorProvider';
 import { Log } from './host/log';
 import { JobStatusBar } from './views/statusBar';
 import { WorkerClient } from './worker/client';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: read-only state for the host tests (other extensions may read it too). */
+export interface SegnetrApi {
+  readonly maskEditorState: (uri: vscode.Uri) => MaskEditorState | undefined;
+  /** A copy of the mask editor's current mask (class indices) for `uri`. */
+  readonly maskEditorMask: (uri: vscode.Uri) => Uint8Array | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): SegnetrApi {
   const log = new Log();
   const statusBar = new JobStatusBar();
   const worker = new WorkerClient({
@@ -16,22 +24,25 @@ export function activate(context: vscode.ExtensionContext): void {
     log: (line) => log.info(line),
   });
   const prelabel = new PrelabelFolderCommand({ extensionPath: context.extensionPath, worker, log, statusBar });
+  const maskEditor = new MaskEditorProvider({ extensionUri: context.extensionUri, worker, log });
 
   context.subscriptions.push(
     log,
     statusBar,
     { dispose: () => worker.dispose() },
-    vscode.window.registerCustomEditorProvider(LABEL_PREVIEW_VIEW_TYPE, new LabelPreviewProvider(context.extensionUri, log)),
+    // No retainContextWhenHidden: the host holds the mask, a hidden webview is rebuilt from it.
+    vscode.window.registerCustomEditorProvider(MASK_EDITOR_VIEW_TYPE, maskEditor, { supportsMultipleEditorsPerDocument: true }),
+    ...registerMaskEditorCommands(maskEditor),
     vscode.commands.registerCommand('segnetr.prelabelFolder', (folder?: unknown, options?: PrelabelCommandOptions) =>
       prelabel.run(folder, options),
     ),
-    vscode.commands.registerCommand('segnetr.openLabelPreview', openLabelPreview),
     vscode.commands.registerCommand('segnetr.showLog', () => log.show()),
     vscode.commands.registerCommand('segnetr.restartWorker', () => {
       worker.restart();
       log.info('Inference worker restarted; the next job starts a fresh process.');
     }),
   );
+  return { maskEditorState: (uri) => maskEditor.stateOf(uri), maskEditorMask: (uri) => maskEditor.maskOf(uri) };
 }
 
 export function deactivate(): void {

@@ -18,7 +18,10 @@ Options:
   --out DIR          labels folder (default: <imagesDir>/../masks)
   --model FILE.onnx  SegNetr ONNX model with its card FILE.json beside it (default: the bundled model)
   --format F         index (default) or binary255 (two-class models only)
-  --overwrite        replace existing label files (default: skip images that already have one)
+  --overwrite        replace existing label files (default: skip images that already have one), except
+                     labels a person edited or accepted in the mask editor (listed in .segnetr/review.tsv)
+  --overwrite-reviewed
+                     replace those too (implies --overwrite)
   --shard I/N        label only this machine's share: sorted files at positions p with p % N == I (0 <= I < N)
   --threads N        onnxruntime intra-op threads (default 0: one per CPU, at most 4; never more than the CPUs)
   --json             print a machine-readable summary on stdout
@@ -36,6 +39,8 @@ export interface PrelabelCommand {
   readonly modelPath: string | undefined;
   readonly format: LabelFormat;
   readonly overwrite: boolean;
+  /** Also replace labels a person edited or accepted; implies overwrite. */
+  readonly overwriteReviewed: boolean;
   readonly shard: Shard | undefined;
   readonly threads: number;
   readonly json: boolean;
@@ -55,6 +60,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
         model: { type: 'string' },
         format: { type: 'string' },
         overwrite: { type: 'boolean' },
+        'overwrite-reviewed': { type: 'boolean' },
         shard: { type: 'string' },
         threads: { type: 'string' },
         json: { type: 'boolean' },
@@ -76,7 +82,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     labelsDir: values.out ?? labelsDirFor(imagesDir),
     modelPath: values.model,
     format: parseFormat(values.format),
-    overwrite: values.overwrite ?? false,
+    overwrite: (values.overwrite ?? false) || (values['overwrite-reviewed'] ?? false),
+    overwriteReviewed: values['overwrite-reviewed'] ?? false,
     shard: values.shard === undefined ? undefined : parseShard(values.shard),
     threads: values.threads === undefined ? 0 : parseThreads(values.threads),
     json: values.json ?? false,

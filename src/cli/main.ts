@@ -48,6 +48,7 @@ async function prelabel(command: PrelabelCommand): Promise<number> {
             modelPath,
             format: command.format,
             overwrite: command.overwrite,
+            overwriteReviewed: command.overwriteReviewed,
             threads: command.threads,
             ...(command.shard ? { shard: command.shard } : {}),
           },
@@ -86,9 +87,10 @@ function report(summary: PrelabelSummary, command: PrelabelCommand, modelPath: s
   const processed = summary.written + summary.failed.length;
   const rate = seconds > 0 && processed > 0 ? `, ${(processed / seconds).toFixed(1)} images/s` : '';
   const head = summary.cancelled ? 'Interrupted' : 'Done';
+  const kept = summary.keptReviewed > 0 ? `; ${summary.keptReviewed} of them reviewed by a person, kept (--overwrite-reviewed replaces them)` : '';
   writeLine(
     process.stdout,
-    `${head}: ${summary.written} written, ${summary.skipped} skipped (label exists), ${summary.failed.length} failed ` +
+    `${head}: ${summary.written} written, ${summary.skipped} skipped (label exists${kept}), ${summary.failed.length} failed ` +
       `of ${summary.total} in ${seconds.toFixed(1)} s${rate}. Labels: ${summary.labelsDir}`,
   );
 }

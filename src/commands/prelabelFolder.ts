@@ -5,6 +5,7 @@ import { messageOf } from '../model/errors';
 import { WorkerCrashedError, type WorkerClient } from '../worker/client';
 import { reportFileProgress } from './jobProgress';
 import { planPrelabel } from '../core/plan';
+import { isHumanMadeLabel, readReviewState } from '../core/reviewState';
 import type { Log } from '../host/log';
 import { inferenceThreads, labelFormat, labelsDirFor, resolveModel } from '../host/settings';
 import type { JobStatusBar } from '../views/statusBar';
@@ -13,6 +14,8 @@ import type { JobStatusBar } from '../views/statusBar';
 export interface PrelabelCommandOptions {
   /** What to do with images that already have a label file; asked in a dialog when absent. */
   readonly existingLabels?: 'skip' | 'overwrite';
+  /** With overwrite: whether labels a person edited or accepted are replaced too; asked when absent (default keep). */
+  readonly reviewedLabels?: 'keep' | 'overwrite';
 }
 
 export interface PrelabelDeps {
@@ -81,9 +84,26 @@ export class PrelabelFolderCommand {
       overwrite = choice === 'overwrite';
     }
 
+    let overwriteReviewed = options.reviewedLabels === 'overwrite';
+    if (overwrite && options.reviewedLabels === undefined) {
+      let reviewed: number;
+      try {
+        const decisions = await readReviewState(request.labelsDir);
+        reviewed = plan.items.filter((item) => item.labelExists && isHumanMadeLabel(decisions.get(path.basename(item.imagePath))?.status)).length;
+      } catch (error) {
+        void vscode.window.showErrorMessage(`SegNetr cannot tell which labels a person reviewed, so it overwrites none: ${messageOf(error)}`);
+        return undefined;
+      }
+      if (reviewed > 0) {
+        const choice = await askAboutReviewedLabels(reviewed);
+        if (!choice) return undefined;
+        overwriteReviewed = choice === 'overwrite';
+      }
+    }
+
     this.running = path.basename(imagesDir);
     try {
-      return await this.execute({ ...request, overwrite });
+      return await this.execute({ ...request, overwrite, overwriteReviewed });
     } finally {
       this.running = undefined;
       this.deps.statusBar.hide();
@@ -93,7 +113,8 @@ export class PrelabelFolderCommand {
   private async execute(request: PrelabelFolderRequest): Promise<PrelabelSummary | undefined> {
     const { log, worker } = this.deps;
     const folderName = path.basename(request.imagesDir);
-    log.info(`Pre-label ${request.imagesDir} -> ${request.labelsDir} with ${request.modelPath}${request.overwrite ? ' (overwrite)' : ''}`);
+    const mode = request.overwriteReviewed ? ' (overwrite, reviewed labels too)' : request.overwrite ? ' (overwrite, reviewed labels kept)' : '';
+    log.info(`Pre-label ${request.imagesDir} -> ${request.labelsDir} with ${request.modelPath}${mode}`);
 
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `SegNetr: pre-labeling ${folderName}`, cancellable: true },
@@ -139,10 +160,23 @@ async function askAboutExistingLabels(existing: number, total: number, labelsDir
   return choice === skip ? 'skip' : choice === overwrite ? 'overwrite' : undefined;
 }
 
+async function askAboutReviewedLabels(reviewed: number): Promise<'keep' | 'overwrite' | undefined> {
+  const keep = 'Keep Reviewed Labels';
+  const overwrite = `Overwrite Those ${reviewed} Too`;
+  const choice = await vscode.window.showWarningMessage(
+    `${reviewed} of the labels to overwrite were edited or accepted by a person in the mask editor.`,
+    { modal: true, detail: 'Keeping them overwrites only the labels nobody reviewed. Overwriting replaces a person\'s work with predictions.' },
+    keep,
+    overwrite,
+  );
+  return choice === keep ? 'keep' : choice === overwrite ? 'overwrite' : undefined;
+}
+
 function reportSummary(summary: PrelabelSummary, folderName: string, log: Log): void {
   const seconds = (summary.elapsedMs / 1000).toFixed(1);
   const parts = [`${summary.written} written`];
-  if (summary.skipped > 0) parts.push(`${summary.skipped} skipped (label exists)`);
+  const kept = summary.keptReviewed > 0 ? `; ${summary.keptReviewed} of them kept because a person reviewed them` : '';
+  if (summary.skipped > 0) parts.push(`${summary.skipped} skipped (label exists${kept})`);
   if (summary.failed.length > 0) parts.push(`${summary.failed.length} failed`);
   const text = `${summary.cancelled ? 'Cancelled pre-labeling' : 'Pre-labeled'} ${folderName}: ${parts.join(', ')} in ${seconds} s.`;
   log.info(`${text} Labels: ${summary.labelsDir}`);

@@ -3,9 +3,14 @@
 // Every message from the webview is untrusted input: the host validates it (parseWebviewMessage) before it
 // touches the document. Binary data travels as Uint8Array (transferred), never as arrays of numbers.
 import type { MaskOperation, Rect } from '../mask/types';
-import type { ClassStyle } from './previewProtocol';
 
-export type { ClassStyle };
+/** A class of the model card, as the overlay and the class picker show it. */
+export interface ClassStyle {
+  readonly index: number;
+  readonly name: string;
+  /** CSS hex colour, #rrggbb. */
+  readonly color: string;
+}
 
 /** Review decision recorded for an image (absent: never reviewed). */
 export type ReviewStatus = 'predicted' | 'edited' | 'accepted' | 'rejected';

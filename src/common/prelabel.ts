@@ -17,6 +17,11 @@ export interface PrelabelFolderRequest {
   readonly format: LabelFormat;
   /** Replace label files that already exist. Without it they are skipped and never touched. */
   readonly overwrite: boolean;
+  /**
+   * With overwrite, also replace labels a person edited or accepted (review.tsv). Without it those are kept
+   * even with overwrite: only an explicit, separate choice replaces a person's work.
+   */
+  readonly overwriteReviewed?: boolean;
   /** onnxruntime intra-op threads; 0 = automatic. Always clamped to the CPUs (core/defaults.ts). */
   readonly threads: number;
   readonly shard?: Shard;
@@ -42,6 +47,8 @@ export interface PrelabelSummary {
   readonly total: number;
   readonly written: number;
   readonly skipped: number;
+  /** Of the skipped: labels kept although overwrite was asked for, because a person edited or accepted them. */
+  readonly keptReviewed: number;
   readonly failed: readonly FileError[];
   readonly cancelled: boolean;
   readonly elapsedMs: number;

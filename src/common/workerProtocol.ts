@@ -1,5 +1,6 @@
 // Messages between the extension host (WorkerClient) and the inference worker process, over Node's IPC
-// channel. Only paths, numbers and short strings cross it: pixels stay in the worker.
+// channel ('advanced' serialization: typed arrays travel as bytes). Pre-label jobs send only paths, numbers and
+// short strings; a mask editor's Predict gets its mask and probability map back as Uint8Arrays.
 // Environment-neutral: no `vscode`, no Node built-ins.
 import type { EvaluateProgress, EvaluateRequest, EvaluationReport } from './evaluation';
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from './prelabel';
@@ -25,7 +26,21 @@ export interface CancelJobMessage {
   readonly jobId: number;
 }
 
-export type HostToWorkerMessage = PrelabelJobMessage | EvaluateJobMessage | CancelJobMessage;
+/** Predict one image (the mask editor's Predict action and its probability map); answered by 'prediction'. */
+export interface PredictImageRequest {
+  readonly imagePath: string;
+  readonly modelPath: string;
+  /** onnxruntime intra-op threads; 0 = automatic. */
+  readonly threads: number;
+}
+
+export interface PredictJobMessage {
+  readonly type: 'predict';
+  readonly jobId: number;
+  readonly request: PredictImageRequest;
+}
+
+export type HostToWorkerMessage = PrelabelJobMessage | EvaluateJobMessage | PredictJobMessage | CancelJobMessage;
 
 // ---- worker -> host -------------------------------------------------------------------------------------
 
@@ -54,8 +69,33 @@ export interface EvaluateDoneMessage {
   readonly report: EvaluationReport;
 }
 
-/** Why a whole job could not run: `model` (model/card/runtime), `request` (bad request), `internal` (a bug). */
-export type JobFailureKind = 'model' | 'request' | 'internal';
+
+export interface ImagePrediction {
+  readonly width: number;
+  readonly height: number;
+  /** width * height class indices. */
+  readonly mask: Uint8Array;
+  /** width * height probabilities x 255 (foreground for sigmoid, the winning class for softmax). */
+  readonly probability: Uint8Array;
+  /** The predicted class per pixel for multi-class (softmax) models; null for sigmoid. */
+  readonly classes: Uint8Array | null;
+  /** The model that made it: card name and .onnx sha256. */
+  readonly model: { readonly id: string; readonly sha256: string };
+  /** The card's sigmoid threshold (0..1); null for softmax. */
+  readonly threshold: number | null;
+}
+
+export interface PredictionMessage {
+  readonly type: 'prediction';
+  readonly jobId: number;
+  readonly prediction: ImagePrediction;
+}
+
+/**
+ * Why a job could not run: `model` (model/card/runtime), `request` (bad request), `image` (the one image of a
+ * predict request cannot be read or decoded), `internal` (a bug).
+ */
+export type JobFailureKind = 'model' | 'request' | 'image' | 'internal';
 
 export interface JobFailedMessage {
   readonly type: 'failed';
@@ -74,6 +114,7 @@ export type WorkerToHostMessage =
   | JobDoneMessage
   | EvaluateProgressMessage
   | EvaluateDoneMessage
+  | PredictionMessage
   | JobFailedMessage
   | WorkerLogMessage;
 
@@ -85,7 +126,7 @@ function hasType(value: unknown): value is { readonly type: unknown } {
 
 export function isHostToWorkerMessage(value: unknown): value is HostToWorkerMessage {
   if (!hasType(value) || !('jobId' in value) || typeof value.jobId !== 'number') return false;
-  return ((value.type === 'prelabel' || value.type === 'evaluate') && 'request' in value) || value.type === 'cancel';
+  return ((value.type === 'prelabel' || value.type === 'evaluate' || value.type === 'predict') && 'request' in value) || value.type === 'cancel';
 }
 
 export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMessage {
@@ -97,6 +138,8 @@ export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMess
     case 'evaluateDone':
     case 'failed':
       return 'jobId' in value && typeof value.jobId === 'number';
+    case 'prediction':
+      return 'jobId' in value && typeof value.jobId === 'number' && 'prediction' in value;
     case 'log':
       return 'line' in value && typeof value.line === 'string';
     default:

@@ -121,7 +121,8 @@ async function looksAbandoned(file: string, host: string, pid: number): Promise<
   }
 }
 
-function processIsAlive(pid: number): boolean {
+/** Whether a process of this host with that id exists (EPERM: it does, but belongs to someone else). */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,14 +3,17 @@
 // the job (the promise rejects); a bad image is recorded as `file: reason` and the job moves on.
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
-import { ImageError, ModelError, describeFsError, messageOf } from '../model/errors';
+import { ImageError, ModelError, RequestError, describeFsError, messageOf } from '../model/errors';
 import { checkLabelFormat, encodeLabelPng } from '../mask/labelPng';
 import { loadModel } from '../model/modelFiles';
+import type { Prediction } from '../model/postprocess';
 import type { ModelSession } from '../model/session';
 import { removeTempFiles, writeFileAtomic } from './atomicWrite';
 import { prepareLabelsFolder } from './labelsFolder';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImageFile } from './predictImage';
+import { type ModelIdentity, writePredictionRecord } from './predictionRecord';
+import { protectingDecision } from './reviewState';
 import { SessionCache } from './sessionCache';
 
 export interface JobHooks {
@@ -54,6 +57,7 @@ async function labelAll(
   const failed: FileError[] = [];
   let written = 0;
   let skipped = 0;
+  let keptReviewed = 0;
   let done = 0;
   let cancelled = false;
   const total = items.length;
@@ -64,13 +68,18 @@ async function labelAll(
     }
     let outcome: FileOutcome;
     let reason: string | undefined;
+    const reviewed = item.labelExists && request.overwrite && !request.overwriteReviewed ? await keptBecauseReviewed(item, request) : undefined;
     if (item.labelExists && !request.overwrite) {
       outcome = 'skipped';
+    } else if (reviewed !== undefined) {
+      outcome = 'skipped';
+      reason = reviewed;
+      keptReviewed++;
     } else if (item.labelClashesWith !== undefined) {
       outcome = 'failed';
       reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
     } else {
-      const result = await labelOneImage(item, session, request);
+      const result = await labelOneImage(item, session, request, hooks.log ?? (() => undefined));
       outcome = result.outcome;
       reason = result.reason;
     }
@@ -80,16 +89,17 @@ async function labelAll(
     done++;
     hooks.onProgress?.({ done, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
   }
-  return { total, written, skipped, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir, threads: session.threads };
+  return { total, written, skipped, keptReviewed, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir, threads: session.threads };
 }
 
 type ImageResult = { readonly outcome: 'written' | 'skipped'; readonly reason?: undefined } | { readonly outcome: 'failed'; readonly reason: string };
 
 /** Labels one image; per-image problems become a failed result, model failures propagate. */
-async function labelOneImage(item: PlannedImage, session: ModelSession, request: PrelabelFolderRequest): Promise<ImageResult> {
+async function labelOneImage(item: PlannedImage, session: ModelSession, request: PrelabelFolderRequest, log: (line: string) => void): Promise<ImageResult> {
   let label: Buffer;
+  let prediction: Prediction;
   try {
-    const prediction = await predictImageFile(item.imagePath, session);
+    prediction = await predictImageFile(item.imagePath, session);
     label = encodeLabelPng(prediction.mask, prediction.width, prediction.height, request.format);
   } catch (error) {
     if (error instanceof ModelError) throw error;
@@ -99,9 +109,25 @@ async function labelOneImage(item: PlannedImage, session: ModelSession, request:
   try {
     // Without overwrite, a label that appeared since the plan (saved by a person meanwhile) is kept.
     const written = await writeFileAtomic(item.labelPath, label, { replace: request.overwrite });
-    return { outcome: written === 'written' ? 'written' : 'skipped' };
+    if (written === 'exists') return { outcome: 'skipped' };
   } catch (error) {
     return failedBecause(describeFileError(`cannot write ${item.labelPath}`, error));
+  }
+  // The label is complete either way; without its record the editor just cannot re-threshold it.
+  const model: ModelIdentity = { id: session.model.card.name, sha256: session.model.sha256 };
+  await writePredictionRecord(request.labelsDir, item.imagePath, prediction, model, session.model.card.output).catch((error: unknown) =>
+    log(`${item.imagePath}: label written, but its prediction record was not: ${describeFileError('cannot write it', error)}`),
+  );
+  return { outcome: 'written' };
+}
+
+/** Even with overwrite, a label a person edited or accepted is kept unless overwriteReviewed says otherwise. */
+async function keptBecauseReviewed(item: PlannedImage, request: PrelabelFolderRequest): Promise<string | undefined> {
+  try {
+    const decision = await protectingDecision(request.labelsDir, item.imagePath);
+    return decision && `kept: a person ${decision.status} this label (${decision.time}); overwriting it needs the explicit "overwrite reviewed" choice`;
+  } catch (error) {
+    throw new RequestError(`Cannot tell which labels a person reviewed, so none is overwritten: ${messageOf(error)}`);
   }
 }
 

@@ -1,4 +1,5 @@
-// Used by the extension host: starts the inference worker (dist/worker.js) on demand, sends it jobs, relays
+// Used by the extension host: starts the inference worker (dist/worker.js) on demand, sends it jobs (folder
+// pre-labels and evaluations, single-image predictions for the editor), relays
 // progress, turns an AbortSignal into a cancel message, and survives the worker dying. When the worker dies
 // mid-job the pending calls reject with WorkerCrashedError (after its temp files are removed) and the next
 // call forks a fresh worker. A worker that does not honour a cancel within a grace period (stuck in a read
@@ -11,9 +12,12 @@ import {
   type EvaluateDoneMessage,
   type EvaluateProgressMessage,
   type HostToWorkerMessage,
+  type ImagePrediction,
   type JobDoneMessage,
   type JobFailureKind,
   type JobProgressMessage,
+  type PredictImageRequest,
+  type PredictionMessage,
   type WorkerToHostMessage,
   isWorkerToHostMessage,
 } from '../common/workerProtocol';
@@ -45,10 +49,12 @@ export interface JobCallOptions<Progress> {
 }
 
 export type PrelabelCallOptions = JobCallOptions<PrelabelProgress>;
+/** Aborting before the worker starts the prediction drops it; the call then rejects with a WorkerJobError. */
+export type PredictCallOptions = Pick<JobCallOptions<never>, 'signal'>;
 export type EvaluateCallOptions = JobCallOptions<EvaluateProgress>;
 
 /** What a job is doing, for the crash message. */
-type JobActivity = 'pre-labeling' | 'evaluating';
+type JobActivity = 'pre-labeling' | 'evaluating' | 'predicting an image';
 
 /** The worker process exited while a job was running. No partial label file is left behind. */
 export class WorkerCrashedError extends Error {
@@ -81,7 +87,7 @@ interface PendingJob {
   /** Where the job writes files, so a dead worker's temp files there can be removed (pre-label jobs). */
   readonly writesInto?: string;
   readonly onProgress: (message: JobProgressMessage | EvaluateProgressMessage) => void;
-  readonly resolve: (message: JobDoneMessage | EvaluateDoneMessage) => void;
+  readonly resolve: (message: JobDoneMessage | EvaluateDoneMessage | PredictionMessage) => void;
   readonly reject: (error: Error) => void;
   /** Settles the call of a cancelled job whose worker had to be killed, from what its progress reported. */
   readonly resolveAbandoned: () => void;
@@ -97,6 +103,8 @@ interface ProgressTally {
   total: number;
   written: number;
   skipped: number;
+  /** Skipped with a reason: a label a person reviewed, kept (the only skip that carries a reason). */
+  keptReviewed: number;
   readonly failed: FileError[];
 }
 
@@ -115,7 +123,7 @@ export class WorkerClient {
   }
 
   prelabelFolder(request: PrelabelFolderRequest, options: PrelabelCallOptions = {}): Promise<PrelabelSummary> {
-    const tally: ProgressTally = { started: Date.now(), total: 0, written: 0, skipped: 0, failed: [] };
+    const tally: ProgressTally = { started: Date.now(), total: 0, written: 0, skipped: 0, keptReviewed: 0, failed: [] };
     return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
       message: { type: 'prelabel', jobId, request },
       job: {
@@ -145,6 +153,21 @@ export class WorkerClient {
         resolve: (m) => (m.type === 'evaluateDone' ? resolve(m.report) : reject(new Error(`the worker answered an evaluation with ${m.type}`))),
         reject,
         resolveAbandoned: () => reject(new WorkerJobError('request', 'The evaluation was cancelled; its worker was restarted because it did not stop in time.')),
+      },
+    }));
+  }
+
+  /** One image through the model for the mask editor: mask, probability map (and classes) back as bytes. */
+  predictImage(request: PredictImageRequest, options: PredictCallOptions = {}): Promise<ImagePrediction> {
+    return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
+      message: { type: 'predict', jobId, request },
+      job: {
+        child,
+        activity: 'predicting an image',
+        onProgress: () => undefined,
+        resolve: (m) => (m.type === 'prediction' ? resolve(m.prediction) : reject(new Error(`the worker answered a prediction with ${m.type}`))),
+        reject,
+        resolveAbandoned: () => reject(new WorkerJobError('request', 'The prediction was cancelled; its worker was restarted because it did not stop in time.')),
       },
     }));
   }
@@ -196,7 +219,8 @@ export class WorkerClient {
     const child = fork(this.options.workerScript, [], {
       execArgv: this.options.execArgv ?? [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
+      // Structured clone: a Predict's mask and probability map cross as bytes, not as JSON number arrays.
+      serialization: 'advanced',
     });
     this.child = child;
     lowerPriority(child, this.options.log);
@@ -227,6 +251,7 @@ export class WorkerClient {
         return;
       case 'done':
       case 'evaluateDone':
+      case 'prediction':
         this.settle(message.jobId, (job) => job.resolve(message));
         return;
       case 'failed':
@@ -317,8 +342,10 @@ export class WorkerClient {
 function tallyProgress(tally: ProgressTally, progress: PrelabelProgress): void {
   tally.total = progress.total;
   if (progress.outcome === 'written') tally.written++;
-  else if (progress.outcome === 'skipped') tally.skipped++;
-  else tally.failed.push({ file: progress.file, reason: progress.reason ?? 'failed' });
+  else if (progress.outcome === 'skipped') {
+    tally.skipped++;
+    if (progress.reason !== undefined) tally.keptReviewed++;
+  } else tally.failed.push({ file: progress.file, reason: progress.reason ?? 'failed' });
 }
 
 /** The summary of a job cut short by killing its worker: what its progress messages reported. */
@@ -327,6 +354,7 @@ function cancelledSummary(tally: ProgressTally, request: PrelabelFolderRequest):
     total: tally.total,
     written: tally.written,
     skipped: tally.skipped,
+    keptReviewed: tally.keptReviewed,
     failed: tally.failed,
     cancelled: true,
     elapsedMs: Date.now() - tally.started,

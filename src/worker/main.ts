@@ -1,15 +1,29 @@
 // Entry point of the inference worker process (dist/worker.js, started by WorkerClient with child_process.fork).
-// Owns onnxruntime-node and all pixel work; runs one job at a time in arrival order; keeps the model loaded
-// between jobs. If the host goes away, so does the worker, without leaving a temp file behind.
-import { type HostToWorkerMessage, type JobFailureKind, type WorkerToHostMessage, isHostToWorkerMessage } from '../common/workerProtocol';
-import { ModelError, RequestError, messageOf } from '../model/errors';
+// Owns onnxruntime-node and all pixel work; runs folder jobs (pre-label, evaluate) one at a time in arrival order
+// and the editor's single-image predictions one at a time in their own queue (with their own session), so a
+// Predict does not wait for a whole folder; keeps the models loaded between jobs. If the host goes away, so does
+// the worker, without leaving a temp file behind.
+import {
+  type HostToWorkerMessage,
+  type JobFailureKind,
+  type PredictImageRequest,
+  type WorkerToHostMessage,
+  isHostToWorkerMessage,
+} from '../common/workerProtocol';
+import { ImageError, ModelError, RequestError, messageOf } from '../model/errors';
+import { loadModel } from '../model/modelFiles';
 import { runEvaluateJob } from '../core/evaluateJob';
+import { readImageFile } from '../core/readImageFile';
 import { runPrelabelJob } from '../core/prelabelJob';
+import { predictImage } from '../core/predictImage';
+import { modelThreshold } from '../core/predictionRecord';
 import { SessionCache } from '../core/sessionCache';
 
 const sessions = new SessionCache();
+const editorSessions = new SessionCache();
 const cancelledJobs = new Set<number>();
 let queue: Promise<void> = Promise.resolve();
+let predictQueue: Promise<void> = Promise.resolve();
 
 function send(message: WorkerToHostMessage): void {
   process.send?.(message);
@@ -50,6 +64,11 @@ function handle(message: HostToWorkerMessage): void {
       );
       return;
     }
+    case 'predict': {
+      const { jobId, request } = message;
+      predictQueue = predictQueue.then(() => runJob(jobId, () => predict(jobId, request)));
+      return;
+    }
     case 'cancel':
       cancelledJobs.add(message.jobId);
       return;
@@ -72,9 +91,23 @@ async function runJob(jobId: number, job: () => Promise<WorkerToHostMessage>): P
   }
 }
 
+async function predict(jobId: number, request: PredictImageRequest): Promise<WorkerToHostMessage> {
+  if (cancelledJobs.has(jobId)) throw new RequestError('cancelled');
+  const model = await loadModel(request.modelPath);
+  const session = await editorSessions.open(model, request.threads);
+  const bytes = await readImageFile(request.imagePath).catch((error: unknown) => {
+    throw new ImageError(`${request.imagePath}: ${messageOf(error)}`);
+  });
+  const { width, height, mask, probability } = await predictImage(bytes, session);
+  const { output, name } = model.card;
+  const classes = output.activation === 'softmax' ? mask : null;
+  return { type: 'prediction', jobId, prediction: { width, height, mask, probability, classes, model: { id: name, sha256: model.sha256 }, threshold: modelThreshold(output) } };
+}
+
 function failureKind(error: unknown): JobFailureKind {
   if (error instanceof ModelError) return 'model';
   if (error instanceof RequestError) return 'request';
+  if (error instanceof ImageError) return 'image';
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   // The images folder missing or unreadable is the request's fault, not a bug.
   if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') return 'request';
@@ -90,5 +123,5 @@ process.on('message', (message: unknown) => {
   else log(`ignored malformed message ${JSON.stringify(message)}`);
 });
 // The host is gone (closed, crashed or killed): leave at once. Nothing is left to report to, the OS frees the
-// model, and exiting runs atomicWrite's exit hook, which removes the temp file of a label being written.
+// models, and exiting runs atomicWrite's exit hook, which removes the temp file of a label being written.
 process.on('disconnect', () => process.exit(0));

@@ -23,6 +23,7 @@ import path from 'node:path';
 import { ensureCodeServer, startCodeServer, findExtHostLog, ROOT, CACHE, CODE_SERVER_VERSION } from '../../scripts/host/code-server.mjs';
 import { makeSamples } from '../../scripts/make-samples.mjs';
 import { CHROMIUM_PATH, cleanConsoleText, launchChromium } from '../../scripts/host/browser.mjs';
+import { RELOAD_REQUEST_FILE, mergeResults, reloadIfRequested, startEditorDriver } from '../../scripts/host/editorDriver.mjs';
 
 const t0 = Date.now();
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -174,10 +175,12 @@ async function main() {
 
   let server;
   let context;
+  let driver;
   let cleanedUp = false;
   const cleanup = async () => {
     if (cleanedUp) return;
     cleanedUp = true;
+    await driver?.close();
     await Promise.race([context?.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
     await server?.stop();
     if (!opts.keep) rmSync(tmp, { recursive: true, force: true });
@@ -202,6 +205,8 @@ async function main() {
   try {
     const tPrep = Date.now();
     const ws = await prepareWorkspace(workspace, opts);
+    // Mask editor tests act inside the webview through this driver (pointer, keys, reload for hot exit).
+    driver = await startEditorDriver({ log });
     const config = {
       resultsPath,
       startedPath,
@@ -216,9 +221,13 @@ async function main() {
       injectFailure: opts.selfCheckFailure,
       injectBlockMs: opts.injectBlockMs,
       profilePath: opts.profile ? path.join(artifacts, 'eventloop-probe.cpuprofile') : '',
+      driverUrl: driver.url,
+      phase: 1,
+      reloadRequestPath: path.join(workspace, RELOAD_REQUEST_FILE),
     };
+    const configPath = path.join(workspace, '.segnetr-test', 'config.json');
     mkdirSync(path.join(workspace, '.segnetr-test'), { recursive: true });
-    writeFileSync(path.join(workspace, '.segnetr-test', 'config.json'), JSON.stringify(config, null, 2) + '\n');
+    writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
     log(`workspace ${workspace} ready in ${secs(Date.now() - tPrep)} (model: ${ws.modelPath ? path.basename(ws.modelPath) : 'NONE'}, ${opts.bulk} probe images)`);
 
     // User settings: keep unrelated built-in features (port auto-detection, welcome page, chat, update checks) from
@@ -242,6 +251,7 @@ async function main() {
     let browserClosed = false;
     context.on('close', () => { browserClosed = true; });
     const page = context.pages()[0] ?? (await context.newPage());
+    driver.attach(page);
     page.on('console', (m) => keepConsole(`[${m.type()}] ${cleanConsoleText(m.text())}`));
     page.on('pageerror', (e) => keepConsole(`[pageerror] ${e.message}`));
     page.on('crash', () => keepConsole('[crash] the workbench page crashed'));
@@ -288,6 +298,12 @@ async function main() {
     } catch (e) {
       keepConsole(`[harness] screenshot failed: ${e.message}`);
     }
+    // Hot exit tests: reload while the runner still holds the window, as a person reloads a live window.
+    const afterReload = problem
+      ? undefined
+      : await reloadIfRequested({
+        page, server, config, configPath, timeoutS: opts.timeoutS, log, attach: (p) => driver.attach(p), screenshotPath: path.join(artifacts, 'workbench.png'),
+      });
     writeFileSync(releasePath, '');
     writeFileSync(path.join(artifacts, 'code-server.log'), server.logTail(400).join('\n') + '\n');
     writeFileSync(path.join(artifacts, 'browser-console.log'), consoleLines.join('\n') + '\n');
@@ -301,7 +317,7 @@ async function main() {
       return 1;
     }
 
-    const results = JSON.parse(readFileSync(resultsPath, 'utf8'));
+    const results = mergeResults(JSON.parse(readFileSync(resultsPath, 'utf8')), afterReload?.results);
     writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     exitCode = report(results, { installMs, installedNow: cs.installedNow, testsMs, totalMs: Date.now() - t0 });
     if (exitCode !== 0) {

@@ -12,6 +12,7 @@ describe('segnetr command line', () => {
       modelPath: undefined,
       format: 'index',
       overwrite: false,
+      overwriteReviewed: false,
       shard: undefined,
       threads: 0,
       json: false,
@@ -22,6 +23,15 @@ describe('segnetr command line', () => {
     const c = parseCommandLine(['prelabel', 'imgs', '--out', 'o', '--model', 'm.onnx', '--format', 'binary255', '--overwrite', '--shard', '2/5', '--json', '--threads', '3']);
     assert.ok(c.kind === 'prelabel');
     assert.deepEqual([c.labelsDir, c.modelPath, c.format, c.overwrite, c.shard, c.json, c.threads], ['o', 'm.onnx', 'binary255', true, { index: 2, count: 5 }, true, 3]);
+  });
+
+  it('--overwrite-reviewed also replaces reviewed labels and implies --overwrite', () => {
+    const plain = parseCommandLine(['prelabel', 'imgs', '--overwrite']);
+    assert.ok(plain.kind === 'prelabel');
+    assert.deepEqual([plain.overwrite, plain.overwriteReviewed], [true, false]);
+    const reviewed = parseCommandLine(['prelabel', 'imgs', '--overwrite-reviewed']);
+    assert.ok(reviewed.kind === 'prelabel');
+    assert.deepEqual([reviewed.overwrite, reviewed.overwriteReviewed], [true, true]);
   });
 
   it('answers help', () => {

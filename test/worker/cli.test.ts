@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
-import { readLabel, writeBadFiles, writeDiscImages } from './testImages';
+import { labelFolderEntries, readLabel, writeBadFiles, writeDiscImages } from './testImages';
 import { cliScript, copyModelWithMismatchedGraph, copyModelWithWrongChecksum, requireBuild, sigmoidModel, softmaxModel } from './workerSetup';
 
 interface CliRun {
@@ -45,6 +45,22 @@ describe('segnetr CLI (node dist/cli.js)', function () {
     assert.match(segnetr('prelabel', images, '--model', sigmoidModel, '--overwrite').stdout, /5 written, 0 skipped/);
   });
 
+  it('--overwrite keeps a label a person accepted (review.tsv) and says so; --overwrite-reviewed replaces it', async () => {
+    const images = imagesDir();
+    await writeDiscImages(images, 2);
+    const masks = path.join(tmp.path, 'masks');
+    assert.equal(segnetr('prelabel', images, '--model', sigmoidModel).status, 0);
+    writeFileSync(path.join(masks, 'img_000.png'), 'accepted by a person');
+    writeFileSync(path.join(masks, '.segnetr', 'review.tsv'), 'image\tstatus\tmodel\tmodel_sha256\ttime\nimg_000.png\taccepted\t-\t-\t2026-01-01T00:00:00.000Z\n');
+    const kept = segnetr('prelabel', images, '--model', sigmoidModel, '--overwrite');
+    assert.equal(kept.status, 0, kept.stderr);
+    assert.match(kept.stdout, /1 written, 1 skipped \(label exists; 1 of them reviewed by a person, kept \(--overwrite-reviewed replaces them\)\)/);
+    assert.equal(readFileSync(path.join(masks, 'img_000.png'), 'utf8'), 'accepted by a person');
+    const forced = segnetr('prelabel', images, '--model', sigmoidModel, '--overwrite-reviewed');
+    assert.match(forced.stdout, /2 written, 0 skipped/);
+    assert.equal(readLabel(path.join(masks, 'img_000.png')).colorType, 0);
+  });
+
   it('exits 1 with "file: reason" lines when some images fail, and still labels the good ones', async () => {
     const images = imagesDir();
     const out = path.join(tmp.path, 'out');
@@ -60,7 +76,7 @@ describe('segnetr CLI (node dist/cli.js)', function () {
       lines.find((l) => l.startsWith(`${path.join(images, 'bad_truncated.png')}: the PNG file is truncated`))!,
     ].sort());
     assert.match(run.stdout, /3 written, 0 skipped \(label exists\), 4 failed of 7/);
-    assert.deepEqual(readdirSync(out).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
+    assert.deepEqual(labelFolderEntries(out).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
   });
 
   it('prints a machine-readable summary with --json', async () => {
@@ -87,7 +103,7 @@ describe('segnetr CLI (node dist/cli.js)', function () {
       const run = segnetr('prelabel', images, '--out', out, '--model', sigmoidModel, '--shard', `${index}/3`, '--json');
       assert.equal(run.status, 0, run.stderr);
       assert.equal((JSON.parse(run.stdout) as { shard: string }).shard, `${index}/3`);
-      perShard.push(readdirSync(out));
+      perShard.push(labelFolderEntries(out));
     }
     assert.deepEqual(perShard.map((s) => s.length), [4, 3, 3]);
     assert.deepEqual(perShard.flat().sort(), all.sort());

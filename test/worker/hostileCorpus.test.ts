@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { terminalSafe } from '../../src/cli/terminalText';
 import { useTempDir } from '../unit/tempDir';
-import { readLabel } from './testImages';
+import { labelFolderEntries, readLabel } from './testImages';
 import { cliScript, fixtures, requireBuild, sigmoidModel } from './workerSetup';
 
 interface Manifest {
@@ -66,8 +66,10 @@ describe('hostile and awkward input (generated corpus, through the CLI)', functi
       assert.equal(label.values[want.away[1] * want.width + want.away[0]], 0, `${JSON.stringify(name)}: the mirrored position`);
     }
 
-    // Nothing else in the labels folder: no temp file, no stray output.
-    assert.deepEqual(readdirSync(masks).sort(), Object.keys(manifest.valid).map((name) => `${path.parse(name).name}.png`).sort());
+    // Nothing else in the labels folder (beside the prediction records): no temp file, no stray output.
+    const records = path.join(masks, '.segnetr', 'predictions');
+    assert.deepEqual(readdirSync(records).filter((n) => n.startsWith('.')), [], 'no temp file among the prediction records');
+    assert.deepEqual(labelFolderEntries(masks).sort(), Object.keys(manifest.valid).map((name) => `${path.parse(name).name}.png`).sort());
     // Reading /dev/zero or the 1.9 GB file whole would take gigabytes; the whole corpus stays far below that.
     assert.ok(peakMb < 600, `peak RSS ${peakMb.toFixed(0)} MB`);
   });

@@ -1,8 +1,9 @@
 // Generated test images (written into a temp folder by each test) and checks on the label files.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Jimp } from 'jimp';
 import { PNG } from 'pngjs';
+import { STATE_FOLDER } from '../../src/core/reviewState';
 
 const LIGHT = [225, 205, 190];
 const DARK = [60, 40, 45];
@@ -83,4 +84,9 @@ export function writeBadFiles(dir: string, goodPng: string, headerOnlyPng: Buffe
   };
   for (const [name, bytes] of Object.entries(bad)) writeFileSync(path.join(dir, name), bytes);
   return Object.keys(bad);
+}
+
+/** A labels folder's entries without SegNetr's bookkeeping folder (.segnetr: review state, prediction records). */
+export function labelFolderEntries(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name !== STATE_FOLDER);
 }

@@ -1,15 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { getPriority, hostname } from 'node:os';
 import * as path from 'node:path';
 import type { PrelabelProgress } from '../../src/common/prelabel';
 import { tempFileName } from '../../src/core/atomicWrite';
 import { WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
-import { readLabel, writeBadFiles, writeDiscImages } from './testImages';
-import { copyModelWithWrongChecksum, request, requireBuild, softmaxModel, workerScript } from './workerSetup';
+import { labelFolderEntries, readLabel, writeBadFiles, writeDiscImages } from './testImages';
+import { copyModelWithWrongChecksum, request, requireBuild, sigmoidModel, softmaxModel, workerScript } from './workerSetup';
 
 const tempName = /^\.segnetr-tmp\./;
 
@@ -41,7 +41,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     assert.deepEqual([summary.total, summary.written, summary.skipped, summary.failed, summary.cancelled], [6, 6, 0, [], false]);
     assert.deepEqual(progress.map((p) => p.done), [1, 2, 3, 4, 5, 6]);
     assert.ok(progress.every((p) => p.total === 6 && p.outcome === 'written'));
-    assert.deepEqual(readdirSync(masks).sort(), written.map((w) => `${path.parse(w.file).name}.png`).sort());
+    assert.deepEqual(labelFolderEntries(masks).sort(), written.map((w) => `${path.parse(w.file).name}.png`).sort());
     for (const image of written) {
       const label = readLabel(path.join(masks, `${path.parse(image.file).name}.png`));
       assert.deepEqual([label.width, label.height, label.bitDepth, label.colorType], [image.width, image.height, 8, 0]);
@@ -78,7 +78,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     assert.equal(reasons['bad_text.jpg'], 'not an image: the file contains text');
     assert.match(reasons['bad_huge.png']!, /30000 x 30000 .* over the 100-megapixel limit/);
     for (const image of good) assert.equal(readLabel(path.join(masks, `${path.parse(image.file).name}.png`)).colorType, 0);
-    assert.deepEqual(readdirSync(masks).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
+    assert.deepEqual(labelFolderEntries(masks).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
   });
 
   it('refuses a symlink to /dev/zero and one to a FIFO at once (no endless read, no hang), labelling the rest', async () => {
@@ -146,8 +146,10 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     });
     child.kill('SIGKILL');
     await waitUntil(() => !isAlive(workerPid));
-    const left = readdirSync(masks);
-    assert.deepEqual(left.filter((n) => tempName.test(n)), [], 'no temp file left behind');
+    const left = labelFolderEntries(masks);
+    const records = path.join(masks, '.segnetr', 'predictions');
+    const leftRecords = existsSync(records) ? readdirSync(records) : [];
+    assert.deepEqual([...left, ...leftRecords].filter((n) => tempName.test(n)), [], 'no temp file left behind');
     for (const name of left) assert.equal(readLabel(path.join(masks, name)).colorType, 0, `${name} is complete`);
   });
 
@@ -189,7 +191,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     });
     assert.equal(summary.cancelled, true);
     assert.ok(summary.written >= 2 && summary.written < 30, `written ${summary.written}`);
-    assert.equal(readdirSync(masks).length, summary.written);
+    assert.equal(labelFolderEntries(masks).length, summary.written);
     // Cancelling does not break the worker: the next job finishes the folder.
     const rest = await client.prelabelFolder(request(images, masks));
     assert.deepEqual([rest.written + rest.skipped, rest.cancelled], [30, false]);
@@ -215,7 +217,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
       assert.match(e.message, /killed by SIGKILL.*out of memory.*restarts on the next request/);
       return true;
     });
-    const after = readdirSync(masks);
+    const after = labelFolderEntries(masks);
     assert.deepEqual(after.filter((n) => tempName.test(n)), []);
     assert.ok(after.length >= 3 && after.length < 40, `labels after the kill: ${after.length}`);
     for (const name of after) {
@@ -228,7 +230,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     assert.notEqual(client.pid, killedPid);
     assert.deepEqual([rerun.written + rerun.skipped, rerun.failed.length], [40, 0]);
     assert.equal(rerun.skipped, after.length);
-    assert.equal(readdirSync(masks).length, 40);
+    assert.equal(labelFolderEntries(masks).length, 40);
   });
 
   it('rejects with WorkerCrashedError saying why when the worker cannot start', async () => {
@@ -264,6 +266,83 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     await client.prelabelFolder(request(images, masks));
     assert.ok(client.pid);
     assert.equal(getPriority(client.pid), Math.min(19, getPriority() + 10));
+  });
+
+  it('predicts one image for the editor: mask and probability map come back as bytes at the image size', async () => {
+    const { images } = dirs();
+    const [image] = await writeDiscImages(images, 1);
+    const prediction = await client.predictImage({ imagePath: image!.file, modelPath: sigmoidModel, threads: 1 });
+    assert.ok(prediction.mask instanceof Uint8Array && prediction.probability instanceof Uint8Array);
+    assert.deepEqual([prediction.width, prediction.height, prediction.mask.length, prediction.probability.length], [
+      image!.width, image!.height, image!.width * image!.height, image!.width * image!.height,
+    ]);
+    const [cx, cy] = image!.discCenter;
+    assert.equal(prediction.mask[cy * image!.width + cx], 1, 'disc centre');
+    assert.equal(prediction.mask[0], 0, 'corner');
+    assert.ok(prediction.probability[cy * image!.width + cx]! > 128 && prediction.probability[0]! < 128);
+    assert.equal(prediction.classes, null, 'a sigmoid model has no class map');
+    assert.equal(typeof prediction.threshold, 'number');
+    assert.match(prediction.model.sha256, /^[0-9a-f]{64}$/);
+
+    const softmax = await client.predictImage({ imagePath: image!.file, modelPath: softmaxModel, threads: 1 });
+    assert.ok(softmax.classes instanceof Uint8Array);
+    assert.deepEqual(softmax.classes, softmax.mask);
+    assert.equal(softmax.threshold, null);
+  });
+
+  it('a Predict of an unreadable image fails with kind "image" and the worker keeps serving', async () => {
+    const { images } = dirs();
+    const bad = path.join(images, 'broken.png');
+    writeFileSync(bad, 'not a png');
+    await assert.rejects(client.predictImage({ imagePath: bad, modelPath: sigmoidModel, threads: 1 }), (e: Error) => e instanceof WorkerJobError && e.kind === 'image');
+    await assert.rejects(client.predictImage({ imagePath: path.join(images, 'missing.png'), modelPath: sigmoidModel, threads: 1 }), (e: Error) => {
+      assert.ok(e instanceof WorkerJobError && e.kind === 'image', String(e));
+      assert.match(e.message, /missing\.png/);
+      return true;
+    });
+    const [image] = await writeDiscImages(images, 1);
+    assert.equal((await client.predictImage({ imagePath: image!.file, modelPath: sigmoidModel, threads: 1 })).width, image!.width);
+  });
+
+  it('writes a prediction record and probability map per labelled image, none for a skipped one', async () => {
+    const { images, masks } = dirs();
+    const written = await writeDiscImages(images, 3);
+    mkdirSync(masks);
+    writeFileSync(path.join(masks, 'img_001.png'), 'hand-made label');
+    await client.prelabelFolder(request(images, masks));
+    const predictions = path.join(masks, '.segnetr', 'predictions');
+    assert.deepEqual(readdirSync(predictions).sort(), ['img_000.json', 'img_000.prob.png', 'img_002.json', 'img_002.prob.png']);
+    const record = JSON.parse(readFileSync(path.join(predictions, 'img_000.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(record['image'], path.basename(written[0]!.file));
+    assert.deepEqual([record['width'], record['height'], record['hasClasses']], [written[0]!.width, written[0]!.height, false]);
+    assert.match((record['model'] as { sha256: string }).sha256, /^[0-9a-f]{64}$/);
+    const prob = readLabel(path.join(predictions, 'img_000.prob.png'));
+    assert.deepEqual([prob.width, prob.height, prob.colorType], [written[0]!.width, written[0]!.height, 0]);
+    const [cx, cy] = written[0]!.discCenter;
+    assert.ok(prob.values[cy * written[0]!.width + cx]! > 128, 'the disc is likely foreground');
+  });
+
+  it('with overwrite, keeps labels a person edited or accepted unless overwriteReviewed', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 3);
+    await client.prelabelFolder(request(images, masks));
+    writeFileSync(path.join(masks, 'img_000.png'), 'accepted by a person');
+    writeFileSync(path.join(masks, 'img_001.png'), 'rejected: may be replaced');
+    mkdirSync(path.join(masks, '.segnetr'), { recursive: true });
+    writeFileSync(
+      path.join(masks, '.segnetr', 'review.tsv'),
+      'image\tstatus\tmodel\tmodel_sha256\ttime\nimg_000.png\taccepted\tm\t-\t2024-01-01T00:00:00.000Z\nimg_001.jpg\trejected\tm\t-\t2024-01-01T00:00:00.000Z\n',
+    );
+    const progress: PrelabelProgress[] = [];
+    const again = await client.prelabelFolder(request(images, masks, { overwrite: true }), { onProgress: (p) => progress.push(p) });
+    assert.deepEqual([again.written, again.skipped, again.keptReviewed], [2, 1, 1]);
+    assert.match(progress.find((p) => p.file.endsWith('img_000.png'))!.reason!, /a person accepted this label/);
+    assert.equal(readFileSync(path.join(masks, 'img_000.png'), 'utf8'), 'accepted by a person');
+    assert.equal(readLabel(path.join(masks, 'img_001.png')).colorType, 0, 'the rejected label was replaced');
+
+    const forced = await client.prelabelFolder(request(images, masks, { overwrite: true, overwriteReviewed: true }));
+    assert.deepEqual([forced.written, forced.skipped, forced.keptReviewed], [3, 0, 0]);
+    assert.equal(readLabel(path.join(masks, 'img_000.png')).colorType, 0);
   });
 });
 

@@ -32,6 +32,11 @@ export interface HostTestConfig {
   readonly profilePath: string;
   /** > 0: the responsiveness test blocks the extension host this long during its job, to show it then fails. */
   readonly injectBlockMs: number;
+  /** The harness's webview driver (scripts/host/editorDriver.mjs): pointer, keys and text inside the mask editor. */
+  readonly driverUrl: string;
+  /** 1, or 2 after the harness reloaded the workbench because a test wrote reloadRequestPath (hot exit tests). */
+  readonly phase: 1 | 2;
+  readonly reloadRequestPath: string;
 }
 
 export function workspaceRoot(): string {

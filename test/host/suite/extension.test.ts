@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from './helpers';
 
-export const COMMANDS = ['segnetr.prelabelFolder', 'segnetr.openLabelPreview', 'segnetr.showLog', 'segnetr.restartWorker'] as const;
+export const COMMANDS = ['segnetr.prelabelFolder', 'segnetr.openMaskEditor', 'segnetr.showLog', 'segnetr.restartWorker'] as const;
 
 describe('extension', () => {
   it(`${EXTENSION_ID} is present in the extension host`, () => {

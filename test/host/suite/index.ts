@@ -11,8 +11,13 @@ import { config, measurements, type HostTestConfig } from './context';
 const TEST_MODULES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['extension.test.ts', () => import('./extension.test')],
   ['prelabel.test.ts', () => import('./prelabel.test')],
-  ['preview.test.ts', () => import('./preview.test')],
   ['eventloop.test.ts', () => import('./eventloop.test')],
+  ['maskEditor.test.ts', () => import('./maskEditor.test')],
+];
+
+/** Run instead, after the harness reloaded the workbench for them (a phase-1 test asked for it). */
+const AFTER_RELOAD_MODULES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
+  ['maskEditorRestore.test.ts', () => import('./maskEditorRestore.test')],
 ];
 
 export interface TestResult {
@@ -57,7 +62,7 @@ function writeAtomic(file: string, data: string): void {
 
 /**
  * Leaves something worth seeing for the harness's screenshot: the explorer on the contract folder and its first
- * image in SegNetr's label preview. Cosmetic only; failures here are ignored.
+ * image in SegNetr's mask editor. Cosmetic only; failures here are ignored.
  */
 async function stageScreenshot(cfg: HostTestConfig): Promise<void> {
   try {
@@ -66,8 +71,9 @@ async function stageScreenshot(cfg: HostTestConfig): Promise<void> {
     if (!first) return;
     const uri = vscode.Uri.file(path.join(cfg.imagesDir, first));
     await vscode.commands.executeCommand('revealInExplorer', uri);
-    await vscode.commands.executeCommand('vscode.openWith', uri, 'segnetr.labelPreview');
-    await sleep(1500); // let the webview paint
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'segnetr.maskEditor');
+    await vscode.commands.executeCommand('segnetr.editor.view.toggleUncertain'); // show the uncertain band too
+    await sleep(3000); // let the webview paint
   } catch {
     // nothing to stage
   }
@@ -84,7 +90,7 @@ export async function run(): Promise<void> {
     writeAtomic(cfg.startedPath, `${new Date().toISOString()}\n`);
     const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
     if (cfg.grep) mocha.grep(cfg.grep);
-    for (const [file, load] of TEST_MODULES) {
+    for (const [file, load] of cfg.phase === 2 ? AFTER_RELOAD_MODULES : TEST_MODULES) {
       mocha.suite.emit('pre-require', globalThis, file, mocha);
       await load();
       mocha.suite.emit('post-require', globalThis, file, mocha);
@@ -132,7 +138,8 @@ export async function run(): Promise<void> {
     ...(fatal ? { fatal } : {}),
   };
   if (!cfg) throw new Error(`segnetr host tests: no harness config (${fatal ?? 'unknown'})`);
-  await stageScreenshot(cfg);
+  // With a reload ahead, the screenshot is taken after it.
+  if (cfg.phase === 2 || !fs.existsSync(cfg.reloadRequestPath)) await stageScreenshot(cfg);
   writeAtomic(cfg.resultsPath, JSON.stringify(results, null, 2) + '\n');
 
   // Keep the window alive until the harness has taken its screenshot (the host may close when run() settles).

@@ -1,0 +1,39 @@
+// The inverse of the label path rule: given a PNG, the image it is the label of, if any. Opening a label file in
+// the mask editor opens its image instead (the editor's document is always an image and its label). The rule
+// itself (labelsDirFor, labelPathFor) is applied forwards to every candidate, so the two never disagree.
+import { readdir, realpath } from 'node:fs/promises';
+import * as path from 'node:path';
+import { isImageFileName, labelPathFor } from './labelPaths';
+
+/**
+ * The image whose label is `pngPath`, looked for in the folders the label folder setting can point from: the
+ * PNG's parent folder and its sibling folders (covers `../masks`, `masks` and `../anything`). `labelsDirOf`
+ * gives an images folder's labels folder (the setting, per folder). Undefined when `pngPath` is no image's label.
+ */
+export async function findImageForLabel(pngPath: string, labelsDirOf: (imagesDir: string) => string): Promise<string | undefined> {
+  const labelReal = await realpath(pngPath).catch(() => path.resolve(pngPath));
+  const labelDir = path.dirname(pngPath);
+  const parent = path.dirname(labelDir);
+  const candidates = [parent, ...(await subfolders(parent)).filter((dir) => dir !== labelDir)];
+  const base = path.parse(pngPath).name;
+  for (const imagesDir of candidates) {
+    const labelsDir = labelsDirOf(imagesDir);
+    if (path.resolve(labelsDir) === path.resolve(imagesDir)) continue; // labels beside images: a PNG is just an image
+    const names = (await entries(imagesDir)).filter((name) => isImageFileName(name) && path.parse(name).name === base).sort();
+    for (const name of names) {
+      const image = path.join(imagesDir, name);
+      const expected = labelPathFor(labelsDir, image);
+      if ((await realpath(expected).catch(() => path.resolve(expected))) === labelReal && path.resolve(image) !== path.resolve(pngPath)) return image;
+    }
+  }
+  return undefined;
+}
+
+async function entries(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => []);
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  const list = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return list.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => path.join(dir, e.name));
+}

@@ -1,0 +1,159 @@
+// Per-image prediction records, written by the pre-label job beside the labels:
+//   <labelsDir>/.segnetr/predictions/<base>.json        model id and sha256, time, threshold, size
+//   <labelsDir>/.segnetr/predictions/<base>.prob.png    8-bit probability map (p x 255) at the image's size
+//   <labelsDir>/.segnetr/predictions/<base>.classes.png predicted class per pixel (multi-class models only)
+// One set of files per image, so shards pre-labelling one folder on many machines never write the same file.
+// The mask editor reads them to re-threshold without running the model, and to show an image as "predicted".
+import { mkdir, readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { ModelOutput } from '../model/card';
+import type { Prediction } from '../model/postprocess';
+import { writeFileAtomic } from './atomicWrite';
+import { decodeGreyPng, encodeGreyPng } from './greyPng';
+import { STATE_FOLDER } from './reviewState';
+
+const PREDICTIONS_FOLDER = 'predictions';
+const RECORD_VERSION = 1;
+
+export interface ModelIdentity {
+  /** The model card's name. */
+  readonly id: string;
+  readonly sha256: string;
+}
+
+export interface PredictionRecord {
+  readonly version: typeof RECORD_VERSION;
+  /** The image's file name. */
+  readonly image: string;
+  readonly model: ModelIdentity;
+  /** ISO 8601 time of the prediction. */
+  readonly time: string;
+  /** The sigmoid threshold (probability, 0..1) the label was made with; null for softmax (arg-max). */
+  readonly threshold: number | null;
+  readonly width: number;
+  readonly height: number;
+  /** Whether a `<base>.classes.png` (multi-class models) belongs to it. */
+  readonly hasClasses: boolean;
+}
+
+export interface StoredProbability {
+  readonly probability: Uint8Array;
+  /** Predicted class per pixel for multi-class models; null for sigmoid (class 1 above the threshold). */
+  readonly classes: Uint8Array | null;
+}
+
+/** A prediction record or map that exists but cannot be used; the message names the file. */
+export class PredictionRecordError extends Error {
+  override readonly name = 'PredictionRecordError';
+}
+
+export function predictionPaths(labelsDir: string, imagePath: string): { readonly record: string; readonly probability: string; readonly classes: string } {
+  const base = path.join(labelsDir, STATE_FOLDER, PREDICTIONS_FOLDER, path.parse(imagePath).name);
+  return { record: `${base}.json`, probability: `${base}.prob.png`, classes: `${base}.classes.png` };
+}
+
+/** The 8-bit threshold (probability x 255, "above" = foreground) equivalent to a record's or card's threshold. */
+export function thresholdByte(threshold: number | null): number {
+  // Softmax: every pixel takes its arg-max class, so nothing is cut.
+  if (threshold === null) return 0;
+  // byte = round(p * 255) > floor(t * 255) is p > t up to the 8-bit rounding of the map.
+  return Math.min(254, Math.max(0, Math.floor(threshold * 255)));
+}
+
+export function modelThreshold(output: ModelOutput): number | null {
+  return output.activation === 'sigmoid' ? output.threshold : null;
+}
+
+/** Writes the maps first and the record last, so a record always has its maps. */
+export async function writePredictionRecord(
+  labelsDir: string,
+  imagePath: string,
+  prediction: Prediction,
+  model: ModelIdentity,
+  output: ModelOutput,
+  time: Date = new Date(),
+): Promise<void> {
+  const paths = predictionPaths(labelsDir, imagePath);
+  await mkdir(path.dirname(paths.record), { recursive: true });
+  const { width, height } = prediction;
+  await writeFileAtomic(paths.probability, encodeGreyPng(prediction.probability, width, height));
+  const hasClasses = output.activation === 'softmax';
+  if (hasClasses) await writeFileAtomic(paths.classes, encodeGreyPng(prediction.mask, width, height));
+  const record: PredictionRecord = {
+    version: RECORD_VERSION,
+    image: path.basename(imagePath),
+    model,
+    time: time.toISOString(),
+    threshold: modelThreshold(output),
+    width,
+    height,
+    hasClasses,
+  };
+  await writeFileAtomic(paths.record, Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8'));
+}
+
+/** The image's prediction record, or undefined when it has none. Throws PredictionRecordError for a bad one. */
+export async function readPredictionRecord(labelsDir: string, imagePath: string): Promise<PredictionRecord | undefined> {
+  const file = predictionPaths(labelsDir, imagePath).record;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PredictionRecordError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PredictionRecordError(`${file} is not valid JSON.`);
+  }
+  return checkRecord(json, file);
+}
+
+/** The stored probability map (and classes) of a record, checked against the record's size. */
+export async function readStoredProbability(labelsDir: string, imagePath: string, record: PredictionRecord): Promise<StoredProbability> {
+  const paths = predictionPaths(labelsDir, imagePath);
+  const probability = await readGrey8(paths.probability, record);
+  const classes = record.hasClasses ? await readGrey8(paths.classes, record) : null;
+  return { probability, classes };
+}
+
+async function readGrey8(file: string, size: { width: number; height: number }): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new PredictionRecordError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  let png: { width: number; height: number; data: Uint8Array };
+  try {
+    png = decodeGreyPng(bytes);
+  } catch (error) {
+    throw new PredictionRecordError(`${file} is not a readable PNG: ${(error as Error).message}`);
+  }
+  if (png.width !== size.width || png.height !== size.height) {
+    throw new PredictionRecordError(`${file} is ${png.width} x ${png.height}, but its record says ${size.width} x ${size.height}.`);
+  }
+  return png.data;
+}
+
+function checkRecord(json: unknown, file: string): PredictionRecord {
+  const bad = (what: string): never => {
+    throw new PredictionRecordError(`${file}: ${what}.`);
+  };
+  if (typeof json !== 'object' || json === null) return bad('expected a JSON object');
+  const r = json as Record<string, unknown>;
+  if (r.version !== RECORD_VERSION) bad(`unsupported version ${JSON.stringify(r.version)} (expected ${RECORD_VERSION})`);
+  if (typeof r.image !== 'string') bad('"image" must be a string');
+  const model = r.model as Record<string, unknown> | null | undefined;
+  if (typeof model !== 'object' || model === null || typeof model.id !== 'string' || typeof model.sha256 !== 'string') bad('"model" must have string "id" and "sha256"');
+  if (typeof r.time !== 'string') bad('"time" must be a string');
+  if (r.threshold !== null && (typeof r.threshold !== 'number' || !(r.threshold > 0 && r.threshold < 1))) bad('"threshold" must be null or a number between 0 and 1');
+  for (const key of ['width', 'height'] as const) {
+    const v = r[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) bad(`"${key}" must be a positive integer`);
+  }
+  if (typeof r.hasClasses !== 'boolean') bad('"hasClasses" must be true or false');
+  return json as PredictionRecord;
+}

@@ -1,0 +1,182 @@
+// Human review decisions, in one plain, git-friendly file beside the labels: `<labelsDir>/.segnetr/review.tsv`.
+// Written only by the extension host (the pre-label job writes per-image prediction records instead, so shards on
+// many machines never touch a shared file). One row per image, sorted by image file name in code-point order, so a
+// decision is a one-line diff. Every write is read-modify-write under a lock file and lands atomically.
+import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import * as path from 'node:path';
+import type { ReviewStatus } from '../common/editorProtocol';
+import { processIsAlive, writeFileAtomic } from './atomicWrite';
+
+/** Folder (inside the labels folder) for SegNetr's own bookkeeping: review state and prediction records. */
+export const STATE_FOLDER = '.segnetr';
+const REVIEW_FILE = 'review.tsv';
+const HEADER = ['image', 'status', 'model', 'model_sha256', 'time'] as const;
+const DECISIONS = ['edited', 'accepted', 'rejected'] as const;
+
+/** A decision a person made; "predicted" is never written here (see effectiveReviewStatus). */
+export type HumanDecision = (typeof DECISIONS)[number];
+
+export interface ReviewRecord {
+  /** The image's file name (no folder). */
+  readonly image: string;
+  readonly status: HumanDecision;
+  /** The model whose prediction the person reviewed ('-' when none is known). */
+  readonly modelId: string;
+  readonly modelSha256: string;
+  /** ISO 8601 time of the decision. */
+  readonly time: string;
+}
+
+/** review.tsv cannot be read or written; the message names the file and the problem. */
+export class ReviewStateError extends Error {
+  override readonly name = 'ReviewStateError';
+}
+
+export function reviewFilePath(labelsDir: string): string {
+  return path.join(labelsDir, STATE_FOLDER, REVIEW_FILE);
+}
+
+/** A person's decision wins; otherwise an image with a prediction record is "predicted"; otherwise unreviewed. */
+export function effectiveReviewStatus(decision: HumanDecision | undefined, hasPrediction: boolean): ReviewStatus | undefined {
+  return decision ?? (hasPrediction ? 'predicted' : undefined);
+}
+
+/** True for decisions that protect a label from being replaced by a later pre-label. */
+export function isHumanMadeLabel(status: HumanDecision | undefined): boolean {
+  return status === 'edited' || status === 'accepted';
+}
+
+/** The recorded decision that protects an image's label from a later pre-label (edited or accepted), if any. */
+export async function protectingDecision(labelsDir: string, imagePath: string): Promise<ReviewRecord | undefined> {
+  const record = (await readReviewState(labelsDir)).get(path.basename(imagePath));
+  return record && isHumanMadeLabel(record.status) ? record : undefined;
+}
+
+/** The decisions recorded under `labelsDir`, by image file name; empty when there is no review file yet. */
+export async function readReviewState(labelsDir: string): Promise<Map<string, ReviewRecord>> {
+  const file = reviewFilePath(labelsDir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw new ReviewStateError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  return new Map(parseReviewTsv(text, file).map((r) => [r.image, r]));
+}
+
+/** Records (replaces) one image's decision. Serialised across processes by a lock file next to review.tsv. */
+export async function recordReview(labelsDir: string, record: ReviewRecord): Promise<void> {
+  checkRecord(record);
+  const file = reviewFilePath(labelsDir);
+  await withReviewLock(file, async () => {
+    const records = await readReviewState(labelsDir);
+    records.set(record.image, record);
+    await writeFileAtomic(file, Buffer.from(formatReviewTsv([...records.values()]), 'utf8'));
+  });
+}
+
+export function formatReviewTsv(records: readonly ReviewRecord[]): string {
+  const sorted = [...records].sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
+  const rows = sorted.map((r) => [r.image, r.status, r.modelId, r.modelSha256, r.time].map(escapeField).join('\t'));
+  return [HEADER.join('\t'), ...rows].join('\n') + '\n';
+}
+
+/** Strict: a malformed file is reported (file and line) rather than silently rewritten without its rows. */
+export function parseReviewTsv(text: string, file: string): ReviewRecord[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const header = lines[0]?.replace(/\r$/, '');
+  if (header !== HEADER.join('\t')) {
+    throw new ReviewStateError(`${file}: line 1 must be the header "${HEADER.join(' <tab> ')}"; found ${JSON.stringify(header ?? '')}.`);
+  }
+  const seen = new Set<string>();
+  return lines.slice(1).map((line, i) => {
+    const where = `${file}: line ${i + 2}`;
+    const fields = line.replace(/\r$/, '').split('\t').map(unescapeField);
+    if (fields.length !== HEADER.length) throw new ReviewStateError(`${where}: expected ${HEADER.length} tab-separated fields, found ${fields.length}.`);
+    const [image, status, modelId, modelSha256, time] = fields as [string, string, string, string, string];
+    if (!isDecision(status)) throw new ReviewStateError(`${where}: status "${status}" is not one of ${DECISIONS.join(', ')}.`);
+    if (image === '') throw new ReviewStateError(`${where}: empty image name.`);
+    if (seen.has(image)) throw new ReviewStateError(`${where}: ${image} is listed twice.`);
+    seen.add(image);
+    return { image, status, modelId, modelSha256, time };
+  });
+}
+
+function isDecision(value: string): value is HumanDecision {
+  return (DECISIONS as readonly string[]).includes(value);
+}
+
+function checkRecord(record: ReviewRecord): void {
+  if (record.image === '' || record.image.includes('/') || record.image.includes('\\')) {
+    throw new ReviewStateError(`Invalid image name for review.tsv: ${JSON.stringify(record.image)} (a file name, no folder).`);
+  }
+  if (!isDecision(record.status)) throw new ReviewStateError(`Invalid review status ${JSON.stringify(record.status)}.`);
+}
+
+// File names may hold tabs or newlines; a backslash escape keeps one row per line.
+function escapeField(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+function unescapeField(value: string): string {
+  return value.replace(/\\([\\tnr])/g, (_, c: string) => (c === '\\' ? '\\' : c === 't' ? '\t' : c === 'n' ? '\n' : '\r'));
+}
+
+// ---- the lock -------------------------------------------------------------------------------------------------
+
+/** A lock older than this is a leftover of a crashed writer (a write takes milliseconds). */
+const STALE_LOCK_MS = 30_000;
+const LOCK_WAIT_MS = 10_000;
+const LOCK_RETRY_MS = 20;
+
+async function withReviewLock<T>(reviewFile: string, body: () => Promise<T>): Promise<T> {
+  const lockPath = `${reviewFile}.lock`;
+  await acquireLock(lockPath);
+  try {
+    return await body();
+  } finally {
+    await unlink(lockPath).catch(() => undefined);
+  }
+}
+
+async function acquireLock(lockPath: string): Promise<void> {
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      await handle.writeFile(`${hostname()} ${process.pid} ${new Date().toISOString()}\n`);
+      await handle.close();
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        await mkdir(path.dirname(lockPath), { recursive: true });
+        continue;
+      }
+      if (code !== 'EEXIST') throw new ReviewStateError(`Cannot create the lock ${lockPath}: ${(error as Error).message}`);
+    }
+    if (await removeIfStale(lockPath)) continue;
+    if (Date.now() > until) {
+      throw new ReviewStateError(`${lockPath} has been held for over ${LOCK_WAIT_MS / 1000} s by another SegNetr window; the decision was not recorded. Try again.`);
+    }
+    await new Promise((r) => setTimeout(r, LOCK_RETRY_MS));
+  }
+}
+
+/** A lock whose writer on this host is gone, or that is older than STALE_LOCK_MS, is removed. */
+async function removeIfStale(lockPath: string): Promise<boolean> {
+  let stale = false;
+  try {
+    const [owner, pidText] = (await readFile(lockPath, 'utf8')).split(' ');
+    const pid = Number(pidText);
+    if (owner === hostname() && Number.isInteger(pid) && pid !== process.pid && !processIsAlive(pid)) stale = true;
+    else stale = Date.now() - (await stat(lockPath)).mtimeMs > STALE_LOCK_MS;
+  } catch {
+    return false; // released meanwhile (or half-written): retry the open
+  }
+  if (stale) await unlink(lockPath).catch(() => undefined);
+  return stale;
+}

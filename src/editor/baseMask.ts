@@ -1,0 +1,136 @@
+// What a mask document starts from (its "saved state"): the label file when there is one, else the stored
+// prediction (the pre-label job's probability map thresholded as the record says), else an empty mask.
+// Node only, no `vscode`: the document model and its tests use it directly.
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { LabelPngError, MAX_LABEL_PIXELS, decodeLabelPng } from '../mask/labelPng';
+import { createRaster } from '../mask/raster';
+import { thresholdMask } from '../mask/threshold';
+import type { LabelRaster } from '../mask/types';
+import { describeFsError, messageOf } from '../model/errors';
+import { readImageHeader } from '../model/imageHeader';
+import { type PredictionRecord, type StoredProbability, readPredictionRecord, readStoredProbability, thresholdByte } from '../core/predictionRecord';
+
+export interface MaskFiles {
+  readonly imagePath: string;
+  readonly labelPath: string;
+  readonly labelsDir: string;
+}
+
+export type BaseKind = 'label' | 'prediction' | 'empty';
+
+export interface BaseMask {
+  readonly kind: BaseKind;
+  /** SHA-256 of the file the mask came from (label, or the stored probability map); null when empty. */
+  readonly sha256: string | null;
+  readonly raster: LabelRaster;
+  /** The stored prediction's record and maps, when it has one (also when a label file exists). */
+  readonly prediction?: { readonly record: PredictionRecord; readonly maps: StoredProbability };
+}
+
+/** The image, its label or its stored prediction cannot be used; the message names the file and the reason. */
+export class MaskDocumentError extends Error {
+  override readonly name = 'MaskDocumentError';
+}
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The image's stored pixel grid (no EXIF rotation: labels and training use the stored grid). */
+export async function readImageSize(imagePath: string): Promise<{ width: number; height: number }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(imagePath);
+  } catch (error) {
+    throw new MaskDocumentError(`Cannot read the image ${imagePath}: ${describeFsError(error)}.`);
+  }
+  try {
+    const { width, height } = readImageHeader(bytes, { maxPixels: MAX_LABEL_PIXELS });
+    return { width, height };
+  } catch (error) {
+    throw new MaskDocumentError(`Cannot open ${imagePath} in the mask editor: ${messageOf(error)}.`);
+  }
+}
+
+/** The label file's bytes, or undefined when there is no label file. Only a regular file counts. */
+export async function readLabelBytes(labelPath: string): Promise<Buffer | undefined> {
+  try {
+    const info = await stat(labelPath);
+    if (!info.isFile()) throw new MaskDocumentError(`The label path ${labelPath} exists but is not a file.`);
+    return await readFile(labelPath);
+  } catch (error) {
+    if (error instanceof MaskDocumentError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new MaskDocumentError(`Cannot read the label ${labelPath}: ${describeFsError(error)}.`);
+  }
+}
+
+export interface LoadOptions {
+  /** The label file's bytes when the caller already read them (an external change; null: no file), so what is hashed is what is decoded. */
+  readonly labelBytes?: Buffer | null;
+  /** Told why a stored prediction that exists cannot be used. */
+  readonly log?: (line: string) => void;
+}
+
+/** The document's saved state for an image of `size` with `classCount` classes. */
+export async function loadBaseMask(
+  files: MaskFiles,
+  size: { width: number; height: number },
+  classCount: number,
+  options: LoadOptions = {},
+): Promise<BaseMask> {
+  const bytes = options.labelBytes === undefined ? await readLabelBytes(files.labelPath) : (options.labelBytes ?? undefined);
+  const prediction = await storedPrediction(files, size, classCount, options.log ?? (() => undefined));
+  if (bytes) {
+    let raster: LabelRaster;
+    try {
+      raster = decodeLabelPng(bytes, classCount);
+    } catch (error) {
+      const reason = error instanceof LabelPngError ? error.message : messageOf(error);
+      throw new MaskDocumentError(`Cannot edit the label ${files.labelPath}: ${reason}.`);
+    }
+    if (raster.width !== size.width || raster.height !== size.height) {
+      throw new MaskDocumentError(
+        `The label ${files.labelPath} is ${raster.width} x ${raster.height} but its image ${files.imagePath} is ${size.width} x ${size.height}; ` +
+          'a label must have its image\'s size (move the label away to start from the prediction or an empty mask).',
+      );
+    }
+    return { kind: 'label', sha256: sha256Of(bytes), raster, ...(prediction ? { prediction } : {}) };
+  }
+  if (prediction) {
+    const { record, maps, sha256 } = prediction;
+    const data = thresholdMask(maps.probability, maps.classes, thresholdByte(record.threshold));
+    return { kind: 'prediction', sha256, raster: { width: size.width, height: size.height, data }, prediction: { record, maps } };
+  }
+  return { kind: 'empty', sha256: null, raster: createRaster(size.width, size.height) };
+}
+
+/**
+ * The stored prediction when it is usable for this image (right size, classes within the model's). A broken or
+ * stale one is not used (the editor can still Predict), and `log` is told why.
+ */
+async function storedPrediction(
+  files: MaskFiles,
+  size: { width: number; height: number },
+  classCount: number,
+  log: (line: string) => void,
+): Promise<{ record: PredictionRecord; maps: StoredProbability; sha256: string } | undefined> {
+  try {
+    const record = await readPredictionRecord(files.labelsDir, files.imagePath);
+    if (!record) return undefined;
+    if (record.width !== size.width || record.height !== size.height) {
+      log(`The stored prediction of ${files.imagePath} is for a ${record.width} x ${record.height} image, not ${size.width} x ${size.height}; not used.`);
+      return undefined;
+    }
+    const maps = await readStoredProbability(files.labelsDir, files.imagePath, record);
+    if (maps.classes && maps.classes.some((c) => c >= classCount)) {
+      log(`The stored prediction of ${files.imagePath} has classes this model does not have (it has ${classCount}); not used.`);
+      return undefined;
+    }
+    return { record, maps, sha256: sha256Of(maps.probability) };
+  } catch (error) {
+    log(`The stored prediction of ${files.imagePath} is not used: ${messageOf(error)}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,264 @@
+// The mask editor's document: an image, its label file, and the label raster being edited, with the edit
+// history VS Code's undo stack drives. No `vscode` here (the model of microsoft/vscode-hexeditor): the provider
+// wraps it, tests use it directly. The host holds the truth; saving and backing up never ask a webview.
+//
+// History: `history[0 .. position)` are applied. The saved state is `history[0 .. savedPosition)` followed by
+// `detour` (edits that were undone past the save point and then replaced by a new edit: the saved state is no
+// longer on the history, so the way back to it is kept here). Undo/redo closures handed to VS Code check that
+// they are the next step, so a stale one (after a revert or an external reload reset the history) does nothing.
+import type { LabelFormat } from '../common/prelabel';
+import type { ModelIdentity, StoredProbability } from '../core/predictionRecord';
+import { encodeLabelPng } from '../mask/labelPng';
+import { applyOperation, applyPatchSide, replaceMaskPatch } from '../mask/operations';
+import { readRect } from '../mask/raster';
+import type { LabelRaster, MaskOperation, RasterPatch, Rect } from '../mask/types';
+import { type BaseKind, type BaseMask, type LoadOptions, type MaskFiles, MaskDocumentError, loadBaseMask, readImageSize, readLabelBytes, sha256Of } from './baseMask';
+import { type BackupStep, decodeRectBytes, encodeRectBytes, parseBackup, serializeBackup } from './maskBackup';
+
+export type MaskSource = BaseKind | 'backup';
+
+/** An applied edit as VS Code's undo stack sees it; undo/redo return the rectangle they changed (none if stale). */
+export interface DocumentEdit {
+  readonly label: string;
+  /** The rectangle the edit changed. */
+  readonly rect: Rect;
+  undo(): Rect | undefined;
+  redo(): Rect | undefined;
+}
+
+interface Edit {
+  readonly label: string;
+  readonly patch: RasterPatch;
+  /** Set when replaying the operation reproduces the patch (not for Predict or threshold): backups store it. */
+  readonly operation?: MaskOperation;
+  /** PNG base64 of the patch sides, made once for backups. */
+  encodedBefore?: string;
+  encodedAfter?: string;
+}
+
+const OPERATION_LABELS: Readonly<Record<MaskOperation['kind'], string>> = {
+  stroke: 'Brush Stroke',
+  fill: 'Flood Fill',
+  polygon: 'Polygon Fill',
+  fillHoles: 'Fill Holes',
+  removeIslands: 'Remove Islands',
+  keepLargest: 'Keep Largest Component',
+  threshold: 'Threshold',
+};
+
+export interface OpenOptions extends LoadOptions {
+  readonly classCount: number;
+}
+
+/** The saved state, without its pixels (the document's raster holds those while it is clean). */
+type SavedState = Omit<BaseMask, 'raster'>;
+
+function savedStateOf({ raster: _pixels, ...state }: BaseMask): SavedState {
+  return state;
+}
+
+export class MaskDocument {
+  private history: Edit[] = [];
+  private position = 0;
+  private savedPosition = 0;
+  private detour: Edit[] = [];
+  private currentSource: MaskSource;
+  /** The probability map for thresholds and the webview's slider: the stored one, or the last Predict's. */
+  probability: StoredProbability | undefined;
+  /** The model whose prediction is being reviewed (stored record or the last Predict), for review.tsv. */
+  predictionModel: ModelIdentity | undefined;
+
+  private constructor(
+    readonly files: MaskFiles,
+    readonly classCount: number,
+    private base: SavedState,
+    /** The mask being edited; its object and buffer stay the same for the document's life. */
+    readonly raster: LabelRaster,
+  ) {
+    this.currentSource = base.kind;
+    this.adoptStoredPrediction(base);
+  }
+
+  static async open(files: MaskFiles, options: OpenOptions): Promise<MaskDocument> {
+    const size = await readImageSize(files.imagePath);
+    const base = await loadBaseMask(files, size, options.classCount, options);
+    return new MaskDocument(files, options.classCount, savedStateOf(base), base.raster);
+  }
+
+  /**
+   * Opens from a hot-exit backup: the saved state from disk, then the backup's steps as unsaved edits. When the
+   * saved state changed since the backup (someone wrote the label), the steps are replayed on the new one and
+   * `warning` says so; a backup that cannot be used at all throws MaskDocumentError.
+   */
+  static async restore(files: MaskFiles, backupText: string, where: string, options: OpenOptions): Promise<{ document: MaskDocument; warning?: string }> {
+    const document = await MaskDocument.open(files, options);
+    const backup = parseBackup(backupText, where, document.raster, document.classCount);
+    for (const [i, step] of backup.steps.entries()) document.replayStep(step, `${where}, step ${i}`);
+    document.currentSource = 'backup';
+    const changed = backup.base.kind !== document.base.kind || backup.base.sha256 !== document.base.sha256;
+    const warning = changed
+      ? `${files.labelPath} changed since your unsaved edits were backed up; they were re-applied on top of the current ${document.base.kind === 'label' ? 'file' : document.base.kind + ' mask'}. Check before saving.`
+      : undefined;
+    return warning === undefined ? { document } : { document, warning };
+  }
+
+  get isDirty(): boolean {
+    return this.position !== this.savedPosition || this.detour.length > 0;
+  }
+
+  /** Where the mask came from when the document was opened or last reloaded. */
+  get source(): MaskSource {
+    return this.currentSource;
+  }
+
+  get baseKind(): BaseKind {
+    return this.base.kind;
+  }
+
+  get baseSha256(): string | null {
+    return this.base.sha256;
+  }
+
+  /** Whether the probability map the threshold slider needs came from the pre-label job's files. */
+  get hasStoredProbability(): boolean {
+    return this.base.prediction !== undefined;
+  }
+
+  /** The stored prediction's threshold (probability 0..1, null for softmax), when there is a stored prediction. */
+  get storedThreshold(): number | null | undefined {
+    return this.base.prediction?.record.threshold;
+  }
+
+  /**
+   * Applies a validated operation; undefined when it changed nothing. Throws for a 'threshold' without a
+   * probability map (the caller checks first).
+   */
+  apply(operation: MaskOperation): DocumentEdit | undefined {
+    const probability = this.probability;
+    const patch = applyOperation(this.raster, operation, probability ? { probability: probability.probability, predictedClasses: probability.classes } : {});
+    if (!patch) return undefined;
+    const replayable = operation.kind !== 'threshold';
+    return this.push({ label: OPERATION_LABELS[operation.kind], patch, ...(replayable ? { operation } : {}) });
+  }
+
+  /** Replaces the whole mask (a Predict result) as one edit; undefined when nothing changed. */
+  replaceMask(data: Uint8Array, label: string): DocumentEdit | undefined {
+    const patch = replaceMaskPatch(this.raster, data);
+    return patch ? this.push({ label, patch }) : undefined;
+  }
+
+  /** The label file's bytes for the current mask. */
+  encodeLabel(format: LabelFormat): Buffer {
+    return encodeLabelPng(this.raster.data, this.raster.width, this.raster.height, format);
+  }
+
+  /** After the current mask was written to the label file as `bytes`: that is now the saved state. */
+  markSaved(bytes: Uint8Array): void {
+    this.savedPosition = this.position;
+    this.detour = [];
+    const prediction = this.base.prediction;
+    this.base = { kind: 'label', sha256: sha256Of(bytes), ...(prediction ? { prediction } : {}) };
+  }
+
+  /** Whether `bytes` (the label file now) is what the document's saved state came from: e.g. our own save. */
+  isSavedState(bytes: Uint8Array | undefined): boolean {
+    return bytes === undefined ? this.base.kind !== 'label' : this.base.kind === 'label' && this.base.sha256 === sha256Of(bytes);
+  }
+
+  /**
+   * Reloads the saved state from disk (Revert, or the label changed on disk). The history before the save point
+   * stays usable when the file is still what was saved (VS Code keeps those undo entries after a revert);
+   * otherwise every earlier undo entry goes stale. Returns the whole mask.
+   */
+  async reload(options: { labelBytes?: Buffer | null; log?: (line: string) => void } = {}): Promise<Uint8Array> {
+    const labelBytes = options.labelBytes === undefined ? ((await readLabelBytes(this.files.labelPath)) ?? null) : options.labelBytes;
+    const unchanged = this.isSavedState(labelBytes ?? undefined) && this.detour.length === 0;
+    const base = await loadBaseMask(this.files, this.raster, this.classCount, { labelBytes, ...(options.log ? { log: options.log } : {}) });
+    this.base = savedStateOf(base);
+    this.raster.data.set(base.raster.data);
+    if (unchanged) {
+      this.history.length = Math.min(this.history.length, this.savedPosition);
+    } else {
+      this.history = [];
+      this.savedPosition = 0;
+    }
+    this.position = this.savedPosition;
+    this.detour = [];
+    this.currentSource = base.kind;
+    this.adoptStoredPrediction(base);
+    return this.raster.data;
+  }
+
+  /** The backup: the steps from the saved state to the current mask (see the file comment). */
+  backup(): string {
+    const steps: BackupStep[] = [];
+    const back = (edit: Edit): BackupStep => ({ rect: edit.patch.rect, png: (edit.encodedBefore ??= encodeRectBytes(edit.patch.rect, edit.patch.before)) });
+    const forward = (edit: Edit): BackupStep =>
+      edit.operation ? { op: edit.operation } : { rect: edit.patch.rect, png: (edit.encodedAfter ??= encodeRectBytes(edit.patch.rect, edit.patch.after)) };
+    for (let i = this.detour.length - 1; i >= 0; i--) steps.push(back(this.detour[i]!));
+    for (let i = this.savedPosition - 1; i >= this.position; i--) steps.push(back(this.history[i]!));
+    for (let i = this.savedPosition; i < this.position; i++) steps.push(forward(this.history[i]!));
+    return serializeBackup({
+      imagePath: this.files.imagePath,
+      labelPath: this.files.labelPath,
+      width: this.raster.width,
+      height: this.raster.height,
+      base: { kind: this.base.kind, sha256: this.base.sha256 },
+      steps,
+    });
+  }
+
+  /** The current bytes of a rectangle (to tell webviews the truth after undo/redo). */
+  read(rect: Rect): Uint8Array {
+    return readRect(this.raster, rect);
+  }
+
+  private push(edit: Edit): DocumentEdit {
+    if (this.savedPosition > this.position) {
+      // The saved state is on the branch being cut off: keep the way back to it.
+      this.detour = [...this.history.slice(this.position, this.savedPosition), ...this.detour];
+      this.savedPosition = this.position;
+    }
+    this.history.length = this.position;
+    this.history.push(edit);
+    this.position++;
+    return {
+      label: edit.label,
+      rect: edit.patch.rect,
+      undo: () => {
+        if (this.history[this.position - 1] !== edit) return undefined;
+        applyPatchSide(this.raster, edit.patch, 'before');
+        this.position--;
+        return edit.patch.rect;
+      },
+      redo: () => {
+        if (this.history[this.position] !== edit) return undefined;
+        applyPatchSide(this.raster, edit.patch, 'after');
+        this.position++;
+        return edit.patch.rect;
+      },
+    };
+  }
+
+  private replayStep(step: BackupStep, where: string): void {
+    if ('op' in step) {
+      if (step.op.kind === 'threshold') throw new MaskDocumentError(`${where}: a threshold step must be stored as pixels.`);
+      this.apply(step.op);
+      return;
+    }
+    const data = decodeRectBytes(step, where);
+    for (let i = 0; i < data.length; i++) {
+      if (data[i]! >= this.classCount) throw new MaskDocumentError(`${where}: pixel value ${data[i]} is not one of the ${this.classCount} classes.`);
+    }
+    const before = readRect(this.raster, step.rect);
+    const patch: RasterPatch = { rect: step.rect, before, after: data };
+    applyPatchSide(this.raster, patch, 'after');
+    this.push({ label: 'Restored Edit', patch });
+  }
+
+  private adoptStoredPrediction(base: SavedState): void {
+    if (!base.prediction) return;
+    this.probability = base.prediction.maps;
+    this.predictionModel = base.prediction.record.model;
+  }
+}

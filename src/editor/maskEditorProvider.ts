@@ -1,0 +1,587 @@
+// The SegNetr mask editor (custom editor `segnetr.maskEditor`): an image and its label, edited in a webview,
+// with VS Code's own undo/redo, dirty state, Save, Save As, Revert and hot exit. The document (MaskDocument)
+// lives here in the extension host and is the truth: the webview paints optimistically and sends each finished
+// operation, which is validated and applied here; saving and backing up never ask the webview.
+import { access, constants, mkdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EditorInit, HostToWebviewMessage, ReviewStatus, WebviewToHostMessage } from '../common/editorProtocol';
+import { assertNeverMessage } from '../common/editorProtocol';
+import { MASK_EDITOR_VIEW_TYPE } from '../common/editorActions';
+import { writeFileAtomic } from '../core/atomicWrite';
+import { findImageForLabel } from '../core/imageForLabel';
+import { labelPathFor } from '../core/labelPaths';
+import { thresholdByte } from '../core/predictionRecord';
+import { type Direction, neighbourImage } from '../core/reviewQueue';
+import { type HumanDecision, effectiveReviewStatus, readReviewState, recordReview } from '../core/reviewState';
+import type { Log } from '../host/log';
+import { inferenceThreads, labelFormat, labelsDirFor } from '../host/settings';
+import { checkLabelFormat } from '../mask/labelPng';
+import { DEFAULT_MAX_POINTS, type MaskOperationLimits } from '../mask/validate';
+import { messageOf } from '../model/errors';
+import type { WorkerClient } from '../worker/client';
+import { type MaskFiles, readLabelBytes, sha256Of } from './baseMask';
+import { editorHtml } from './editorHtml';
+import { type EditorModelInfo, editorModelInfo } from './editorModel';
+import { type DocumentEdit, MaskDocument } from './maskDocument';
+import { isMessageError, parseWebviewMessage } from './validateMessage';
+
+/** Rejected webview messages logged per document; a hostile page must not flood the log. */
+const MAX_LOGGED_REJECTIONS = 20;
+
+/** One open image: its mask document, or (for a label file opened directly) the image to open instead. */
+export class MaskEditorDocument implements vscode.CustomDocument {
+  readonly panels = new Set<vscode.WebviewPanel>();
+  readonly disposables: vscode.Disposable[] = [];
+  rejectedMessages = 0;
+  busy = false;
+  askingAboutDiskChange = false;
+  /** Hot-exit backups written so far. */
+  backups = 0;
+  /** Why VS Code's backup of unsaved edits could not be restored when the document opened, if it could not. */
+  restoreProblem: string | undefined;
+  /** Serialises reactions to label file events (a save fires several). */
+  diskChanges: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly opened:
+      | { readonly kind: 'redirect'; readonly image: vscode.Uri }
+      | { readonly kind: 'mask'; readonly model: MaskDocument; readonly info: EditorModelInfo; readonly readOnlyReason: string | undefined },
+  ) {}
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+type OpenMask = MaskEditorDocument & { readonly opened: { readonly kind: 'mask' } };
+
+/** What host tests read about an open document (never used by the editor itself). */
+export interface MaskEditorState {
+  readonly dirty: boolean;
+  readonly source: string;
+  readonly readOnly: boolean;
+  /** SHA-256 of the current mask's class indices (width * height bytes). */
+  readonly maskSha256: string;
+  /** Hot-exit backups VS Code asked for and that were written. */
+  readonly backups: number;
+  /** Messages from the webview refused by validation. */
+  readonly rejectedMessages: number;
+  /** Why a hot-exit backup could not be restored on open, if one could not. */
+  readonly restoreProblem: string | undefined;
+}
+
+export interface MaskEditorDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly worker: WorkerClient;
+  readonly log: Log;
+}
+
+export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEditorDocument> {
+  private readonly changes = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<MaskEditorDocument>>();
+  readonly onDidChangeCustomDocument = this.changes.event;
+  private readonly documents = new Set<OpenMask>();
+  private active: { document: OpenMask; panel: vscode.WebviewPanel } | undefined;
+
+  constructor(private readonly deps: MaskEditorDeps) {}
+
+  // ---- opening ----
+
+  async openCustomDocument(uri: vscode.Uri, context: vscode.CustomDocumentOpenContext): Promise<MaskEditorDocument> {
+    if (uri.scheme !== 'file') throw new Error(`The SegNetr mask editor opens images on disk, not ${uri.toString()}.`);
+    const imagePath = uri.fsPath;
+    if (path.extname(imagePath).toLowerCase() === '.png') {
+      const image = await findImageForLabel(imagePath, (dir) => labelsDirFor(dir, vscode.Uri.file(dir)));
+      if (image) return new MaskEditorDocument(uri, { kind: 'redirect', image: vscode.Uri.file(image) });
+    }
+    const labelsDir = labelsDirFor(path.dirname(imagePath), uri);
+    const files: MaskFiles = { imagePath, labelPath: labelPathFor(labelsDir, imagePath), labelsDir };
+    const info = await editorModelInfo(this.deps.extensionUri.fsPath, uri, this.deps.log);
+    const options = { classCount: info.classCount, log: (line: string) => this.deps.log.warn(line) };
+    let model: MaskDocument | undefined;
+    let restoreProblem: string | undefined;
+    if (context.backupId) {
+      const backupUri = vscode.Uri.parse(context.backupId);
+      try {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(backupUri));
+        const restored = await MaskDocument.restore(files, text, `The backup ${backupUri.fsPath}`, options);
+        model = restored.document;
+        this.deps.log.info(`Restored the unsaved edits of ${imagePath} from ${backupUri.fsPath}.`);
+        if (restored.warning) void vscode.window.showWarningMessage(`SegNetr: ${restored.warning}`);
+      } catch (error) {
+        restoreProblem = messageOf(error);
+        const text = `SegNetr could not restore the unsaved edits of ${path.basename(imagePath)}: ${restoreProblem} The mask is opened from disk.`;
+        this.deps.log.error(text);
+        void vscode.window.showErrorMessage(text);
+      }
+    }
+    model ??= await MaskDocument.open(files, options);
+    const document = new MaskEditorDocument(uri, { kind: 'mask', model, info, readOnlyReason: await readOnlyReason(files) }) as OpenMask;
+    document.restoreProblem = restoreProblem;
+    this.watchLabel(document);
+    this.documents.add(document);
+    document.disposables.push({ dispose: () => this.documents.delete(document) });
+    return document;
+  }
+
+  async resolveCustomEditor(document: MaskEditorDocument, panel: vscode.WebviewPanel): Promise<void> {
+    if (document.opened.kind === 'redirect') {
+      // A label file: its image is the document to edit.
+      await vscode.commands.executeCommand('vscode.openWith', document.opened.image, MASK_EDITOR_VIEW_TYPE, panel.viewColumn);
+      panel.dispose();
+      return;
+    }
+    const doc = document as OpenMask;
+    const { imagePath } = doc.opened.model.files;
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.deps.extensionUri, 'dist'),
+        vscode.Uri.joinPath(this.deps.extensionUri, 'media'),
+        vscode.Uri.file(path.dirname(imagePath)),
+      ],
+    };
+    panel.webview.html = editorHtml(panel.webview, this.deps.extensionUri, path.basename(imagePath));
+    doc.panels.add(panel);
+    if (panel.active) this.active = { document: doc, panel };
+    panel.onDidChangeViewState(() => {
+      if (panel.active) this.active = { document: doc, panel };
+    });
+    panel.onDidDispose(() => {
+      doc.panels.delete(panel);
+      if (this.active?.panel === panel) this.active = undefined;
+    });
+    panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(doc, panel, message));
+  }
+
+  // ---- saving, reverting, backing up (VS Code calls these) ----
+
+  async saveCustomDocument(document: MaskEditorDocument): Promise<void> {
+    await this.writeLabel(asMask(document));
+  }
+
+  async saveCustomDocumentAs(document: MaskEditorDocument, destination: vscode.Uri): Promise<void> {
+    const doc = asMask(document);
+    const { model } = doc.opened;
+    if (destination.scheme === 'file' && samePath(destination.fsPath, model.files.imagePath)) {
+      throw new Error(`Saving the mask as ${path.basename(model.files.imagePath)} would replace the image with its mask; choose another file name.`);
+    }
+    const format = labelFormat(doc.uri);
+    checkLabelFormat(format, model.classCount);
+    await vscode.workspace.fs.writeFile(destination, model.encodeLabel(format));
+  }
+
+  async revertCustomDocument(document: MaskEditorDocument): Promise<void> {
+    const doc = asMask(document);
+    const data = await doc.opened.model.reload({ log: (line) => this.deps.log.warn(line) });
+    this.deps.log.info(`Reverted ${doc.opened.model.files.imagePath} to its ${doc.opened.model.source === 'label' ? 'label file' : `${doc.opened.model.source} mask`}.`);
+    this.postAll(doc, { type: 'mask', data, source: doc.opened.model.source });
+    this.postAll(doc, { type: 'review', review: await this.reviewStatus(doc) });
+  }
+
+  async backupCustomDocument(document: MaskEditorDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
+    const doc = asMask(document);
+    const text = doc.opened.model.backup();
+    const { destination } = context;
+    if (destination.scheme === 'file') {
+      await mkdir(path.dirname(destination.fsPath), { recursive: true });
+      await writeFileAtomic(destination.fsPath, Buffer.from(text, 'utf8'));
+    } else {
+      await vscode.workspace.fs.writeFile(destination, Buffer.from(text, 'utf8'));
+    }
+    doc.backups++;
+    return {
+      id: destination.toString(),
+      delete: () => void vscode.workspace.fs.delete(destination).then(undefined, () => undefined),
+    };
+  }
+
+  // ---- commands on the active editor ----
+
+  /** Forwards a keyboard action to the active mask editor's webview. */
+  postToActive(message: HostToWebviewMessage): void {
+    if (this.active) void this.active.panel.webview.postMessage(message);
+  }
+
+  async reviewActive(decision: 'accept' | 'reject'): Promise<void> {
+    if (this.active) await this.review(this.active.document, this.active.panel, decision);
+  }
+
+  async navigateActive(direction: Direction): Promise<void> {
+    if (this.active) await this.openNeighbour(this.active.document, this.active.panel, direction, false);
+  }
+
+  async predictActive(): Promise<void> {
+    if (this.active) await this.predict(this.active.document);
+  }
+
+  /** For host tests: a copy of the current mask of the open document of `uri`, if any. */
+  maskOf(uri: vscode.Uri): Uint8Array | undefined {
+    for (const doc of this.documents) if (doc.uri.toString() === uri.toString()) return doc.opened.model.raster.data.slice();
+    return undefined;
+  }
+
+  /** For host tests: the state of the open document of `uri`, if any. */
+  stateOf(uri: vscode.Uri): MaskEditorState | undefined {
+    for (const doc of this.documents) {
+      if (doc.uri.toString() !== uri.toString()) continue;
+      const { model, readOnlyReason } = doc.opened;
+      return {
+        dirty: model.isDirty,
+        source: model.source,
+        readOnly: readOnlyReason !== undefined,
+        maskSha256: sha256Of(model.raster.data),
+        backups: doc.backups,
+        rejectedMessages: doc.rejectedMessages,
+        restoreProblem: doc.restoreProblem,
+      };
+    }
+    return undefined;
+  }
+
+  // ---- messages from the webview ----
+
+  /** Every message is checked before it reaches the document; a bad one changes nothing and is answered with the truth. */
+  private async receive(doc: OpenMask, panel: vscode.WebviewPanel, raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw, limitsOf(doc));
+    if (isMessageError(message)) {
+      if (doc.rejectedMessages++ < MAX_LOGGED_REJECTIONS) this.deps.log.warn(`Mask editor ignored a message from its webview: ${message.error}`);
+      this.post(panel, { type: 'error', message: `The editor ignored an invalid message (${message.error}).` });
+      // A rejected edit was already painted by the page: give it the document's mask back.
+      if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'edit') this.resync(doc, panel);
+      return;
+    }
+    try {
+      await this.handle(doc, panel, message);
+    } catch (error) {
+      this.deps.log.error(`Mask editor: ${message.type} on ${doc.opened.model.files.imagePath} failed: ${messageOf(error)}`);
+      this.post(panel, { type: 'error', message: messageOf(error) });
+    }
+  }
+
+  private async handle(doc: OpenMask, panel: vscode.WebviewPanel, message: WebviewToHostMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.post(panel, { type: 'init', init: await this.init(doc, panel) });
+        return;
+      case 'edit':
+        this.applyEdit(doc, panel, message);
+        return;
+      case 'predict':
+        await this.predict(doc);
+        return;
+      case 'loadProbability':
+        await this.sendProbability(doc, panel);
+        return;
+      case 'review':
+        await this.review(doc, panel, message.decision);
+        return;
+      case 'navigate':
+        await this.openNeighbour(doc, panel, message.direction, false);
+        return;
+      case 'loadFailed':
+        this.deps.log.warn(`Mask editor could not display ${doc.opened.model.files.imagePath}: ${message.detail}`);
+        return;
+      default:
+        assertNeverMessage(message);
+    }
+  }
+
+  private async init(doc: OpenMask, panel: vscode.WebviewPanel): Promise<EditorInit> {
+    const { model, info, readOnlyReason } = doc.opened;
+    const { imagePath, labelPath } = model.files;
+    const stored = model.storedThreshold;
+    return {
+      imageUrl: panel.webview.asWebviewUri(vscode.Uri.file(imagePath)).toString(),
+      imageName: path.basename(imagePath),
+      width: model.raster.width,
+      height: model.raster.height,
+      mask: model.raster.data,
+      classes: info.classes,
+      source: model.source,
+      labelDisplayPath: vscode.workspace.asRelativePath(labelPath),
+      readOnly: readOnlyReason !== undefined,
+      ...(readOnlyReason === undefined ? {} : { readOnlyReason }),
+      review: await this.reviewStatus(doc),
+      threshold: stored === undefined ? info.threshold : thresholdByte(stored),
+      hasStoredProbability: model.hasStoredProbability,
+    };
+  }
+
+  private applyEdit(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): void {
+    const { model, readOnlyReason } = doc.opened;
+    let refusal: string | undefined;
+    let edit: DocumentEdit | undefined;
+    if (readOnlyReason !== undefined) refusal = `This mask is read-only: ${readOnlyReason}.`;
+    else if (message.operation.kind === 'threshold' && !model.probability) refusal = 'There is no probability map to threshold yet; it is loading or the model could not run.';
+    else {
+      try {
+        edit = model.apply(message.operation);
+      } catch (error) {
+        refusal = `Edit ${message.id} could not be applied: ${messageOf(error)}`;
+      }
+    }
+    if (refusal !== undefined) {
+      this.post(panel, { type: 'error', message: refusal });
+      this.resync(doc, panel);
+      return;
+    }
+    if (edit) this.announceEdit(doc, edit, panel);
+  }
+
+  /** Hands the edit to VS Code's undo stack; other views of the document get the changed rectangle. */
+  private announceEdit(doc: OpenMask, edit: DocumentEdit, painted: vscode.WebviewPanel | undefined): void {
+    const sendPatch = (rect: ReturnType<DocumentEdit['undo']>, except?: vscode.WebviewPanel): void => {
+      if (!rect) return;
+      const data = doc.opened.model.read(rect);
+      for (const panel of doc.panels) if (panel !== except) this.post(panel, { type: 'patch', rect, data });
+    };
+    this.changes.fire({
+      document: doc,
+      label: edit.label,
+      undo: () => sendPatch(edit.undo()),
+      redo: () => sendPatch(edit.redo()),
+    });
+    // The page that painted it already shows it; the others (and, for Predict, every page) need the pixels.
+    if (doc.panels.size > (painted ? 1 : 0)) sendPatch(edit.rect, painted);
+  }
+
+  private async predict(doc: OpenMask): Promise<void> {
+    const { model, info, readOnlyReason } = doc.opened;
+    if (readOnlyReason !== undefined) {
+      this.postAll(doc, { type: 'error', message: `This mask is read-only: ${readOnlyReason}.` });
+      return;
+    }
+    if (doc.busy) return;
+    doc.busy = true;
+    this.postAll(doc, { type: 'busy', what: 'Predicting…' });
+    try {
+      const prediction = await this.deps.worker.predictImage({ imagePath: model.files.imagePath, modelPath: info.modelPath, threads: inferenceThreads() });
+      if (prediction.width !== model.raster.width || prediction.height !== model.raster.height) {
+        throw new Error(`the model's mask is ${prediction.width} x ${prediction.height}, the image ${model.raster.width} x ${model.raster.height}`);
+      }
+      model.probability = { probability: prediction.probability, classes: prediction.classes };
+      model.predictionModel = prediction.model;
+      const edit = model.replaceMask(prediction.mask, 'Predict');
+      if (edit) this.announceEdit(doc, edit, undefined);
+      this.postAll(doc, { type: 'probability', probability: prediction.probability, classes: prediction.classes });
+    } catch (error) {
+      this.deps.log.error(`Predict ${model.files.imagePath}: ${messageOf(error)}`);
+      this.postAll(doc, { type: 'error', message: `Predict failed: ${messageOf(error)}` });
+    } finally {
+      doc.busy = false;
+      this.postAll(doc, { type: 'busy', what: null });
+    }
+  }
+
+  /** The probability map for the threshold slider: the stored one, else one model run (kept for the document). */
+  private async sendProbability(doc: OpenMask, panel: vscode.WebviewPanel): Promise<void> {
+    const { model, info } = doc.opened;
+    if (!model.probability) {
+      this.post(panel, { type: 'busy', what: 'Computing the probability map…' });
+      try {
+        const p = await this.deps.worker.predictImage({ imagePath: model.files.imagePath, modelPath: info.modelPath, threads: inferenceThreads() });
+        if (p.width !== model.raster.width || p.height !== model.raster.height) throw new Error(`the model's map is ${p.width} x ${p.height}, the image ${model.raster.width} x ${model.raster.height}`);
+        model.probability ??= { probability: p.probability, classes: p.classes };
+      } finally {
+        this.post(panel, { type: 'busy', what: null });
+      }
+    }
+    const { probability, classes } = model.probability;
+    this.post(panel, { type: 'probability', probability, classes });
+  }
+
+  // ---- review ----
+
+  private async review(doc: OpenMask, panel: vscode.WebviewPanel, decision: 'accept' | 'reject'): Promise<void> {
+    const { model, readOnlyReason } = doc.opened;
+    if (decision === 'accept') {
+      if (readOnlyReason !== undefined) {
+        this.post(panel, { type: 'error', message: `Cannot accept: this mask is read-only (${readOnlyReason}).` });
+        return;
+      }
+      if (model.isDirty) {
+        // Through VS Code, so its dirty state and undo stack know about the save.
+        const saved = await vscode.workspace.save(doc.uri);
+        if (!saved || model.isDirty) {
+          this.post(panel, { type: 'error', message: 'The mask was not saved, so it was not accepted.' });
+          return;
+        }
+      } else if (model.baseKind !== 'label') {
+        await this.writeLabel(doc); // a clean prediction or empty mask: accepting makes it the label
+      }
+    }
+    await this.record(doc, decision === 'accept' ? 'accepted' : 'rejected');
+    await this.openNeighbour(doc, panel, 'next', true);
+  }
+
+  private async record(doc: OpenMask, status: HumanDecision): Promise<void> {
+    const { model } = doc.opened;
+    const identity = model.predictionModel ?? { id: '-', sha256: '-' };
+    await recordReview(model.files.labelsDir, {
+      image: path.basename(model.files.imagePath),
+      status,
+      modelId: identity.id,
+      modelSha256: identity.sha256,
+      time: new Date().toISOString(),
+    });
+    this.postAll(doc, { type: 'review', review: status });
+  }
+
+  private async reviewStatus(doc: OpenMask): Promise<ReviewStatus | undefined> {
+    const { model } = doc.opened;
+    try {
+      const decision = (await readReviewState(model.files.labelsDir)).get(path.basename(model.files.imagePath));
+      return effectiveReviewStatus(decision?.status, model.hasStoredProbability);
+    } catch (error) {
+      this.deps.log.warn(`Mask editor: ${messageOf(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Opens the neighbour image in this editor's group; the tab left behind closes unless it has unsaved edits. */
+  private async openNeighbour(doc: OpenMask, panel: vscode.WebviewPanel, direction: Direction, undecidedOnly: boolean): Promise<void> {
+    const { files } = doc.opened.model;
+    const next = await neighbourImage(files.imagePath, files.labelsDir, direction, undecidedOnly);
+    if (!next) {
+      const folder = path.basename(path.dirname(files.imagePath));
+      void vscode.window.showInformationMessage(
+        undecidedOnly ? `Every image in ${folder} has been reviewed.` : `${path.basename(files.imagePath)} is the ${direction === 'next' ? 'last' : 'first'} image in ${folder}.`,
+      );
+      return;
+    }
+    const column = panel.viewColumn;
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(next), MASK_EDITOR_VIEW_TYPE, { viewColumn: column, preview: false });
+    if (doc.opened.model.isDirty) return;
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+    const mine = tabs.filter((tab) => tab.input instanceof vscode.TabInputCustom && tab.input.viewType === MASK_EDITOR_VIEW_TYPE && tab.input.uri.toString() === doc.uri.toString());
+    if (mine.length > 0) await vscode.window.tabGroups.close(mine);
+  }
+
+  // ---- the label file ----
+
+  private async writeLabel(doc: OpenMask): Promise<void> {
+    const { model, readOnlyReason } = doc.opened;
+    if (readOnlyReason !== undefined) throw new Error(`${model.files.labelPath} is read-only here: ${readOnlyReason}.`);
+    const format = labelFormat(doc.uri);
+    checkLabelFormat(format, model.classCount);
+    const bytes = model.encodeLabel(format);
+    await mkdir(model.files.labelsDir, { recursive: true });
+    await writeFileAtomic(model.files.labelPath, bytes);
+    model.markSaved(bytes);
+    this.deps.log.info(`Saved ${model.files.labelPath}.`);
+    try {
+      await this.record(doc, 'edited');
+    } catch (error) {
+      const text = `Saved ${model.files.labelPath}, but could not record it as edited: ${messageOf(error)}`;
+      this.deps.log.warn(text);
+      void vscode.window.showWarningMessage(`SegNetr: ${text}`);
+    }
+  }
+
+  private watchLabel(doc: OpenMask): void {
+    const { labelsDir, labelPath } = doc.opened.model.files;
+    // Watched from the labels folder's parent, so the folder may be created later.
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(labelsDir)), `${path.basename(labelsDir)}/${path.basename(labelPath)}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    const changed = (): void => {
+      doc.diskChanges = doc.diskChanges.then(() => this.labelChangedOnDisk(doc)).catch((error: unknown) => this.deps.log.error(`Mask editor: ${messageOf(error)}`));
+    };
+    doc.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
+  }
+
+  /** Reload when clean; ask when there are unsaved edits; nothing when the file is what we saved. */
+  private async labelChangedOnDisk(doc: OpenMask): Promise<void> {
+    const { model } = doc.opened;
+    const bytes = (await readLabelBytes(model.files.labelPath)) ?? null;
+    if (model.isSavedState(bytes ?? undefined)) return;
+    if (!model.isDirty) {
+      const data = await model.reload({ labelBytes: bytes, log: (line) => this.deps.log.warn(line) });
+      this.deps.log.info(`${model.files.labelPath} changed on disk; the editor of ${path.basename(model.files.imagePath)} reloaded it.`);
+      this.postAll(doc, { type: 'mask', data, source: model.source });
+      return;
+    }
+    this.deps.log.info(`${model.files.labelPath} changed on disk while ${path.basename(model.files.imagePath)} has unsaved edits; asking.`);
+    if (doc.askingAboutDiskChange) return;
+    doc.askingAboutDiskChange = true;
+    try {
+      const keep = 'Keep Mine';
+      const load = 'Load Theirs';
+      const choice = await vscode.window.showWarningMessage(
+        `${path.basename(model.files.labelPath)} was changed on disk by another program, and you have unsaved edits of it.`,
+        { detail: 'Keep Mine leaves your edits; saving then replaces the file. Load Theirs discards your edits.' },
+        keep,
+        load,
+      );
+      if (choice === load) await this.revertThroughVsCode(doc);
+    } finally {
+      doc.askingAboutDiskChange = false;
+    }
+  }
+
+  /** Revert as VS Code's own command, so its dirty state agrees; it reverts the active editor, so make it ours. */
+  private async revertThroughVsCode(doc: OpenMask): Promise<void> {
+    const panel = [...doc.panels][0];
+    panel?.reveal();
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (input instanceof vscode.TabInputCustom && input.uri.toString() === doc.uri.toString()) {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    } else {
+      await this.revertCustomDocument(doc);
+    }
+  }
+
+  // ---- posting ----
+
+  private resync(doc: OpenMask, panel: vscode.WebviewPanel): void {
+    const { model } = doc.opened;
+    this.post(panel, { type: 'mask', data: model.raster.data, source: model.source });
+  }
+
+  private post(panel: vscode.WebviewPanel, message: HostToWebviewMessage): void {
+    void panel.webview.postMessage(message);
+  }
+
+  private postAll(doc: OpenMask, message: HostToWebviewMessage): void {
+    for (const panel of doc.panels) this.post(panel, message);
+  }
+}
+
+function asMask(document: MaskEditorDocument): OpenMask {
+  if (document.opened.kind !== 'mask') throw new Error(`${document.uri.fsPath} is a label file; its image is edited instead.`);
+  return document as OpenMask;
+}
+
+function limitsOf(doc: OpenMask): MaskOperationLimits {
+  const { raster, classCount } = doc.opened.model;
+  return { width: raster.width, height: raster.height, classCount, maxPoints: DEFAULT_MAX_POINTS };
+}
+
+function samePath(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b);
+}
+
+/** Why this mask cannot be changed here, or undefined when it can. */
+async function readOnlyReason(files: MaskFiles): Promise<string | undefined> {
+  if (!vscode.workspace.isTrusted) return 'the workspace is not trusted (Restricted Mode)';
+  try {
+    // The mode bits too: for root access() always says writable, but a file marked read-only means "do not change".
+    const info = await stat(files.labelPath);
+    if ((info.mode & 0o222) === 0) return `the label file ${files.labelPath} is read-only`;
+    await access(files.labelPath, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return `the label file ${files.labelPath} is read-only`;
+  }
+  // No label yet: the nearest existing folder on its way must be writable.
+  for (let dir = files.labelsDir; ; dir = path.dirname(dir)) {
+    try {
+      await access(dir, constants.W_OK);
+      return undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return `the labels folder ${files.labelsDir} cannot be written`;
+    }
+    if (path.dirname(dir) === dir) return `the labels folder ${files.labelsDir} cannot be created`;
+  }
+}

@@ -1,0 +1,83 @@
+// Every message from the mask editor's webview is untrusted input (a compromised or buggy page can post
+// anything): it is checked here, field by field, before it reaches the document. Never throws; returns a fresh
+// message holding only the known fields, or { error } saying what is wrong.
+import type { WebviewToHostMessage } from '../common/editorProtocol';
+import { type MaskOperationLimits, isParseError, parseMaskOperation } from '../mask/validate';
+
+export type MessageParseResult = WebviewToHostMessage | { readonly error: string };
+
+/** Longest error detail the webview may report (it only goes to the log). */
+const MAX_DETAIL_LENGTH = 500;
+
+const FIELDS: Readonly<Record<WebviewToHostMessage['type'], readonly string[]>> = {
+  ready: ['type'],
+  edit: ['type', 'id', 'operation'],
+  predict: ['type'],
+  loadProbability: ['type'],
+  review: ['type', 'decision'],
+  navigate: ['type', 'direction'],
+  loadFailed: ['type', 'what', 'detail'],
+};
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
+
+export function isMessageError(result: MessageParseResult): result is { readonly error: string } {
+  return 'error' in result;
+}
+
+export function parseWebviewMessage(value: unknown, limits: MaskOperationLimits): MessageParseResult {
+  try {
+    return parse(value, limits);
+  } catch (error) {
+    // Getters on a hostile object, proxies and the like end up here.
+    return { error: `malformed message (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+function parse(value: unknown, limits: MaskOperationLimits): MessageParseResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: `a message must be an object, got ${describe(value)}` };
+  const record = value as Record<string, unknown>;
+  const type = record.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(FIELDS, type)) {
+    return { error: `unknown message type ${describe(type)}` };
+  }
+  const known = FIELDS[type as WebviewToHostMessage['type']];
+  for (const key of Object.keys(record)) {
+    if (!known.includes(key)) return { error: `unexpected field "${key.slice(0, 40)}" in a '${type}' message` };
+  }
+  switch (type as WebviewToHostMessage['type']) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'predict':
+      return { type: 'predict' };
+    case 'loadProbability':
+      return { type: 'loadProbability' };
+    case 'edit': {
+      const id = record.id;
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { error: `edit id must be a non-negative integer, got ${describe(id)}` };
+      const operation = parseMaskOperation(record.operation, limits);
+      if (isParseError(operation)) return { error: `edit ${id}: ${operation.error}` };
+      return { type: 'edit', id, operation };
+    }
+    case 'review': {
+      const decision = record.decision;
+      if (decision !== 'accept' && decision !== 'reject') return { error: `review decision must be 'accept' or 'reject', got ${describe(decision)}` };
+      return { type: 'review', decision };
+    }
+    case 'navigate': {
+      const direction = record.direction;
+      if (direction !== 'next' && direction !== 'previous') return { error: `navigate direction must be 'next' or 'previous', got ${describe(direction)}` };
+      return { type: 'navigate', direction };
+    }
+    case 'loadFailed': {
+      if (record.what !== 'image') return { error: `loadFailed.what must be 'image', got ${describe(record.what)}` };
+      if (typeof record.detail !== 'string') return { error: `loadFailed.detail must be a string, got ${describe(record.detail)}` };
+      return { type: 'loadFailed', what: 'image', detail: record.detail.slice(0, MAX_DETAIL_LENGTH) };
+    }
+  }
+}

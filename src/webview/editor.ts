@@ -1,0 +1,941 @@
+// The mask editor in the webview: the host's mask mirrored as a LabelRaster, tools that paint it optimistically
+// with the mask module (the host applies the same operations and stays the source of truth), the view, and the
+// messages both ways. Undo and redo are VS Code's: the host answers them with 'patch' messages.
+import {
+  assertNeverMessage,
+  type ClassStyle,
+  type EditorAction,
+  type EditorInit,
+  type HostToWebviewMessage,
+  type ReviewStatus,
+} from '../common/editorProtocol';
+import { snapBrushPoint } from '../mask/brush';
+import { applyOperation } from '../mask/operations';
+import { rectInside, writeRect } from '../mask/raster';
+import type { LabelRaster, MaskOperation } from '../mask/types';
+import { brushRadius, clampBrushSize, footprintOutline, stepBrushSize } from './brushFootprint';
+import { classColor, classColorTable, packRgba, paintableClasses, parseHexColor, UNCERTAIN_COLOR } from './classColors';
+import { ImageLoadError, loadImageBitmap } from './imageLoader';
+import type { OverlaySource } from './overlayPixels';
+import { OverlayTiles } from './overlayTiles';
+import type { PageElements } from './page';
+import { PolygonDraft } from './polygonDraft';
+import { Renderer } from './renderer';
+import { StrokeSession } from './strokeSession';
+import { drawBrushOutline, drawPolygonDraft } from './uiLayer';
+import { imageKeyOf, MAX_ISLAND_AREA, sanitizeViewState, type Tool, type ViewState } from './viewState';
+import { clampPan, fitView, imageX, imageY, minZoom, screenX, screenY, zoomAround, ZOOM_STEP, type ViewTransform } from './viewTransform';
+import type { EditorVsCodeApi } from './vscodeApi';
+
+const TOOL_NAMES: Readonly<Record<Tool, string>> = {
+  brush: 'Brush', eraser: 'Eraser', fill: 'Flood fill', polygon: 'Polygon fill', polygonErase: 'Polygon erase',
+};
+const REVIEW_NAMES: Readonly<Record<ReviewStatus, string>> = {
+  predicted: 'Predicted', edited: 'Edited', accepted: 'Accepted', rejected: 'Rejected',
+};
+/** A drag longer than this (CSS px) from a polygon's first press draws a lasso instead of placing a vertex. */
+const LASSO_START_DISTANCE = 4;
+/** Lasso vertices are recorded at least this far apart (CSS px). */
+const LASSO_SPACING = 2;
+/** Clicking within this distance (CSS px) of the first vertex closes the polygon. */
+const CLOSE_DISTANCE = 6;
+const OPACITY_STEP = 0.1;
+const STATE_SAVE_DELAY_MS = 250;
+
+type Gesture = 'none' | 'paint' | 'pan' | 'polygon';
+type ProbabilityStatus = 'absent' | 'requested' | 'loaded';
+
+export class MaskEditor {
+  private state: ViewState;
+  private readonly view: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
+  private readonly source: OverlaySource;
+  private readonly renderer: Renderer;
+  private init: EditorInit | undefined;
+  private raster: LabelRaster = { width: 0, height: 0, data: new Uint8Array(0) };
+  private classes: ClassStyle[] = [];
+  private viewPlaced = false;
+  private imageToken = 0;
+  private nextEditId = 1;
+  private busy: string | null = null;
+
+  private probabilityStatus: ProbabilityStatus = 'absent';
+  private committedThreshold = 128;
+  /** A threshold committed before the probability map arrived; applied when it does. */
+  private pendingThresholdCommit: number | null = null;
+  private thresholdByKeyboard = false;
+
+  private readonly stroke: StrokeSession;
+  private readonly polygon = new PolygonDraft();
+  private gesture: Gesture = 'none';
+  private gesturePointer = -1;
+  private lasso = false;
+  private downX = 0;
+  private downY = 0;
+  private lastX = 0;
+  private lastY = 0;
+  private cursorX = 0;
+  private cursorY = 0;
+  private cursorInside = false;
+  private spaceDown = false;
+  private stageLeft = 0;
+  private stageTop = 0;
+  private footprint: Float64Array;
+  private footprintSize = 0;
+  private statusPixelX = -2;
+  private statusPixelY = -2;
+  private statusValue = -1;
+  private statusPolygon = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly page: PageElements, private readonly api: EditorVsCodeApi) {
+    this.state = sanitizeViewState(api.getState());
+    this.footprint = footprintOutline(this.state.brushSize);
+    this.footprintSize = this.state.brushSize;
+    this.source = {
+      width: 0, height: 0, mask: this.raster.data, colors: new Uint32Array(256), outline: this.state.outline,
+      probability: null, predictedClasses: null, previewThreshold: -1, bandLow: -1, bandHigh: -1,
+      bandColor: packRgba(...parseHexColor(UNCERTAIN_COLOR)!, 255),
+    };
+    this.renderer = new Renderer(
+      { stage: page.stage, image: page.imageLayer, overlay: page.overlayLayer, ui: page.canvas },
+      new OverlayTiles(this.source),
+      this.view,
+      { visible: this.state.showMask, opacity: this.state.opacity },
+    );
+    this.stroke = new StrokeSession((x0, y0, x1, y1) => this.renderer.requestOverlay(x0, y0, x1, y1));
+    this.renderer.beforeFrame = () => this.stroke.flush(this.raster);
+    this.renderer.drawUi = (context, dpr) => this.drawUi(context, dpr);
+    this.renderer.afterViewChange = () => this.afterViewChange();
+    this.bindControls();
+    this.bindPointer();
+    this.bindKeys();
+    new ResizeObserver(() => this.onResize()).observe(page.stage);
+    this.syncControls();
+  }
+
+  // ---- messages from the host ----
+
+  handleMessage(message: HostToWebviewMessage): void {
+    switch (message.type) {
+      case 'init':
+        this.start(message.init);
+        break;
+      case 'patch': {
+        const { rect, data } = message;
+        if (!this.init) return;
+        if (!rectInside(this.raster, rect) || data.length !== rect.width * rect.height) {
+          this.showError(`The editor received a mask patch that does not fit the ${this.raster.width} x ${this.raster.height} mask; reopen the image.`);
+          return;
+        }
+        writeRect(this.raster, rect, data);
+        this.stroke.replay(this.raster);
+        this.renderer.requestOverlay(rect.x, rect.y, rect.x + rect.width, rect.y + rect.height);
+        this.statusValue = -1;
+        break;
+      }
+      case 'mask':
+        if (!this.init) return;
+        if (message.data.length !== this.raster.width * this.raster.height) {
+          this.showError(`The editor received a mask of ${message.data.length} pixels for a ${this.raster.width} x ${this.raster.height} image; reopen the image.`);
+          return;
+        }
+        this.setRaster(message.data);
+        this.stroke.replay(this.raster);
+        this.renderer.requestOverlayAll();
+        break;
+      case 'probability':
+        this.receiveProbability(message.probability, message.classes);
+        break;
+      case 'review':
+        this.showReview(message.review);
+        break;
+      case 'busy':
+        this.busy = message.what;
+        this.page.busy.hidden = message.what === null;
+        if (message.what) this.announce(message.what);
+        this.syncControls();
+        this.updateStatus();
+        break;
+      case 'action':
+        // Keys typed into a text field also reach VS Code's keybindings: those are the field's, not the editor's.
+        if (isTextEntry(document.activeElement)) return;
+        this.runAction(message.action);
+        break;
+      case 'error':
+        this.showError(message.message);
+        // A pending probability request may be what failed: the next use of the slider or band asks again.
+        if (this.probabilityStatus === 'requested') {
+          this.probabilityStatus = 'absent';
+          this.pendingThresholdCommit = null;
+          this.updateStatus();
+        }
+        break;
+      default:
+        assertNeverMessage(message);
+    }
+  }
+
+  private start(init: EditorInit): void {
+    if (init.mask.length !== init.width * init.height) {
+      this.showError(`The mask has ${init.mask.length} pixels but the image is ${init.width} x ${init.height}.`);
+      return;
+    }
+    this.init = init;
+    this.stroke.finish(this.raster);
+    this.polygon.cancel();
+    this.gesture = 'none';
+    this.classes = paintableClasses(init.classes);
+    if (!this.classes.some((c) => c.index === this.state.classIndex)) this.state.classIndex = this.classes[0]!.index;
+    this.source.colors = classColorTable(init.classes);
+    this.source.width = init.width;
+    this.source.height = init.height;
+    this.setRaster(init.mask);
+    this.renderer.tiles.clear();
+    this.source.probability = null;
+    this.source.predictedClasses = null;
+    this.source.previewThreshold = -1;
+    this.probabilityStatus = 'absent';
+    this.pendingThresholdCommit = null;
+    this.committedThreshold = clampByte(init.threshold);
+    this.page.threshold.value = String(this.committedThreshold);
+    this.updateBand();
+    this.buildClassPicker();
+    this.showReview(init.review);
+    this.page.readOnly.hidden = !init.readOnly;
+    this.page.readOnly.textContent = init.readOnly ? `Read-only: ${init.readOnlyReason ?? 'this mask cannot be changed here'}.` : '';
+    this.page.banner.hidden = true;
+    this.viewPlaced = false;
+    this.placeView();
+    if (this.state.showUncertain) this.ensureProbability();
+    this.syncControls();
+    this.renderer.requestOverlayAll();
+    this.loadImage(init);
+  }
+
+  private setRaster(data: Uint8Array): void {
+    const { width, height } = this.init!;
+    this.raster = { width, height, data };
+    this.source.mask = data;
+    this.statusValue = -1;
+  }
+
+  private loadImage(init: EditorInit): void {
+    const token = ++this.imageToken;
+    this.page.stage.setAttribute('aria-busy', 'true');
+    this.renderer.bitmap?.close();
+    this.renderer.bitmap = null;
+    loadImageBitmap(init.imageUrl, init.width, init.height).then(
+      (bitmap) => {
+        if (token !== this.imageToken) {
+          bitmap.close();
+          return;
+        }
+        this.renderer.bitmap = bitmap;
+        this.renderer.requestView();
+      },
+      (error: unknown) => {
+        if (token !== this.imageToken) return;
+        const detail = error instanceof ImageLoadError || error instanceof Error ? error.message : String(error);
+        this.page.stage.setAttribute('aria-busy', 'false');
+        this.showError(`Cannot show ${init.imageName}: ${detail}`);
+        this.api.postMessage({ type: 'loadFailed', what: 'image', detail });
+      },
+    );
+  }
+
+  private receiveProbability(probability: Uint8Array, classes: Uint8Array | null): void {
+    const pixels = this.raster.width * this.raster.height;
+    if (!this.init || probability.length !== pixels || (classes && classes.length !== pixels)) {
+      this.probabilityStatus = 'absent';
+      this.showError('The probability map does not match the image size; the threshold slider is unavailable.');
+      return;
+    }
+    this.source.probability = probability;
+    this.source.predictedClasses = classes;
+    this.probabilityStatus = 'loaded';
+    this.updateBand();
+    if (this.pendingThresholdCommit !== null) {
+      const value = this.pendingThresholdCommit;
+      this.pendingThresholdCommit = null;
+      this.commitThreshold(value);
+    } else if (Number(this.page.threshold.value) !== this.committedThreshold) {
+      this.source.previewThreshold = Number(this.page.threshold.value);
+    }
+    this.renderer.requestOverlayAll();
+    this.syncControls();
+  }
+
+  private showReview(review: ReviewStatus | undefined): void {
+    this.page.review.textContent = review ? REVIEW_NAMES[review] : 'Not reviewed';
+    this.page.review.dataset.review = review ?? 'none';
+  }
+
+  // ---- actions (VS Code keybindings, toolbar buttons) ----
+
+  runAction(action: EditorAction): void {
+    switch (action) {
+      case 'tool.brush':
+      case 'tool.eraser':
+      case 'tool.fill':
+      case 'tool.polygon':
+      case 'tool.polygonErase':
+        this.setTool(action.slice('tool.'.length) as Tool);
+        break;
+      case 'brush.bigger':
+      case 'brush.smaller':
+        this.setBrushSize(stepBrushSize(this.state.brushSize, action === 'brush.bigger' ? 1 : -1));
+        break;
+      case 'mask.fillHoles':
+        this.commit({ kind: 'fillHoles', classIndex: this.state.classIndex });
+        break;
+      case 'mask.removeIslands':
+        this.commit({ kind: 'removeIslands', minArea: this.state.islandMinArea });
+        break;
+      case 'mask.keepLargest':
+        this.commit({ kind: 'keepLargest', classIndex: this.state.classIndex });
+        break;
+      case 'view.toggleMask':
+        this.update({ showMask: !this.state.showMask });
+        break;
+      case 'view.toggleOutline':
+        this.update({ outline: !this.state.outline });
+        break;
+      case 'view.toggleUncertain':
+        this.update({ showUncertain: !this.state.showUncertain });
+        break;
+      case 'view.opacityUp':
+      case 'view.opacityDown': {
+        const delta = action === 'view.opacityUp' ? OPACITY_STEP : -OPACITY_STEP;
+        this.update({ opacity: Math.round(Math.min(1, Math.max(0, this.state.opacity + delta)) * 100) / 100, showMask: true });
+        break;
+      }
+      case 'view.zoomFit':
+        this.fit();
+        break;
+      case 'view.zoomActual':
+        this.zoomAtCentre(1);
+        break;
+      case 'view.zoomIn':
+        this.zoomAtCentre(this.view.zoom * ZOOM_STEP);
+        break;
+      case 'view.zoomOut':
+        this.zoomAtCentre(this.view.zoom / ZOOM_STEP);
+        break;
+      case 'help.toggle':
+        this.toggleHelp();
+        break;
+      default: {
+        // class.N
+        const index = Number(action.slice('class.'.length));
+        if (this.classes.some((c) => c.index === index)) this.update({ classIndex: index });
+        else this.announce(`This model has no class ${index}`);
+      }
+    }
+  }
+
+  private setTool(tool: Tool): void {
+    if (tool !== this.state.tool) this.polygon.cancel();
+    this.update({ tool });
+    this.announce(TOOL_NAMES[tool]);
+  }
+
+  private setBrushSize(size: number): void {
+    this.update({ brushSize: clampBrushSize(size) });
+  }
+
+  /** Applies a view/tool setting, reflects it in the controls and the rendering, and remembers it. */
+  private update(change: Partial<ViewState>): void {
+    const before = this.state;
+    this.state = { ...before, ...change };
+    if (this.state.brushSize !== this.footprintSize) {
+      this.footprint = footprintOutline(this.state.brushSize);
+      this.footprintSize = this.state.brushSize;
+    }
+    this.renderer.overlayStyle.visible = this.state.showMask;
+    this.renderer.overlayStyle.opacity = this.state.opacity;
+    if (before.outline !== this.state.outline) {
+      this.source.outline = this.state.outline;
+      this.renderer.requestOverlayAll();
+    }
+    if (before.showUncertain !== this.state.showUncertain || before.bandLow !== this.state.bandLow || before.bandHigh !== this.state.bandHigh) {
+      if (this.state.showUncertain) this.ensureProbability();
+      this.updateBand();
+      this.renderer.requestOverlayAll();
+    }
+    if (before.showMask !== this.state.showMask || before.opacity !== this.state.opacity) this.renderer.requestOverlayRedraw();
+    this.syncControls();
+    this.renderer.requestUi();
+    this.updateStatus();
+    this.saveStateSoon();
+  }
+
+  private updateBand(): void {
+    const on = this.state.showUncertain && this.source.probability !== null;
+    this.source.bandLow = on ? this.state.bandLow : -1;
+    this.source.bandHigh = on ? this.state.bandHigh : -1;
+  }
+
+  /** Applies a finished operation here at once, then sends it to the host, which applies it to the document. */
+  private commit(operation: MaskOperation): void {
+    if (!this.editable()) return;
+    const context = { probability: this.source.probability ?? undefined, predictedClasses: this.source.predictedClasses };
+    const patch = applyOperation(this.raster, operation, context);
+    if (!patch) {
+      this.announce('Nothing to change');
+      return;
+    }
+    const { rect } = patch;
+    this.renderer.requestOverlay(rect.x, rect.y, rect.x + rect.width, rect.y + rect.height);
+    this.send(operation);
+  }
+
+  private send(operation: MaskOperation): void {
+    this.statusValue = -1;
+    this.api.postMessage({ type: 'edit', id: this.nextEditId++, operation });
+  }
+
+  private editable(): boolean {
+    if (!this.init) return false;
+    if (this.init.readOnly) {
+      this.announce(this.page.readOnly.textContent ?? 'Read-only');
+      return false;
+    }
+    return true;
+  }
+
+  // ---- threshold and uncertain band ----
+
+  /** Asks the host for the probability map once (stored with the prediction, or from one model run). */
+  private ensureProbability(): void {
+    if (!this.init || this.probabilityStatus !== 'absent') return;
+    this.probabilityStatus = 'requested';
+    this.api.postMessage({ type: 'loadProbability' });
+    this.updateStatus();
+  }
+
+  private previewThreshold(value: number): void {
+    this.ensureProbability();
+    this.page.thresholdValue.value = formatProbability(value);
+    if (this.probabilityStatus !== 'loaded') return;
+    this.source.previewThreshold = value;
+    this.renderer.requestOverlayAll();
+  }
+
+  private commitThreshold(value: number): void {
+    if (this.init?.readOnly) {
+      this.cancelThresholdPreview();
+      this.editable(); // says why
+      return;
+    }
+    this.source.previewThreshold = -1;
+    if (this.probabilityStatus !== 'loaded') {
+      this.ensureProbability();
+      if (this.probabilityStatus === 'requested') this.pendingThresholdCommit = value;
+      return;
+    }
+    this.committedThreshold = value;
+    this.renderer.requestOverlayAll();
+    this.commit({ kind: 'threshold', threshold: value });
+  }
+
+  private cancelThresholdPreview(): void {
+    this.source.previewThreshold = -1;
+    this.pendingThresholdCommit = null;
+    this.page.threshold.value = String(this.committedThreshold);
+    this.page.thresholdValue.value = formatProbability(this.committedThreshold);
+    this.renderer.requestOverlayAll();
+  }
+
+  // ---- view ----
+
+  private onResize(): void {
+    const rect = this.page.stage.getBoundingClientRect();
+    this.stageLeft = rect.left;
+    this.stageTop = rect.top;
+    this.renderer.resize();
+    if (!this.viewPlaced) this.placeView();
+    else if (this.init) clampPan(this.view, this.init.width, this.init.height, this.renderer.width, this.renderer.height);
+  }
+
+  /** First view of an image: as it was before a tab switch if it is the same image, else fitted. */
+  private placeView(): void {
+    if (!this.init || this.renderer.width <= 1 || this.renderer.height <= 1) return;
+    const key = imageKeyOf(this.init.imageName, this.init.width, this.init.height);
+    if (this.state.imageKey === key && this.state.zoom > 0) {
+      this.view.zoom = this.state.zoom;
+      this.view.panX = this.state.panX;
+      this.view.panY = this.state.panY;
+      clampPan(this.view, this.init.width, this.init.height, this.renderer.width, this.renderer.height);
+    } else {
+      fitView(this.view, this.init.width, this.init.height, this.renderer.width, this.renderer.height);
+    }
+    this.viewPlaced = true;
+    this.viewChanged();
+  }
+
+  private fit(): void {
+    if (!this.init) return;
+    fitView(this.view, this.init.width, this.init.height, this.renderer.width, this.renderer.height);
+    this.viewChanged();
+  }
+
+  private zoomAtCentre(zoom: number): void {
+    this.zoomAt(zoom, this.renderer.width / 2, this.renderer.height / 2);
+  }
+
+  private zoomAt(zoom: number, screenX: number, screenY: number): void {
+    if (!this.init) return;
+    const { width, height } = this.init;
+    zoomAround(this.view, zoom, minZoom(width, height, this.renderer.width, this.renderer.height), screenX, screenY);
+    clampPan(this.view, width, height, this.renderer.width, this.renderer.height);
+    this.viewChanged();
+  }
+
+  private viewChanged(): void {
+    this.renderer.requestView();
+    this.saveStateSoon();
+  }
+
+  private afterViewChange(): void {
+    if (this.renderer.bitmap && this.page.stage.getAttribute('aria-busy') === 'true') this.page.stage.setAttribute('aria-busy', 'false');
+    this.updateStatus();
+  }
+
+  private saveStateSoon(): void {
+    if (this.saveTimer !== undefined) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      const imageKey = this.init ? imageKeyOf(this.init.imageName, this.init.width, this.init.height) : this.state.imageKey;
+      this.state = { ...this.state, imageKey, zoom: this.view.zoom, panX: this.view.panX, panY: this.view.panY };
+      this.api.setState(this.state);
+    }, STATE_SAVE_DELAY_MS);
+  }
+
+  // ---- pointer ----
+
+  private bindPointer(): void {
+    const canvas = this.page.canvas;
+    canvas.addEventListener('pointerdown', (e) => this.onPointerDown(e));
+    canvas.addEventListener('pointermove', (e) => this.onPointerMove(e));
+    // On the window: a pointer released outside the canvas ends the gesture even if it could not be captured.
+    window.addEventListener('pointerup', (e) => this.onPointerUp(e));
+    window.addEventListener('pointercancel', (e) => this.onPointerUp(e));
+    canvas.addEventListener('lostpointercapture', (e) => this.onPointerUp(e));
+    canvas.addEventListener('pointerleave', () => {
+      this.cursorInside = false;
+      this.renderer.requestUi();
+    });
+    canvas.addEventListener('dblclick', (e) => {
+      e.preventDefault();
+      if (!this.polygon.active) return;
+      // The double-click's second press added a vertex where the first one did.
+      if (this.polygon.points.length > 3) this.polygon.removeLast();
+      this.closePolygon();
+    });
+    canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    if (!this.init || this.gesture !== 'none') return;
+    this.page.canvas.focus({ preventScroll: true });
+    this.trackCursor(e);
+    const x = this.cursorX;
+    const y = this.cursorY;
+    if (e.button === 1 || (e.button === 0 && this.spaceDown)) {
+      e.preventDefault();
+      this.beginGesture('pan', e);
+      this.lastX = x;
+      this.lastY = y;
+      this.page.canvas.classList.add('panning');
+      return;
+    }
+    if (e.button !== 0) return;
+    const tool = this.state.tool;
+    const ix = imageX(this.view, x);
+    const iy = imageY(this.view, y);
+    if (!this.editable()) return;
+    switch (tool) {
+      case 'brush':
+      case 'eraser':
+        this.beginGesture('paint', e);
+        this.stroke.begin(this.raster, ix, iy, brushRadius(this.state.brushSize), tool === 'brush' ? this.state.classIndex : 0);
+        break;
+      case 'fill': {
+        const px = Math.floor(ix);
+        const py = Math.floor(iy);
+        if (px >= 0 && py >= 0 && px < this.raster.width && py < this.raster.height) {
+          this.commit({ kind: 'fill', x: px, y: py, classIndex: this.state.classIndex });
+        }
+        break;
+      }
+      case 'polygon':
+      case 'polygonErase': {
+        this.beginGesture('polygon', e);
+        this.downX = x;
+        this.downY = y;
+        this.lastX = x;
+        this.lastY = y;
+        if (!this.polygon.active) {
+          this.polygon.start(tool === 'polygon' ? this.state.classIndex : 0);
+          this.lasso = true;
+          this.polygon.add(ix, iy, this.raster.width, this.raster.height);
+        } else {
+          this.lasso = false;
+          const fx = screenX(this.view, this.polygon.points.x(0));
+          const fy = screenY(this.view, this.polygon.points.y(0));
+          if (this.polygon.closable && Math.hypot(x - fx, y - fy) <= CLOSE_DISTANCE) {
+            this.endGesture();
+            this.closePolygon();
+            return;
+          }
+          this.polygon.add(ix, iy, this.raster.width, this.raster.height);
+        }
+        this.renderer.requestUi();
+        break;
+      }
+    }
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    this.trackCursor(e);
+    const x = this.cursorX;
+    const y = this.cursorY;
+    switch (this.gesture) {
+      case 'pan':
+        if (e.pointerId !== this.gesturePointer) break;
+        this.view.panX += x - this.lastX;
+        this.view.panY += y - this.lastY;
+        this.lastX = x;
+        this.lastY = y;
+        if (this.init) clampPan(this.view, this.init.width, this.init.height, this.renderer.width, this.renderer.height);
+        this.viewChanged();
+        break;
+      case 'paint':
+        if (e.pointerId !== this.gesturePointer) break;
+        this.stroke.moveTo(this.raster, imageX(this.view, x), imageY(this.view, y));
+        if (this.stroke.full) {
+          const op = this.stroke.split(this.raster);
+          if (op) this.send(op);
+        }
+        this.renderer.schedule();
+        break;
+      case 'polygon':
+        if (e.pointerId !== this.gesturePointer || !this.lasso) break;
+        if (this.polygon.points.length === 1 && Math.hypot(x - this.downX, y - this.downY) < LASSO_START_DISTANCE) break;
+        if (Math.hypot(x - this.lastX, y - this.lastY) >= LASSO_SPACING) {
+          this.polygon.add(imageX(this.view, x), imageY(this.view, y), this.raster.width, this.raster.height);
+          this.lastX = x;
+          this.lastY = y;
+        }
+        break;
+      case 'none':
+        break;
+    }
+    this.renderer.requestUi();
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    if (this.gesture === 'none' || e.pointerId !== this.gesturePointer) return;
+    const gesture = this.gesture;
+    this.endGesture();
+    if (gesture === 'paint') {
+      const op = this.stroke.finish(this.raster);
+      if (op) this.send(op);
+    } else if (gesture === 'pan') {
+      this.page.canvas.classList.remove('panning');
+    } else if (gesture === 'polygon' && this.lasso && this.polygon.points.length > 2) {
+      this.closePolygon();
+    }
+    this.renderer.requestUi();
+  }
+
+  private beginGesture(gesture: Gesture, e: PointerEvent): void {
+    this.gesture = gesture;
+    this.gesturePointer = e.pointerId;
+    try {
+      this.page.canvas.setPointerCapture(e.pointerId);
+    } catch {
+      // A synthetic or already released pointer cannot be captured; the gesture still works inside the canvas.
+    }
+  }
+
+  private endGesture(): void {
+    const pointer = this.gesturePointer;
+    this.gesture = 'none';
+    this.gesturePointer = -1;
+    if (pointer >= 0 && this.page.canvas.hasPointerCapture(pointer)) this.page.canvas.releasePointerCapture(pointer);
+  }
+
+  private closePolygon(): void {
+    const op = this.polygon.close();
+    this.lasso = false;
+    this.renderer.requestUi();
+    if (op) this.commit(op);
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    this.trackCursor(e);
+    // Pixels, lines or pages: about one ZOOM_STEP per wheel notch.
+    const unit = e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1;
+    const notches = Math.max(-5, Math.min(5, (e.deltaY * unit) / 100));
+    this.zoomAt(this.view.zoom * Math.pow(ZOOM_STEP, -notches), this.cursorX, this.cursorY);
+  }
+
+  private trackCursor(e: MouseEvent): void {
+    this.cursorX = e.clientX - this.stageLeft;
+    this.cursorY = e.clientY - this.stageTop;
+    this.cursorInside = true;
+  }
+
+  // ---- keys the webview handles itself (not tool keys: those are VS Code keybindings sent as 'action') ----
+
+  private bindKeys(): void {
+    window.addEventListener('keydown', (e) => {
+      if (!this.page.help.hidden && e.key === 'Escape') {
+        e.preventDefault();
+        this.toggleHelp();
+        return;
+      }
+      const target = e.target as Element | null;
+      if (e.key === ' ' && !isControl(target)) {
+        e.preventDefault();
+        if (!this.spaceDown) {
+          this.spaceDown = true;
+          this.page.canvas.classList.add('pan-ready');
+        }
+        return;
+      }
+      if (isControl(target)) return;
+      if (e.key === 'Enter' && this.polygon.active) {
+        e.preventDefault();
+        this.closePolygon();
+      } else if (e.key === 'Escape') {
+        if (this.polygon.active) {
+          this.polygon.cancel();
+          this.renderer.requestUi();
+        } else if (this.source.previewThreshold >= 0 || this.pendingThresholdCommit !== null) {
+          this.cancelThresholdPreview();
+        }
+      }
+    });
+    window.addEventListener('keyup', (e) => {
+      if (e.key === ' ') this.releaseSpace();
+    });
+    window.addEventListener('blur', () => this.releaseSpace());
+  }
+
+  private releaseSpace(): void {
+    this.spaceDown = false;
+    this.page.canvas.classList.remove('pan-ready');
+  }
+
+  // ---- controls ----
+
+  private bindControls(): void {
+    const p = this.page;
+    for (const element of document.querySelectorAll<HTMLElement>('[data-action]')) {
+      element.addEventListener('click', () => this.runAction(element.dataset.action as EditorAction));
+    }
+    p.brushSize.addEventListener('change', () => this.setBrushSize(Number(p.brushSize.value)));
+    p.islandMinArea.addEventListener('change', () => {
+      const n = Math.round(Number(p.islandMinArea.value));
+      this.update({ islandMinArea: Number.isFinite(n) ? Math.min(MAX_ISLAND_AREA, Math.max(1, n)) : this.state.islandMinArea });
+    });
+    p.showMask.addEventListener('change', () => this.update({ showMask: p.showMask.checked }));
+    p.outline.addEventListener('change', () => this.update({ outline: p.outline.checked }));
+    p.showUncertain.addEventListener('change', () => this.update({ showUncertain: p.showUncertain.checked }));
+    p.opacity.addEventListener('input', () => this.update({ opacity: Number(p.opacity.value) / 100, showMask: true }));
+    const band = (): void => {
+      const low = Number(p.bandLow.value);
+      const high = Number(p.bandHigh.value);
+      this.update({ bandLow: Math.min(low, high), bandHigh: Math.max(low, high), showUncertain: true });
+    };
+    p.bandLow.addEventListener('input', band);
+    p.bandHigh.addEventListener('input', band);
+
+    const threshold = p.threshold;
+    threshold.addEventListener('focus', () => this.ensureProbability());
+    threshold.addEventListener('pointerdown', () => {
+      this.thresholdByKeyboard = false;
+      this.ensureProbability();
+    });
+    threshold.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        this.commitThreshold(Number(threshold.value));
+      } else if (e.key === 'Escape') {
+        this.cancelThresholdPreview();
+      } else {
+        this.thresholdByKeyboard = true;
+      }
+    });
+    threshold.addEventListener('input', () => this.previewThreshold(Number(threshold.value)));
+    // A drag commits when released; arrow keys preview, and commit on Enter or when focus leaves the slider.
+    threshold.addEventListener('change', () => {
+      if (!this.thresholdByKeyboard) this.commitThreshold(Number(threshold.value));
+    });
+    threshold.addEventListener('blur', () => {
+      if (this.thresholdByKeyboard && this.source.previewThreshold >= 0) this.commitThreshold(Number(threshold.value));
+      this.thresholdByKeyboard = false;
+    });
+
+    p.predict.addEventListener('click', () => this.api.postMessage({ type: 'predict' }));
+    p.accept.addEventListener('click', () => this.api.postMessage({ type: 'review', decision: 'accept' }));
+    p.reject.addEventListener('click', () => this.api.postMessage({ type: 'review', decision: 'reject' }));
+    p.previous.addEventListener('click', () => this.api.postMessage({ type: 'navigate', direction: 'previous' }));
+    p.next.addEventListener('click', () => this.api.postMessage({ type: 'navigate', direction: 'next' }));
+    p.helpClose.addEventListener('click', () => this.toggleHelp());
+  }
+
+  private buildClassPicker(): void {
+    const picker = this.page.classPicker;
+    picker.replaceChildren();
+    for (const c of this.classes) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.id = `class-${c.index}`;
+      b.className = 'class-button';
+      b.dataset.class = String(c.index);
+      b.title = c.index <= 9 ? `${c.name} (${c.index})` : c.name;
+      b.setAttribute('aria-label', `Class ${c.index}: ${c.name}`);
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.backgroundColor = classColor(this.init?.classes ?? [], c.index);
+      b.append(swatch, c.name);
+      b.addEventListener('click', () => this.update({ classIndex: c.index }));
+      picker.append(b);
+    }
+    // One class: nothing to pick, but its colour still explains the overlay.
+    picker.classList.toggle('single', this.classes.length === 1);
+  }
+
+  /** Puts the state into every control (called after each change; cheap). */
+  private syncControls(): void {
+    const p = this.page;
+    const s = this.state;
+    const readOnly = this.init?.readOnly ?? false;
+    for (const [tool, b] of p.toolButtons) {
+      b.setAttribute('aria-pressed', String(tool === s.tool));
+      b.setAttribute('appearance', tool === s.tool ? 'primary' : 'secondary');
+      b.disabled = readOnly;
+    }
+    for (const b of p.editButtons) b.disabled = readOnly;
+    for (const b of p.classPicker.querySelectorAll<HTMLButtonElement>('button[data-class]')) {
+      b.setAttribute('aria-pressed', String(Number(b.dataset.class) === s.classIndex));
+    }
+    if (document.activeElement !== p.brushSize) p.brushSize.value = String(s.brushSize);
+    if (document.activeElement !== p.islandMinArea) p.islandMinArea.value = String(s.islandMinArea);
+    p.showMask.checked = s.showMask;
+    p.outline.checked = s.outline;
+    p.showUncertain.checked = s.showUncertain;
+    p.opacity.value = String(Math.round(s.opacity * 100));
+    p.bandLow.value = String(s.bandLow);
+    p.bandHigh.value = String(s.bandHigh);
+    p.bandValue.value = `${formatProbability(s.bandLow)}–${formatProbability(s.bandHigh)}`;
+    p.thresholdValue.value = formatProbability(Number(p.threshold.value));
+    p.threshold.disabled = !this.init;
+    p.predict.disabled = !this.init || readOnly || this.busy !== null;
+    p.accept.disabled = !this.init || readOnly || this.busy !== null;
+    p.reject.disabled = !this.init || this.busy !== null;
+    p.canvas.dataset.tool = s.tool;
+  }
+
+  private toggleHelp(): void {
+    const help = this.page.help;
+    help.hidden = !help.hidden;
+    if (!help.hidden) this.page.helpClose.focus();
+    else this.page.canvas.focus({ preventScroll: true });
+  }
+
+  private showError(message: string): void {
+    this.page.bannerText.textContent = message;
+    this.page.banner.hidden = false;
+  }
+
+  private announce(message: string): void {
+    this.page.announcer.textContent = message;
+  }
+
+  // ---- drawing the UI layer and the status line ----
+
+  private drawUi(context: CanvasRenderingContext2D, dpr: number): void {
+    if (!this.init) return;
+    const tool = this.state.tool;
+    const showCursor = this.cursorInside && this.gesture !== 'pan' && !this.spaceDown;
+    if (showCursor && (tool === 'brush' || tool === 'eraser') && !this.init.readOnly) {
+      const r = brushRadius(this.state.brushSize);
+      const cx = snapBrushPoint(imageX(this.view, this.cursorX), r);
+      const cy = snapBrushPoint(imageY(this.view, this.cursorY), r);
+      drawBrushOutline(context, this.view, dpr, cx, cy, this.state.brushSize, this.footprint);
+    }
+    if (this.polygon.active) drawPolygonDraft(context, this.view, dpr, this.polygon, this.cursorX, this.cursorY, showCursor && !this.lasso);
+    this.updateCursorStatus();
+  }
+
+  private updateCursorStatus(): void {
+    const px = this.cursorInside ? Math.floor(imageX(this.view, this.cursorX)) : -1;
+    const py = this.cursorInside ? Math.floor(imageY(this.view, this.cursorY)) : -1;
+    const inside = px >= 0 && py >= 0 && px < this.raster.width && py < this.raster.height;
+    const value = inside ? this.raster.data[py * this.raster.width + px]! : -1;
+    if (px === this.statusPixelX && py === this.statusPixelY && value === this.statusValue && this.polygon.points.length === this.statusPolygon) return;
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    const init = this.init;
+    if (!init) {
+      this.page.status.textContent = 'Waiting for the image…';
+      return;
+    }
+    const s = this.state;
+    const px = this.cursorInside ? Math.floor(imageX(this.view, this.cursorX)) : -1;
+    const py = this.cursorInside ? Math.floor(imageY(this.view, this.cursorY)) : -1;
+    const inside = px >= 0 && py >= 0 && px < init.width && py < init.height;
+    const value = inside ? this.raster.data[py * init.width + px]! : -1;
+    this.statusPixelX = px;
+    this.statusPixelY = py;
+    this.statusValue = value;
+    this.statusPolygon = this.polygon.points.length;
+    const className = (index: number): string => (index === 0 ? 'background' : this.classes.find((c) => c.index === index)?.name ?? `class ${index}`);
+    const parts = [
+      TOOL_NAMES[s.tool],
+      s.tool === 'brush' || s.tool === 'eraser' ? `size ${s.brushSize} px` : '',
+      `class ${s.classIndex} ${className(s.classIndex)}`,
+      `zoom ${formatZoom(this.view.zoom)}`,
+      inside ? `pixel ${px}, ${py}: ${className(value)}` : '',
+      `${init.width} × ${init.height}`,
+      this.polygon.active ? `${this.polygon.points.length} polygon points: Enter or double-click closes, Esc cancels` : '',
+      this.probabilityStatus === 'requested' ? 'loading probability map…' : '',
+      this.busy ?? '',
+    ];
+    this.page.status.textContent = parts.filter((part) => part !== '').join(' · ');
+  }
+}
+
+function clampByte(value: number): number {
+  return Number.isFinite(value) ? Math.min(255, Math.max(0, Math.round(value))) : 128;
+}
+
+function formatProbability(value: number): string {
+  return (value / 255).toFixed(2);
+}
+
+function formatZoom(zoom: number): string {
+  return zoom >= 0.1 ? `${Math.round(zoom * 100)}%` : `${(zoom * 100).toFixed(1)}%`;
+}
+
+/** Focus in a field that takes typed characters (its keys are not editor actions). */
+function isTextEntry(element: Element | null): boolean {
+  if (!element) return false;
+  if (element instanceof HTMLTextAreaElement) return true;
+  if (element instanceof HTMLInputElement) return !['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'color'].includes(element.type);
+  return element instanceof HTMLElement && element.isContentEditable;
+}
+
+/** An element with its own use for Space / Enter / Escape (buttons, fields, sliders, toolkit controls). */
+function isControl(element: Element | null): boolean {
+  if (!element || element === document.body) return false;
+  return element.matches('input, textarea, select, button, vscode-button, vscode-checkbox, [contenteditable="true"]');
+}

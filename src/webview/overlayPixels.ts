@@ -1,0 +1,161 @@
+// The mask overlay's pixels for one region of one tile: class colours, optionally only the outlines, optionally a
+// threshold preview instead of the mask, and the uncertain band hatched on top. Pure (no DOM) so it is tested
+// directly; the tile cache (overlayTiles.ts) calls it for the dirty part of a tile only.
+
+/** What the overlay shows; mutated in place by the editor, read on every render. */
+export interface OverlaySource {
+  width: number;
+  height: number;
+  /** The mask, one class index per pixel. */
+  mask: Uint8Array;
+  /** 256 packed RGBA colours by class index (classColorTable); entry 0 is transparent. */
+  colors: Uint32Array;
+  /** Draw only pixels that have a 4-neighbour (at the sampling step) of another class. */
+  outline: boolean;
+  /** 8-bit probability map (p x 255), when loaded. */
+  probability: Uint8Array | null;
+  /** Per-pixel predicted class of a multi-class model (null: class 1 wherever probability > threshold). */
+  predictedClasses: Uint8Array | null;
+  /** Show the threshold preview (probability > previewThreshold) instead of the mask; -1 = show the mask. */
+  previewThreshold: number;
+  /** Hatch pixels with bandLow < probability < bandHigh; bandLow < 0 = no band. */
+  bandLow: number;
+  bandHigh: number;
+  bandColor: number;
+}
+
+/** Hatching period in overlay pixels; 2 of every 6 diagonals are drawn. */
+const HATCH_PERIOD = 6;
+const HATCH_WIDTH = 2;
+
+/**
+ * Renders tile pixels [tx0, tx1) x [ty0, ty1) into `out` (row stride `outStride`). Tile pixel (tx, ty) samples
+ * the image pixel (originX + tx * step + step/2, originY + ty * step + step/2), step = 2^level: nearest sampling, so a
+ * zoomed-out overlay costs what the screen shows, not what the image holds. Pixels past the image edge are clear.
+ */
+export function renderOverlayPixels(
+  source: OverlaySource,
+  step: number,
+  originX: number,
+  originY: number,
+  out: Uint32Array,
+  outStride: number,
+  tx0: number,
+  ty0: number,
+  tx1: number,
+  ty1: number,
+): void {
+  // Clip to the image: tile pixels whose sample lies past the right or bottom edge stay clear.
+  const half = step >> 1;
+  const txEnd = Math.min(tx1, Math.max(tx0, Math.ceil((source.width - originX - half) / step)));
+  const tyEnd = Math.min(ty1, Math.max(ty0, Math.ceil((source.height - originY - half) / step)));
+  for (let ty = ty0; ty < ty1; ty++) {
+    const o = ty * outStride;
+    if (ty >= tyEnd) out.fill(0, o + tx0, o + tx1);
+    else if (txEnd < tx1) out.fill(0, o + txEnd, o + tx1);
+  }
+  if (tx0 >= txEnd || ty0 >= tyEnd) return;
+  const preview = source.probability !== null && source.previewThreshold >= 0;
+  if (source.outline) renderOutline(source, preview, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  else if (preview) renderPreview(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  else renderMask(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  if (source.probability !== null && source.bandLow >= 0) renderBand(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+}
+
+/** The common case, kept to one table lookup per pixel: mask colours, no outline, no preview. */
+function renderMask(
+  source: OverlaySource, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, mask, colors } = source;
+  const half = step >> 1;
+  for (let ty = ty0; ty < ty1; ty++) {
+    let index = (originY + ty * step + half) * width + originX + tx0 * step + half;
+    const end = ty * outStride + tx1;
+    for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = colors[mask[index]!]!;
+  }
+}
+
+/** The threshold preview, filled: probability > threshold takes the predicted class (the rule of thresholdMask). */
+function renderPreview(
+  source: OverlaySource, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, colors, predictedClasses } = source;
+  const probability = source.probability!;
+  const threshold = source.previewThreshold;
+  const half = step >> 1;
+  for (let ty = ty0; ty < ty1; ty++) {
+    let index = (originY + ty * step + half) * width + originX + tx0 * step + half;
+    const end = ty * outStride + tx1;
+    if (predictedClasses) {
+      for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = probability[index]! > threshold ? colors[predictedClasses[index]!]! : 0;
+    } else {
+      const color = colors[1]!;
+      for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = probability[index]! > threshold ? color : 0;
+    }
+  }
+}
+
+/** Outline only, of the mask or of the threshold preview. */
+function renderOutline(
+  source: OverlaySource, preview: boolean, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, height, mask, colors, outline, probability, predictedClasses } = source;
+  const threshold = source.previewThreshold;
+  const half = step >> 1;
+  for (let ty = ty0; ty < ty1; ty++) {
+    const iy = originY + ty * step + half;
+    let o = ty * outStride + tx0;
+    for (let tx = tx0; tx < tx1; tx++, o++) {
+      const ix = originX + tx * step + half;
+      const index = iy * width + ix;
+      const value = preview ? previewClass(probability!, predictedClasses, threshold, index) : mask[index]!;
+      let color = colors[value]!;
+      if (outline && value !== 0) {
+        const left = ix >= step ? sample(mask, probability, predictedClasses, preview, threshold, index - step) : 0;
+        const right = ix + step < width ? sample(mask, probability, predictedClasses, preview, threshold, index + step) : 0;
+        const up = iy >= step ? sample(mask, probability, predictedClasses, preview, threshold, index - step * width) : 0;
+        const down = iy + step < height ? sample(mask, probability, predictedClasses, preview, threshold, index + step * width) : 0;
+        if (left === value && right === value && up === value && down === value) color = 0;
+      }
+      out[o] = color;
+    }
+  }
+}
+
+/** Hatches pixels with bandLow < probability < bandHigh over what is drawn (the rule of uncertainBand). */
+function renderBand(
+  source: OverlaySource, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, bandLow, bandHigh, bandColor } = source;
+  const probability = source.probability!;
+  const half = step >> 1;
+  // Hatch in level-wide overlay coordinates so the stripes continue across tile seams.
+  const hatchOffset = Math.floor(originX / step) + Math.floor(originY / step);
+  for (let ty = ty0; ty < ty1; ty++) {
+    const row = (originY + ty * step + half) * width + originX + half;
+    for (let tx = tx0; tx < tx1; tx++) {
+      if ((hatchOffset + tx + ty) % HATCH_PERIOD >= HATCH_WIDTH) continue;
+      const p = probability[row + tx * step]!;
+      if (p > bandLow && p < bandHigh) out[ty * outStride + tx] = bandColor;
+    }
+  }
+}
+
+function previewClass(probability: Uint8Array, predicted: Uint8Array | null, threshold: number, index: number): number {
+  return probability[index]! > threshold ? (predicted ? predicted[index]! : 1) : 0;
+}
+
+function sample(
+  mask: Uint8Array,
+  probability: Uint8Array | null,
+  predicted: Uint8Array | null,
+  preview: boolean,
+  threshold: number,
+  index: number,
+): number {
+  return preview ? previewClass(probability!, predicted, threshold, index) : mask[index]!;
+}

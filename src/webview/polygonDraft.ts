@@ -1,0 +1,57 @@
+// The polygon / lasso being drawn: vertices in image coordinates, clamped to the image (a pixel centre is never
+// outside it, so clamping does not change which pixels a lasso dragged past the edge selects inside the image).
+// Pure: no DOM.
+import type { MaskOperation } from '../mask/types';
+import { PointBuffer } from './pointBuffer';
+import { MAX_STROKE_POINTS } from './strokeSession';
+
+export class PolygonDraft {
+  readonly points = new PointBuffer(1024);
+  classIndex = 1;
+
+  get active(): boolean {
+    return this.points.length > 0;
+  }
+
+  get closable(): boolean {
+    return this.points.length >= 3;
+  }
+
+  get full(): boolean {
+    return this.points.length >= MAX_STROKE_POINTS;
+  }
+
+  start(classIndex: number): void {
+    this.points.clear();
+    this.classIndex = classIndex;
+  }
+
+  add(x: number, y: number, width: number, height: number): void {
+    if (this.full) return;
+    this.points.push(Math.min(width, Math.max(0, x)), Math.min(height, Math.max(0, y)));
+  }
+
+  /** Drops the last vertex (the second click of a double-click adds one where the first already did). */
+  removeLast(): void {
+    this.points.pop();
+  }
+
+  /** The closed polygon as an operation (consecutive duplicate vertices dropped), or undefined if under 3 vertices. */
+  close(): MaskOperation | undefined {
+    const flat: number[] = [];
+    for (let i = 0; i < this.points.length; i++) {
+      const x = this.points.x(i);
+      const y = this.points.y(i);
+      const n = flat.length;
+      if (n >= 2 && flat[n - 2] === x && flat[n - 1] === y) continue;
+      flat.push(x, y);
+    }
+    this.points.clear();
+    if (flat.length >= 4 && flat[0] === flat[flat.length - 2] && flat[1] === flat[flat.length - 1]) flat.length -= 2;
+    return flat.length >= 6 ? { kind: 'polygon', points: flat, classIndex: this.classIndex } : undefined;
+  }
+
+  cancel(): void {
+    this.points.clear();
+  }
+}

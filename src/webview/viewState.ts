@@ -1,0 +1,85 @@
+// What the webview remembers across tab switches (vscode.setState / getState): the view and the tool settings
+// only. The mask always comes from the host. Pure: getState returns whatever was stored, possibly by an older
+// version, so every field is checked and defaulted.
+import { clampBrushSize } from './brushFootprint';
+
+export type Tool = 'brush' | 'eraser' | 'fill' | 'polygon' | 'polygonErase';
+
+export const TOOLS: readonly Tool[] = ['brush', 'eraser', 'fill', 'polygon', 'polygonErase'];
+
+export interface ViewState {
+  /** Which image the zoom and pan belong to (name and size); another image starts fitted. */
+  imageKey: string;
+  zoom: number;
+  panX: number;
+  panY: number;
+  tool: Tool;
+  brushSize: number;
+  classIndex: number;
+  /** Overlay opacity 0..1. */
+  opacity: number;
+  showMask: boolean;
+  outline: boolean;
+  showUncertain: boolean;
+  /** Uncertain band, probability x 255: low < p < high. */
+  bandLow: number;
+  bandHigh: number;
+  /** Remove islands smaller than this many pixels. */
+  islandMinArea: number;
+}
+
+export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
+  imageKey: '',
+  zoom: 0,
+  panX: 0,
+  panY: 0,
+  tool: 'brush',
+  brushSize: 16,
+  classIndex: 1,
+  opacity: 0.5,
+  showMask: true,
+  outline: false,
+  showUncertain: false,
+  bandLow: 77,
+  bandHigh: 178,
+  islandMinArea: 64,
+};
+
+export const MAX_ISLAND_AREA = 1_000_000;
+
+export function imageKeyOf(name: string, width: number, height: number): string {
+  return `${name}|${width}x${height}`;
+}
+
+/** A well-formed ViewState from whatever getState returned. */
+export function sanitizeViewState(stored: unknown): ViewState {
+  const d = DEFAULT_VIEW_STATE;
+  if (typeof stored !== 'object' || stored === null) return { ...d };
+  const s = stored as Record<string, unknown>;
+  const bandLow = byte(s.bandLow, d.bandLow);
+  const bandHigh = byte(s.bandHigh, d.bandHigh);
+  return {
+    imageKey: typeof s.imageKey === 'string' ? s.imageKey : d.imageKey,
+    zoom: finite(s.zoom, d.zoom, 0, 64),
+    panX: finite(s.panX, d.panX, -1e7, 1e7),
+    panY: finite(s.panY, d.panY, -1e7, 1e7),
+    tool: TOOLS.includes(s.tool as Tool) ? (s.tool as Tool) : d.tool,
+    brushSize: typeof s.brushSize === 'number' ? clampBrushSize(s.brushSize) : d.brushSize,
+    classIndex: Number.isInteger(s.classIndex) && (s.classIndex as number) >= 1 && (s.classIndex as number) <= 255 ? (s.classIndex as number) : d.classIndex,
+    opacity: finite(s.opacity, d.opacity, 0, 1),
+    showMask: typeof s.showMask === 'boolean' ? s.showMask : d.showMask,
+    outline: typeof s.outline === 'boolean' ? s.outline : d.outline,
+    showUncertain: typeof s.showUncertain === 'boolean' ? s.showUncertain : d.showUncertain,
+    bandLow: Math.min(bandLow, bandHigh),
+    bandHigh: Math.max(bandLow, bandHigh),
+    islandMinArea: Number.isInteger(s.islandMinArea) ? Math.min(MAX_ISLAND_AREA, Math.max(1, s.islandMinArea as number)) : d.islandMinArea,
+  };
+}
+
+function finite(value: unknown, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+function byte(value: unknown, fallback: number): number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 255 ? (value as number) : fallback;
+}

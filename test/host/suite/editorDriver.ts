@@ -1,0 +1,87 @@
+// The mask editor host tests' hands and eyes: requests to the harness's webview driver (scripts/host/editorDriver.mjs),
+// which moves the real pointer and presses real keys inside the editor's webview, plus polling helpers.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { SegnetrApi } from '../../../src/extension';
+import type { MaskEditorState } from '../../../src/editor/maskEditorProvider';
+import { config } from './context';
+import { EXTENSION_ID } from './helpers';
+
+async function drive<T>(op: string, args: Record<string, unknown>): Promise<T> {
+  const response = await fetch(config().driverUrl, { method: 'POST', body: JSON.stringify({ op, ...args }) });
+  const answer = (await response.json()) as { ok: boolean; result?: T; error?: string };
+  if (!answer.ok) throw new Error(`webview driver, ${op}: ${answer.error}`);
+  return answer.result as T;
+}
+
+/** Acts inside the mask editor webview showing `image` (a file name: the page's title). */
+export class EditorHands {
+  constructor(readonly image: string) {}
+
+  waitUntilShown(timeoutMs = 60_000): Promise<{ status: string }> {
+    return drive('wait', { image: this.image, timeoutMs });
+  }
+
+  /** Presses at pixel `from`, drags along the row to pixel `to`, releases. */
+  drag(from: readonly [number, number], to: readonly [number, number]): Promise<{ status: string }> {
+    return drive('drag', { image: this.image, from, to, steps: 16 });
+  }
+
+  /** A key chord with the focus inside the webview (playwright names: 'b', 'Control+z', 'Control+Shift+z'). */
+  press(key: string): Promise<void> {
+    return drive('press', { image: this.image, key });
+  }
+
+  fill(selector: string, value: string | number): Promise<void> {
+    return drive('fill', { image: this.image, selector, value });
+  }
+
+  click(selector: string): Promise<void> {
+    return drive('click', { image: this.image, selector });
+  }
+
+  text(selector: string): Promise<string> {
+    return drive<{ text: string }>('text', { image: this.image, selector }).then((r) => r.text);
+  }
+
+  /** Posts raw messages from the page, through the channel acquireVsCodeApi().postMessage uses. */
+  post(messages: readonly unknown[]): Promise<{ posted: number }> {
+    return drive('post', { image: this.image, messages });
+  }
+}
+
+/** Clicks a button of the workbench itself (e.g. a notification's action), found by its accessible name. */
+export function clickWorkbenchButton(name: string): Promise<void> {
+  return drive('button', { name });
+}
+
+export async function segnetrApi(): Promise<SegnetrApi> {
+  const extension = vscode.extensions.getExtension<SegnetrApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  return extension.activate();
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Polls `read` until `done` holds (then returns the value) or fails with `what` and the last value. */
+export async function waitFor<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > until) assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
+}
+
+export async function editorState(uri: vscode.Uri): Promise<MaskEditorState | undefined> {
+  return (await segnetrApi()).maskEditorState(uri);
+}
+
+/** The active tab's resource when it is a mask editor. */
+export function activeMaskEditorUri(): string | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom && input.viewType === 'segnetr.maskEditor' ? input.uri.fsPath : undefined;
+}

@@ -1,0 +1,267 @@
+// The mask editor, driven like a person: real pointer and key events inside its webview (through the harness's
+// driver), VS Code's own undo, redo, save, revert and hot exit, and the review flow. Every expected mask is built
+// by hand (editorExpectations.ts); the label files are read back from disk with the tests' own PNG decoder.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { PNG } from 'pngjs';
+import { hostileMessages } from '../../unit/hostileMessages';
+import { config } from './context';
+import { EditorHands, activeMaskEditorUri, clickWorkbenchButton, editorState, segnetrApi, sha256, waitFor } from './editorDriver';
+import { BRUSH_SIZE, type Stroke, describeDifference, maskWith, saveRestoreExpectation } from './editorExpectations';
+import { listImages, useFixtureModel } from './helpers';
+import { decodeGray8, readImageSize } from './images';
+
+interface TestImage {
+  readonly path: string;
+  readonly name: string;
+  readonly uri: vscode.Uri;
+  readonly labelPath: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+const FIRST: Stroke = { row: 50, from: 40, to: 70 };
+const SECOND: Stroke = { row: 30, from: 20, to: 30 };
+
+describe('mask editor', function () {
+  this.timeout(5 * 60_000);
+  const images: TestImage[] = [];
+  let masks = '';
+  const reviewFile = () => path.join(masks, '.segnetr', 'review.tsv');
+
+  before(async () => {
+    await segnetrApi();
+    await useFixtureModel();
+    // VS Code in the browser saves after a delay by default; these tests need to see unsaved edits.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    // A folder of its own: no labels, no predictions, so every image starts from an empty mask.
+    const root = path.join(path.dirname(config().reloadRequestPath), '..', 'editor');
+    const folder = path.join(root, 'images');
+    masks = path.join(root, 'masks');
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.mkdirSync(folder, { recursive: true });
+    for (const [i, source] of listImages(config().imagesDir).slice(0, 4).entries()) {
+      const file = path.join(folder, `e${i + 1}${path.extname(source)}`);
+      fs.copyFileSync(source, file);
+      const { width, height } = readImageSize(file);
+      assert.ok(width > FIRST.to + 3 && height > FIRST.row + 3, `${file} is big enough for the strokes`);
+      images.push({ path: file, name: path.basename(file), uri: vscode.Uri.file(file), labelPath: path.join(masks, `e${i + 1}.png`), width, height });
+    }
+  });
+
+  async function open(image: TestImage): Promise<EditorHands> {
+    await vscode.commands.executeCommand('segnetr.openMaskEditor', image.uri);
+    const hands = new EditorHands(image.name);
+    await hands.waitUntilShown();
+    return hands;
+  }
+
+  async function waitForMask(image: TestImage, expected: Uint8Array, dirty: boolean, what: string): Promise<void> {
+    const want = sha256(expected);
+    try {
+      await waitFor(what, () => editorState(image.uri), (s) => s?.maskSha256 === want && s.dirty === dirty);
+    } catch (error) {
+      const mask = (await segnetrApi()).maskEditorMask(image.uri);
+      throw new Error(`${(error as Error).message}; the mask: ${mask ? describeDifference(mask, expected, image.width) : 'no document'}`);
+    }
+  }
+
+  async function waitForReview(pattern: RegExp): Promise<void> {
+    await waitFor(`review.tsv to match ${pattern}`, () => (fs.existsSync(reviewFile()) ? fs.readFileSync(reviewFile(), 'utf8') : ''), (text) => pattern.test(text));
+  }
+
+  function readLabel(image: TestImage): Uint8Array {
+    const png = decodeGray8(fs.readFileSync(image.labelPath));
+    assert.deepEqual([png.width, png.height], [image.width, image.height], 'the label has the image\'s size');
+    return png.pixels;
+  }
+
+  function assertLabel(image: TestImage, expected: Uint8Array): void {
+    const actual = readLabel(image);
+    assert.equal(describeDifference(actual, expected, image.width), 'identical', `${image.labelPath} on disk`);
+  }
+
+  it('paints a stroke with the pointer; Ctrl+Z / Ctrl+Shift+Z undo and redo it; Ctrl+S writes exactly those pixels', async () => {
+    const [e1] = images;
+    const hands = await open(e1!);
+    const empty = new Uint8Array(e1!.width * e1!.height);
+    await waitForMask(e1!, empty, false, 'an empty, clean mask');
+
+    await hands.press('b'); // the Brush keybinding
+    await hands.fill('#brush-size', BRUSH_SIZE);
+    await hands.drag([FIRST.from, FIRST.row], [FIRST.to, FIRST.row]);
+    const painted = maskWith(e1!.width, e1!.height, [FIRST]);
+    await waitForMask(e1!, painted, true, 'the stroke in the document, which is dirty');
+
+    await hands.press('Control+z');
+    await waitForMask(e1!, empty, false, 'undo back to the empty, clean mask');
+    await hands.press('Control+Shift+z');
+    await waitForMask(e1!, painted, true, 'redo of the stroke');
+
+    await hands.press('Control+s');
+    await waitForMask(e1!, painted, false, 'a clean document after save');
+    assertLabel(e1!, painted);
+    await waitForReview(/^e1\.png\tedited\t/m); // saving records the image as edited
+  });
+
+  it('File: Revert discards an unsaved stroke and shows the saved mask again', async () => {
+    const [e1] = images;
+    const hands = new EditorHands(e1!.name);
+    const saved = fs.readFileSync(e1!.labelPath);
+    await hands.drag([SECOND.from, SECOND.row], [SECOND.to, SECOND.row]);
+    await waitForMask(e1!, maskWith(e1!.width, e1!.height, [FIRST, SECOND]), true, 'the second stroke, unsaved');
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitForMask(e1!, maskWith(e1!.width, e1!.height, [FIRST]), false, `the saved mask after revert (active tab before: ${tab?.label}, dirty ${tab?.isDirty})`);
+    assert.deepEqual(fs.readFileSync(e1!.labelPath), saved, 'revert does not touch the file');
+  });
+
+  it('Accept (Ctrl+Enter) saves the mask, records "accepted" and opens the next image', async () => {
+    const [e1, e2] = images;
+    const hands = new EditorHands(e1!.name);
+    const both = maskWith(e1!.width, e1!.height, [FIRST, SECOND]);
+    await hands.drag([SECOND.from, SECOND.row], [SECOND.to, SECOND.row]);
+    await waitForMask(e1!, both, true, 'the second stroke, unsaved');
+    await hands.press('Control+Enter');
+    await waitFor('the next image in the editor', activeMaskEditorUri, (uri) => uri === e2!.path);
+    assertLabel(e1!, both);
+    await waitForReview(/^e1\.png\taccepted\t/m);
+    await waitFor('the accepted image\'s tab to close', () => editorState(e1!.uri), (s) => s === undefined);
+  });
+
+  it('Reject records "rejected" without writing a label; Next and Previous move through the folder', async () => {
+    const [, e2, e3, e4] = images;
+    const hands = await open(e2!);
+    await hands.press('Control+Shift+Backspace');
+    await waitFor('the next undecided image after a reject', activeMaskEditorUri, (uri) => uri === e3!.path);
+    await waitForReview(/^e2\.(png|jpe?g)\trejected\t/m);
+    assert.ok(!fs.existsSync(e2!.labelPath), 'a rejected mask is not written');
+
+    await new EditorHands(e3!.name).waitUntilShown();
+    await new EditorHands(e3!.name).press('n');
+    await waitFor('Next', activeMaskEditorUri, (uri) => uri === e4!.path);
+    await new EditorHands(e4!.name).waitUntilShown();
+    await new EditorHands(e4!.name).press('Shift+n');
+    await waitFor('Previous', activeMaskEditorUri, (uri) => uri === e3!.path);
+  });
+
+  it('Predict (R) runs the model in the worker and applies its mask as one undoable edit', async () => {
+    const [, , e3] = images;
+    const hands = new EditorHands(e3!.name);
+    await hands.waitUntilShown();
+    const empty = sha256(new Uint8Array(e3!.width * e3!.height));
+    await hands.press('r');
+    const predicted = await waitFor('the predicted mask', () => editorState(e3!.uri), (s) => s !== undefined && s.maskSha256 !== empty && s.dirty, 60_000);
+    assert.equal(predicted!.source, 'empty', 'the document still says where it started from');
+    await hands.press('Control+z');
+    await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing Predict');
+  });
+
+  /** A label file written by "another program": a grey PNG made here with pngjs, not by the extension. */
+  function writeLabelFromOutside(image: TestImage, mask: Uint8Array): void {
+    const png = new PNG({ width: image.width, height: image.height, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+    png.data = Buffer.from(mask);
+    fs.mkdirSync(path.dirname(image.labelPath), { recursive: true });
+    fs.writeFileSync(image.labelPath, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 }));
+  }
+
+  it('a label changed on disk reloads a clean editor, its own save does not, and a dirty one asks (Load Theirs)', async () => {
+    const [, , , e4] = images;
+    const hands = await open(e4!);
+    await hands.press('b');
+    await hands.fill('#brush-size', BRUSH_SIZE);
+    const theirs = maskWith(e4!.width, e4!.height, [FIRST]);
+    writeLabelFromOutside(e4!, theirs);
+    await waitForMask(e4!, theirs, false, 'the clean editor reloading the label written outside');
+
+    // Our own save changes the file too; it must not reload (a reload would forget the undo history).
+    const both = maskWith(e4!.width, e4!.height, [FIRST, SECOND]);
+    await hands.drag([SECOND.from, SECOND.row], [SECOND.to, SECOND.row]);
+    await waitForMask(e4!, both, true, 'a stroke on the reloaded mask');
+    await hands.press('Control+s');
+    await waitForMask(e4!, both, false, 'saved');
+    await new Promise((r) => setTimeout(r, 1500)); // the file watcher reports our own write
+    await hands.press('Control+z');
+    await waitForMask(e4!, theirs, true, 'undo still works after our own save');
+
+    // Unsaved edits and a change on disk: the person chooses.
+    const third = maskWith(e4!.width, e4!.height, [SECOND]);
+    writeLabelFromOutside(e4!, third);
+    // The question is a notification; in a headless window its toast may be folded into the notification list.
+    await new Promise((r) => setTimeout(r, 1000));
+    await vscode.commands.executeCommand('notifications.showList');
+    await clickWorkbenchButton('Load Theirs');
+    await vscode.commands.executeCommand('notifications.hideList');
+    await waitForMask(e4!, third, false, 'their label, loaded on request');
+  });
+
+  it('opening a label file opens its image; a read-only label file makes the editor read-only', async () => {
+    const [e1] = images;
+    const saved = fs.readFileSync(e1!.labelPath);
+    fs.chmodSync(e1!.labelPath, 0o444);
+    try {
+      await vscode.commands.executeCommand('segnetr.openMaskEditor', vscode.Uri.file(e1!.labelPath));
+      await waitFor('the label\'s image in the editor', activeMaskEditorUri, (uri) => uri === e1!.path);
+      const hands = new EditorHands(e1!.name);
+      await hands.waitUntilShown();
+      const state = await waitFor('the document', () => editorState(e1!.uri), (s) => s !== undefined);
+      assert.equal(state!.readOnly, true);
+      // A well-formed edit is refused by the host (the page itself does not send one when read-only); an
+      // invalid message after it shows when the host has handled both.
+      const fill = { type: 'edit', id: 1, operation: { kind: 'fill', x: 0, y: 0, classIndex: 1 } };
+      await hands.post([fill, { type: 'ping' }]);
+      await waitFor('the host to handle both', () => editorState(e1!.uri), (s) => (s?.rejectedMessages ?? 0) > state!.rejectedMessages);
+      const after = (await editorState(e1!.uri))!;
+      assert.deepEqual([after.maskSha256, after.dirty], [state!.maskSha256, false], 'the read-only document is unchanged');
+      assert.deepEqual(fs.readFileSync(e1!.labelPath), saved);
+    } finally {
+      fs.chmodSync(e1!.labelPath, 0o644);
+    }
+  });
+
+  it('1,000 malformed or hostile messages posted from inside the webview change nothing and write nothing', async () => {
+    const [, , e3] = images;
+    const hands = await open(e3!); // shown again: its page is rebuilt from the host's document
+    const before = (await editorState(e3!.uri))!;
+    const review = fs.readFileSync(reviewFile(), 'utf8');
+    await hands.post(hostileMessages(1000, e3!, true));
+    await waitFor('every hostile message refused', () => editorState(e3!.uri), (s) => (s?.rejectedMessages ?? 0) >= before.rejectedMessages + 1000);
+    const after = (await editorState(e3!.uri))!;
+    assert.deepEqual([after.maskSha256, after.dirty], [before.maskSha256, before.dirty], 'the document is unchanged');
+    assert.ok(!fs.existsSync(e3!.labelPath), 'no label was written');
+    assert.equal(fs.readFileSync(reviewFile(), 'utf8'), review, 'no review decision was recorded');
+    // The page shows the host's refusals in its error banner; once they stop arriving, close it as a person would
+    // (the banner takes room above the image, so it must not come or go during the next drag).
+    let last = '';
+    await waitFor('the refusals to stop arriving in the page', async () => {
+      const text = await hands.text('#banner-text');
+      const settled = text !== '' && text === last;
+      last = text;
+      await new Promise((r) => setTimeout(r, 500));
+      return settled;
+    }, (settled) => settled);
+    await hands.click('#banner-close');
+    // And the editor still works (this is a fresh page: set the brush up again).
+    await hands.press('b');
+    await hands.fill('#brush-size', BRUSH_SIZE);
+    await hands.drag([FIRST.from, FIRST.row], [FIRST.to, FIRST.row]);
+    await waitForMask(e3!, maskWith(e3!.width, e3!.height, [FIRST]), true, 'a stroke after the hostile burst');
+  });
+
+  it('an unsaved stroke is backed up for hot exit (restored after the reload: maskEditorRestore.test.ts)', async () => {
+    const [, , e3] = images;
+    const hands = new EditorHands(e3!.name);
+    const backupsBefore = (await editorState(e3!.uri))!.backups;
+    await hands.drag([SECOND.from, SECOND.row], [SECOND.to, SECOND.row]);
+    const strokes = [FIRST, SECOND];
+    await waitForMask(e3!, maskWith(e3!.width, e3!.height, strokes), true, 'both strokes, unsaved');
+    await waitFor('VS Code to back up the unsaved mask', () => editorState(e3!.uri), (s) => (s?.backups ?? 0) > backupsBefore, 60_000);
+    // VS Code in the browser records which backup belongs to an open editor in its saved editor state, which it
+    // writes when idle, 5 s apart; the harness then kills the page without warning. Leave time for one write.
+    await new Promise((r) => setTimeout(r, 15_000));
+    saveRestoreExpectation({ imagePath: e3!.path, labelPath: e3!.labelPath, width: e3!.width, height: e3!.height, strokes });
+    fs.writeFileSync(config().reloadRequestPath, '');
+  });
+});

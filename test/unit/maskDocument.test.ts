@@ -1,0 +1,228 @@
+// The mask editor's document model (no vscode): where the mask comes from, edits with undo/redo and the save
+// point, saving, reloading, and hot-exit backups that hold only the unsaved steps. Expected masks are literal
+// grids written by hand.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { writePredictionRecord } from '../../src/core/predictionRecord';
+import { MaskDocumentError } from '../../src/editor/baseMask';
+import { MaskDocument } from '../../src/editor/maskDocument';
+import { encodeLabelPng } from '../../src/mask/labelPng';
+import type { MaskOperation } from '../../src/mask/types';
+import type { ModelOutput } from '../../src/model/card';
+import { assertGrid, grid } from './maskGrid';
+import { pngHeaderOnly } from './pngBytes';
+import { useTempDir } from './tempDir';
+
+const EMPTY_7x5 = ['.......', '.......', '.......', '.......', '.......'];
+/** A radius-1.2 stroke from pixel (1, 2) to pixel (4, 2): centres within 1.2 px of the segment (1.5,2.5)-(4.5,2.5). */
+const STROKE: MaskOperation = { kind: 'stroke', points: [1.5, 2.5, 4.5, 2.5], radius: 1.2, classIndex: 1 };
+const AFTER_STROKE = ['.......', '.1111..', '111111.', '.1111..', '.......'];
+const FILL_CORNER: MaskOperation = { kind: 'fill', x: 0, y: 0, classIndex: 2 };
+
+describe('mask document', () => {
+  const tmp = useTempDir('maskdoc');
+
+  function files(width = 7, height = 5) {
+    const images = path.join(tmp.path, 'images');
+    const labelsDir = path.join(tmp.path, 'masks');
+    mkdirSync(images, { recursive: true });
+    const imagePath = path.join(images, 'a.jpg');
+    writeFileSync(imagePath, pngHeaderOnly(width, height)); // the header is all the document reads of the image
+    return { imagePath, labelPath: path.join(labelsDir, 'a.png'), labelsDir };
+  }
+
+  function writeLabel(labelPath: string, rows: readonly string[], format: 'index' | 'binary255' = 'index'): Buffer {
+    const g = grid(rows);
+    const bytes = encodeLabelPng(g.data, g.width, g.height, format);
+    mkdirSync(path.dirname(labelPath), { recursive: true });
+    writeFileSync(labelPath, bytes);
+    return bytes;
+  }
+
+  it('opens an image without label or prediction as an empty, clean mask', async () => {
+    const doc = await MaskDocument.open(files(), { classCount: 3 });
+    assertGrid(doc.raster, EMPTY_7x5);
+    assert.deepEqual([doc.source, doc.isDirty, doc.hasStoredProbability], ['empty', false, false]);
+  });
+
+  it('opens the label file when there is one (0/255 read as classes of a two-class model)', async () => {
+    const f = files();
+    writeLabel(f.labelPath, ['.......', '..1....', '.......', '.......', '......1'], 'binary255');
+    const doc = await MaskDocument.open(f, { classCount: 2 });
+    assertGrid(doc.raster, ['.......', '..1....', '.......', '.......', '......1']);
+    assert.equal(doc.source, 'label');
+  });
+
+  it('without a label, starts from the stored prediction thresholded as its record says', async () => {
+    const f = files(4, 2);
+    const output: ModelOutput = { activation: 'sigmoid', channels: 1, threshold: 0.5 };
+    // Probabilities x 255: 127 is below 0.5, 128 above.
+    const probability = Uint8Array.from([0, 127, 128, 255, 200, 10, 130, 90]);
+    await writePredictionRecord(f.labelsDir, f.imagePath, { width: 4, height: 2, mask: new Uint8Array(8), probability }, { id: 'm', sha256: 'abc' }, output);
+    const doc = await MaskDocument.open(f, { classCount: 2 });
+    assertGrid(doc.raster, ['..11', '1.1.']);
+    assert.deepEqual([doc.source, doc.hasStoredProbability, doc.predictionModel], ['prediction', true, { id: 'm', sha256: 'abc' }]);
+    assert.deepEqual(doc.probability?.probability, probability);
+  });
+
+  it('refuses a label of another size than its image, naming both files', async () => {
+    const f = files();
+    writeLabel(f.labelPath, ['...', '...']);
+    await assert.rejects(MaskDocument.open(f, { classCount: 2 }), (e: Error) => {
+      assert.ok(e instanceof MaskDocumentError);
+      assert.match(e.message, /masks\/a\.png is 3 x 2 but its image .*a\.jpg is 7 x 5/);
+      return true;
+    });
+  });
+
+  it('applies an edit, and undo / redo restore exactly the pixels before / after it', async () => {
+    const doc = await MaskDocument.open(files(), { classCount: 3 });
+    const edit = doc.apply(STROKE)!;
+    assertGrid(doc.raster, AFTER_STROKE);
+    assert.deepEqual(edit.rect, { x: 0, y: 1, width: 6, height: 3 });
+    assert.ok(doc.isDirty);
+    assert.deepEqual(edit.undo(), { x: 0, y: 1, width: 6, height: 3 });
+    assertGrid(doc.raster, EMPTY_7x5);
+    assert.ok(!doc.isDirty, 'back at the save point');
+    edit.redo();
+    assertGrid(doc.raster, AFTER_STROKE);
+    assert.equal(doc.apply({ kind: 'stroke', points: [2.5, 2.5], radius: 0.5, classIndex: 1 }), undefined, 'painting a painted pixel changes nothing');
+  });
+
+  it('an undo that is not the next step does nothing (VS Code keeps entries a revert made stale)', async () => {
+    const f = files();
+    writeLabel(f.labelPath, EMPTY_7x5);
+    const doc = await MaskDocument.open(f, { classCount: 3 });
+    const stroke = doc.apply(STROKE)!;
+    const fill = doc.apply(FILL_CORNER)!;
+    assert.equal(stroke.undo(), undefined, 'the fill must be undone first');
+    assert.ok(fill.undo());
+    await doc.reload();
+    assertGrid(doc.raster, EMPTY_7x5);
+    assert.ok(!doc.isDirty);
+    assert.equal(stroke.undo(), undefined, 'a stale undo after revert changes nothing');
+    assertGrid(doc.raster, EMPTY_7x5);
+  });
+
+  it('saving moves the save point; the bytes written are recognised as its own save', async () => {
+    const f = files();
+    const doc = await MaskDocument.open(f, { classCount: 3 });
+    const stroke = doc.apply(STROKE)!;
+    const bytes = doc.encodeLabel('index');
+    doc.markSaved(bytes);
+    assert.ok(!doc.isDirty);
+    assert.ok(doc.isSavedState(bytes));
+    assert.ok(!doc.isSavedState(encodeLabelPng(new Uint8Array(35), 7, 5, 'index')));
+    stroke.undo();
+    assert.ok(doc.isDirty, 'undoing past the save point is a change');
+    stroke.redo();
+    assert.ok(!doc.isDirty);
+  });
+
+  it('reloads a changed label file, forgetting the history', async () => {
+    const f = files();
+    writeLabel(f.labelPath, EMPTY_7x5);
+    const doc = await MaskDocument.open(f, { classCount: 3 });
+    const stroke = doc.apply(STROKE)!;
+    doc.markSaved(doc.encodeLabel('index'));
+    const theirs = writeLabel(f.labelPath, ['2......', '.......', '.......', '.......', '......2']);
+    assert.ok(!doc.isSavedState(theirs));
+    await doc.reload({ labelBytes: theirs });
+    assertGrid(doc.raster, ['2......', '.......', '.......', '.......', '......2']);
+    assert.equal(stroke.undo(), undefined);
+    assert.ok(!doc.isDirty);
+  });
+
+  describe('backups hold only the unsaved steps', () => {
+    async function roundTrip(doc: MaskDocument, f: ReturnType<typeof files>, classCount = 3): Promise<MaskDocument> {
+      const restored = await MaskDocument.restore(f, doc.backup(), 'test backup', { classCount });
+      assert.equal(restored.warning, undefined);
+      assert.deepEqual(restored.document.raster.data, doc.raster.data, 'the restored mask equals the backed-up one');
+      assert.ok(restored.document.isDirty, 'restored edits are unsaved');
+      assert.equal(restored.document.source, 'backup');
+      return restored.document;
+    }
+
+    it('replayable operations are stored as operations, not pixels', async () => {
+      const f = files();
+      const doc = await MaskDocument.open(f, { classCount: 3 });
+      doc.apply(STROKE);
+      doc.apply(FILL_CORNER);
+      const backup = JSON.parse(doc.backup()) as { steps: unknown[]; base: unknown };
+      assert.deepEqual(backup.steps, [{ op: STROKE }, { op: FILL_CORNER }]);
+      assert.deepEqual(backup.base, { kind: 'empty', sha256: null });
+      const restored = await roundTrip(doc, f);
+      assertGrid(restored.raster, ['2222222', '2111122', '1111112', '2111122', '2222222']);
+    });
+
+    it('a Predict result and a threshold are stored as pixels; after save only later steps remain', async () => {
+      const f = files();
+      const doc = await MaskDocument.open(f, { classCount: 3 });
+      doc.replaceMask(grid(['1111...', '1111...', '.......', '.......', '.......']).data, 'Predict');
+      doc.probability = { probability: new Uint8Array(35).fill(200), classes: null };
+      doc.apply({ kind: 'threshold', threshold: 100 });
+      const steps = (JSON.parse(doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
+      assert.equal(steps.length, 2);
+      assert.ok(steps.every((s) => s.rect !== undefined && s.op === undefined));
+      assertGrid((await roundTrip(doc, f)).raster, ['1111111', '1111111', '1111111', '1111111', '1111111']);
+
+      const saved = doc.encodeLabel('index');
+      mkdirSync(f.labelsDir, { recursive: true });
+      writeFileSync(f.labelPath, saved);
+      doc.markSaved(saved);
+      doc.apply({ kind: 'stroke', points: [0.5, 0.5], radius: 0.5, classIndex: 2 });
+      const after = JSON.parse(doc.backup()) as { steps: unknown[]; base: { kind: string } };
+      assert.equal(after.steps.length, 1);
+      assert.equal(after.base.kind, 'label');
+      assertGrid((await roundTrip(doc, f)).raster, ['2111111', '1111111', '1111111', '1111111', '1111111']);
+    });
+
+    it('undoing past the save point and editing on keeps the way back to the saved state', async () => {
+      const f = files();
+      const doc = await MaskDocument.open(f, { classCount: 3 });
+      const stroke = doc.apply(STROKE)!;
+      const saved = doc.encodeLabel('index');
+      mkdirSync(f.labelsDir, { recursive: true });
+      writeFileSync(f.labelPath, saved);
+      doc.markSaved(saved);
+      stroke.undo(); // before the save point: the file has the stroke, the editor not
+      doc.apply(FILL_CORNER); // a new branch: the saved state is no longer on the history
+      assertGrid(doc.raster, ['2222222', '2222222', '2222222', '2222222', '2222222']);
+      assert.ok(doc.isDirty);
+      const steps = (JSON.parse(doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
+      assert.equal(steps.length, 2, 'one step back (pixels), one forward (operation)');
+      assert.ok(steps[0]!.rect !== undefined && steps[1]!.op !== undefined);
+      await roundTrip(doc, f);
+    });
+
+    it('a label changed since the backup gets the steps replayed on it, with a warning', async () => {
+      const f = files();
+      writeLabel(f.labelPath, EMPTY_7x5);
+      const doc = await MaskDocument.open(f, { classCount: 3 });
+      doc.apply(STROKE);
+      const backup = doc.backup();
+      writeLabel(f.labelPath, ['......2', '.......', '.......', '.......', '.......']);
+      const restored = await MaskDocument.restore(f, backup, 'test backup', { classCount: 3 });
+      assert.match(restored.warning ?? '', /changed since your unsaved edits were backed up/);
+      assertGrid(restored.document.raster, ['......2', ...AFTER_STROKE.slice(1)]);
+    });
+
+    it('refuses a damaged or foreign backup with a reason', async () => {
+      const f = files();
+      const doc = await MaskDocument.open(f, { classCount: 3 });
+      doc.apply(STROKE);
+      const good = JSON.parse(doc.backup()) as Record<string, unknown>;
+      const cases: [unknown, RegExp][] = [
+        ['not json', /not valid JSON/],
+        [{ ...good, width: 8 }, /made for a 8 x 5 image, but the image is 7 x 5/],
+        [{ ...good, steps: [{ op: { ...STROKE, classIndex: 9 } }] }, /classIndex must be an integer from 0 to 2/],
+        [{ ...good, steps: [{ rect: { x: 5, y: 0, width: 5, height: 1 }, png: '' }] }, /neither an operation nor a rectangle of pixels inside the image/],
+      ];
+      for (const [backup, reason] of cases) {
+        const text = typeof backup === 'string' ? backup : JSON.stringify(backup);
+        await assert.rejects(MaskDocument.restore(f, text, 'test backup', { classCount: 3 }), reason);
+      }
+    });
+  });
+});

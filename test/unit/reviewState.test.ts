@@ -1,0 +1,109 @@
+// review.tsv (human decisions, one row per image, sorted, locked, atomic), the review queue's order, and finding
+// the image of a label file.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import * as path from 'node:path';
+import { findImageForLabel } from '../../src/core/imageForLabel';
+import { labelsDirFor } from '../../src/core/labelPaths';
+import { neighbourImage } from '../../src/core/reviewQueue';
+import {
+  type ReviewRecord,
+  ReviewStateError,
+  effectiveReviewStatus,
+  parseReviewTsv,
+  readReviewState,
+  recordReview,
+  reviewFilePath,
+} from '../../src/core/reviewState';
+import { useTempDir } from './tempDir';
+
+const T = '2026-01-02T03:04:05.000Z';
+const record = (image: string, status: ReviewRecord['status'] = 'accepted'): ReviewRecord => ({ image, status, modelId: 'segnetr', modelSha256: 'ab'.repeat(32), time: T });
+
+describe('review state (review.tsv)', () => {
+  const tmp = useTempDir('review');
+
+  it('writes a header and one row per image, sorted by file name, replacing an image\'s earlier decision', async () => {
+    await recordReview(tmp.path, record('b.png', 'edited'));
+    await recordReview(tmp.path, record('a.jpg', 'rejected'));
+    await recordReview(tmp.path, record('b.png', 'accepted'));
+    assert.equal(
+      readFileSync(reviewFilePath(tmp.path), 'utf8'),
+      `image\tstatus\tmodel\tmodel_sha256\ttime\na.jpg\trejected\tsegnetr\t${'ab'.repeat(32)}\t${T}\nb.png\taccepted\tsegnetr\t${'ab'.repeat(32)}\t${T}\n`,
+    );
+    assert.deepEqual([...(await readReviewState(tmp.path)).keys()], ['a.jpg', 'b.png']);
+    assert.deepEqual(readdirSync(path.dirname(reviewFilePath(tmp.path))), ['review.tsv'], 'no lock or temp file left');
+  });
+
+  it('keeps file names with tabs and newlines on one row', async () => {
+    await recordReview(tmp.path, record('odd\tname\n.png'));
+    const state = await readReviewState(tmp.path);
+    assert.ok(state.has('odd\tname\n.png'));
+    assert.equal(readFileSync(reviewFilePath(tmp.path), 'utf8').split('\n').length, 3);
+  });
+
+  it('serialises concurrent writers with the lock: no decision is lost', async () => {
+    await Promise.all(Array.from({ length: 25 }, (_, i) => recordReview(tmp.path, record(`img_${String(i).padStart(2, '0')}.png`))));
+    assert.equal((await readReviewState(tmp.path)).size, 25);
+  });
+
+  it('takes over a lock left by a writer that died', async () => {
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    mkdirSync(path.dirname(reviewFilePath(tmp.path)), { recursive: true });
+    writeFileSync(`${reviewFilePath(tmp.path)}.lock`, `${hostname()} ${dead} ${T}\n`);
+    await recordReview(tmp.path, record('a.png'));
+    assert.equal((await readReviewState(tmp.path)).get('a.png')?.status, 'accepted');
+  });
+
+  it('reports a damaged file with its line instead of rewriting it', () => {
+    assert.throws(() => parseReviewTsv('image\tstatus\n', 'r.tsv'), (e: Error) => e instanceof ReviewStateError && /r\.tsv: line 1 must be the header/.test(e.message));
+    assert.throws(() => parseReviewTsv(`image\tstatus\tmodel\tmodel_sha256\ttime\na.png\tmaybe\tm\ts\t${T}\n`, 'r.tsv'), /r\.tsv: line 2: status "maybe"/);
+    assert.throws(() => parseReviewTsv(`image\tstatus\tmodel\tmodel_sha256\ttime\na.png\taccepted\n`, 'r.tsv'), /line 2: expected 5 tab-separated fields, found 2/);
+  });
+
+  it('"predicted" is derived: a prediction record and no human decision', () => {
+    assert.equal(effectiveReviewStatus(undefined, true), 'predicted');
+    assert.equal(effectiveReviewStatus('rejected', true), 'rejected');
+    assert.equal(effectiveReviewStatus(undefined, false), undefined);
+  });
+});
+
+describe('review queue and label files', () => {
+  const tmp = useTempDir('queue');
+
+  function folder(names: readonly string[]): { images: string; masks: string } {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    mkdirSync(masks);
+    for (const n of names) writeFileSync(path.join(images, n), '');
+    return { images, masks };
+  }
+
+  it('Next/Previous follow the folder order; Accept/Reject go to the next undecided image, wrapping around', async () => {
+    const { images, masks } = folder(['a.png', 'b.jpg', 'c.png', 'd.png']);
+    const at = (n: string) => path.join(images, n);
+    assert.equal(await neighbourImage(at('b.jpg'), masks, 'next', false), at('c.png'));
+    assert.equal(await neighbourImage(at('b.jpg'), masks, 'previous', false), at('a.png'));
+    assert.equal(await neighbourImage(at('d.png'), masks, 'next', false), undefined);
+    await recordReview(masks, record('c.png'));
+    await recordReview(masks, record('d.png', 'rejected'));
+    assert.equal(await neighbourImage(at('b.jpg'), masks, 'next', true), at('a.png'), 'c and d are decided; wraps to a');
+    await recordReview(masks, record('a.png'));
+    assert.equal(await neighbourImage(at('b.jpg'), masks, 'next', true), undefined, 'only the current one is left');
+  });
+
+  it('finds the image of a label file through the label folder rule, and nothing for an image', async () => {
+    const { images, masks } = folder(['x.jpg', 'y.png']);
+    writeFileSync(path.join(masks, 'x.png'), '');
+    writeFileSync(path.join(masks, 'y.png'), '');
+    const rule = (dir: string) => labelsDirFor(dir);
+    assert.equal(await findImageForLabel(path.join(masks, 'x.png'), rule), path.join(images, 'x.jpg'));
+    assert.equal(await findImageForLabel(path.join(masks, 'y.png'), rule), path.join(images, 'y.png'));
+    assert.equal(await findImageForLabel(path.join(images, 'y.png'), rule), undefined, 'an image is not a label');
+    writeFileSync(path.join(masks, 'orphan.png'), '');
+    assert.equal(await findImageForLabel(path.join(masks, 'orphan.png'), rule), undefined);
+  });
+});
