@@ -9,6 +9,7 @@ import { messageOf } from '../model/errors';
 import type { FailureViews } from '../views/failureView';
 import { WorkerCrashedError } from '../worker/client';
 import { reportFileProgress } from './jobProgress';
+import { pickFolder } from './pickFolder';
 import type { PrelabelDeps } from './prelabelFolder';
 
 /** What callers other than the explorer menu (tests, keybindings) may decide up front instead of being asked. */
@@ -44,7 +45,7 @@ export class EvaluateFolderCommand {
       void vscode.window.showWarningMessage(`SegNetr is already evaluating ${this.running}. Cancel it or wait for it to finish.`);
       return undefined;
     }
-    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder('Evaluate', 'Choose a folder of images to evaluate', vscode.workspace.workspaceFolders?.[0]?.uri);
+    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder('Evaluate', 'Choose a folder of images to evaluate');
     if (!folder) return undefined;
     if (folder.scheme !== 'file') {
       void vscode.window.showErrorMessage(`SegNetr can only evaluate folders on disk, not ${folder.toString()}.`);
@@ -160,11 +161,6 @@ async function isFolder(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function pickFolder(openLabel: string, title: string, defaultUri: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel, title, ...(defaultUri ? { defaultUri } : {}) });
-  return picked?.[0];
 }
 
 /** undefined: the model predicts; a folder: label files to score; null: the user backed out. */

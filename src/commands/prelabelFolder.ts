@@ -4,6 +4,7 @@ import type { PrelabelFolderRequest, PrelabelSummary } from '../common/prelabel'
 import { messageOf } from '../model/errors';
 import { WorkerCrashedError, type WorkerClient } from '../worker/client';
 import { reportFileProgress } from './jobProgress';
+import { pickFolder } from './pickFolder';
 import { planPrelabel } from '../core/plan';
 import { isHumanMadeLabel, readReviewState } from '../core/reviewState';
 import type { Log } from '../host/log';
@@ -40,7 +41,7 @@ export class PrelabelFolderCommand {
       void vscode.window.showWarningMessage(`SegNetr is already pre-labeling ${this.running}. Cancel it or wait for it to finish.`);
       return undefined;
     }
-    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder();
+    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder('Pre-label', 'Choose a folder of images to pre-label with SegNetr');
     if (!folder) return undefined;
     if (folder.scheme !== 'file') {
       void vscode.window.showErrorMessage(`SegNetr can only pre-label folders on disk, not ${folder.toString()}.`);
@@ -134,18 +135,6 @@ export class PrelabelFolderCommand {
     if (summary) reportSummary(summary, folderName, log);
     return summary;
   }
-}
-
-async function pickFolder(): Promise<vscode.Uri | undefined> {
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true,
-    canSelectFiles: false,
-    canSelectMany: false,
-    openLabel: 'Pre-label',
-    title: 'Choose a folder of images to pre-label with SegNetr',
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-  });
-  return picked?.[0];
 }
 
 async function askAboutExistingLabels(existing: number, total: number, labelsDir: string): Promise<'skip' | 'overwrite' | undefined> {

@@ -17,6 +17,7 @@ const FIELDS: Readonly<Record<WebviewToHostMessage['type'], readonly string[]>> 
   review: ['type', 'decision'],
   navigate: ['type', 'direction'],
   loadFailed: ['type', 'what', 'detail'],
+  usePrediction: ['type', 'threshold'],
 };
 
 function describe(value: unknown): string {
@@ -78,6 +79,13 @@ function parse(value: unknown, limits: MaskOperationLimits): MessageParseResult 
       if (record.what !== 'image') return { error: `loadFailed.what must be 'image', got ${describe(record.what)}` };
       if (typeof record.detail !== 'string') return { error: `loadFailed.detail must be a string, got ${describe(record.detail)}` };
       return { type: 'loadFailed', what: 'image', detail: record.detail.slice(0, MAX_DETAIL_LENGTH) };
+    }
+    case 'usePrediction': {
+      const threshold = record.threshold;
+      if (threshold !== null && (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 0 || threshold > 255)) {
+        return { error: `usePrediction threshold must be null or an integer 0..255, got ${describe(threshold)}` };
+      }
+      return { type: 'usePrediction', threshold };
     }
   }
 }

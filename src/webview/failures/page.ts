@@ -6,6 +6,7 @@
 import { METRIC_NAMES, type MetricName } from '../../common/evaluation';
 import type { FailureRow, FailureViewData, ReportFileKind } from '../../common/failureProtocol';
 import { diceHistogram, summarize } from '../../eval/metrics';
+import { el } from '../dom';
 import { renderHistogram } from './histogram';
 import {
   EMPTY_FILTERS,
@@ -50,13 +51,6 @@ const EMPTY_LABELS: Readonly<Record<EmptyFilter, string>> = {
 };
 
 const PAGE_ROWS = 10;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
 
 export function formatValue(column: Exclude<SortColumn, 'name'>, value: number | undefined): string {
   if (value === undefined) return '–';
