@@ -2,7 +2,8 @@
 // predictions made here by moving and widening it), the failure view's table worst first, its worst row opened with the
 // keyboard in the mask editor's compare mode, and the overlay's TP/FP/FN counts checked against counts made
 // here from the PNG files (the tests' own decoder, not src/eval). Then "Use Prediction as Label" as an undoable
-// edit, and "Review Most Uncertain First" with Next following its order.
+// edit, the heat map and the threshold with live counts, and "Review Most Uncertain First" with Next following
+// its order.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -168,6 +169,19 @@ describe('failure inspection', function () {
     await waitFor('the ground truth back', () => editorState(compareUri), (s) => s?.maskSha256 === sha256(worst.groundTruth) && !s.dirty);
     assert.equal(await numberIn(hands, '#count-fn'), worst.falseNegatives);
     assert.deepEqual(decodeGray8(fs.readFileSync(path.join(gtDir, `${path.parse(worst.name).name}.png`))).pixels, worst.groundTruth, 'the ground-truth file is untouched');
+
+    // The heat map asks for the model's probability map (a file prediction has none: the model runs in the worker);
+    // then the threshold re-derives the prediction and the numbers follow: at the top of the scale nothing is predicted.
+    await hands.click('#layer-heat');
+    const slider = new ViewHands(worst.name);
+    const groundTruthArea = worst.truePositives + worst.falseNegatives;
+    await waitFor('the highest threshold to predict nothing', async () => {
+      await slider.press('#compare-threshold', 'End');
+      return [await hands.text('#count-tp'), await hands.text('#count-fp'), await hands.text('#count-fn')].map((t) => t.trim()).join(' ');
+    }, (counts) => counts === `0 0 ${groundTruthArea}`, 60_000);
+    assert.equal((await hands.text('#metric-dice')).trim(), '0.0000', 'a miss: Dice 0');
+    await hands.click('#compare-reset');
+    assert.equal(await waitFor('the prediction as evaluated again', () => hands.text('#count-fp'), (t) => t.trim() === String(worst.falsePositives)), String(worst.falsePositives));
   });
 
   it('Review Most Uncertain First opens the most uncertain image; Next follows the order', async () => {
