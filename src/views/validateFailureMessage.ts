@@ -1,6 +1,7 @@
 // Every message from the failure view's page is untrusted input: checked here, field by field, before the host
 // acts on it. Never throws; returns a fresh message holding only the known fields, or { error }.
 import { type FailureViewToHostMessage, REPORT_FILE_KINDS } from '../common/failureProtocol';
+import { describeValue, messageShape } from '../common/messageShape';
 
 export type FailureMessageResult = FailureViewToHostMessage | { readonly error: string };
 
@@ -9,13 +10,6 @@ const FIELDS: Readonly<Record<FailureViewToHostMessage['type'], readonly string[
   openCase: ['type', 'index'],
   openReport: ['type', 'file'],
 };
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null) return 'null';
-  return Array.isArray(value) ? 'an array' : typeof value;
-}
 
 export function isFailureMessageError(result: FailureMessageResult): result is { readonly error: string } {
   return 'error' in result;
@@ -31,27 +25,22 @@ export function parseFailureViewMessage(value: unknown, rows: number): FailureMe
 }
 
 function parse(value: unknown, rows: number): FailureMessageResult {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: `a message must be an object, got ${describe(value)}` };
-  const record = value as Record<string, unknown>;
-  const type = record.type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(FIELDS, type)) return { error: `unknown message type ${describe(type)}` };
-  const known = FIELDS[type as FailureViewToHostMessage['type']];
-  for (const key of Object.keys(record)) {
-    if (!known.includes(key)) return { error: `unexpected field "${key.slice(0, 40)}" in a '${type}' message` };
-  }
-  switch (type as FailureViewToHostMessage['type']) {
+  const shape = messageShape(value, FIELDS);
+  if ('error' in shape) return shape;
+  const { record } = shape;
+  switch (shape.type) {
     case 'ready':
       return { type: 'ready' };
     case 'openCase': {
       const index = record.index;
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= rows) {
-        return { error: `openCase index must be an integer in [0, ${rows}), got ${describe(index)}` };
+        return { error: `openCase index must be an integer in [0, ${rows}), got ${describeValue(index)}` };
       }
       return { type: 'openCase', index };
     }
     case 'openReport': {
       const file = record.file;
-      if (!(REPORT_FILE_KINDS as readonly unknown[]).includes(file)) return { error: `openReport file must be one of ${REPORT_FILE_KINDS.join(', ')}, got ${describe(file)}` };
+      if (!(REPORT_FILE_KINDS as readonly unknown[]).includes(file)) return { error: `openReport file must be one of ${REPORT_FILE_KINDS.join(', ')}, got ${describeValue(file)}` };
       return { type: 'openReport', file: file as (typeof REPORT_FILE_KINDS)[number] };
     }
   }
