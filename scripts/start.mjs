@@ -11,34 +11,14 @@
 // .cache/host-artifacts/start-smoke.png; exit 0, or 1 with the reason.
 // SEGNETR_START_WITH=code-server forces code-server even when `code` is on PATH.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CACHE, ROOT, ensureCodeServer, installExtension, startCodeServer } from './host/code-server.mjs';
+import { CACHE, ensureCodeServer, installExtension, startCodeServer } from './host/code-server.mjs';
+import { buildAndPackage } from './host/vsix.mjs';
 import { makeSamples } from './make-samples.mjs';
 
 const smoke = process.env.SEGNETR_START_SMOKE === '1';
 const log = (msg) => console.log(`[start] ${msg}`);
-
-function npmRun(script) {
-  log(`npm run ${script}`);
-  const r = spawnSync('npm', ['run', '--silent', script], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`npm run ${script} failed (exit ${r.status ?? r.signal})`);
-}
-
-/** The VSIX `npm run package` just wrote: dist/<name>-<version>-linux-x64.vsix, else the newest .vsix in dist/. */
-function findVsix(since) {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const expected = path.join(ROOT, 'dist', `${pkg.name}-${pkg.version}-linux-x64.vsix`);
-  if (existsSync(expected) && statSync(expected).mtimeMs >= since) return expected;
-  const dist = path.join(ROOT, 'dist');
-  const fresh = (existsSync(dist) ? readdirSync(dist) : [])
-    .filter((f) => f.endsWith('.vsix'))
-    .map((f) => path.join(dist, f))
-    .filter((f) => statSync(f).mtimeMs >= since)
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (!fresh.length) throw new Error('npm run package produced no .vsix in dist/');
-  return fresh[0];
-}
 
 function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
@@ -51,10 +31,7 @@ async function main() {
     return 0;
   }
   const t0 = Date.now();
-  npmRun('build');
-  npmRun('package');
-  const vsix = findVsix(t0 - 1000);
-  log(`VSIX: ${path.relative(process.cwd(), vsix)}`);
+  const vsix = buildAndPackage({ log });
   if (smoke) {
     const { runSmoke } = await import('./host/smoke.mjs');
     try {

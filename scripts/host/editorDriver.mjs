@@ -28,7 +28,7 @@ import path from 'node:path';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The webview's inner document: VS Code names the page by our <title> (the image's file name). */
-async function editorFrame(page, image) {
+export async function editorFrame(page, image) {
   for (const frame of page.frames()) {
     if (frame === page.mainFrame()) continue;
     const title = await frame.title().catch(() => '');
@@ -112,7 +112,8 @@ async function positionOf(page, frame, box, px, py) {
   throw new Error(`could not put the pointer over pixel ${px}, ${py}`);
 }
 
-async function perform(page, body) {
+/** Runs one API action (see the list above) on the workbench `page`; the screenshot tool uses it directly. */
+export async function editorAction(page, body) {
   const { op, image } = body;
   if (!page) throw new Error('the workbench page is not open yet');
   switch (op) {
@@ -235,7 +236,7 @@ export async function startEditorDriver({ log }) {
       queue = queue.then(async () => {
         let answer;
         try {
-          answer = { ok: true, result: await perform(page, JSON.parse(text)) };
+          answer = { ok: true, result: await editorAction(page, JSON.parse(text)) };
         } catch (error) {
           answer = { ok: false, error: error?.message ?? String(error) };
           log(`driver: ${answer.error}`);

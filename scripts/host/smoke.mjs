@@ -65,7 +65,7 @@ function activationError(lines) {
 }
 
 /** Text of the workbench's notification toasts (errors from the extension show up here). */
-async function notifications(page) {
+export async function notifications(page) {
   return page
     .locator('.notification-list-item-message')
     .allInnerTexts()
@@ -78,7 +78,7 @@ async function notifications(page) {
  * extension's entries only once the workbench has registered the installed extensions, so a menu without the entry
  * is closed and opened again (for up to `timeoutMs`), as a person would.
  */
-async function runFromExplorerMenu(page, name, item, timeoutMs = 60_000) {
+export async function runFromExplorerMenu(page, name, item, timeoutMs = 60_000) {
   const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) }).first();
   await row.waitFor({ state: 'visible', timeout: 60_000 });
   const menu = page.locator('.context-view .monaco-menu .action-label');
@@ -87,7 +87,13 @@ async function runFromExplorerMenu(page, name, item, timeoutMs = 60_000) {
     await row.click({ button: 'right' });
     await menu.first().waitFor({ state: 'visible', timeout: 15_000 });
     const entry = menu.filter({ hasText: item }).first();
-    if (await entry.isVisible()) return entry.click();
+    if (await entry.isVisible()) {
+      await entry.click();
+      // A click that lands while the menu is still settling can leave it open with the entry highlighted: Enter runs it.
+      const closed = await menu.first().waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+      if (!closed) await page.keyboard.press('Enter');
+      return;
+    }
     const seen = await menu.allInnerTexts();
     await page.keyboard.press('Escape');
     if (Date.now() > until) throw new Error(`the Explorer's menu on ${name}/ has no "${item}" after ${timeoutMs / 1000} s; it lists: ${seen.join(' | ')}`);
@@ -149,9 +155,11 @@ function checkReadmeImages(installedDir) {
 
 /**
  * Runs the smoke check against `vsix` with code-server `cs` ({ node, entry }). Throws with what went wrong; resolves
- * with the figures it measured. Removes its temporary folders either way.
+ * with the figures it measured. Removes its temporary folders either way. `then({ page, samples, images, log })`,
+ * when given, runs after the checks pass, on the same workbench with the samples pre-labelled (what
+ * scripts/screenshot-editor.mjs builds on); `viewport` is the browser's size.
  */
-export async function runSmoke({ cs, vsix, log }) {
+export async function runSmoke({ cs, vsix, log, viewport, then }) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'segnetr-smoke-'));
   const stateDir = path.join(tmp, 'code-server');
   const userDataDir = path.join(stateDir, 'user-data');
@@ -188,7 +196,7 @@ export async function runSmoke({ cs, vsix, log }) {
     const status = await httpStatus(url);
     if (status !== 200) throw new Error(`GET ${url} answered ${status}`);
 
-    context = await launchChromium({ profileDir: path.join(tmp, 'chromium') });
+    context = await launchChromium({ profileDir: path.join(tmp, 'chromium'), viewport });
     const page = context.pages()[0] ?? (await context.newPage());
     t = Date.now();
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
@@ -237,6 +245,7 @@ export async function runSmoke({ cs, vsix, log }) {
     const shot = path.join(CACHE, 'host-artifacts', 'start-smoke.png');
     mkdirSync(path.dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, timeout: 15_000 }).catch((e) => log(`screenshot failed: ${e.message}`));
+    if (then) await then({ page, samples, images, log });
     return { images: images.length, jobMs, ...dice };
   } catch (err) {
     const page = context?.pages()[0];

@@ -1,5 +1,4 @@
 // Command line of `segnetr`: parsed with node:util parseArgs, checked, and turned into a job request.
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LabelFormat, Shard } from '../common/prelabel';
 import { labelsDirFor } from '../core/labelPaths';

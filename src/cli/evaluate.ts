@@ -1,40 +1,24 @@
 // `segnetr evaluate`: scores predictions against ground-truth masks with the same job as the extension's
 // worker (src/core/evaluateJob.ts), in this process; prints the summary, writes the reports asked for.
-import { existsSync } from 'node:fs';
 import type { EvaluationReport } from '../common/evaluation';
 import { runEvaluateJob } from '../core/evaluateJob';
 import { evaluationJson, writeEvaluationReports } from '../core/evaluationReport';
 import { evaluationText } from '../eval/reportText';
 import { ModelError, RequestError, describeFsError } from '../model/errors';
-import { UsageError } from './args';
 import { EVALUATE_USAGE, type EvaluateCommand, parseEvaluateCommandLine } from './evaluateArgs';
 import { ProgressBar } from './progressBar';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, bundledModelPath, withInterrupt } from './runtime';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, withInterrupt } from './runtime';
 import { writeLine } from './terminalText';
 
 /** `argv` after the word "evaluate"; resolves with the exit status. */
 export async function evaluate(argv: readonly string[]): Promise<number> {
-  let command;
-  try {
-    command = parseEvaluateCommandLine(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`segnetr evaluate: ${error.message}\nRun "segnetr evaluate --help" for usage.\n`);
-    return EXIT_USAGE_OR_MODEL;
-  }
-  if (command.kind === 'help') {
-    process.stdout.write(`${EVALUATE_USAGE}\n`);
-    return EXIT_OK;
-  }
-  return run(command);
+  const command = parseOrExitStatus(() => parseEvaluateCommandLine(argv), 'segnetr evaluate', EVALUATE_USAGE);
+  return typeof command === 'number' ? command : run(command);
 }
 
 async function run(command: EvaluateCommand): Promise<number> {
-  const modelPath = command.modelPath ?? bundledModelPath();
-  if (command.modelPath === undefined && !existsSync(modelPath)) {
-    writeLine(process.stderr, `segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).`);
-    return EXIT_USAGE_OR_MODEL;
-  }
+  const modelPath = chosenModelPath(command.modelPath);
+  if (modelPath === undefined) return EXIT_USAGE_OR_MODEL;
   const bar = new ProgressBar(process.stderr);
   let report: EvaluationReport;
   try {

@@ -1,40 +1,24 @@
 // `segnetr`: the headless pre-labeler. Runs the same job as the extension's worker, in this process.
 // Exit status: 0 all labelled or skipped, 1 some images failed, 2 usage, request or model error, 130 interrupted
 // (143 / 129 for SIGTERM / SIGHUP). Nothing a person reads is printed raw: see terminalText.ts.
-import { existsSync } from 'node:fs';
 import type { PrelabelSummary } from '../common/prelabel';
 import { ModelError, RequestError, messageOf } from '../model/errors';
 import { runPrelabelJob } from '../core/prelabelJob';
-import { type PrelabelCommand, USAGE, UsageError, parseCommandLine } from './args';
+import { type PrelabelCommand, USAGE, parseCommandLine } from './args';
 import { evaluate } from './evaluate';
 import { ProgressBar } from './progressBar';
 import { writeLine } from './terminalText';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, bundledModelPath, withInterrupt } from './runtime';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, withInterrupt } from './runtime';
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'evaluate') return evaluate(argv.slice(1));
-  let command;
-  try {
-    command = parseCommandLine(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    writeLine(process.stderr, `segnetr: ${error.message}`);
-    process.stderr.write('Run "segnetr --help" for usage.\n');
-    return EXIT_USAGE_OR_MODEL;
-  }
-  if (command.kind === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return EXIT_OK;
-  }
-  return prelabel(command);
+  const command = parseOrExitStatus(() => parseCommandLine(argv), 'segnetr', USAGE);
+  return typeof command === 'number' ? command : prelabel(command);
 }
 
 async function prelabel(command: PrelabelCommand): Promise<number> {
-  const modelPath = command.modelPath ?? bundledModelPath();
-  if (command.modelPath === undefined && !existsSync(modelPath)) {
-    writeLine(process.stderr, `segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).`);
-    return EXIT_USAGE_OR_MODEL;
-  }
+  const modelPath = chosenModelPath(command.modelPath);
+  if (modelPath === undefined) return EXIT_USAGE_OR_MODEL;
   const bar = new ProgressBar(process.stderr);
   let summary: PrelabelSummary;
   try {

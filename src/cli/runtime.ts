@@ -1,6 +1,8 @@
 // What every `segnetr` command shares: exit statuses, the bundled model's path, and Ctrl-C handling.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
+import { UsageError } from './args';
 import { writeLine } from './terminalText';
 
 export const EXIT_OK = 0;
@@ -13,6 +15,41 @@ export const EXIT_TERMINATED = 143;
 /** The bundled model, relative to the package root (dist/cli.js -> ../media/models). */
 export function bundledModelPath(): string {
   return path.join(__dirname, '..', 'media', 'models', BUNDLED_MODEL_FILE);
+}
+
+/** The model to run: `--model`, else the bundled one; undefined, after saying why, when the bundled one is missing. */
+export function chosenModelPath(given: string | undefined): string | undefined {
+  const modelPath = given ?? bundledModelPath();
+  if (given === undefined && !existsSync(modelPath)) {
+    writeLine(process.stderr, `segnetr: no bundled model at ${modelPath}; pass one with --model FILE.onnx (its card FILE.json beside it).`);
+    return undefined;
+  }
+  return modelPath;
+}
+
+/**
+ * Parses a command line: a usage error is printed with where to find help (exit status 2), `--help` prints the
+ * usage (exit status 0); otherwise the parsed command.
+ */
+export function parseOrExitStatus<C extends { readonly kind: string }>(
+  parse: () => C | { readonly kind: 'help' },
+  commandName: string,
+  usage: string,
+): Exclude<C, { readonly kind: 'help' }> | number {
+  let command;
+  try {
+    command = parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    writeLine(process.stderr, `${commandName}: ${error.message}`);
+    process.stderr.write(`Run "${commandName} --help" for usage.\n`);
+    return EXIT_USAGE_OR_MODEL;
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return EXIT_OK;
+  }
+  return command as Exclude<C, { readonly kind: 'help' }>;
 }
 
 /**

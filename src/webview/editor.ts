@@ -267,6 +267,7 @@ export class MaskEditor {
     if (!this.init || probability.length !== pixels || (classes && classes.length !== pixels)) {
       this.probabilityStatus = 'absent';
       this.showError('The probability map does not match the image size; the threshold slider is unavailable.');
+      this.updateStatus();
       return;
     }
     this.source.probability = probability;
@@ -283,6 +284,7 @@ export class MaskEditor {
     }
     this.renderer.requestOverlayAll();
     this.syncControls();
+    this.updateStatus(); // the status bar said "loading probability map…" until now
   }
 
   private showReview(review: ReviewStatus | undefined): void {
