@@ -1,4 +1,5 @@
-// One esbuild call per runtime: extension host, inference worker, CLI, webview, and the host-test bundle.
+// One esbuild call per runtime: extension host, inference worker, CLI, the webviews (mask editor, failure view),
+// and the host-test bundle.
 // `tsc --noEmit` (npm run typecheck) does the type checking; esbuild only bundles.
 import * as esbuild from 'esbuild';
 import { chmod } from 'node:fs/promises';
@@ -24,6 +25,7 @@ const builds = [
   { ...nodeTarget, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
   { ...nodeTarget, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist' },
+  { ...common, platform: 'browser', format: 'iife', entryPoints: { failures: 'src/webview/failures/main.ts' }, outdir: 'dist' },
   // Host tests run inside a real VS Code extension host; mocha is bundled into the test entry.
   // mocha's parallel mode (unused here) resolves a worker script at run time; esbuild warns about it.
   {

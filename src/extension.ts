@@ -1,11 +1,17 @@
 // Composition root: creates the services and registers what the manifest contributes. No logic here.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { EvaluateFolderCommand, type EvaluateCommandOptions } from './commands/evaluateFolder';
 import { registerMaskEditorCommands } from './commands/maskEditorCommands';
+import { openCompareCase } from './commands/openCompareCase';
+import { openEvaluationReport } from './commands/openEvaluationReport';
 import { PrelabelFolderCommand, type PrelabelCommandOptions } from './commands/prelabelFolder';
+import { ReviewUncertainFirstCommand, type ReviewUncertainOptions } from './commands/reviewUncertainFirst';
 import { MASK_EDITOR_VIEW_TYPE } from './common/editorActions';
 import { type MaskEditorState, MaskEditorProvider } from './editor/maskEditorProvider';
+import { ReviewOrders } from './editor/reviewOrders';
 import { Log } from './host/log';
+import { FAILURE_VIEW_TYPE, type FailureViewInfo, FailureViews } from './views/failureView';
 import { JobStatusBar } from './views/statusBar';
 import { WorkerClient } from './worker/client';
 
@@ -14,6 +20,8 @@ export interface SegnetrApi {
   readonly maskEditorState: (uri: vscode.Uri) => MaskEditorState | undefined;
   /** A copy of the mask editor's current mask (class indices) for `uri`. */
   readonly maskEditorMask: (uri: vscode.Uri) => Uint8Array | undefined;
+  /** The open failure views. */
+  readonly failureViews: () => FailureViewInfo[];
 }
 
 export function activate(context: vscode.ExtensionContext): SegnetrApi {
@@ -23,8 +31,13 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
     workerScript: path.join(context.extensionPath, 'dist', 'worker.js'),
     log: (line) => log.info(line),
   });
-  const prelabel = new PrelabelFolderCommand({ extensionPath: context.extensionPath, worker, log, statusBar });
-  const maskEditor = new MaskEditorProvider({ extensionUri: context.extensionUri, worker, log });
+  const jobs = { extensionPath: context.extensionPath, worker, log, statusBar };
+  const prelabel = new PrelabelFolderCommand(jobs);
+  const orders = new ReviewOrders();
+  const maskEditor = new MaskEditorProvider({ extensionUri: context.extensionUri, worker, log, orders });
+  const failureViews = new FailureViews({ extensionUri: context.extensionUri, log, openCase: (report, index) => openCompareCase(orders, report, index) });
+  const evaluate = new EvaluateFolderCommand({ ...jobs, failureViews });
+  const reviewUncertain = new ReviewUncertainFirstCommand({ ...jobs, orders });
 
   context.subscriptions.push(
     log,
@@ -36,13 +49,18 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
     vscode.commands.registerCommand('segnetr.prelabelFolder', (folder?: unknown, options?: PrelabelCommandOptions) =>
       prelabel.run(folder, options),
     ),
+    failureViews,
+    vscode.window.registerWebviewPanelSerializer(FAILURE_VIEW_TYPE, failureViews),
+    vscode.commands.registerCommand('segnetr.evaluateFolder', (folder?: unknown, options?: EvaluateCommandOptions) => evaluate.run(folder, options)),
+    vscode.commands.registerCommand('segnetr.openEvaluationReport', (file?: unknown) => openEvaluationReport(failureViews, file)),
+    vscode.commands.registerCommand('segnetr.reviewUncertainFirst', (folder?: unknown, options?: ReviewUncertainOptions) => reviewUncertain.run(folder, options)),
     vscode.commands.registerCommand('segnetr.showLog', () => log.show()),
     vscode.commands.registerCommand('segnetr.restartWorker', () => {
       worker.restart();
       log.info('Inference worker restarted; the next job starts a fresh process.');
     }),
   );
-  return { maskEditorState: (uri) => maskEditor.stateOf(uri), maskEditorMask: (uri) => maskEditor.maskOf(uri) };
+  return { maskEditorState: (uri) => maskEditor.stateOf(uri), maskEditorMask: (uri) => maskEditor.maskOf(uri), failureViews: () => failureViews.info() };
 }
 
 export function deactivate(): void {

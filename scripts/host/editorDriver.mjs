@@ -15,8 +15,14 @@
 //   text      { image, selector }         textContent
 //   post      { image, messages }         posts raw messages from the page to the host, as acquireVsCodeApi does
 //   button    { name, timeoutMs }         clicks a workbench button (a notification's action) by its name
+// Other webviews (the failure view), found by their page title:
+//   viewWait  { title, selector, timeoutMs } until that page shows a visible `selector`
+//   viewClick { title, selector }
+//   viewPress { title, selector, key }    focuses `selector`, then a key chord
+//   viewText  { title, selector }         textContent
+//   screenshot { path }                   the whole workbench as a PNG (README screenshots: run.mjs --screenshots DIR)
 import http from 'node:http';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -31,6 +37,23 @@ export async function editorFrame(page, image) {
     if (box && box.width > 0 && box.height > 0) return { frame, box };
   }
   return undefined;
+}
+
+/** A visible webview page by its <title>. */
+async function viewFrame(page, title, selector) {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    if ((await frame.title().catch(() => '')) !== title) continue;
+    const box = await frame.locator(selector).first().boundingBox().catch(() => null);
+    if (box && box.width > 0 && box.height > 0) return frame;
+  }
+  return undefined;
+}
+
+async function requireView(page, title, selector) {
+  const frame = await viewFrame(page, title, selector);
+  if (!frame) throw new Error(`no visible webview "${title}" showing ${selector}`);
+  return frame;
 }
 
 async function requireFrame(page, image) {
@@ -162,6 +185,34 @@ export async function editorAction(page, body) {
         return messages.length;
       }, JSON.stringify(body.messages));
       return { posted: count };
+    }
+    case 'viewWait': {
+      const until = Date.now() + (body.timeoutMs ?? 30_000);
+      while (Date.now() < until) {
+        if (await viewFrame(page, body.title, body.selector)) return {};
+        await sleep(100);
+      }
+      throw new Error(`the webview "${body.title}" did not show ${body.selector}`);
+    }
+    case 'viewClick': {
+      const frame = await requireView(page, body.title, body.selector);
+      await frame.locator(body.selector).first().click();
+      return {};
+    }
+    case 'viewPress': {
+      const frame = await requireView(page, body.title, body.selector);
+      await frame.locator(body.selector).first().focus();
+      await page.keyboard.press(body.key);
+      return {};
+    }
+    case 'viewText': {
+      const frame = await requireView(page, body.title, body.selector);
+      return { text: (await frame.locator(body.selector).first().textContent()) ?? '' };
+    }
+    case 'screenshot': {
+      mkdirSync(path.dirname(body.path), { recursive: true });
+      await page.screenshot({ path: body.path, timeout: 15_000 });
+      return {};
     }
     case 'button': {
       await page.getByRole('button', { name: body.name, exact: true }).first().click({ timeout: body.timeoutMs ?? 20_000 });

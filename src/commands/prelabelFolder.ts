@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { PrelabelFolderRequest, PrelabelSummary } from '../common/prelabel';
 import { messageOf } from '../model/errors';
 import { WorkerCrashedError, type WorkerClient } from '../worker/client';
+import { reportFileProgress } from './jobProgress';
+import { pickFolder } from './pickFolder';
 import { planPrelabel } from '../core/plan';
 import { isHumanMadeLabel, readReviewState } from '../core/reviewState';
 import type { Log } from '../host/log';
@@ -39,7 +41,7 @@ export class PrelabelFolderCommand {
       void vscode.window.showWarningMessage(`SegNetr is already pre-labeling ${this.running}. Cancel it or wait for it to finish.`);
       return undefined;
     }
-    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder();
+    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder('Pre-label', 'Choose a folder of images to pre-label with SegNetr');
     if (!folder) return undefined;
     if (folder.scheme !== 'file') {
       void vscode.window.showErrorMessage(`SegNetr can only pre-label folders on disk, not ${folder.toString()}.`);
@@ -110,7 +112,7 @@ export class PrelabelFolderCommand {
   }
 
   private async execute(request: PrelabelFolderRequest): Promise<PrelabelSummary | undefined> {
-    const { log, statusBar, worker } = this.deps;
+    const { log, worker } = this.deps;
     const folderName = path.basename(request.imagesDir);
     const mode = request.overwriteReviewed ? ' (overwrite, reviewed labels too)' : request.overwrite ? ' (overwrite, reviewed labels kept)' : '';
     log.info(`Pre-label ${request.imagesDir} -> ${request.labelsDir} with ${request.modelPath}${mode}`);
@@ -120,18 +122,8 @@ export class PrelabelFolderCommand {
       async (progress, token) => {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
         try {
-          return await worker.prelabelFolder(request, {
-            signal: abort.signal,
-            onProgress: (p) => {
-              if (p.outcome === 'failed') log.warn(`${p.file}: ${p.reason ?? 'failed'}`);
-              const increment = p.total > 0 ? ((p.done - reported) / p.total) * 100 : 0;
-              reported = p.done;
-              progress.report({ increment, message: `${p.done}/${p.total} ${path.basename(p.file)}` });
-              statusBar.update(p.done, p.total, folderName);
-            },
-          });
+          return await worker.prelabelFolder(request, { signal: abort.signal, onProgress: reportFileProgress(progress, this.deps, folderName, 'Pre-labeling') });
         } catch (error) {
           reportJobError(error, request, log);
           return undefined;
@@ -143,18 +135,6 @@ export class PrelabelFolderCommand {
     if (summary) reportSummary(summary, folderName, log);
     return summary;
   }
-}
-
-async function pickFolder(): Promise<vscode.Uri | undefined> {
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true,
-    canSelectFiles: false,
-    canSelectMany: false,
-    openLabel: 'Pre-label',
-    title: 'Choose a folder of images to pre-label with SegNetr',
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-  });
-  return picked?.[0];
 }
 
 async function askAboutExistingLabels(existing: number, total: number, labelsDir: string): Promise<'skip' | 'overwrite' | undefined> {

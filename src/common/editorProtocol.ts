@@ -59,7 +59,24 @@ export interface EditorInit {
   readonly threshold: number;
   /** Whether a probability map is stored for this image (sent on request: 'probability'). */
   readonly hasStoredProbability: boolean;
+  /** Present in compare mode: the document's mask is a ground-truth file, compared with a prediction. */
+  readonly compare?: CompareInit;
 }
+
+/**
+ * Compare mode (opened from the failure view): the document is the ground-truth label, edited in place as usual;
+ * the prediction arrives in a 'comparePrediction' message (from a label file, or the model's run in the worker).
+ */
+export interface CompareInit {
+  /** Label values the model can produce (background included): what the metrics are computed over. */
+  readonly classCount: number;
+  readonly groundTruthName: string;
+  /** Where the prediction comes from: a label file (its display path) or the model (its name). */
+  readonly predictionSource: PredictionOrigin;
+  readonly predictionName: string;
+}
+
+export type PredictionOrigin = 'file' | 'model';
 
 export type HostToWebviewMessage =
   | { readonly type: 'init'; readonly init: EditorInit }
@@ -72,6 +89,8 @@ export type HostToWebviewMessage =
   | { readonly type: 'review'; readonly review: ReviewStatus | undefined }
   | { readonly type: 'busy'; readonly what: string | null }
   | { readonly type: 'action'; readonly action: EditorAction }
+  /** Compare mode: the prediction as evaluated (width * height class indices). */
+  | { readonly type: 'comparePrediction'; readonly prediction: Uint8Array; readonly source: PredictionOrigin }
   | { readonly type: 'error'; readonly message: string };
 
 export type WebviewToHostMessage =
@@ -84,7 +103,12 @@ export type WebviewToHostMessage =
   | { readonly type: 'loadProbability' }
   | { readonly type: 'review'; readonly decision: 'accept' | 'reject' }
   | { readonly type: 'navigate'; readonly direction: 'next' | 'previous' }
-  | { readonly type: 'loadFailed'; readonly what: 'image'; readonly detail: string };
+  | { readonly type: 'loadFailed'; readonly what: 'image'; readonly detail: string }
+  /**
+   * Compare mode: replace the ground truth by the prediction, as one undoable edit. threshold null: the
+   * prediction as evaluated; 0..255: the probability map above that threshold (the rule of thresholdMask).
+   */
+  | { readonly type: 'usePrediction'; readonly threshold: number | null };
 
 /** Exhaustiveness guard for switches over message unions. */
 export function assertNeverMessage(value: never): never {

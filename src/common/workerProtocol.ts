@@ -4,6 +4,7 @@
 // Environment-neutral: no `vscode`, no Node built-ins.
 import type { EvaluateProgress, EvaluateRequest, EvaluationReport } from './evaluation';
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from './prelabel';
+import type { RankUncertaintyRequest, UncertaintyProgress, UncertaintyRanking } from './uncertainty';
 
 // ---- host -> worker -------------------------------------------------------------------------------------
 
@@ -18,6 +19,13 @@ export interface EvaluateJobMessage {
   readonly type: 'evaluate';
   readonly jobId: number;
   readonly request: EvaluateRequest;
+}
+
+/** Predict every image of a folder and rank them by uncertainty (src/core/uncertaintyJob.ts). */
+export interface RankUncertaintyJobMessage {
+  readonly type: 'rankUncertainty';
+  readonly jobId: number;
+  readonly request: RankUncertaintyRequest;
 }
 
 /** Stop the job after the image in hand; it then finishes with `cancelled: true`. */
@@ -40,7 +48,7 @@ export interface PredictJobMessage {
   readonly request: PredictImageRequest;
 }
 
-export type HostToWorkerMessage = PrelabelJobMessage | EvaluateJobMessage | PredictJobMessage | CancelJobMessage;
+export type HostToWorkerMessage = PrelabelJobMessage | EvaluateJobMessage | RankUncertaintyJobMessage | PredictJobMessage | CancelJobMessage;
 
 // ---- worker -> host -------------------------------------------------------------------------------------
 
@@ -69,6 +77,18 @@ export interface EvaluateDoneMessage {
   readonly report: EvaluationReport;
 }
 
+export interface UncertaintyProgressMessage {
+  readonly type: 'uncertaintyProgress';
+  readonly jobId: number;
+  readonly progress: UncertaintyProgress;
+}
+
+/** Scores and paths only. */
+export interface UncertaintyDoneMessage {
+  readonly type: 'uncertaintyDone';
+  readonly jobId: number;
+  readonly ranking: UncertaintyRanking;
+}
 
 export interface ImagePrediction {
   readonly width: number;
@@ -114,6 +134,8 @@ export type WorkerToHostMessage =
   | JobDoneMessage
   | EvaluateProgressMessage
   | EvaluateDoneMessage
+  | UncertaintyProgressMessage
+  | UncertaintyDoneMessage
   | PredictionMessage
   | JobFailedMessage
   | WorkerLogMessage;
@@ -126,7 +148,7 @@ function hasType(value: unknown): value is { readonly type: unknown } {
 
 export function isHostToWorkerMessage(value: unknown): value is HostToWorkerMessage {
   if (!hasType(value) || !('jobId' in value) || typeof value.jobId !== 'number') return false;
-  return ((value.type === 'prelabel' || value.type === 'evaluate' || value.type === 'predict') && 'request' in value) || value.type === 'cancel';
+  return ((value.type === 'prelabel' || value.type === 'evaluate' || value.type === 'rankUncertainty' || value.type === 'predict') && 'request' in value) || value.type === 'cancel';
 }
 
 export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMessage {
@@ -136,6 +158,8 @@ export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMess
     case 'done':
     case 'evaluateProgress':
     case 'evaluateDone':
+    case 'uncertaintyProgress':
+    case 'uncertaintyDone':
     case 'failed':
       return 'jobId' in value && typeof value.jobId === 'number';
     case 'prediction':

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { webviewPage } from '../host/webviewPage';
 
 /**
  * The mask editor's page: a CSP, the stylesheet and the script (dist/webview.js builds every element itself).
@@ -9,33 +9,11 @@ import * as vscode from 'vscode';
  * pixel grid; `image-orientation: none` keeps any <img> fallback in that grid too (labels never follow EXIF).
  */
 export function editorHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'editor.css'));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} blob: data:`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-    `connect-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${style}">
-  <style nonce="${nonce}">img, canvas { image-orientation: none; }</style>
-  <title>${escapeHtml(title)}</title>
-</head>
-<body>
-  <script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return webviewPage(webview, extensionUri, {
+    title,
+    script: 'webview.js',
+    style: 'editor.css',
+    extraCsp: [`img-src ${webview.cspSource} blob: data:`, `connect-src ${webview.cspSource}`],
+    inlineStyle: 'img, canvas { image-orientation: none; }',
+  });
 }

@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../core/atomicWrite';
 import { findImageForLabel } from '../core/imageForLabel';
 import { labelPathFor } from '../core/labelPaths';
 import { thresholdByte } from '../core/predictionRecord';
-import { type Direction, neighbourImage } from '../core/reviewQueue';
+import { type Direction, type QueueOrder, neighbourImage } from '../core/reviewQueue';
 import { type HumanDecision, effectiveReviewStatus, readReviewState, recordReview } from '../core/reviewState';
 import type { Log } from '../host/log';
 import { inferenceThreads, labelFormat, labelsDirFor } from '../host/settings';
@@ -21,9 +21,13 @@ import { DEFAULT_MAX_POINTS, type MaskOperationLimits } from '../mask/validate';
 import { messageOf } from '../model/errors';
 import type { WorkerClient } from '../worker/client';
 import { type MaskFiles, readLabelBytes, sha256Of } from './baseMask';
+import { compareQueue } from './compareQueue';
+import { CompareSession } from './compareSession';
+import { type CompareTarget, compareTargetOf, compareUri } from './compareTarget';
 import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
 import { type DocumentEdit, MaskDocument } from './maskDocument';
+import type { ReviewOrders } from './reviewOrders';
 import { isMessageError, parseWebviewMessage } from './validateMessage';
 
 /** Rejected webview messages logged per document; a hostile page must not flood the log. */
@@ -42,6 +46,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   restoreProblem: string | undefined;
   /** Serialises reactions to label file events (a save fires several). */
   diskChanges: Promise<void> = Promise.resolve();
+  /** Compare mode: the document's label is a ground-truth file, shown against this prediction. */
+  compare: CompareSession | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -76,6 +82,8 @@ export interface MaskEditorDeps {
   readonly extensionUri: vscode.Uri;
   readonly worker: WorkerClient;
   readonly log: Log;
+  /** Explicit orders for Next/Previous/Accept/Reject (most uncertain first, a failure view's worst first). */
+  readonly orders: ReviewOrders;
 }
 
 export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEditorDocument> {
@@ -91,12 +99,12 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   async openCustomDocument(uri: vscode.Uri, context: vscode.CustomDocumentOpenContext): Promise<MaskEditorDocument> {
     if (uri.scheme !== 'file') throw new Error(`The SegNetr mask editor opens images on disk, not ${uri.toString()}.`);
     const imagePath = uri.fsPath;
-    if (path.extname(imagePath).toLowerCase() === '.png') {
+    const compare = compareTargetOf(uri);
+    if (compare === undefined && path.extname(imagePath).toLowerCase() === '.png') {
       const image = await findImageForLabel(imagePath, (dir) => labelsDirFor(dir, vscode.Uri.file(dir)));
       if (image) return new MaskEditorDocument(uri, { kind: 'redirect', image: vscode.Uri.file(image) });
     }
-    const labelsDir = labelsDirFor(path.dirname(imagePath), uri);
-    const files: MaskFiles = { imagePath, labelPath: labelPathFor(labelsDir, imagePath), labelsDir };
+    const files = compare === undefined ? await labelFilesOf(uri) : await groundTruthFilesOf(compare);
     const info = await editorModelInfo(this.deps.extensionUri.fsPath, uri, this.deps.log);
     const options = { classCount: info.classCount, log: (line: string) => this.deps.log.warn(line) };
     let model: MaskDocument | undefined;
@@ -119,6 +127,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     model ??= await MaskDocument.open(files, options);
     const document = new MaskEditorDocument(uri, { kind: 'mask', model, info, readOnlyReason: await readOnlyReason(files) }) as OpenMask;
     document.restoreProblem = restoreProblem;
+    if (compare !== undefined) document.compare = new CompareSession(compare);
     this.watchLabel(document);
     this.documents.add(document);
     document.disposables.push({ dispose: () => this.documents.delete(document) });
@@ -264,6 +273,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     switch (message.type) {
       case 'ready':
         this.post(panel, { type: 'init', init: await this.init(doc, panel) });
+        if (doc.compare) await this.sendComparePrediction(doc, panel);
         return;
       case 'edit':
         this.applyEdit(doc, panel, message);
@@ -282,6 +292,9 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         return;
       case 'loadFailed':
         this.deps.log.warn(`Mask editor could not display ${doc.opened.model.files.imagePath}: ${message.detail}`);
+        return;
+      case 'usePrediction':
+        this.usePrediction(doc, message.threshold);
         return;
       default:
         assertNeverMessage(message);
@@ -306,7 +319,56 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       review: await this.reviewStatus(doc),
       threshold: stored === undefined ? info.threshold : thresholdByte(stored),
       hasStoredProbability: model.hasStoredProbability,
+      ...(doc.compare ? { compare: this.compareInit(doc, doc.compare) } : {}),
     };
+  }
+
+  // ---- compare mode ----
+
+  private compareInit(doc: OpenMask, compare: CompareSession): NonNullable<EditorInit['compare']> {
+    const { model, info } = doc.opened;
+    const { prediction } = compare.target;
+    return {
+      classCount: model.classCount,
+      groundTruthName: vscode.workspace.asRelativePath(compare.target.groundTruth),
+      predictionSource: compare.source,
+      predictionName: prediction === undefined ? path.basename(info.modelPath) : vscode.workspace.asRelativePath(prediction),
+    };
+  }
+
+  /** The prediction (the label file, or the model's run: then also its probability map for the heat map and slider). */
+  private async sendComparePrediction(doc: OpenMask, panel: vscode.WebviewPanel): Promise<void> {
+    const compare = doc.compare!;
+    const { model, info } = doc.opened;
+    this.post(panel, { type: 'busy', what: compare.source === 'model' ? 'Predicting…' : 'Reading the prediction…' });
+    try {
+      const loaded = await compare.load(model.raster, model.classCount, {
+        predictImage: (request) => this.deps.worker.predictImage(request),
+        modelPath: info.modelPath,
+        threads: inferenceThreads(),
+      });
+      if (loaded.model) {
+        // The heat map and the slider show this prediction's own probabilities.
+        model.probability = { probability: loaded.model.probability, classes: loaded.model.classes };
+        model.predictionModel = loaded.model.model;
+      }
+      this.post(panel, { type: 'comparePrediction', prediction: loaded.mask, source: compare.source });
+      if (loaded.model) this.post(panel, { type: 'probability', probability: loaded.model.probability, classes: loaded.model.classes });
+    } catch (error) {
+      this.deps.log.error(`Compare ${model.files.imagePath}: ${messageOf(error)}`);
+      this.post(panel, { type: 'error', message: messageOf(error) });
+    } finally {
+      this.post(panel, { type: 'busy', what: null });
+    }
+  }
+
+  /** "Use Prediction as Label": the host's copy of the prediction replaces the ground truth, as one undoable edit. */
+  private usePrediction(doc: OpenMask, threshold: number | null): void {
+    const { model, readOnlyReason } = doc.opened;
+    if (!doc.compare) throw new Error('Use Prediction as Label works in compare mode (open the image from a failure view).');
+    if (readOnlyReason !== undefined) throw new Error(`This mask is read-only: ${readOnlyReason}.`);
+    const edit = model.replaceMask(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label');
+    if (edit) this.announceEdit(doc, edit, undefined);
   }
 
   private applyEdit(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): void {
@@ -443,7 +505,15 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   /** Opens the neighbour image in this editor's group; the tab left behind closes unless it has unsaved edits. */
   private async openNeighbour(doc: OpenMask, panel: vscode.WebviewPanel, direction: Direction, undecidedOnly: boolean): Promise<void> {
     const { files } = doc.opened.model;
-    const next = await neighbourImage(files.imagePath, files.labelsDir, direction, undecidedOnly);
+    let order: QueueOrder | undefined;
+    let targetFor: ((image: string) => Promise<CompareTarget>) | undefined;
+    if (doc.compare) {
+      ({ order, targetFor } = await compareQueue(doc.compare.target, this.deps.orders.compareOrderFor(files.imagePath)));
+    } else {
+      const images = this.deps.orders.editOrderFor(files.imagePath);
+      order = images === undefined ? undefined : { images, only: false };
+    }
+    const next = await neighbourImage(files.imagePath, files.labelsDir, direction, undecidedOnly, order);
     if (!next) {
       const folder = path.basename(path.dirname(files.imagePath));
       void vscode.window.showInformationMessage(
@@ -452,7 +522,8 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       return;
     }
     const column = panel.viewColumn;
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(next), MASK_EDITOR_VIEW_TYPE, { viewColumn: column, preview: false });
+    const uri = targetFor === undefined ? vscode.Uri.file(next) : compareUri(await targetFor(next));
+    await vscode.commands.executeCommand('vscode.openWith', uri, MASK_EDITOR_VIEW_TYPE, { viewColumn: column, preview: false });
     if (doc.opened.model.isDirty) return;
     const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
     const mine = tabs.filter((tab) => tab.input instanceof vscode.TabInputCustom && tab.input.viewType === MASK_EDITOR_VIEW_TYPE && tab.input.uri.toString() === doc.uri.toString());
@@ -556,6 +627,20 @@ function asMask(document: MaskEditorDocument): OpenMask {
 function limitsOf(doc: OpenMask): MaskOperationLimits {
   const { raster, classCount } = doc.opened.model;
   return { width: raster.width, height: raster.height, classCount, maxPoints: DEFAULT_MAX_POINTS };
+}
+
+/** The ordinary document's files: the image and its label under the labels-folder rule. */
+async function labelFilesOf(uri: vscode.Uri): Promise<MaskFiles> {
+  const imagePath = uri.fsPath;
+  const labelsDir = labelsDirFor(path.dirname(imagePath), uri);
+  return { imagePath, labelPath: labelPathFor(labelsDir, imagePath), labelsDir };
+}
+
+/** Compare mode's files: the label is the ground-truth file, which must exist (there is nothing to compare with otherwise). */
+async function groundTruthFilesOf(target: CompareTarget): Promise<MaskFiles> {
+  const info = await stat(target.groundTruth).catch(() => undefined);
+  if (!info?.isFile()) throw new Error(`The ground-truth mask ${target.groundTruth} does not exist (or is not a file), so ${path.basename(target.image)} cannot be compared.`);
+  return { imagePath: target.image, labelPath: target.groundTruth, labelsDir: path.dirname(target.groundTruth) };
 }
 
 function samePath(a: string, b: string): boolean {

@@ -2,6 +2,7 @@
 // anything): it is checked here, field by field, before it reaches the document. Never throws; returns a fresh
 // message holding only the known fields, or { error } saying what is wrong.
 import type { WebviewToHostMessage } from '../common/editorProtocol';
+import { describeValue, messageShape } from '../common/messageShape';
 import { type MaskOperationLimits, isParseError, parseMaskOperation } from '../mask/validate';
 
 export type MessageParseResult = WebviewToHostMessage | { readonly error: string };
@@ -17,14 +18,8 @@ const FIELDS: Readonly<Record<WebviewToHostMessage['type'], readonly string[]>> 
   review: ['type', 'decision'],
   navigate: ['type', 'direction'],
   loadFailed: ['type', 'what', 'detail'],
+  usePrediction: ['type', 'threshold'],
 };
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null) return 'null';
-  return Array.isArray(value) ? 'an array' : typeof value;
-}
 
 export function isMessageError(result: MessageParseResult): result is { readonly error: string } {
   return 'error' in result;
@@ -40,17 +35,10 @@ export function parseWebviewMessage(value: unknown, limits: MaskOperationLimits)
 }
 
 function parse(value: unknown, limits: MaskOperationLimits): MessageParseResult {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: `a message must be an object, got ${describe(value)}` };
-  const record = value as Record<string, unknown>;
-  const type = record.type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(FIELDS, type)) {
-    return { error: `unknown message type ${describe(type)}` };
-  }
-  const known = FIELDS[type as WebviewToHostMessage['type']];
-  for (const key of Object.keys(record)) {
-    if (!known.includes(key)) return { error: `unexpected field "${key.slice(0, 40)}" in a '${type}' message` };
-  }
-  switch (type as WebviewToHostMessage['type']) {
+  const shape = messageShape(value, FIELDS);
+  if ('error' in shape) return shape;
+  const { record } = shape;
+  switch (shape.type) {
     case 'ready':
       return { type: 'ready' };
     case 'predict':
@@ -59,25 +47,32 @@ function parse(value: unknown, limits: MaskOperationLimits): MessageParseResult 
       return { type: 'loadProbability' };
     case 'edit': {
       const id = record.id;
-      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { error: `edit id must be a non-negative integer, got ${describe(id)}` };
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { error: `edit id must be a non-negative integer, got ${describeValue(id)}` };
       const operation = parseMaskOperation(record.operation, limits);
       if (isParseError(operation)) return { error: `edit ${id}: ${operation.error}` };
       return { type: 'edit', id, operation };
     }
     case 'review': {
       const decision = record.decision;
-      if (decision !== 'accept' && decision !== 'reject') return { error: `review decision must be 'accept' or 'reject', got ${describe(decision)}` };
+      if (decision !== 'accept' && decision !== 'reject') return { error: `review decision must be 'accept' or 'reject', got ${describeValue(decision)}` };
       return { type: 'review', decision };
     }
     case 'navigate': {
       const direction = record.direction;
-      if (direction !== 'next' && direction !== 'previous') return { error: `navigate direction must be 'next' or 'previous', got ${describe(direction)}` };
+      if (direction !== 'next' && direction !== 'previous') return { error: `navigate direction must be 'next' or 'previous', got ${describeValue(direction)}` };
       return { type: 'navigate', direction };
     }
     case 'loadFailed': {
-      if (record.what !== 'image') return { error: `loadFailed.what must be 'image', got ${describe(record.what)}` };
-      if (typeof record.detail !== 'string') return { error: `loadFailed.detail must be a string, got ${describe(record.detail)}` };
+      if (record.what !== 'image') return { error: `loadFailed.what must be 'image', got ${describeValue(record.what)}` };
+      if (typeof record.detail !== 'string') return { error: `loadFailed.detail must be a string, got ${describeValue(record.detail)}` };
       return { type: 'loadFailed', what: 'image', detail: record.detail.slice(0, MAX_DETAIL_LENGTH) };
+    }
+    case 'usePrediction': {
+      const threshold = record.threshold;
+      if (threshold !== null && (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 0 || threshold > 255)) {
+        return { error: `usePrediction threshold must be null or an integer 0..255, got ${describeValue(threshold)}` };
+      }
+      return { type: 'usePrediction', threshold };
     }
   }
 }

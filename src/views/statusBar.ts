@@ -9,9 +9,9 @@ export class JobStatusBar implements vscode.Disposable {
     this.item.command = 'segnetr.showLog';
   }
 
-  update(done: number, total: number, folderName: string): void {
+  update(done: number, total: number, folderName: string, activity = 'Pre-labeling'): void {
     this.item.text = `$(sync~spin) SegNetr ${done}/${total}`;
-    this.item.tooltip = `Pre-labeling ${folderName}: ${done} of ${total} images. Click to show the log.`;
+    this.item.tooltip = `${activity} ${folderName}: ${done} of ${total} images. Click to show the log.`;
     this.item.show();
   }
 

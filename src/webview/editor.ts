@@ -15,6 +15,7 @@ import { rectInside, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation } from '../mask/types';
 import { brushRadius, clampBrushSize, footprintOutline, stepBrushSize } from './brushFootprint';
 import { classColor, classColorTable, packRgba, paintableClasses, parseHexColor, UNCERTAIN_COLOR } from './classColors';
+import { CompareMode } from './compareMode';
 import { ImageLoadError, loadImageBitmap } from './imageLoader';
 import type { OverlaySource } from './overlayPixels';
 import { OverlayTiles } from './overlayTiles';
@@ -65,6 +66,7 @@ export class MaskEditor {
   private thresholdByKeyboard = false;
 
   private readonly stroke: StrokeSession;
+  private readonly compare: CompareMode;
   private readonly polygon = new PolygonDraft();
   private gesture: Gesture = 'none';
   private gesturePointer = -1;
@@ -95,6 +97,7 @@ export class MaskEditor {
       width: 0, height: 0, mask: this.raster.data, colors: new Uint32Array(256), outline: this.state.outline,
       probability: null, predictedClasses: null, previewThreshold: -1, bandLow: -1, bandHigh: -1,
       bandColor: packRgba(...parseHexColor(UNCERTAIN_COLOR)!, 255),
+      layer: 'mask', prediction: null, errorColors: new Uint32Array(5), heatColors: new Uint32Array(256),
     };
     this.renderer = new Renderer(
       { stage: page.stage, image: page.imageLayer, overlay: page.overlayLayer, ui: page.canvas },
@@ -106,6 +109,15 @@ export class MaskEditor {
     this.renderer.beforeFrame = () => this.stroke.flush(this.raster);
     this.renderer.drawUi = (context, dpr) => this.drawUi(context, dpr);
     this.renderer.afterViewChange = () => this.afterViewChange();
+    this.compare = new CompareMode(page.compare, this.source, {
+      raster: () => this.raster,
+      requestOverlayAll: () => this.renderer.requestOverlayAll(),
+      usePrediction: (threshold) => {
+        if (this.editable()) this.api.postMessage({ type: 'usePrediction', threshold });
+      },
+      loadProbability: () => this.ensureProbability(),
+      announce: (text) => this.announce(text),
+    });
     this.bindControls();
     this.bindPointer();
     this.bindKeys();
@@ -131,6 +143,7 @@ export class MaskEditor {
         this.stroke.replay(this.raster);
         this.renderer.requestOverlay(rect.x, rect.y, rect.x + rect.width, rect.y + rect.height);
         this.statusValue = -1;
+        this.compare.maskChanged();
         break;
       }
       case 'mask':
@@ -142,6 +155,10 @@ export class MaskEditor {
         this.setRaster(message.data);
         this.stroke.replay(this.raster);
         this.renderer.requestOverlayAll();
+        this.compare.maskChanged();
+        break;
+      case 'comparePrediction':
+        this.compare.setPrediction(message.prediction);
         break;
       case 'probability':
         this.receiveProbability(message.probability, message.classes);
@@ -198,6 +215,8 @@ export class MaskEditor {
     this.pendingThresholdCommit = null;
     this.committedThreshold = clampByte(init.threshold);
     this.page.threshold.value = String(this.committedThreshold);
+    this.compare.start(init.compare, this.committedThreshold);
+    for (const control of this.page.modelControls) control.classList.toggle('compare-hidden', init.compare !== undefined);
     this.updateBand();
     this.buildClassPicker();
     this.showReview(init.review);
@@ -254,6 +273,7 @@ export class MaskEditor {
     this.source.probability = probability;
     this.source.predictedClasses = classes;
     this.probabilityStatus = 'loaded';
+    this.compare.setProbability(probability, classes);
     this.updateBand();
     if (this.pendingThresholdCommit !== null) {
       const value = this.pendingThresholdCommit;
@@ -393,6 +413,7 @@ export class MaskEditor {
 
   private send(operation: MaskOperation): void {
     this.statusValue = -1;
+    this.compare.maskChanged();
     this.api.postMessage({ type: 'edit', id: this.nextEditId++, operation });
   }
 

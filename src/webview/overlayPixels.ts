@@ -1,6 +1,30 @@
 // The mask overlay's pixels for one region of one tile: class colours, optionally only the outlines, optionally a
-// threshold preview instead of the mask, and the uncertain band hatched on top. Pure (no DOM) so it is tested
-// directly; the tile cache (overlayTiles.ts) calls it for the dirty part of a tile only.
+// threshold preview instead of the mask, and the uncertain band hatched on top; in compare mode, instead of the
+// mask (the ground truth): the TP/FP/FN overlay, the prediction, or the probability heat map. Pure (no DOM) so
+// it is tested directly; the tile cache (overlayTiles.ts) calls it for the dirty part of a tile only.
+
+/**
+ * What the overlay draws: the mask (always, outside compare mode), or one of compare mode's layers (the mask
+ * until that layer's data has arrived).
+ */
+export type OverlayLayer = 'mask' | 'errors' | 'prediction' | 'heat';
+
+/** Indices into `errorColors`: how a pixel of the ground truth (the mask) and the prediction agree. */
+export const ERROR_NONE = 0;
+export const ERROR_TP = 1;
+export const ERROR_FP = 2;
+export const ERROR_FN = 3;
+/** Foreground in both, of different classes (multi-class models): an FP of one class and an FN of another. */
+export const ERROR_WRONG_CLASS = 4;
+/** A ground-truth value that marks a pixel to ignore (src/eval/metrics.ts IGNORE_LABEL). */
+const IGNORE = 255;
+
+export function errorKind(groundTruth: number, prediction: number): number {
+  if (groundTruth === IGNORE) return ERROR_NONE;
+  if (groundTruth === 0) return prediction === 0 ? ERROR_NONE : ERROR_FP;
+  if (prediction === groundTruth) return ERROR_TP;
+  return prediction === 0 ? ERROR_FN : ERROR_WRONG_CLASS;
+}
 
 /** What the overlay shows; mutated in place by the editor, read on every render. */
 export interface OverlaySource {
@@ -22,6 +46,13 @@ export interface OverlaySource {
   bandLow: number;
   bandHigh: number;
   bandColor: number;
+  layer: OverlayLayer;
+  /** Compare mode: the prediction the mask (the ground truth) is compared with. */
+  prediction: Uint8Array | null;
+  /** Packed colours by errorKind (entry 0 transparent). */
+  errorColors: Uint32Array;
+  /** 256 packed colours by probability byte, for the heat map. */
+  heatColors: Uint32Array;
 }
 
 /** Hatching period in overlay pixels; 2 of every 6 diagonals are drawn. */
@@ -56,23 +87,54 @@ export function renderOverlayPixels(
   }
   if (tx0 >= txEnd || ty0 >= tyEnd) return;
   const preview = source.probability !== null && source.previewThreshold >= 0;
-  if (source.outline) renderOutline(source, preview, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  if (source.layer === 'errors' && source.prediction) renderErrors(source, source.prediction, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  else if (source.layer === 'prediction' && source.prediction) renderMask(source, source.prediction, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  else if (source.layer === 'heat' && source.probability) renderHeat(source, source.probability, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  else if (source.outline) renderOutline(source, preview, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
   else if (preview) renderPreview(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
-  else renderMask(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
+  else renderMask(source, source.mask, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
   if (source.probability !== null && source.bandLow >= 0) renderBand(source, step, originX, originY, out, outStride, tx0, ty0, txEnd, tyEnd);
 }
 
-/** The common case, kept to one table lookup per pixel: mask colours, no outline, no preview. */
+/** The common case, kept to one table lookup per pixel: mask (or prediction) colours, no outline, no preview. */
 function renderMask(
-  source: OverlaySource, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  source: OverlaySource, mask: Uint8Array, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
   tx0: number, ty0: number, tx1: number, ty1: number,
 ): void {
-  const { width, mask, colors } = source;
+  const { width, colors } = source;
   const half = step >> 1;
   for (let ty = ty0; ty < ty1; ty++) {
     let index = (originY + ty * step + half) * width + originX + tx0 * step + half;
     const end = ty * outStride + tx1;
     for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = colors[mask[index]!]!;
+  }
+}
+
+/** Compare mode's TP/FP/FN overlay: the mask is the ground truth, `prediction` what it is compared with. */
+function renderErrors(
+  source: OverlaySource, prediction: Uint8Array, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, mask, errorColors } = source;
+  const half = step >> 1;
+  for (let ty = ty0; ty < ty1; ty++) {
+    let index = (originY + ty * step + half) * width + originX + tx0 * step + half;
+    const end = ty * outStride + tx1;
+    for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = errorColors[errorKind(mask[index]!, prediction[index]!)]!;
+  }
+}
+
+/** The probability map through the heat colour table. */
+function renderHeat(
+  source: OverlaySource, probability: Uint8Array, step: number, originX: number, originY: number, out: Uint32Array, outStride: number,
+  tx0: number, ty0: number, tx1: number, ty1: number,
+): void {
+  const { width, heatColors } = source;
+  const half = step >> 1;
+  for (let ty = ty0; ty < ty1; ty++) {
+    let index = (originY + ty * step + half) * width + originX + tx0 * step + half;
+    const end = ty * outStride + tx1;
+    for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = heatColors[probability[index]!]!;
   }
 }
 

@@ -7,6 +7,8 @@ import { createBadge, createButton, createCheckbox, createProgressRing, type Too
 import { MAX_BRUSH_SIZE, MIN_BRUSH_SIZE } from './brushFootprint';
 import { MAX_ISLAND_AREA, type Tool } from './viewState';
 import { EDITOR_COMMANDS } from '../common/editorActions';
+import { type CompareElements, buildCompareBar } from './comparePage';
+import { el } from './dom';
 
 export interface PageElements {
   readonly toolButtons: ReadonlyMap<Tool, ToolkitButton>;
@@ -41,6 +43,10 @@ export interface PageElements {
   readonly announcer: HTMLElement;
   readonly help: HTMLElement;
   readonly helpClose: ToolkitButton;
+  /** Compare mode's bar (hidden outside compare mode). */
+  readonly compare: CompareElements;
+  /** The controls that act on the document from the model (threshold, Predict): hidden in compare mode. */
+  readonly modelControls: readonly HTMLElement[];
 }
 
 const TOOL_LABELS: Readonly<Record<Tool, { label: string; title: string; action: EditorAction }>> = {
@@ -50,13 +56,6 @@ const TOOL_LABELS: Readonly<Record<Tool, { label: string; title: string; action:
   polygon: { label: 'Polygon', title: 'Polygon / lasso fill', action: 'tool.polygon' },
   polygonErase: { label: 'Poly erase', title: 'Polygon / lasso erase', action: 'tool.polygonErase' },
 };
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) if (value !== undefined) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
 
 function titled(title: string, action?: EditorAction): string {
   const key = action ? actionKey(action) : undefined;
@@ -114,6 +113,7 @@ export function buildPage(): PageElements {
   const opacity = range('opacity', 'Mask opacity (, and .)', 0, 100, 5);
 
   const threshold = range('threshold', 'Threshold: re-threshold the probability map', 0, 255, 1);
+  const thresholdLabel = el('label', { class: 'inline' }, 'Threshold ', threshold);
   const thresholdValue = el('output', { id: 'threshold-value', for: 'threshold', class: 'value' });
   const showUncertain = createCheckbox();
   showUncertain.id = 'show-uncertain';
@@ -149,7 +149,7 @@ export function buildPage(): PageElements {
       button('zoom-actual', '1:1', 'Zoom 1:1', 'secondary', 'view.zoomActual'),
       button('zoom-out', '−', 'Zoom out', 'icon', 'view.zoomOut'),
       button('zoom-in', '+', 'Zoom in', 'icon', 'view.zoomIn')),
-    group('Model', el('label', { class: 'inline' }, 'Threshold ', threshold), thresholdValue,
+    group('Model', thresholdLabel, thresholdValue,
       showUncertain, bandLow, bandHigh, bandValue, predict),
     group('Review', review, previous, reject, accept, next, busy, helpButton),
   );
@@ -185,11 +185,12 @@ export function buildPage(): PageElements {
       helpClose),
   );
 
-  document.body.append(toolbar, banner, readOnly, stage, status, announcer, help);
+  const compare = buildCompareBar();
+  document.body.append(toolbar, compare.bar, banner, readOnly, stage, status, announcer, help);
   return {
     toolButtons, brushSize, classPicker, islandMinArea, editButtons: [fillHoles, removeIslands, keepLargest],
     showMask, outline, opacity, threshold, thresholdValue, showUncertain, bandLow, bandHigh, bandValue,
     predict, accept, reject, previous, next, review, busy, banner, bannerText, readOnly, stage, imageLayer,
-    overlayLayer, canvas, status, announcer, help, helpClose,
+    overlayLayer, canvas, status, announcer, help, helpClose, compare, modelControls: [thresholdLabel, thresholdValue, predict],
   };
 }

@@ -1,5 +1,5 @@
 // Used by the extension host: starts the inference worker (dist/worker.js) on demand, sends it jobs (folder
-// pre-labels and evaluations, single-image predictions for the editor), relays
+// pre-labels, evaluations and uncertainty passes, single-image predictions for the editor), relays
 // progress, turns an AbortSignal into a cancel message, and survives the worker dying. When the worker dies
 // mid-job the pending calls reject with WorkerCrashedError (after its temp files are removed) and the next
 // call forks a fresh worker. A worker that does not honour a cancel within a grace period (stuck in a read
@@ -8,6 +8,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
 import type { EvaluateProgress, EvaluateRequest, EvaluationReport } from '../common/evaluation';
 import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
+import type { RankUncertaintyRequest, UncertaintyProgress, UncertaintyRanking } from '../common/uncertainty';
 import {
   type EvaluateDoneMessage,
   type EvaluateProgressMessage,
@@ -18,6 +19,8 @@ import {
   type JobProgressMessage,
   type PredictImageRequest,
   type PredictionMessage,
+  type UncertaintyDoneMessage,
+  type UncertaintyProgressMessage,
   type WorkerToHostMessage,
   isWorkerToHostMessage,
 } from '../common/workerProtocol';
@@ -52,9 +55,10 @@ export type PrelabelCallOptions = JobCallOptions<PrelabelProgress>;
 /** Aborting before the worker starts the prediction drops it; the call then rejects with a WorkerJobError. */
 export type PredictCallOptions = Pick<JobCallOptions<never>, 'signal'>;
 export type EvaluateCallOptions = JobCallOptions<EvaluateProgress>;
+export type UncertaintyCallOptions = JobCallOptions<UncertaintyProgress>;
 
 /** What a job is doing, for the crash message. */
-type JobActivity = 'pre-labeling' | 'evaluating' | 'predicting an image';
+type JobActivity = 'pre-labeling' | 'evaluating' | 'ranking by uncertainty' | 'predicting an image';
 
 /** The worker process exited while a job was running. No partial label file is left behind. */
 export class WorkerCrashedError extends Error {
@@ -86,8 +90,8 @@ interface PendingJob {
   readonly activity: JobActivity;
   /** Where the job writes files, so a dead worker's temp files there can be removed (pre-label jobs). */
   readonly writesInto?: string;
-  readonly onProgress: (message: JobProgressMessage | EvaluateProgressMessage) => void;
-  readonly resolve: (message: JobDoneMessage | EvaluateDoneMessage | PredictionMessage) => void;
+  readonly onProgress: (message: JobProgressMessage | EvaluateProgressMessage | UncertaintyProgressMessage) => void;
+  readonly resolve: (message: JobDoneMessage | EvaluateDoneMessage | UncertaintyDoneMessage | PredictionMessage) => void;
   readonly reject: (error: Error) => void;
   /** Settles the call of a cancelled job whose worker had to be killed, from what its progress reported. */
   readonly resolveAbandoned: () => void;
@@ -153,6 +157,21 @@ export class WorkerClient {
         resolve: (m) => (m.type === 'evaluateDone' ? resolve(m.report) : reject(new Error(`the worker answered an evaluation with ${m.type}`))),
         reject,
         resolveAbandoned: () => reject(new WorkerJobError('request', 'The evaluation was cancelled; its worker was restarted because it did not stop in time.')),
+      },
+    }));
+  }
+
+  /** Predicts every image of a folder and ranks them most uncertain first; see src/core/uncertaintyJob.ts. */
+  rankUncertainty(request: RankUncertaintyRequest, options: UncertaintyCallOptions = {}): Promise<UncertaintyRanking> {
+    return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
+      message: { type: 'rankUncertainty', jobId, request },
+      job: {
+        child,
+        activity: 'ranking by uncertainty',
+        onProgress: (m) => m.type === 'uncertaintyProgress' && options.onProgress?.(m.progress),
+        resolve: (m) => (m.type === 'uncertaintyDone' ? resolve(m.ranking) : reject(new Error(`the worker answered an uncertainty pass with ${m.type}`))),
+        reject,
+        resolveAbandoned: () => reject(new WorkerJobError('request', 'The uncertainty pass was cancelled; its worker was restarted because it did not stop in time.')),
       },
     }));
   }
@@ -247,10 +266,12 @@ export class WorkerClient {
         return;
       case 'progress':
       case 'evaluateProgress':
+      case 'uncertaintyProgress':
         this.jobs.get(message.jobId)?.onProgress(message);
         return;
       case 'done':
       case 'evaluateDone':
+      case 'uncertaintyDone':
       case 'prediction':
         this.settle(message.jobId, (job) => job.resolve(message));
         return;

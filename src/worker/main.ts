@@ -1,5 +1,5 @@
 // Entry point of the inference worker process (dist/worker.js, started by WorkerClient with child_process.fork).
-// Owns onnxruntime-node and all pixel work; runs folder jobs (pre-label, evaluate) one at a time in arrival order
+// Owns onnxruntime-node and all pixel work; runs folder jobs (pre-label, evaluate, uncertainty pass) one at a time in arrival order
 // and the editor's single-image predictions one at a time in their own queue (with their own session), so a
 // Predict does not wait for a whole folder; keeps the models loaded between jobs. If the host goes away, so does
 // the worker, without leaving a temp file behind.
@@ -18,6 +18,7 @@ import { runPrelabelJob } from '../core/prelabelJob';
 import { predictImage } from '../core/predictImage';
 import { modelThreshold } from '../core/predictionRecord';
 import { SessionCache } from '../core/sessionCache';
+import { runUncertaintyJob } from '../core/uncertaintyJob';
 
 const sessions = new SessionCache();
 const editorSessions = new SessionCache();
@@ -60,6 +61,20 @@ function handle(message: HostToWorkerMessage): void {
             onProgress: (progress) => send({ type: 'evaluateProgress', jobId, progress }),
           });
           return { type: 'evaluateDone', jobId, report };
+        }),
+      );
+      return;
+    }
+    case 'rankUncertainty': {
+      const { jobId, request } = message;
+      queue = queue.then(() =>
+        runJob(jobId, async () => {
+          const ranking = await runUncertaintyJob(request, {
+            sessions,
+            isCancelled: () => cancelledJobs.has(jobId),
+            onProgress: (progress) => send({ type: 'uncertaintyProgress', jobId, progress }),
+          });
+          return { type: 'uncertaintyDone', jobId, ranking };
         }),
       );
       return;

@@ -8,6 +8,8 @@
 //
 //   node test/host/run.mjs [--grep PATTERN] [--timeout-s 900] [--bulk 150] [--keep] [--self-check-failure] [--profile]
 //                          [--inject-block-ms N]   (the responsiveness test blocks the host N ms mid-job: it must fail)
+//                          [--screenshots DIR]     (tests that stage a view worth showing save it there, e.g. the
+//                                                   README's media/screenshots/failure-view.png)
 //
 // Exit status: 0 only if every host test ran and passed; non-zero if any failed, none ran, or the host could not
 // start (never a silent skip). code-server and Chromium are always stopped (also on Ctrl+C, SIGTERM and timeout).
@@ -40,11 +42,12 @@ function parseCommandLine(argv) {
       profile: { type: 'boolean', default: false },
       'self-check-failure': { type: 'boolean', default: false },
       'inject-block-ms': { type: 'string', default: '0' },
+      screenshots: { type: 'string', default: '' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('usage: node test/host/run.mjs [--grep PATTERN] [--timeout-s N] [--bulk N] [--keep] [--self-check-failure] [--profile] [--inject-block-ms N]');
+    console.log('usage: node test/host/run.mjs [--grep PATTERN] [--timeout-s N] [--bulk N] [--keep] [--self-check-failure] [--profile] [--inject-block-ms N] [--screenshots DIR]');
     process.exit(0);
   }
   const opts = {
@@ -55,6 +58,7 @@ function parseCommandLine(argv) {
     profile: values.profile,
     selfCheckFailure: values['self-check-failure'],
     injectBlockMs: Number(values['inject-block-ms']),
+    screenshotDir: values.screenshots ? path.resolve(values.screenshots) : '',
   };
   if (!(opts.timeoutS > 0)) throw new Error('--timeout-s must be positive');
   if (!(opts.bulk > 0)) throw new Error('--bulk must be a positive integer');
@@ -224,6 +228,7 @@ async function main() {
       driverUrl: driver.url,
       phase: 1,
       reloadRequestPath: path.join(workspace, RELOAD_REQUEST_FILE),
+      screenshotDir: opts.screenshotDir,
     };
     const configPath = path.join(workspace, '.segnetr-test', 'config.json');
     mkdirSync(path.join(workspace, '.segnetr-test'), { recursive: true });

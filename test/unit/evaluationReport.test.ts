@@ -1,38 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
-import type { EvaluationReport, ImageEvaluation } from '../../src/common/evaluation';
 import { parseEvaluateCommandLine } from '../../src/cli/evaluateArgs';
 import { histogramPng } from '../../src/core/evaluationReport';
-import { diceHistogram, scoreImage, summarize } from '../../src/eval/metrics';
 import { evaluationCsv, evaluationMarkdown, evaluationText, worstFirst } from '../../src/eval/reportText';
-
-function image(name: string, pred: number[], gt: number[], uncertainty?: number): ImageEvaluation {
-  const raster = (data: number[]) => ({ width: data.length, height: 1, data: Uint8Array.from(data) });
-  const metrics = scoreImage(raster(pred), raster(gt), 2);
-  return { image: `/data/images/${name}`, groundTruth: `/data/masks/${name}.png`, prediction: 'model', ...(uncertainty === undefined ? {} : { uncertainty }), ...metrics };
-}
-
-function report(images: ImageEvaluation[]): EvaluationReport {
-  const classRows = images.map((i) => i.classes[0]!);
-  const empty = { neither: 0, both: 0, prediction: 0, groundTruth: 0 };
-  for (const c of classRows) empty[c.empty]++;
-  return {
-    imagesDir: '/data/images',
-    gtDir: '/data/masks',
-    model: { path: '/m/model.onnx', name: 'model', sha256: 'a'.repeat(64) },
-    classNames: ['background', 'lesion'],
-    images,
-    failed: [{ file: '/data/images/broken.png', reason: 'empty file (0 bytes)' }],
-    summary: {
-      images: images.length,
-      metrics: summarize(images),
-      classes: [{ classIndex: 1, name: 'lesion', metrics: summarize(classRows), empty }],
-      diceHistogram: diceHistogram(images.map((i) => i.dice)),
-    },
-    cancelled: false,
-    elapsedMs: 10,
-  };
-}
+import { image, report } from './evaluationFixtures';
 
 describe('evaluation reports', () => {
   const images = [image('a.png', [1, 1, 0, 0], [1, 1, 0, 0], 0.1), image('b, "odd".png', [0, 0, 0, 0], [0, 1, 1, 0], 0.9), image('c.png', [1, 1, 1, 0], [0, 1, 1, 0])];

@@ -95,6 +95,22 @@ describe('review queue and label files', () => {
     assert.equal(await neighbourImage(at('b.jpg'), masks, 'next', true), undefined, 'only the current one is left');
   });
 
+  it('an explicit order (most uncertain first, worst first) drives Next/Previous and Accept; unnamed images follow unless only those, gone ones are dropped', async () => {
+    const { images, masks } = folder(['a.png', 'b.jpg', 'c.png', 'd.png', 'e.png']);
+    const at = (n: string) => path.join(images, n);
+    const order = { images: [at('d.png'), at('gone.png'), at('b.jpg'), at('a.png')], only: false };
+    assert.equal(await neighbourImage(at('d.png'), masks, 'next', false, order), at('b.jpg'), 'gone.png is skipped');
+    assert.equal(await neighbourImage(at('a.png'), masks, 'next', false, order), at('c.png'), 'then the images the order does not name');
+    assert.equal(await neighbourImage(at('d.png'), masks, 'previous', false, order), undefined, 'd is first');
+    assert.equal(await neighbourImage(at('e.png'), masks, 'next', false, order), undefined, 'e is last');
+    await recordReview(masks, record('b.jpg', 'accepted'));
+    assert.equal(await neighbourImage(at('d.png'), masks, 'next', true, order), at('a.png'), 'b is decided');
+    assert.equal(await neighbourImage(at('e.png'), masks, 'next', true, order), at('d.png'), 'wraps to the start of the order');
+    const only = { ...order, only: true };
+    assert.equal(await neighbourImage(at('a.png'), masks, 'next', false, only), undefined, 'only the named images');
+    assert.equal(await neighbourImage(at('a.png'), masks, 'next', true, only), at('d.png'));
+  });
+
   it('finds the image of a label file through the label folder rule, and nothing for an image', async () => {
     const { images, masks } = folder(['x.jpg', 'y.png']);
     writeFileSync(path.join(masks, 'x.png'), '');

@@ -17,7 +17,8 @@ function source(rows: string[], extra: Partial<OverlaySource> = {}): OverlaySour
   colors[2] = B;
   return {
     width: g.width, height: g.height, mask: g.data, colors, outline: false, probability: null, predictedClasses: null,
-    previewThreshold: -1, bandLow: -1, bandHigh: -1, bandColor: U, ...extra,
+    previewThreshold: -1, bandLow: -1, bandHigh: -1, bandColor: U,
+    layer: 'mask', prediction: null, errorColors: new Uint32Array(5), heatColors: new Uint32Array(256), ...extra,
   };
 }
 

@@ -37,6 +37,8 @@ export interface HostTestConfig {
   /** 1, or 2 after the harness reloaded the workbench because a test wrote reloadRequestPath (hot exit tests). */
   readonly phase: 1 | 2;
   readonly reloadRequestPath: string;
+  /** When not '': tests that stage a view worth showing save a screenshot of the workbench here (run.mjs --screenshots). */
+  readonly screenshotDir: string;
 }
 
 export function workspaceRoot(): string {

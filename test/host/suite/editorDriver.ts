@@ -56,6 +56,33 @@ export function clickWorkbenchButton(name: string): Promise<void> {
   return drive('button', { name });
 }
 
+/** Acts inside another webview (the failure view), found by its page title. */
+export class ViewHands {
+  constructor(readonly title: string) {}
+
+  waitFor(selector: string, timeoutMs = 60_000): Promise<void> {
+    return drive('viewWait', { title: this.title, selector, timeoutMs });
+  }
+
+  click(selector: string): Promise<void> {
+    return drive('viewClick', { title: this.title, selector });
+  }
+
+  /** Focuses `selector`, then presses a key chord (playwright names). */
+  press(selector: string, key: string): Promise<void> {
+    return drive('viewPress', { title: this.title, selector, key });
+  }
+
+  text(selector: string): Promise<string> {
+    return drive<{ text: string }>('viewText', { title: this.title, selector }).then((r) => r.text);
+  }
+}
+
+/** A screenshot of the whole workbench into `file` (for the README: run.mjs --screenshots DIR). */
+export function screenshot(file: string): Promise<void> {
+  return drive('screenshot', { path: file });
+}
+
 export async function segnetrApi(): Promise<SegnetrApi> {
   const extension = vscode.extensions.getExtension<SegnetrApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed`);

@@ -1,0 +1,39 @@
+// Opening an evaluated image from a failure view: the mask editor in compare mode on that image's ground truth
+// and prediction, with Next/Previous walking the report's images worst first (by Dice).
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { MASK_EDITOR_VIEW_TYPE } from '../common/editorActions';
+import type { EvaluationReport, ImageEvaluation } from '../common/evaluation';
+import { type CompareTarget, compareUri } from '../editor/compareTarget';
+import type { ReviewOrders } from '../editor/reviewOrders';
+import { worstFirst } from '../eval/reportText';
+
+/**
+ * A report's paths as given to the job: absolute from the extension; a CLI run may have written relative ones,
+ * which are taken relative to the first workspace folder (where a terminal starts).
+ */
+function resolved(file: string): string {
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return path.isAbsolute(file) || base === undefined ? path.resolve(file) : path.resolve(base, file);
+}
+
+function targetOf(image: ImageEvaluation): CompareTarget {
+  return {
+    image: resolved(image.image),
+    groundTruth: resolved(image.groundTruth),
+    ...(image.predictionFile === undefined ? {} : { prediction: resolved(image.predictionFile) }),
+  };
+}
+
+export async function openCompareCase(orders: ReviewOrders, report: EvaluationReport, index: number): Promise<void> {
+  const image = report.images[index];
+  if (!image) throw new Error(`The report has no image ${index}.`);
+  const target = targetOf(image);
+  const info = await stat(target.image).catch(() => undefined);
+  if (!info?.isFile()) throw new Error(`${target.image} is not there any more (moved or deleted since the evaluation).`);
+  const targets = worstFirst(report.images).map(targetOf);
+  orders.setCompareOrder(path.dirname(target.image), targets);
+  // Beside the failure view: the table stays visible while cases are looked at.
+  await vscode.commands.executeCommand('vscode.openWith', compareUri(target), MASK_EDITOR_VIEW_TYPE, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+}

@@ -1,0 +1,120 @@
+// Reads an evaluation.json written by writeEvaluationReports (src/core/evaluationReport.ts) back, checked field
+// by field: the failure view re-opens reports after a reload, and "Review Most Uncertain First" orders a folder
+// by one. A report is a file anyone can edit, so a bad one is refused with the file and the field named.
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { z } from 'zod';
+import { DICE_HISTOGRAM_BINS, type EvaluationReport } from '../common/evaluation';
+import { describeFsError } from '../model/errors';
+
+/** Far above any real report (about 1 kB per image); a larger file is not ours. */
+export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+export class ReportError extends Error {
+  override readonly name = 'ReportError';
+}
+
+const count = z.number().int().nonnegative();
+const score = z.number().min(0).max(1);
+const distance = z.number().nonnegative().finite();
+const emptyCase = z.enum(['neither', 'both', 'prediction', 'groundTruth']);
+
+const metricValues = { dice: score, iou: score, precision: score, recall: score, hd95: distance };
+
+const classMetrics = z.object({
+  ...metricValues,
+  classIndex: z.number().int().positive(),
+  truePositives: count,
+  falsePositives: count,
+  falseNegatives: count,
+  predictedArea: count,
+  groundTruthArea: count,
+  empty: emptyCase,
+});
+
+const imageEvaluation = z.object({
+  ...metricValues,
+  image: z.string().min(1),
+  groundTruth: z.string().min(1),
+  prediction: z.enum(['file', 'model']),
+  predictionFile: z.string().min(1).optional(),
+  uncertainty: score.optional(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  predictedArea: count,
+  groundTruthArea: count,
+  ignoredPixels: count,
+  classes: z.array(classMetrics),
+});
+
+const stats = z.object({ mean: z.number().finite(), median: z.number().finite(), min: z.number().finite(), max: z.number().finite() });
+const metricSummary = z.object({ dice: stats, iou: stats, precision: stats, recall: stats, hd95: stats });
+
+const reportSchema = z.object({
+  imagesDir: z.string().min(1),
+  gtDir: z.string().min(1),
+  predDir: z.string().min(1).optional(),
+  model: z.object({ path: z.string(), name: z.string(), sha256: z.string() }),
+  classNames: z.array(z.string()).min(2),
+  images: z.array(imageEvaluation),
+  failed: z.array(z.object({ file: z.string(), reason: z.string() })),
+  summary: z.object({
+    images: count,
+    metrics: metricSummary,
+    classes: z.array(
+      z.object({
+        classIndex: z.number().int().positive(),
+        name: z.string(),
+        metrics: metricSummary,
+        empty: z.object({ neither: count, both: count, prediction: count, groundTruth: count }),
+      }),
+    ),
+    diceHistogram: z.array(count).length(DICE_HISTOGRAM_BINS),
+  }),
+  cancelled: z.boolean(),
+  elapsedMs: z.number().nonnegative(),
+});
+
+/** Checks a parsed JSON value; throws ReportError naming `file` and the first bad field. */
+export function parseEvaluationReport(value: unknown, file: string): EvaluationReport {
+  const result = reportSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'the top level';
+    throw new ReportError(`${file} is not a SegNetr evaluation report: ${where}: ${issue.message}`);
+  }
+  const report = result.data;
+  const classes = report.classNames.length - 1;
+  report.images.forEach((image, i) => {
+    if (image.classes.length !== classes) {
+      throw new ReportError(`${file} is not a SegNetr evaluation report: images.${i}.classes has ${image.classes.length} entries for ${classes} foreground class(es)`);
+    }
+  });
+  return report;
+}
+
+/** Reads and checks a report (a regular file, at most MAX_REPORT_BYTES). */
+export async function readEvaluationReport(file: string): Promise<EvaluationReport> {
+  let text: string;
+  try {
+    const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new ReportError(`${file} is not a regular file`);
+      if (info.size > MAX_REPORT_BYTES) throw new ReportError(`${file} is ${info.size} bytes, more than any evaluation report`);
+      text = await handle.readFile({ encoding: 'utf8' });
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof ReportError) throw error;
+    throw new ReportError(`Cannot read the evaluation report ${file}: ${describeFsError(error)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ReportError(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseEvaluationReport(value, file);
+}

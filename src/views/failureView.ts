@@ -1,0 +1,164 @@
+// The failure view: one webview panel per evaluation, listing its images worst first with the summary and
+// filters (the page is src/webview/failures/). A row opens that image in the mask editor's compare mode
+// through `openCase`. Panels survive a window reload: the page keeps the report's path in its state and the
+// serializer re-reads the report from disk.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EvaluationReport } from '../common/evaluation';
+import type { FailureViewState, HostToFailureViewMessage, ReportFileKind } from '../common/failureProtocol';
+import { REPORT_FILES } from '../core/evaluationReport';
+import { readEvaluationReport } from '../core/readEvaluationReport';
+import type { Log } from '../host/log';
+import { messageOf } from '../model/errors';
+import { failureViewData } from './failureViewData';
+import { failureViewHtml } from './failureViewHtml';
+import { isFailureMessageError, parseFailureViewMessage } from './validateFailureMessage';
+
+export const FAILURE_VIEW_TYPE = 'segnetr.failureView';
+
+/** Rejected page messages logged per panel; a hostile page must not flood the log. */
+const MAX_LOGGED_REJECTIONS = 20;
+
+export interface FailureViewDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly log: Log;
+  /** Opens image `index` of `report` in the mask editor's compare mode. */
+  readonly openCase: (report: EvaluationReport, index: number) => Promise<void>;
+}
+
+/** What host tests read about an open failure view. */
+export interface FailureViewInfo {
+  readonly title: string;
+  readonly imagesDir: string;
+  readonly reportPath: string | undefined;
+  readonly rejectedMessages: number;
+  readonly openedCases: readonly number[];
+}
+
+class FailurePanel {
+  rejectedMessages = 0;
+  readonly openedCases: number[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly report: EvaluationReport,
+    readonly reportPath: string | undefined,
+  ) {}
+}
+
+export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewState>, vscode.Disposable {
+  private readonly panels = new Set<FailurePanel>();
+
+  constructor(private readonly deps: FailureViewDeps) {}
+
+  /** Shows `report` (reusing the panel of the same report file or folder), read from `reportPath` when given. */
+  show(report: EvaluationReport, reportPath: string | undefined): void {
+    const existing = [...this.panels].find((p) => (reportPath !== undefined && p.reportPath === reportPath) || p.report.imagesDir === report.imagesDir);
+    const column = existing?.panel.viewColumn ?? vscode.ViewColumn.Active;
+    existing?.panel.dispose();
+    const panel = vscode.window.createWebviewPanel(FAILURE_VIEW_TYPE, titleOf(report), column, {});
+    this.attach(panel, report, reportPath);
+  }
+
+  /** Opens an evaluation.json written earlier (by this command or `segnetr evaluate --report`). */
+  async showFile(file: string): Promise<void> {
+    this.show(await readEvaluationReport(file), path.resolve(file));
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const reportPath = (state as FailureViewState | undefined)?.reportPath;
+    if (typeof reportPath !== 'string' || !path.isAbsolute(reportPath) || path.extname(reportPath).toLowerCase() !== '.json') {
+      panel.dispose(); // a cancelled run's view (never written) or a state we did not write
+      return;
+    }
+    try {
+      this.attach(panel, await readEvaluationReport(reportPath), reportPath);
+    } catch (error) {
+      this.deps.log.warn(`Failure view not restored: ${messageOf(error)}`);
+      panel.dispose();
+    }
+  }
+
+  /** For host tests. */
+  info(): FailureViewInfo[] {
+    return [...this.panels].map((p) => ({
+      title: p.panel.title,
+      imagesDir: p.report.imagesDir,
+      reportPath: p.reportPath,
+      rejectedMessages: p.rejectedMessages,
+      openedCases: [...p.openedCases],
+    }));
+  }
+
+  dispose(): void {
+    for (const p of this.panels) p.panel.dispose();
+  }
+
+  private attach(panel: vscode.WebviewPanel, report: EvaluationReport, reportPath: string | undefined): void {
+    const entry = new FailurePanel(panel, report, reportPath);
+    this.panels.add(entry);
+    panel.title = titleOf(report);
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')] };
+    panel.webview.html = failureViewHtml(panel.webview, this.deps.extensionUri, pageTitle(report));
+    panel.onDidDispose(() => this.panels.delete(entry));
+    panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(entry, message));
+  }
+
+  private async receive(entry: FailurePanel, raw: unknown): Promise<void> {
+    const message = parseFailureViewMessage(raw, entry.report.images.length);
+    if (isFailureMessageError(message)) {
+      if (entry.rejectedMessages++ < MAX_LOGGED_REJECTIONS) this.deps.log.warn(`Failure view ignored a message from its page: ${message.error}`);
+      this.post(entry, { type: 'error', message: `The view ignored an invalid message (${message.error}).` });
+      return;
+    }
+    try {
+      switch (message.type) {
+        case 'ready': {
+          const display = (folder: string): string => vscode.workspace.asRelativePath(folder);
+          this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display) });
+          return;
+        }
+        case 'openCase':
+          await this.deps.openCase(entry.report, message.index);
+          entry.openedCases.push(message.index);
+          this.post(entry, { type: 'opened', index: message.index });
+          return;
+        case 'openReport':
+          await this.openReportFile(entry, message.file);
+          return;
+        default: {
+          const never: never = message;
+          throw new Error(`Unhandled message: ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (error) {
+      this.deps.log.error(`Failure view: ${message.type} failed: ${messageOf(error)}`);
+      this.post(entry, { type: 'error', message: messageOf(error) });
+    }
+  }
+
+  private async openReportFile(entry: FailurePanel, kind: ReportFileKind): Promise<void> {
+    if (entry.reportPath === undefined) throw new Error('This evaluation was not written to disk (it was cancelled), so there is no report file to open.');
+    const dir = path.dirname(entry.reportPath);
+    const file = vscode.Uri.file(kind === 'json' ? entry.reportPath : path.join(dir, kind === 'csv' ? REPORT_FILES.csv : REPORT_FILES.markdown));
+    if (kind === 'markdown') {
+      // The built-in Markdown preview shows the histogram image; a plain editor when it is not available.
+      const shown = await vscode.commands.executeCommand('markdown.showPreview', file).then(() => true, () => false);
+      if (shown) return;
+    }
+    await vscode.commands.executeCommand('vscode.open', file);
+  }
+
+  private post(entry: FailurePanel, message: HostToFailureViewMessage): void {
+    void entry.panel.webview.postMessage(message);
+  }
+}
+
+function titleOf(report: EvaluationReport): string {
+  return `Failures: ${path.basename(report.imagesDir)}`;
+}
+
+/** The page's <title>, which the host tests' webview driver looks for. */
+export function pageTitle(report: EvaluationReport): string {
+  return `SegNetr failures: ${path.basename(report.imagesDir)}`;
+}

@@ -1,0 +1,47 @@
+// Every message from the failure view's page is untrusted input: checked here, field by field, before the host
+// acts on it. Never throws; returns a fresh message holding only the known fields, or { error }.
+import { type FailureViewToHostMessage, REPORT_FILE_KINDS } from '../common/failureProtocol';
+import { describeValue, messageShape } from '../common/messageShape';
+
+export type FailureMessageResult = FailureViewToHostMessage | { readonly error: string };
+
+const FIELDS: Readonly<Record<FailureViewToHostMessage['type'], readonly string[]>> = {
+  ready: ['type'],
+  openCase: ['type', 'index'],
+  openReport: ['type', 'file'],
+};
+
+export function isFailureMessageError(result: FailureMessageResult): result is { readonly error: string } {
+  return 'error' in result;
+}
+
+/** `rows`: how many images the report has (an 'openCase' index must name one of them). */
+export function parseFailureViewMessage(value: unknown, rows: number): FailureMessageResult {
+  try {
+    return parse(value, rows);
+  } catch (error) {
+    return { error: `malformed message (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+function parse(value: unknown, rows: number): FailureMessageResult {
+  const shape = messageShape(value, FIELDS);
+  if ('error' in shape) return shape;
+  const { record } = shape;
+  switch (shape.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'openCase': {
+      const index = record.index;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= rows) {
+        return { error: `openCase index must be an integer in [0, ${rows}), got ${describeValue(index)}` };
+      }
+      return { type: 'openCase', index };
+    }
+    case 'openReport': {
+      const file = record.file;
+      if (!(REPORT_FILE_KINDS as readonly unknown[]).includes(file)) return { error: `openReport file must be one of ${REPORT_FILE_KINDS.join(', ')}, got ${describeValue(file)}` };
+      return { type: 'openReport', file: file as (typeof REPORT_FILE_KINDS)[number] };
+    }
+  }
+}

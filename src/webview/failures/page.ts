@@ -1,0 +1,275 @@
+// The failure view's page: header, summary (mean and median of every metric, Dice histogram) over the rows
+// shown, filters, and the table of images, worst first by default. Stable ids (#cases, #class, #dice-below,
+// #empty, #text, #shown) and data-sort / data-index attributes are the contract for assistive technology and
+// for the host tests. Keyboard: Tab reaches the headers (buttons) and the table; in the table, the arrow keys,
+// Home, End, Page Up and Page Down move between rows and Enter or Space opens the image in compare mode.
+import { METRIC_NAMES, type MetricName } from '../../common/evaluation';
+import type { FailureRow, FailureViewData, ReportFileKind } from '../../common/failureProtocol';
+import { diceHistogram, summarize } from '../../eval/metrics';
+import { el } from '../dom';
+import { renderHistogram } from './histogram';
+import {
+  EMPTY_FILTERS,
+  type EmptyFilter,
+  METRIC_LABELS,
+  type SortColumn,
+  type TableQuery,
+  cellValue,
+  parseDiceBelow,
+  sortedBy,
+  summaryValues,
+  visibleRows,
+} from './table';
+
+export interface FailurePageEvents {
+  readonly onQuery: (query: TableQuery) => void;
+  readonly onOpen: (index: number) => void;
+  readonly onOpenReport: (file: ReportFileKind) => void;
+}
+
+const COLUMN_LABELS: Readonly<Record<SortColumn, string>> = {
+  name: 'Image',
+  ...METRIC_LABELS,
+  groundTruthArea: 'GT px',
+  predictedArea: 'Pred px',
+  uncertainty: 'Uncertainty',
+};
+
+const COLUMN_TITLES: Readonly<Partial<Record<SortColumn, string>>> = {
+  groundTruthArea: 'Ground-truth foreground pixels',
+  predictedArea: 'Predicted foreground pixels',
+  uncertainty: 'How unsure the model was (share of undecided pixels); only for images the model predicted',
+  hd95: '95th-percentile Hausdorff distance between the mask boundaries, in pixels (lower is better)',
+};
+
+const EMPTY_LABELS: Readonly<Record<EmptyFilter, string>> = {
+  any: 'Any',
+  prediction: 'Missed (prediction empty)',
+  groundTruth: 'False alarm (ground truth empty)',
+  both: 'Both empty',
+  neither: 'Both non-empty',
+};
+
+const PAGE_ROWS = 10;
+
+export function formatValue(column: Exclude<SortColumn, 'name'>, value: number | undefined): string {
+  if (value === undefined) return '–';
+  if (column === 'hd95') return value.toFixed(2);
+  if (column === 'groundTruthArea' || column === 'predictedArea') return String(value);
+  if (column === 'uncertainty') return value.toFixed(3);
+  return value.toFixed(4);
+}
+
+export class FailurePage {
+  private data: FailureViewData | undefined;
+  private query: TableQuery;
+  private shown: FailureRow[] = [];
+  /** The row that holds the table's tab stop (report index), kept across re-renders. */
+  private current: number | undefined;
+  private opened: number | undefined;
+
+  private readonly title = el('h1', { id: 'title' });
+  private readonly meta = el('p', { class: 'meta', id: 'meta' });
+  private readonly reportLinks = el('nav', { class: 'report-links', 'aria-label': 'Report files' });
+  private readonly stats = el('table', { class: 'stats', id: 'stats' });
+  private readonly statsCaption = el('p', { class: 'caption', id: 'stats-caption' });
+  private readonly histogram = el('figure', { class: 'histogram-figure', id: 'histogram' });
+  private readonly classSelect = el('select', { id: 'class' });
+  private readonly diceBelow = el('input', { id: 'dice-below', type: 'text', inputmode: 'decimal', placeholder: 'e.g. 0.7', size: '6', 'aria-describedby': 'dice-below-hint' });
+  private readonly diceHint = el('span', { id: 'dice-below-hint', class: 'hint' });
+  private readonly emptySelect = el('select', { id: 'empty' });
+  private readonly text = el('input', { id: 'text', type: 'search', placeholder: 'part of the file name', size: '18' });
+  private readonly count = el('span', { id: 'shown', role: 'status', 'aria-live': 'polite' });
+  private readonly head = el('tr');
+  private readonly body = el('tbody');
+  private readonly table = el('table', { id: 'cases', class: 'cases', 'aria-label': 'Images, worst first' }, el('thead', {}, this.head), this.body);
+  private readonly failed = el('details', { id: 'failed', class: 'failed' });
+  private readonly banner = el('div', { id: 'banner', class: 'banner', role: 'alert', hidden: '' });
+
+  constructor(
+    root: HTMLElement,
+    initial: TableQuery,
+    private readonly events: FailurePageEvents,
+  ) {
+    this.query = initial;
+    for (const value of EMPTY_FILTERS) this.emptySelect.append(el('option', { value }, EMPTY_LABELS[value]));
+    root.append(
+      el('header', { class: 'top' }, this.title, this.meta, this.reportLinks),
+      this.banner,
+      el('section', { class: 'summary', 'aria-label': 'Summary' }, el('div', {}, this.statsCaption, this.stats), this.histogram),
+      el(
+        'section',
+        { class: 'filters', role: 'search', 'aria-label': 'Filters' },
+        el('label', {}, 'Class ', this.classSelect),
+        el('label', {}, 'Dice below ', this.diceBelow),
+        this.diceHint,
+        el('label', {}, 'Empty masks ', this.emptySelect),
+        el('label', {}, 'Name ', this.text),
+        this.count,
+      ),
+      el('div', { class: 'table-wrap' }, this.table),
+      this.failed,
+    );
+    this.classSelect.addEventListener('change', () => this.update({ ...this.query, classIndex: Number(this.classSelect.value) }));
+    this.emptySelect.addEventListener('change', () => this.update({ ...this.query, empty: this.emptySelect.value as EmptyFilter }));
+    this.text.addEventListener('input', () => this.update({ ...this.query, text: this.text.value }));
+    this.diceBelow.addEventListener('input', () => {
+      const value = parseDiceBelow(this.diceBelow.value);
+      this.diceBelow.setAttribute('aria-invalid', String(value === undefined));
+      this.diceHint.textContent = value === undefined ? 'a number in (0, 1]' : '';
+      if (value !== undefined) this.update({ ...this.query, diceBelow: value });
+    });
+    this.body.addEventListener('click', (event) => {
+      const row = (event.target as Element).closest('tr[data-index]');
+      if (row) this.open(Number(row.getAttribute('data-index')));
+    });
+    this.body.addEventListener('keydown', (event) => this.onKey(event));
+  }
+
+  show(data: FailureViewData, query: TableQuery): void {
+    this.data = data;
+    this.query = query;
+    this.title.textContent = `Evaluation of ${data.imagesDir}`;
+    const predicted = data.rows.filter((r) => r.prediction === 'model').length;
+    this.meta.textContent =
+      `Ground truth ${data.gtDir}${data.predDir ? `, predictions ${data.predDir}` : ''}; model ${data.modelName}. ` +
+      `${data.rows.length} image(s) scored (${predicted} predicted by the model), ${data.failed.length} failed` +
+      `${data.cancelled ? '; the run was cancelled before the end' : ''}.`;
+    this.reportLinks.replaceChildren();
+    if (data.reportPath !== undefined) {
+      for (const [kind, label] of [['markdown', 'Markdown report'], ['csv', 'CSV'], ['json', 'JSON']] as const) {
+        const button = el('button', { type: 'button', class: 'link', 'data-report': kind }, label);
+        button.addEventListener('click', () => this.events.onOpenReport(kind));
+        this.reportLinks.append(button);
+      }
+    }
+    this.classSelect.replaceChildren(el('option', { value: '0' }, data.classNames.length > 2 ? 'All (mean over classes)' : 'Image'));
+    data.classNames.forEach((name, index) => index > 0 && this.classSelect.append(el('option', { value: String(index) }, `${index}: ${name}`)));
+    this.classSelect.disabled = data.classNames.length <= 2;
+    this.classSelect.value = String(query.classIndex);
+    this.emptySelect.value = query.empty;
+    this.text.value = query.text;
+    this.diceBelow.value = query.diceBelow === null ? '' : String(query.diceBelow);
+    this.renderFailed(data);
+    this.render();
+  }
+
+  /** The host opened case `index`: mark its row. */
+  markOpened(index: number): void {
+    this.opened = index;
+    for (const row of this.body.querySelectorAll('tr[data-index]')) row.classList.toggle('opened', Number(row.getAttribute('data-index')) === index);
+  }
+
+  showError(message: string): void {
+    this.banner.textContent = message;
+    this.banner.hidden = false;
+  }
+
+  private update(query: TableQuery): void {
+    this.query = query;
+    this.events.onQuery(query);
+    this.render();
+  }
+
+  private render(): void {
+    const data = this.data;
+    if (!data) return;
+    const hasUncertainty = data.rows.some((r) => r.uncertainty !== undefined);
+    const columns: SortColumn[] = ['name', ...METRIC_NAMES, 'groundTruthArea', 'predictedArea', ...(hasUncertainty ? ['uncertainty' as const] : [])];
+    this.renderHead(columns);
+    this.shown = visibleRows(data.rows, this.query);
+    this.renderSummary(data);
+    this.count.textContent = `${this.shown.length} of ${data.rows.length} image(s) shown`;
+    if (this.current === undefined || !this.shown.some((r) => r.index === this.current)) this.current = this.shown[0]?.index;
+    const rows = this.shown.map((row, position) => {
+      const tr = el('tr', { 'data-index': String(row.index), tabindex: row.index === this.current ? '0' : '-1', 'aria-rowindex': String(position + 2) });
+      if (row.index === this.opened) tr.classList.add('opened');
+      for (const column of columns) {
+        if (column === 'name') {
+          tr.append(el('th', { scope: 'row', class: 'name', title: row.name }, row.name));
+          continue;
+        }
+        const value = cellValue(row, column, this.query.classIndex);
+        const td = el('td', { class: 'num' }, formatValue(column, value));
+        if (column === 'dice' && value !== undefined && value < 0.5) td.classList.add('bad');
+        tr.append(td);
+      }
+      return tr;
+    });
+    this.body.replaceChildren(...rows);
+    if (rows.length === 0) this.body.append(el('tr', {}, el('td', { colspan: String(columns.length), class: 'none' }, 'No image matches the filters.')));
+  }
+
+  private renderHead(columns: readonly SortColumn[]): void {
+    this.head.replaceChildren(
+      ...columns.map((column) => {
+        const sorted = this.query.sort === column;
+        const th = el('th', { scope: 'col', 'aria-sort': sorted ? this.query.direction : 'none', class: column === 'name' ? 'name' : 'num' });
+        const arrow = sorted ? (this.query.direction === 'ascending' ? ' ▲' : ' ▼') : '';
+        const button = el('button', { type: 'button', 'data-sort': column, title: `${COLUMN_TITLES[column] ?? COLUMN_LABELS[column]}. Click to sort (first click: worst first).` }, COLUMN_LABELS[column], arrow);
+        button.addEventListener('click', () => {
+          this.update(sortedBy(this.query, column));
+          this.head.querySelector<HTMLButtonElement>(`button[data-sort="${column}"]`)?.focus();
+        });
+        th.append(button);
+        return th;
+      }),
+    );
+  }
+
+  private renderSummary(data: FailureViewData): void {
+    const values = summaryValues(this.shown, this.query.classIndex);
+    const summary = summarize(values);
+    const what = this.query.classIndex === 0 ? '' : ` for class ${data.classNames[this.query.classIndex] ?? this.query.classIndex}`;
+    this.statsCaption.textContent = `Over the ${values.length} shown image(s)${what}:`;
+    const head = el('tr', {}, el('th', { scope: 'col' }, 'Metric'), el('th', { scope: 'col', class: 'num' }, 'Mean'), el('th', { scope: 'col', class: 'num' }, 'Median'));
+    const rows = METRIC_NAMES.map((m: MetricName) =>
+      el('tr', { 'data-metric': m }, el('th', { scope: 'row' }, METRIC_LABELS[m]), el('td', { class: 'num mean' }, formatValue(m, values.length ? summary[m].mean : undefined)), el('td', { class: 'num median' }, formatValue(m, values.length ? summary[m].median : undefined))),
+    );
+    this.stats.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
+    const caption = `Dice histogram of the ${values.length} shown image(s)${what}`;
+    this.histogram.replaceChildren(renderHistogram(diceHistogram(values.map((v) => v.dice)), caption), el('figcaption', {}, caption));
+  }
+
+  private renderFailed(data: FailureViewData): void {
+    this.failed.hidden = data.failed.length === 0;
+    this.failed.replaceChildren(
+      el('summary', {}, `${data.failed.length} image(s) could not be scored`),
+      el('ul', {}, ...data.failed.map((f) => el('li', {}, el('code', {}, f.name), `: ${f.reason}`))),
+    );
+  }
+
+  private open(index: number): void {
+    this.focusRow(index);
+    this.events.onOpen(index);
+  }
+
+  private focusRow(index: number): void {
+    this.current = index;
+    for (const row of this.body.querySelectorAll<HTMLElement>('tr[data-index]')) {
+      const mine = Number(row.getAttribute('data-index')) === index;
+      row.tabIndex = mine ? 0 : -1;
+      if (mine) {
+        row.focus();
+        row.scrollIntoView({ block: 'nearest' });
+      }
+    }
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const row = (event.target as Element).closest('tr[data-index]');
+    if (!row) return;
+    const index = Number(row.getAttribute('data-index'));
+    const position = this.shown.findIndex((r) => r.index === index);
+    const last = this.shown.length - 1;
+    const moves: Record<string, number> = { ArrowDown: position + 1, ArrowUp: position - 1, Home: 0, End: last, PageDown: position + PAGE_ROWS, PageUp: position - PAGE_ROWS };
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      this.open(index);
+    } else if (event.key in moves) {
+      event.preventDefault();
+      const target = this.shown[Math.max(0, Math.min(last, moves[event.key]!))];
+      if (target) this.focusRow(target.index);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { REPORT_FILES, evaluationJson, writeEvaluationReports } from '../../src/core/evaluationReport';
+import { ReportError, parseEvaluationReport, readEvaluationReport } from '../../src/core/readEvaluationReport';
+import { checkReportFolder, reportFolderFor } from '../../src/core/reportFolder';
+import { orderByUncertainty, scoresFromRanking, scoresFromReport } from '../../src/core/uncertaintyOrder';
+import { failureViewData } from '../../src/views/failureViewData';
+import { isFailureMessageError, parseFailureViewMessage } from '../../src/views/validateFailureMessage';
+import { DEFAULT_QUERY, type TableQuery, parseDiceBelow, sanitizeQuery, sortedBy, summaryValues, visibleRows } from '../../src/webview/failures/table';
+import { image, report } from './evaluationFixtures';
+import { useTempDir } from './tempDir';
+
+const names = (rows: readonly { name: string }[]): string[] => rows.map((r) => r.name);
+
+describe('failure view', () => {
+  // Dice: a 1, b 0 (miss), c 0.8, d 0.5 (label file: no uncertainty), e 1 (both empty).
+  const binary = report([
+    image('a.png', [1, 1, 0, 0], [1, 1, 0, 0], 0.1),
+    image('b.png', [0, 0, 0, 0], [0, 1, 1, 0], 0.9),
+    image('c.png', [1, 1, 1, 0], [0, 1, 1, 0], 0.4),
+    { ...image('d.png', [1, 0, 0, 0], [1, 1, 1, 0]), prediction: 'file', predictionFile: '/data/pred/d.png' },
+    image('e.png', [0, 0, 0, 0], [0, 0, 0, 0], 0),
+  ]);
+  const data = failureViewData(binary, '/data/images-evaluation/evaluation.json', (p) => `~${p}`);
+
+  it('sends names and numbers, never paths; indexes name the report\'s images', () => {
+    assert.deepEqual(names(data.rows), ['a.png', 'b.png', 'c.png', 'd.png', 'e.png']);
+    assert.deepEqual(data.rows.map((r) => r.index), [0, 1, 2, 3, 4]);
+    assert.equal(data.imagesDir, '~/data/images');
+    assert.deepEqual(data.failed, [{ name: 'broken.png', reason: 'empty file (0 bytes)' }]);
+    assert.equal(data.rows[3]!.uncertainty, undefined);
+    assert.ok(!JSON.stringify(data.rows).includes('/data/'), 'no path in the rows');
+  });
+
+  it('sorts worst first by default and by any column; a second click flips; ties by name', () => {
+    assert.deepEqual(names(visibleRows(data.rows, DEFAULT_QUERY)), ['b.png', 'd.png', 'c.png', 'a.png', 'e.png']);
+    const byHd = sortedBy(DEFAULT_QUERY, 'hd95');
+    assert.equal(byHd.direction, 'descending', 'HD95: longest distance first');
+    assert.equal(names(visibleRows(data.rows, byHd))[0], 'b.png', 'the miss has the image diagonal');
+    const byUncertainty = sortedBy(DEFAULT_QUERY, 'uncertainty');
+    assert.deepEqual(names(visibleRows(data.rows, byUncertainty)), ['b.png', 'c.png', 'a.png', 'e.png', 'd.png'], 'no score sorts last');
+    assert.deepEqual(names(visibleRows(data.rows, sortedBy(byUncertainty, 'uncertainty'))), ['e.png', 'a.png', 'c.png', 'b.png', 'd.png'], 'still last when flipped');
+    const flipped = sortedBy(DEFAULT_QUERY, 'dice');
+    assert.equal(flipped.direction, 'descending');
+    assert.deepEqual(names(visibleRows(data.rows, flipped)), ['a.png', 'e.png', 'c.png', 'd.png', 'b.png']);
+    assert.deepEqual(names(visibleRows(data.rows, sortedBy(DEFAULT_QUERY, 'name'))), ['a.png', 'b.png', 'c.png', 'd.png', 'e.png']);
+  });
+
+  it('filters by Dice below, name and empty-mask case; the summary covers the shown rows', () => {
+    const low: TableQuery = { ...DEFAULT_QUERY, diceBelow: 0.8 };
+    assert.deepEqual(names(visibleRows(data.rows, low)), ['b.png', 'd.png'], 'strictly below');
+    assert.deepEqual(names(visibleRows(data.rows, { ...DEFAULT_QUERY, text: ' C.P ' })), ['c.png']);
+    assert.deepEqual(names(visibleRows(data.rows, { ...DEFAULT_QUERY, empty: 'prediction' })), ['b.png']);
+    assert.deepEqual(names(visibleRows(data.rows, { ...DEFAULT_QUERY, empty: 'both' })), ['e.png']);
+    const values = summaryValues(visibleRows(data.rows, low), 0);
+    assert.deepEqual(values.map((v) => v.dice), [0, 0.5]);
+  });
+
+  it('shows one class of a multi-class report', () => {
+    const multi = failureViewData(
+      report([image('m1.png', [1, 2, 0], [1, 1, 0], undefined, 3), image('m2.png', [2, 2, 0], [2, 2, 0], undefined, 3)], ['bg', 'one', 'two']),
+      undefined,
+      (p) => p,
+    );
+    const classTwo = visibleRows(multi.rows, { ...DEFAULT_QUERY, classIndex: 2 });
+    // m1: class 2 predicted where there is none (false alarm, Dice 0); m2: perfect.
+    assert.deepEqual(names(classTwo), ['m1.png', 'm2.png']);
+    assert.deepEqual(summaryValues(classTwo, 2).map((v) => v.dice), [0, 1]);
+    assert.deepEqual(names(visibleRows(multi.rows, { ...DEFAULT_QUERY, classIndex: 2, empty: 'groundTruth' })), ['m1.png']);
+  });
+
+  it('reads state back defensively and parses the Dice field', () => {
+    assert.deepEqual(sanitizeQuery(undefined, 2), DEFAULT_QUERY);
+    assert.deepEqual(sanitizeQuery({ sort: 'evil', direction: 'sideways', classIndex: 9, diceBelow: 7, text: 3, empty: 'x' }, 2), DEFAULT_QUERY);
+    assert.deepEqual(sanitizeQuery({ sort: 'hd95', classIndex: 1, diceBelow: 0.5, text: 'ab', empty: 'both' }, 2), {
+      sort: 'hd95', direction: 'descending', classIndex: 1, diceBelow: 0.5, text: 'ab', empty: 'both',
+    });
+    assert.equal(sanitizeQuery({ text: 'x'.repeat(1000) }, 2).text.length, 200);
+    assert.equal(parseDiceBelow(''), null);
+    assert.equal(parseDiceBelow(' .7 '), 0.7);
+    assert.equal(parseDiceBelow('1'), 1);
+    for (const bad of ['0', '1.5', '-0.2', 'abc', '0x1', '1e-1', 'NaN']) assert.equal(parseDiceBelow(bad), undefined, bad);
+  });
+
+  it('accepts only well-formed messages from the page', () => {
+    assert.deepEqual(parseFailureViewMessage({ type: 'ready' }, 5), { type: 'ready' });
+    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 4 }, 5), { type: 'openCase', index: 4 });
+    assert.deepEqual(parseFailureViewMessage({ type: 'openReport', file: 'csv' }, 5), { type: 'openReport', file: 'csv' });
+    const hostile: unknown[] = [
+      null, 42, 'ready', [], { type: 'openCase', index: 5 }, { type: 'openCase', index: -1 }, { type: 'openCase', index: 1.5 },
+      { type: 'openCase', index: '1' }, { type: 'openCase' }, { type: 'openCase', index: 1, path: '/etc/passwd' },
+      { type: 'openReport', file: '../../etc/passwd' }, { type: 'openReport', file: 'json ' }, { type: '__proto__' }, { type: 'constructor' },
+      { type: 'ready', extra: 1 },
+      { get type(): string { throw new Error('boom'); } },
+      new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, get: () => 'ready' }),
+    ];
+    hostile.forEach((message, i) => assert.ok(isFailureMessageError(parseFailureViewMessage(message, 5)), `hostile message ${i} refused`));
+  });
+
+  describe('reports on disk', () => {
+    const tmp = useTempDir('failview');
+
+    it('reads back what writeEvaluationReports wrote, and refuses damaged reports naming the field', async () => {
+      await writeEvaluationReports(binary, { dir: tmp.path });
+      const file = path.join(tmp.path, REPORT_FILES.json);
+      assert.deepEqual(await readEvaluationReport(file), JSON.parse(evaluationJson(binary)));
+      const parsed = JSON.parse(evaluationJson(binary)) as { images: { dice: unknown; classes: unknown[] }[] };
+      parsed.images[1]!.dice = 'NaN';
+      assert.throws(() => parseEvaluationReport(parsed, 'r.json'), (e: Error) => e instanceof ReportError && /r\.json .*images\.1\.dice/.test(e.message));
+      parsed.images[1]!.dice = 0;
+      parsed.images[1]!.classes = [];
+      assert.throws(() => parseEvaluationReport(parsed, 'r.json'), /images\.1\.classes has 0 entries for 1 foreground class/);
+      writeFileSync(file, '{"oops"');
+      await assert.rejects(readEvaluationReport(file), /is not valid JSON/);
+      await assert.rejects(readEvaluationReport(tmp.path), /not a regular file/);
+      await assert.rejects(readEvaluationReport(path.join(tmp.path, 'missing.json')), /Cannot read the evaluation report .*no such file/);
+    });
+
+    it('replaces only an earlier SegNetr report in the report folder', async () => {
+      assert.equal(reportFolderFor('/data/val/images/'), '/data/val/images-evaluation');
+      const dir = path.join(tmp.path, 'images-evaluation');
+      await checkReportFolder(dir); // does not exist yet
+      mkdirSync(dir);
+      await checkReportFolder(dir); // empty
+      await writeEvaluationReports(binary, { dir });
+      await checkReportFolder(dir); // our own report
+      writeFileSync(path.join(dir, REPORT_FILES.json), '{"mine": true}\n');
+      await assert.rejects(checkReportFolder(dir), (e: Error) => e instanceof ReportError && /is not an earlier SegNetr report/.test(e.message));
+      const other = path.join(tmp.path, 'other');
+      mkdirSync(other);
+      writeFileSync(path.join(other, REPORT_FILES.markdown), '# my notes\n');
+      await assert.rejects(checkReportFolder(other), /holds evaluation\.md but no evaluation\.json/);
+    });
+  });
+});
+
+describe('most uncertain first', () => {
+  it('orders a folder by the report\'s scores; unscored images follow in folder order; ties keep folder order', () => {
+    const r = report([image('a.png', [1], [1], 0.2), image('b.png', [1], [1], 0.9), { ...image('c.png', [1], [1]), prediction: 'file' }, image('d.png', [1], [1], 0.2)]);
+    const scores = scoresFromReport(r);
+    assert.deepEqual([...scores.keys()], ['a.png', 'b.png', 'd.png']);
+    const folder = ['/x/a.png', '/x/b.png', '/x/c.png', '/x/d.png', '/x/e.png'];
+    assert.deepEqual(orderByUncertainty(folder, scores), ['/x/b.png', '/x/a.png', '/x/d.png', '/x/c.png', '/x/e.png']);
+    assert.deepEqual(orderByUncertainty(folder, scoresFromRanking([{ image: '/elsewhere/e.png', uncertainty: 0.5 }])), ['/x/e.png', '/x/a.png', '/x/b.png', '/x/c.png', '/x/d.png']);
+  });
+});
