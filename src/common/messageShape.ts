@@ -23,3 +23,21 @@ export function messageShape<Type extends string>(value: unknown, fields: Readon
   }
   return { type: type as Type, record };
 }
+
+/** A refused message: what was wrong with it, for the log. */
+export interface MessageError {
+  readonly error: string;
+}
+
+export function isMessageError<T extends object>(result: T | MessageError): result is MessageError {
+  return 'error' in result;
+}
+
+/** Runs a validator on an untrusted message; anything it throws (getters on a hostile object, proxies) is a refusal. */
+export function refuseOnThrow<T>(parse: () => T | MessageError): T | MessageError {
+  try {
+    return parse();
+  } catch (error) {
+    return { error: `malformed message (${error instanceof Error ? error.message : String(error)})` };
+  }
+}

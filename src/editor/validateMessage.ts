@@ -2,7 +2,7 @@
 // anything): it is checked here, field by field, before it reaches the document. Never throws; returns a fresh
 // message holding only the known fields, or { error } saying what is wrong.
 import type { WebviewToHostMessage } from '../common/editorProtocol';
-import { describeValue, messageShape } from '../common/messageShape';
+import { describeValue, isMessageError, messageShape, refuseOnThrow } from '../common/messageShape';
 import { type MaskOperationLimits, isParseError, parseMaskOperation } from '../mask/validate';
 
 export type MessageParseResult = WebviewToHostMessage | { readonly error: string };
@@ -21,17 +21,10 @@ const FIELDS: Readonly<Record<WebviewToHostMessage['type'], readonly string[]>> 
   usePrediction: ['type', 'threshold'],
 };
 
-export function isMessageError(result: MessageParseResult): result is { readonly error: string } {
-  return 'error' in result;
-}
+export { isMessageError };
 
 export function parseWebviewMessage(value: unknown, limits: MaskOperationLimits): MessageParseResult {
-  try {
-    return parse(value, limits);
-  } catch (error) {
-    // Getters on a hostile object, proxies and the like end up here.
-    return { error: `malformed message (${error instanceof Error ? error.message : String(error)})` };
-  }
+  return refuseOnThrow(() => parse(value, limits));
 }
 
 function parse(value: unknown, limits: MaskOperationLimits): MessageParseResult {

@@ -1,7 +1,7 @@
 // Every message from the failure view's page is untrusted input: checked here, field by field, before the host
 // acts on it. Never throws; returns a fresh message holding only the known fields, or { error }.
 import { type FailureViewToHostMessage, REPORT_FILE_KINDS } from '../common/failureProtocol';
-import { describeValue, messageShape } from '../common/messageShape';
+import { type MessageError, describeValue, isMessageError, messageShape, refuseOnThrow } from '../common/messageShape';
 
 export type FailureMessageResult = FailureViewToHostMessage | { readonly error: string };
 
@@ -11,17 +11,13 @@ const FIELDS: Readonly<Record<FailureViewToHostMessage['type'], readonly string[
   openReport: ['type', 'file'],
 };
 
-export function isFailureMessageError(result: FailureMessageResult): result is { readonly error: string } {
-  return 'error' in result;
+export function isFailureMessageError(result: FailureMessageResult): result is MessageError {
+  return isMessageError(result);
 }
 
 /** `rows`: how many images the report has (an 'openCase' index must name one of them). */
 export function parseFailureViewMessage(value: unknown, rows: number): FailureMessageResult {
-  try {
-    return parse(value, rows);
-  } catch (error) {
-    return { error: `malformed message (${error instanceof Error ? error.message : String(error)})` };
-  }
+  return refuseOnThrow(() => parse(value, rows));
 }
 
 function parse(value: unknown, rows: number): FailureMessageResult {
