@@ -18,7 +18,7 @@ import { labelPathFor } from './labelPaths';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImage } from './predictImage';
 import { readMaskPng } from './readMask';
-import { SessionCache } from './sessionCache';
+import { type SessionCache, withSessions } from './sessionCache';
 import { readImageFile } from './readImageFile';
 
 export interface EvaluateHooks {
@@ -45,15 +45,13 @@ export async function runEvaluateJob(request: EvaluateRequest, hooks: EvaluateHo
   }
   const predFiles = request.predDir === undefined ? undefined : await filesIn(request.predDir, 'predictions');
 
-  const ownSessions = hooks.sessions ? undefined : new SessionCache();
-  const sessions = hooks.sessions ?? ownSessions!;
-  let session: ModelSession | undefined;
-  const openSession = async (): Promise<ModelSession> => (session ??= await sessions.open(model, request.threads));
   const images: ImageEvaluation[] = [];
   const failed: FileError[] = [];
   let cancelled = false;
   const total = plan.items.length;
-  try {
+  await withSessions(hooks.sessions, async (sessions) => {
+    let session: ModelSession | undefined;
+    const openSession = async (): Promise<ModelSession> => (session ??= await sessions.open(model, request.threads));
     for (const item of plan.items) {
       if (hooks.isCancelled?.()) {
         cancelled = true;
@@ -73,9 +71,7 @@ export async function runEvaluateJob(request: EvaluateRequest, hooks: EvaluateHo
       }
       hooks.onProgress?.({ done: images.length + failed.length, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
     }
-  } finally {
-    await ownSessions?.dispose();
-  }
+  });
   return {
     imagesDir: request.imagesDir,
     gtDir: request.gtDir,

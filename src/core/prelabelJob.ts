@@ -14,7 +14,7 @@ import { type PlannedImage, planPrelabel } from './plan';
 import { predictImageFile } from './predictImage';
 import { type ModelIdentity, writePredictionRecord } from './predictionRecord';
 import { protectingDecision } from './reviewState';
-import { SessionCache } from './sessionCache';
+import { type SessionCache, withSessions } from './sessionCache';
 
 export interface JobHooks {
   readonly onProgress?: (progress: PrelabelProgress) => void;
@@ -32,19 +32,15 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
   checkLabelFormat(request.format, numberOfClasses(model.card.output));
   const plan = await planPrelabel(request);
 
-  const ownSessions = hooks.sessions ? undefined : new SessionCache();
-  const sessions = hooks.sessions ?? ownSessions!;
-  try {
+  return withSessions(hooks.sessions, async (sessions) => {
     // The session checks the graph against the card: a mismatched model fails here, before the labels folder
     // is created and even when every label already exists (nothing would be written, but it is still wrong).
     const session = await sessions.open(model, request.threads);
     await prepareLabelsFolder(request.labelsDir);
     const removed = await removeTempFiles(request.labelsDir, { abandoned: true });
     if (removed > 0) log(`removed ${removed} temp file(s) left in ${request.labelsDir} by an interrupted job`);
-    return await labelAll(plan.items, session, request, hooks, started);
-  } finally {
-    await ownSessions?.dispose();
-  }
+    return labelAll(plan.items, session, request, hooks, started);
+  });
 }
 
 async function labelAll(

@@ -30,3 +30,17 @@ export class SessionCache {
     if (session) await session.then((s) => s.release(), () => undefined);
   }
 }
+
+/**
+ * Runs `work` with the caller's sessions (a long-lived worker keeps its model loaded between jobs), or with a
+ * cache of its own that is released when `work` ends, however it ends (the CLI's case).
+ */
+export async function withSessions<T>(shared: SessionCache | undefined, work: (sessions: SessionCache) => Promise<T>): Promise<T> {
+  if (shared) return work(shared);
+  const own = new SessionCache();
+  try {
+    return await work(own);
+  } finally {
+    await own.dispose();
+  }
+}

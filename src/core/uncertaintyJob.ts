@@ -8,7 +8,7 @@ import { ImageError, ModelError, messageOf } from '../model/errors';
 import { loadModel } from '../model/modelFiles';
 import { listImages } from './plan';
 import { predictImageFile } from './predictImage';
-import { SessionCache } from './sessionCache';
+import { type SessionCache, withSessions } from './sessionCache';
 
 export interface UncertaintyHooks {
   readonly onProgress?: (progress: UncertaintyProgress) => void;
@@ -21,12 +21,11 @@ export async function runUncertaintyJob(request: RankUncertaintyRequest, hooks: 
   const started = Date.now();
   const model = await loadModel(request.modelPath);
   const images = await listImages(request.imagesDir);
-  const ownSessions = hooks.sessions ? undefined : new SessionCache();
-  const session = await (hooks.sessions ?? ownSessions!).open(model, request.threads);
   const scored: { image: string; uncertainty: number }[] = [];
   const failed: FileError[] = [];
   let cancelled = false;
-  try {
+  await withSessions(hooks.sessions, async (sessions) => {
+    const session = await sessions.open(model, request.threads);
     for (const image of images) {
       if (hooks.isCancelled?.()) {
         cancelled = true;
@@ -43,9 +42,7 @@ export async function runUncertaintyJob(request: RankUncertaintyRequest, hooks: 
       }
       hooks.onProgress?.({ done: scored.length + failed.length, total: images.length, file: image, outcome: reason === undefined ? 'scored' : 'failed', ...(reason === undefined ? {} : { reason }) });
     }
-  } finally {
-    await ownSessions?.dispose();
-  }
+  });
   return {
     imagesDir: request.imagesDir,
     model: { path: model.onnxPath, name: model.card.name, sha256: model.sha256 },
