@@ -1,17 +1,14 @@
-// 8-bit greyscale PNGs holding raw byte values (probability maps, class maps, backup patches): written with the
-// label encoder, read back value for value. Not for label files (decodeLabelPng checks classes and 0/255).
-import { PNG } from 'pngjs';
-import { encodeLabelPng } from '../mask/labelPng';
+// 8-bit greyscale PNGs holding raw byte values (probability maps, class maps, backup patches): written and read
+// with the label PNG codec, value for value (256 "classes": every byte is a value, none is remapped).
+import { decodeLabelPng, encodeLabelPng } from '../mask/labelPng';
+
+const EVERY_BYTE_VALUE = 256;
 
 export function encodeGreyPng(values: Uint8Array, width: number, height: number): Buffer {
   return encodeLabelPng(values, width, height, 'index');
 }
 
-/** Throws with pngjs's reason for a file that is not a readable PNG. */
+/** Throws LabelPngError with the reason for a file that is not a readable greyscale PNG. */
 export function decodeGreyPng(bytes: Uint8Array): { width: number; height: number; data: Uint8Array } {
-  const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  // pngjs expands every PNG to RGBA; for a grey PNG the red channel is the value.
-  const data = new Uint8Array(png.width * png.height);
-  for (let i = 0; i < data.length; i++) data[i] = png.data[i * 4]!;
-  return { width: png.width, height: png.height, data };
+  return decodeLabelPng(bytes, EVERY_BYTE_VALUE);
 }
