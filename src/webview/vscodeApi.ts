@@ -1,18 +1,20 @@
 // The webview side of VS Code: acquireVsCodeApi() is injected by VS Code into every webview (the webview never
-// imports 'vscode'). Typed here to the editor's messages and its persisted view state.
+// imports 'vscode'). Typed per page to the messages it sends and the view state it persists.
 import type { WebviewToHostMessage } from '../common/editorProtocol';
 import type { ViewState } from './viewState';
 
-export interface EditorVsCodeApi {
-  postMessage(message: WebviewToHostMessage): void;
+export interface WebviewApi<Message, State> {
+  postMessage(message: Message): void;
   /** Whatever setState stored last (possibly by an older version): sanitize before use. */
   getState(): unknown;
-  setState(state: ViewState): void;
+  setState(state: State): void;
 }
 
-declare function acquireVsCodeApi(): EditorVsCodeApi;
+export type EditorVsCodeApi = WebviewApi<WebviewToHostMessage, ViewState>;
 
-/** Can be called only once per page load, so main.ts calls it once and passes the result on. */
-export function vscodeApi(): EditorVsCodeApi {
-  return acquireVsCodeApi();
+declare function acquireVsCodeApi(): WebviewApi<unknown, unknown>;
+
+/** Can be called only once per page load, so each page's main.ts calls it once and passes the result on. */
+export function vscodeApi<Message = WebviewToHostMessage, State = ViewState>(): WebviewApi<Message, State> {
+  return acquireVsCodeApi() as WebviewApi<Message, State>;
 }
