@@ -4,7 +4,7 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { ImageError, describeFsError } from '../model/errors';
-import { DEFAULT_IMAGE_LIMITS, type ImageLimits, checkPixelLimit, parseImageHeader, sniffImageFormat } from '../model/imageHeader';
+import { DEFAULT_IMAGE_LIMITS, type ImageHeader, type ImageLimits, checkPixelLimit, parseImageHeader, readImageHeader, sniffImageFormat } from '../model/imageHeader';
 
 /** Enough for the header of every supported format, and most JPEG EXIF blocks before the frame header. */
 const HEADER_BYTES = 64 * 1024;
@@ -16,6 +16,30 @@ export const MAX_IMAGE_FILE_BYTES = 1024 * 1024 * 1024;
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 export async function readImageFile(file: string, limits: ImageLimits = DEFAULT_IMAGE_LIMITS, maxBytes = MAX_IMAGE_FILE_BYTES): Promise<Buffer> {
+  return withImageFile(file, async (handle, size, head) => {
+    if (size > maxBytes) {
+      throw new ImageError(`the file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for one image`);
+    }
+    headerFromPrefix(head, size === head.length, limits);
+    if (size === head.length) return head;
+    const whole = Buffer.allocUnsafe(size);
+    head.copy(whole);
+    await readFully(handle, whole, head.length);
+    return whole;
+  });
+}
+
+/**
+ * An image file's format and size, read as defensively, from its first bytes; the whole file (within the same
+ * caps) only when those do not hold the header (a JPEG whose frame header follows a large EXIF block).
+ */
+export async function readImageFileHeader(file: string, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): Promise<ImageHeader> {
+  const header = await withImageFile(file, async (_handle, size, head) => headerFromPrefix(head, size === head.length, limits));
+  return header ?? readImageHeader(await readImageFile(file, limits), limits);
+}
+
+/** Opens `file` without blocking, refuses what is not a non-empty regular file or not an image by its first bytes. */
+async function withImageFile<T>(file: string, use: (handle: FileHandle, size: number, head: Buffer) => Promise<T>): Promise<T> {
   let handle: FileHandle;
   try {
     handle = await open(file, OPEN_FLAGS);
@@ -29,15 +53,7 @@ export async function readImageFile(file: string, limits: ImageLimits = DEFAULT_
     const head = Buffer.alloc(Math.min(info.size, HEADER_BYTES));
     await readFully(handle, head, 0);
     sniffImageFormat(head); // not an image at all: refused from its first bytes
-    if (info.size > maxBytes) {
-      throw new ImageError(`the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit for one image`);
-    }
-    checkSizeFromPrefix(head, info.size === head.length, limits);
-    if (info.size === head.length) return head;
-    const whole = Buffer.allocUnsafe(info.size);
-    head.copy(whole);
-    await readFully(handle, whole, head.length);
-    return whole;
+    return await use(handle, info.size, head);
   } catch (error) {
     if (error instanceof ImageError) throw error;
     throw new ImageError(`cannot read the image: ${describeFsError(error)}`);
@@ -46,16 +62,20 @@ export async function readImageFile(file: string, limits: ImageLimits = DEFAULT_
   }
 }
 
-/** The pixel limit, from the header alone when the first bytes hold it (a JPEG's frame header may come later). */
-function checkSizeFromPrefix(head: Buffer, complete: boolean, limits: ImageLimits): void {
+/**
+ * The header, with the pixel limit checked, when the first bytes hold it; undefined when they do not and the
+ * file goes on (a JPEG's frame header may come later), decided once the whole file is read.
+ */
+function headerFromPrefix(head: Buffer, complete: boolean, limits: ImageLimits): ImageHeader | undefined {
   let header;
   try {
     header = parseImageHeader(head);
   } catch (error) {
     if (complete) throw error;
-    return; // decided once the whole file is read
+    return undefined;
   }
   checkPixelLimit(header.width, header.height, limits);
+  return header;
 }
 
 async function readFully(handle: FileHandle, into: Buffer, from: number): Promise<void> {

@@ -8,7 +8,7 @@ import { createRaster } from '../mask/raster';
 import { thresholdMask } from '../mask/threshold';
 import type { LabelRaster } from '../mask/types';
 import { describeFsError, messageOf } from '../model/errors';
-import { readImageHeader } from '../model/imageHeader';
+import { readImageFileHeader } from '../core/readImageFile';
 import { type PredictionRecord, type StoredProbability, readPredictionRecord, readStoredProbability, thresholdByte } from '../core/predictionRecord';
 
 export interface MaskFiles {
@@ -39,14 +39,9 @@ export function sha256Of(bytes: Uint8Array): string {
 
 /** The image's stored pixel grid (no EXIF rotation: labels and training use the stored grid). */
 export async function readImageSize(imagePath: string): Promise<{ width: number; height: number }> {
-  let bytes: Buffer;
   try {
-    bytes = await readFile(imagePath);
-  } catch (error) {
-    throw new MaskDocumentError(`Cannot read the image ${imagePath}: ${describeFsError(error)}.`);
-  }
-  try {
-    const { width, height } = readImageHeader(bytes, { maxPixels: MAX_LABEL_PIXELS });
+    // Its header only, read as defensively as the pre-label job reads images (regular files, header first).
+    const { width, height } = await readImageFileHeader(imagePath, { maxPixels: MAX_LABEL_PIXELS });
     return { width, height };
   } catch (error) {
     throw new MaskDocumentError(`Cannot open ${imagePath} in the mask editor: ${messageOf(error)}.`);
