@@ -4,13 +4,18 @@
 //   <labelsDir>/.segnetr/predictions/<base>.classes.png predicted class per pixel (multi-class models only)
 // One set of files per image, so shards pre-labelling one folder on many machines never write the same file.
 // The mask editor reads them to re-threshold without running the model, and to show an image as "predicted".
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ModelOutput } from '../model/card';
 import type { Prediction } from '../model/postprocess';
 import { writeFileAtomic } from './atomicWrite';
 import { decodeGreyPng, encodeGreyPng } from './greyPng';
 import { STATE_FOLDER } from './reviewState';
+import { MAX_IMAGE_FILE_BYTES } from './readImageFile';
+import { readRegularFile } from './readRegularFile';
+
+/** A record is a few hundred bytes of JSON. */
+const MAX_RECORD_BYTES = 1024 * 1024;
 
 const PREDICTIONS_FOLDER = 'predictions';
 const RECORD_VERSION = 1;
@@ -97,7 +102,7 @@ export async function readPredictionRecord(labelsDir: string, imagePath: string)
   const file = predictionPaths(labelsDir, imagePath).record;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readRegularFile(file, MAX_RECORD_BYTES)).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new PredictionRecordError(`Cannot read ${file}: ${(error as Error).message}`);
@@ -122,7 +127,7 @@ export async function readStoredProbability(labelsDir: string, imagePath: string
 async function readGrey8(file: string, size: { width: number; height: number }): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readRegularFile(file, MAX_IMAGE_FILE_BYTES);
   } catch (error) {
     throw new PredictionRecordError(`Cannot read ${file}: ${(error as Error).message}`);
   }

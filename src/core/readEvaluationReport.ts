@@ -1,8 +1,7 @@
 // Reads an evaluation.json written by writeEvaluationReports (src/core/evaluationReport.ts) back, checked field
 // by field: the failure view re-opens reports after a reload, and "Review Most Uncertain First" orders a folder
 // by one. A report is a file anyone can edit, so a bad one is refused with the file and the field named.
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { readRegularFile } from './readRegularFile';
 import { z } from 'zod';
 import { DICE_HISTOGRAM_BINS, type EvaluationReport } from '../common/evaluation';
 import { describeFsError } from '../model/errors';
@@ -97,17 +96,8 @@ export function parseEvaluationReport(value: unknown, file: string): EvaluationR
 export async function readEvaluationReport(file: string): Promise<EvaluationReport> {
   let text: string;
   try {
-    const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) throw new ReportError(`${file} is not a regular file`);
-      if (info.size > MAX_REPORT_BYTES) throw new ReportError(`${file} is ${info.size} bytes, more than any evaluation report`);
-      text = await handle.readFile({ encoding: 'utf8' });
-    } finally {
-      await handle.close();
-    }
+    text = (await readRegularFile(file, MAX_REPORT_BYTES)).toString('utf8');
   } catch (error) {
-    if (error instanceof ReportError) throw error;
     throw new ReportError(`Cannot read the evaluation report ${file}: ${describeFsError(error)}`);
   }
   let value: unknown;

@@ -1,19 +1,15 @@
 // Reads one image file defensively. A folder of images can hold anything named like an image: a symlink to
 // /dev/zero (endless), to a FIFO (blocks forever), a multi-gigabyte non-image. So: open without blocking, read
 // only regular files, look at the first bytes before reading the rest, and cap the size of one file.
-import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { ImageError, describeFsError } from '../model/errors';
+import { SAFE_OPEN_FLAGS, fileKind, formatBytes } from './readRegularFile';
 import { DEFAULT_IMAGE_LIMITS, type ImageHeader, type ImageLimits, checkPixelLimit, parseImageHeader, readImageHeader, sniffImageFormat } from '../model/imageHeader';
 
 /** Enough for the header of every supported format, and most JPEG EXIF blocks before the frame header. */
 const HEADER_BYTES = 64 * 1024;
 /** A 100-megapixel 16-bit RGBA TIFF, uncompressed, is 800 MB; nothing we can label is larger. */
 export const MAX_IMAGE_FILE_BYTES = 1024 * 1024 * 1024;
-
-// O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer. O_NOCTTY: a terminal
-// device never becomes our controlling terminal. Both are 0 where the platform lacks them.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 export async function readImageFile(file: string, limits: ImageLimits = DEFAULT_IMAGE_LIMITS, maxBytes = MAX_IMAGE_FILE_BYTES): Promise<Buffer> {
   return withImageFile(file, async (handle, size, head) => {
@@ -42,13 +38,13 @@ export async function readImageFileHeader(file: string, limits: ImageLimits = DE
 async function withImageFile<T>(file: string, use: (handle: FileHandle, size: number, head: Buffer) => Promise<T>): Promise<T> {
   let handle: FileHandle;
   try {
-    handle = await open(file, OPEN_FLAGS);
+    handle = await open(file, SAFE_OPEN_FLAGS);
   } catch (error) {
     throw new ImageError(`cannot open the image: ${describeFsError(error, { ENOENT: 'no such file (a broken link?)' })}`);
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new ImageError(`not a regular file (${kindOf(info)}); only image files are read`);
+    if (!info.isFile()) throw new ImageError(`not a regular file (${fileKind(info)}); only image files are read`);
     if (info.size === 0) throw new ImageError('empty file (0 bytes)');
     const head = Buffer.alloc(Math.min(info.size, HEADER_BYTES));
     await readFully(handle, head, 0);
@@ -84,18 +80,4 @@ async function readFully(handle: FileHandle, into: Buffer, from: number): Promis
     if (bytesRead === 0) throw new ImageError('the file became shorter while it was read (is something writing it?)');
     at += bytesRead;
   }
-}
-
-function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
-  if (info.isDirectory()) return 'a folder';
-  if (info.isFIFO()) return 'a named pipe';
-  if (info.isCharacterDevice()) return 'a character device such as /dev/zero';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isSocket()) return 'a socket';
-  return 'not a plain file';
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  return `${Math.round(bytes / 1024 ** 2)} MB`;
 }

@@ -7,6 +7,10 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { ReviewStatus } from '../common/editorProtocol';
 import { processIsAlive, writeFileAtomic } from './atomicWrite';
+import { readRegularFile } from './readRegularFile';
+
+/** One row per image: even a million images stay far below this. */
+const MAX_REVIEW_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Folder (inside the labels folder) for SegNetr's own bookkeeping: review state and prediction records. */
 export const STATE_FOLDER = '.segnetr';
@@ -58,7 +62,7 @@ export async function readReviewState(labelsDir: string): Promise<Map<string, Re
   const file = reviewFilePath(labelsDir);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readRegularFile(file, MAX_REVIEW_FILE_BYTES)).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw new ReviewStateError(`Cannot read ${file}: ${(error as Error).message}`);

@@ -2,13 +2,13 @@
 // prediction (the pre-label job's probability map thresholded as the record says), else an empty mask.
 // Node only, no `vscode`: the document model and its tests use it directly.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { LabelPngError, MAX_LABEL_PIXELS, decodeLabelPng } from '../mask/labelPng';
 import { createRaster } from '../mask/raster';
 import { thresholdMask } from '../mask/threshold';
 import type { LabelRaster } from '../mask/types';
 import { describeFsError, messageOf } from '../model/errors';
-import { readImageFileHeader } from '../core/readImageFile';
+import { MAX_IMAGE_FILE_BYTES, readImageFileHeader } from '../core/readImageFile';
+import { readRegularFile } from '../core/readRegularFile';
 import { type PredictionRecord, type StoredProbability, readPredictionRecord, readStoredProbability, thresholdByte } from '../core/predictionRecord';
 
 export interface MaskFiles {
@@ -51,11 +51,8 @@ export async function readImageSize(imagePath: string): Promise<{ width: number;
 /** The label file's bytes, or undefined when there is no label file. Only a regular file counts. */
 export async function readLabelBytes(labelPath: string): Promise<Buffer | undefined> {
   try {
-    const info = await stat(labelPath);
-    if (!info.isFile()) throw new MaskDocumentError(`The label path ${labelPath} exists but is not a file.`);
-    return await readFile(labelPath);
+    return await readRegularFile(labelPath, MAX_IMAGE_FILE_BYTES);
   } catch (error) {
-    if (error instanceof MaskDocumentError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new MaskDocumentError(`Cannot read the label ${labelPath}: ${describeFsError(error)}.`);
   }

@@ -1,0 +1,37 @@
+// Reads a file a repository may have planted (review state, prediction records, label files) the careful way:
+// opened without blocking, only a regular file, and no larger than the caller allows. A FIFO, /dev/zero or a
+// huge file named like one of ours must not hang or fill the extension host. Errors keep their errno `code`
+// (ENOENT stays "no such file" for callers that treat a missing file as empty).
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+
+// O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer. O_NOCTTY: a terminal
+// device never becomes our controlling terminal. Both are 0 where the platform lacks them.
+export const SAFE_OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+export async function readRegularFile(file: string, maxBytes: number): Promise<Buffer> {
+  const handle: FileHandle = await open(file, SAFE_OPEN_FLAGS);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error(`not a regular file (${fileKind(info)})`);
+    if (info.size > maxBytes) throw new Error(`the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function fileKind(info: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a named pipe';
+  if (info.isCharacterDevice()) return 'a character device such as /dev/zero';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a plain file';
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 ** 2) return `${Math.round(bytes / 1024 ** 2)} MB`;
+  return `${Math.round(bytes / 1024)} KB`;
+}
