@@ -24,26 +24,26 @@ from typing import Any, Dict, List, Optional, Sequence
 import torch
 
 from training.checkpoint import load_checkpoint
-from training.data import list_pairs, load_mask, preload_split
-from training.metrics import METRIC_NAMES, evaluate_split, image_metrics, mean_metrics
+from training.data import holdout_names, list_pairs, load_mask, preload_split, split_stem
+from training.metrics import METRIC_NAMES, evaluate_split, image_metrics, mean_metrics, summary_line, summary_metrics
 from training.tta import add_tta_argument, with_views
 
 
 def evaluate_checkpoint(ckpt: str, split_dir: str, threshold: float = 0.5,
                         size: Optional[int] = None, limit: Optional[int] = None,
-                        views: Sequence[str] = ()) -> Dict[str, Any]:
+                        views: Sequence[str] = (), include: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     """Per-image and mean metrics of a checkpoint on ``split_dir`` (images/ + masks/), with the
-    logits averaged over ``views`` (``training.tta``) when given."""
+    logits averaged over ``views`` (``training.tta``) when given; ``include`` scores only those image names."""
     model, ck = load_checkpoint(ckpt)
     model = with_views(model, views)
     cfg = ck["config"]
     size = size or cfg.get("img_size", 256)
-    split = preload_split(split_dir, size, cfg.get("num_classes", 1), keep_full=True, limit=limit)
+    split = preload_split(split_dir, size, cfg.get("num_classes", 1), keep_full=True, limit=limit, include=include)
     rows = evaluate_split(model, split.images, split.full_masks or [], threshold)
     per_image = [{"name": n, **r} for n, r in zip(split.names, rows)]
     return {"checkpoint": ckpt, "split_dir": split_dir, "n_images": len(rows), "input_size": [size, size],
             "threshold": threshold, "tta": list(views), "resolution": "original mask resolution",
-            "mean": mean_metrics(rows), "per_image": per_image}
+            "mean": mean_metrics(rows), "summary": summary_metrics(rows), "per_image": per_image}
 
 
 def evaluate_labels(labels_dir: str, split_dir: str, num_classes: int = 1,
@@ -72,7 +72,8 @@ def evaluate_labels(labels_dir: str, split_dir: str, num_classes: int = 1,
             prob = torch.nn.functional.one_hot(torch.where(pred < num_classes, pred, 0), num_classes).permute(2, 0, 1).float()
         rows.append(image_metrics(prob, gt))
     return {"labels": labels_dir, "split_dir": split_dir, "n_images": len(rows), "resolution": "original mask resolution",
-            "mean": mean_metrics(rows), "per_image": [{"name": n, **r} for n, r in zip(names, rows)]}
+            "mean": mean_metrics(rows), "summary": summary_metrics(rows),
+            "per_image": [{"name": n, **r} for n, r in zip(names, rows)]}
 
 
 def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
@@ -85,6 +86,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     p.add_argument("--size", type=int, default=None, help="model input side (default: from checkpoint)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--holdout", type=int, default=0,
+                   help="score only the N images training.train --holdout N set aside from this split")
+    p.add_argument("--holdout-seed", type=int, default=0, help="the seed of that hold-out draw")
     add_tta_argument(p)
     p.add_argument("--csv", default=None, help="write per-image metrics here")
     p.add_argument("--json", action="store_true", help="print the full JSON report")
@@ -99,11 +103,15 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         except (FileNotFoundError, ValueError) as e:
             p.exit(1, f"evaluate: {e}\n")
     else:
-        r = evaluate_checkpoint(a.checkpoint, a.split_dir, a.threshold, a.size, a.limit, a.tta)
+        include = None
+        if a.holdout:
+            names = [split_stem(ip) for ip, _ in list_pairs(a.split_dir)[:a.limit]]
+            include = holdout_names(names, a.holdout, a.holdout_seed)
+        r = evaluate_checkpoint(a.checkpoint, a.split_dir, a.threshold, a.size, a.limit, a.tta, include)
     if a.csv:
         os.makedirs(os.path.dirname(os.path.abspath(a.csv)), exist_ok=True)
         with open(a.csv, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=["name", *METRIC_NAMES])
+            w = csv.DictWriter(f, fieldnames=["name", *METRIC_NAMES, "truth_area", "pred_area"])
             w.writeheader()
             w.writerows(r["per_image"])
     if a.json:
@@ -113,6 +121,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
             print(f"{row['name']}\t" + "\t".join(f"{k} {row[k]:.4f}" for k in METRIC_NAMES))
         m = r["mean"]
         print(f"mean over {r['n_images']} images: " + "  ".join(f"{k} {m[k]:.4f}" for k in METRIC_NAMES))
+        print(f"summary: {summary_line(r['per_image'])}")
     return r
 
 

@@ -10,6 +10,8 @@ from torch import nn
 from training.data import IGNORE_INDEX, normalize
 
 METRIC_NAMES = ("dice", "iou", "precision", "recall")
+# Lesion-size groups of the generalisation report: truth area <= / > this fraction of the image.
+LARGE_LESION_FRACTION = 0.4
 
 
 @torch.no_grad()
@@ -42,6 +44,9 @@ def image_metrics(prob: torch.Tensor, mask: torch.Tensor, threshold: float = 0.5
         preds = [lab == k for k in range(1, p.shape[0])]
         gts = [mask == k for k in range(1, p.shape[0])]
     acc = {k: 0.0 for k in METRIC_NAMES}
+    n_valid = max(1.0, float(valid.sum()))
+    truth_area = float(sum((gt & valid).sum() for gt in gts)) / n_valid
+    pred_area = float(sum((pr & valid).sum() for pr in preds)) / n_valid
     for pr, gt in zip(preds, gts):
         pr, gt = pr & valid, gt & valid
         tp = float((pr & gt).sum())
@@ -51,12 +56,42 @@ def image_metrics(prob: torch.Tensor, mask: torch.Tensor, threshold: float = 0.5
         acc["iou"] += 1.0 if tp + fp + fn == 0 else tp / (tp + fp + fn)
         acc["precision"] += (1.0 if fn == 0 else 0.0) if tp + fp == 0 else tp / (tp + fp)
         acc["recall"] += (1.0 if fp == 0 else 0.0) if tp + fn == 0 else tp / (tp + fn)
-    return {k: v / len(preds) for k, v in acc.items()}
+    return {**{k: v / len(preds) for k, v in acc.items()}, "truth_area": truth_area, "pred_area": pred_area}
 
 
 def mean_metrics(rows: Sequence[Dict[str, float]]) -> Dict[str, float]:
     """Mean over images of each metric."""
     return {k: sum(r[k] for r in rows) / max(1, len(rows)) for k in METRIC_NAMES}
+
+
+def size_groups(rows: Sequence[Dict[str, float]], fraction: float = LARGE_LESION_FRACTION) -> Dict[str, Dict[str, float]]:
+    """The means of the images whose truth covers at most / more than ``fraction`` of the image
+    (``small`` / ``large``, each with its image count ``n``)."""
+    small = [r for r in rows if r["truth_area"] <= fraction]
+    large = [r for r in rows if r["truth_area"] > fraction]
+    return {"small": {"n": len(small), **mean_metrics(small)}, "large": {"n": len(large), **mean_metrics(large)}}
+
+
+def area_ratio(rows: Sequence[Dict[str, float]]) -> float:
+    """Predicted foreground area over the true one, summed over images in image fractions (below 1: the model
+    under-segments); NaN when no image has any foreground."""
+    truth = sum(r["truth_area"] for r in rows)
+    return sum(r["pred_area"] for r in rows) / truth if truth else float("nan")
+
+
+def summary_metrics(rows: Sequence[Dict[str, float]]) -> Dict[str, float]:
+    """The figures reported for every candidate: the means, Dice per lesion-size group, the area ratio."""
+    g = size_groups(rows)
+    return {**mean_metrics(rows), "dice_small": g["small"]["dice"], "n_small": g["small"]["n"],
+            "dice_large": g["large"]["dice"], "n_large": g["large"]["n"], "area_ratio": area_ratio(rows)}
+
+
+def summary_line(rows: Sequence[Dict[str, float]]) -> str:
+    """``summary_metrics`` on one line."""
+    s = summary_metrics(rows)
+    return (f"dice {s['dice']:.4f} iou {s['iou']:.4f} precision {s['precision']:.4f} recall {s['recall']:.4f} | "
+            f"dice area<=40% {s['dice_small']:.4f} (n {s['n_small']}) >40% {s['dice_large']:.4f} "
+            f"(n {s['n_large']}) | area ratio {s['area_ratio']:.3f}")
 
 
 def evaluate_split(model: nn.Module, images: torch.Tensor, full_masks: List[torch.Tensor],

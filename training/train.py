@@ -31,10 +31,10 @@ import torch
 from torch import nn
 
 from training.checkpoint import commands_of, recorded_command, save_checkpoint
-from training.data import (AugmentConfig, augment_batch, downsample_batch, normalize,
-                           preload_split, random_crop_batch, to_targets)
-from training.losses import SegLoss
-from training.metrics import evaluate_split, mean_metrics
+from training.data import (AugmentConfig, augment_batch, downsample_batch, holdout_names, list_pairs, normalize,
+                           preload_split, random_crop_batch, split_stem, to_targets)
+from training.losses import LOSS_NAMES, SegLoss
+from training.metrics import evaluate_split, summary_line, summary_metrics
 from training.models import create_model
 from training.models.segnetr import SegNetr
 
@@ -46,6 +46,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--out", required=True, help="run folder for checkpoints and history")
     p.add_argument("--train-split", default="train")
     p.add_argument("--val-split", default="val")
+    p.add_argument("--holdout", type=int, default=0,
+                   help="select on N images held out of the train split (a seeded draw, --holdout-seed) instead of "
+                        "the val split, which is then not read at all; the model trains on the rest")
+    p.add_argument("--holdout-seed", type=int, default=0)
+    p.add_argument("--no-select", action="store_true",
+                   help="no selection set: train on the whole train split, never read val, and keep the last "
+                        "epoch (best.pt is rewritten every epoch); the final run of the selection protocol")
     p.add_argument("--model", default="segnetr_t", help="registered model name")
     p.add_argument("--width", type=int, default=None, help="override the config's width C")
     p.add_argument("--partition", type=int, default=8, help="window/grid size P")
@@ -65,6 +72,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--weight-decay", type=float, default=0.05)
     p.add_argument("--warmup-steps", type=int, default=100)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--loss", default="dice", choices=LOSS_NAMES,
+                   help="overlap term added to BCE: soft Dice, or soft Tversky (see --tversky-beta)")
+    p.add_argument("--tversky-alpha", type=float, default=0.3, help="Tversky weight of false positives")
+    p.add_argument("--tversky-beta", type=float, default=0.7, help="Tversky weight of false negatives")
+    p.add_argument("--scale-min", type=float, default=0.75, help="random zoom range of the affine augmentation")
+    p.add_argument("--scale-max", type=float, default=1.25)
+    p.add_argument("--zoom-in-p", type=float, default=0.0,
+                   help="share of samples zoomed so their lesion fills 70-100%% of the frame (binary masks)")
     p.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
     p.add_argument("--no-bf16", action="store_true", help="disable bf16 autocast")
     p.add_argument("--no-channels-last", action="store_true")
@@ -136,11 +151,25 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         if args.low_res_epochs or args.crop_epochs:
             model.check_input(args.size // args.low_res_factor, args.size // args.low_res_factor)
     t0 = time.time()
-    train = preload_split(os.path.join(args.data, args.train_split), args.size, args.num_classes,
-                          limit=args.limit_train)
-    val = preload_split(os.path.join(args.data, args.val_split), args.size, args.num_classes,
-                        keep_full=True, limit=args.limit_val)
-    print(f"data: {len(train.names)} train, {len(val.names)} val, loaded in {time.time() - t0:.0f}s",
+    if args.holdout and args.no_select:
+        raise SystemExit("train: --holdout and --no-select exclude each other")
+    train_dir = os.path.join(args.data, args.train_split)
+    held: Optional[List[str]] = None
+    if args.holdout:
+        names = [split_stem(ip) for ip, _ in list_pairs(train_dir)[:args.limit_train]]
+        held = holdout_names(names, args.holdout, args.holdout_seed)
+    train = preload_split(train_dir, args.size, args.num_classes, limit=args.limit_train, exclude=held)
+    if held is not None:
+        val = preload_split(train_dir, args.size, args.num_classes, keep_full=True, limit=args.limit_train,
+                            include=held)
+        selection = f"{len(held)} images held out of {args.train_split} (seed {args.holdout_seed})"
+    elif args.no_select:
+        val, selection = None, "none (last epoch kept)"
+    else:
+        val = preload_split(os.path.join(args.data, args.val_split), args.size, args.num_classes,
+                            keep_full=True, limit=args.limit_val)
+        selection = f"{args.val_split} split"
+    print(f"data: {len(train.names)} train, selection on {selection}, loaded in {time.time() - t0:.0f}s",
           flush=True)
 
     channels_last = not args.no_channels_last
@@ -155,7 +184,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     total = steps_per_epoch * args.epochs
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, cosine_lambda(total, min(args.warmup_steps, total // 10 + 1), args.lr, args.min_lr))
-    loss_fn = SegLoss(args.num_classes)
+    loss_fn = SegLoss(args.num_classes, overlap=args.loss, tversky_alpha=args.tversky_alpha,
+                      tversky_beta=args.tversky_beta)
     gen = torch.Generator().manual_seed(args.seed)
     history: List[Dict[str, Any]] = []
     start_epoch, best = 0, -1.0
@@ -178,7 +208,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         commands = commands_of(ck)
         print(f"resumed from {ckpt_path} at epoch {start_epoch} (best val Dice {best:.4f})", flush=True)
 
-    aug = AugmentConfig()
+    aug = AugmentConfig(scale=(args.scale_min, args.scale_max), zoom_in_p=args.zoom_in_p)
     cmd = recorded_command("training.train", sys.argv[1:] if argv is None else argv)
     commands = [*commands, cmd]  # every invocation that shaped these weights, in order
     for epoch in range(start_epoch, args.epochs):
@@ -212,15 +242,22 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
                 print(f"  epoch {epoch + 1} step {step + 1}/{steps_per_epoch} loss {loss_sum / (step + 1):.4f} "
                       f"{(step + 1) * args.batch_size / (time.time() - te):.1f} img/s", flush=True)
         train_time = time.time() - te
-        rows = evaluate_split(model, val.images, val.full_masks or [], channels_last=channels_last)
-        m = mean_metrics(rows)
-        rec = {"epoch": epoch + 1, "res": crop or args.size // factor, "mode": mode, "loss": loss_sum / steps_per_epoch,
-               "val_dice": m["dice"], "val_iou": m["iou"], "lr": opt.param_groups[0]["lr"],
-               "img_per_s": steps_per_epoch * args.batch_size / train_time,
-               "epoch_s": time.time() - te}
+        rec: Dict[str, Any] = {"epoch": epoch + 1, "res": crop or args.size // factor, "mode": mode,
+                               "loss": loss_sum / steps_per_epoch, "lr": opt.param_groups[0]["lr"],
+                               "img_per_s": steps_per_epoch * args.batch_size / train_time}
+        if val is not None:
+            rows = evaluate_split(model, val.images, val.full_masks or [], channels_last=channels_last)
+            m = summary_metrics(rows)
+            rec.update(val_dice=m["dice"], val_iou=m["iou"], val_precision=m["precision"], val_recall=m["recall"],
+                       val_dice_small=m["dice_small"], val_dice_large=m["dice_large"], val_area_ratio=m["area_ratio"],
+                       selection=selection)
+            report = f"selection: {summary_line(rows)}"
+            improved = m["dice"] > best
+            best = max(best, m["dice"])
+        else:
+            m, report, improved = {}, "no selection set", True  # the protocol keeps the last epoch
+        rec["epoch_s"] = time.time() - te
         history.append(rec)
-        improved = m["dice"] > best
-        best = max(best, m["dice"])
         state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                  "generator": gen.get_state(), "torch_rng": torch.get_rng_state(), "epoch": epoch,
                  "best_dice": best, "history": history, "args": vars(args), "config": model_config(model, args),
@@ -228,11 +265,12 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         save_checkpoint(os.path.join(args.out, "last.pt"), state)
         if improved:
             save_checkpoint(os.path.join(args.out, "best.pt"),
-                            {"model": model.state_dict(), "epoch": epoch, "val": m, "args": vars(args),
+                            {"model": model.state_dict(), "epoch": epoch, "val": m if val is not None else None,
+                             "selection": selection, "args": vars(args),
                              "config": model_config(model, args), "command": cmd, "commands": commands,
                              "history": history})
         print(f"epoch {epoch + 1}/{args.epochs} {mode} res {rec['res']} loss {rec['loss']:.4f} "
-              f"val Dice {m['dice']:.4f} IoU {m['iou']:.4f} lr {rec['lr']:.2e} "
+              f"{report} lr {rec['lr']:.2e} "
               f"{rec['img_per_s']:.1f} img/s {rec['epoch_s']:.0f}s{' *best' if improved else ''}", flush=True)
         with open(os.path.join(args.out, "history.json"), "w") as f:
             json.dump(history, f, indent=1)

@@ -1,0 +1,125 @@
+"""The pieces of the generalisation work (issue 11): the hold-out draw, the Tversky loss, the lesion-centred zoom,
+the size-group report, the selection modes of the training CLI, and the repository staying lean."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+import torch
+
+from training.data import AugmentConfig, augment_batch, holdout_names
+from training.losses import SegLoss, soft_dice_loss, soft_tversky_loss
+from training.metrics import image_metrics, size_groups, summary_metrics
+from training.train import main as train_main
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_holdout_is_seeded_order_free_and_disjoint() -> None:
+    names = [f"img_{i:04d}" for i in range(200)]
+    a = holdout_names(names, 30, 0)
+    assert len(a) == len(set(a)) == 30 and set(a) <= set(names)
+    assert holdout_names(list(reversed(names)), 30, 0) == a      # the listing order does not matter
+    assert holdout_names(names, 30, 1) != a                       # the seed does
+    with pytest.raises(ValueError):
+        holdout_names(names, 200, 0)                              # nothing left to train on
+
+
+def test_tversky_is_dice_at_one_half_and_charges_misses_more_when_beta_is_larger() -> None:
+    target = torch.zeros(1, 1, 8, 8)
+    target[..., 2:6, 2:6] = 1
+    timid = target.clone()
+    timid[..., 2:6, 2:4] = 0          # misses half the lesion
+    bold = target.clone()
+    bold[..., 0:2, :] = 1             # finds it all plus as many false pixels
+    assert soft_tversky_loss(timid, target, 0.5, 0.5, eps=0).item() == pytest.approx(
+        soft_dice_loss(timid, target, eps=0).item())
+    assert soft_tversky_loss(timid, target, 0.3, 0.7).item() > soft_tversky_loss(bold, target, 0.3, 0.7).item()
+    assert soft_dice_loss(timid, target).item() == pytest.approx(soft_dice_loss(bold, target).item(), abs=0.02)
+    with pytest.raises(ValueError):
+        SegLoss(3, overlap="tversky")
+
+
+def test_lesion_zoom_makes_a_small_lesion_fill_the_frame() -> None:
+    img = torch.zeros(4, 3, 64, 64)
+    img[:, :, 40:52, 8:20] = 1.0       # a 12 x 12 lesion off centre
+    mask = img[:, :1].clone()
+    cfg = AugmentConfig(flip=False, rot90=False, affine_p=0.0, jitter_p=0.0, zoom_in_p=1.0, zoom_fill=(0.8, 0.8),
+                        zoom_max=10.0)
+    a, m = augment_batch(img, mask, cfg, torch.Generator().manual_seed(0), 1)
+    fg = m[:, 0] > 0.5
+    assert ((a[:, :1] > 0.5) == (m > 0.5)).float().mean() > 0.99          # image and mask move together
+    rows = fg.any(2).sum(1).float() / 64
+    assert torch.allclose(rows, torch.full((4,), 0.8), atol=2 / 64)         # the box fills 80 % of the side
+    centre = (fg.float() * torch.arange(64.0)[None, :, None]).sum((1, 2)) / fg.sum((1, 2))
+    assert torch.allclose(centre, torch.full((4,), 31.5), atol=1.0)         # and sits in the middle
+    capped = AugmentConfig(**{**cfg.__dict__, "zoom_max": 3.0})
+    _, m3 = augment_batch(img, mask, capped, torch.Generator().manual_seed(0), 1)
+    assert (m3[0, 0] > 0.5).any(1).sum().item() == 36                       # 12 px x at most 3
+    empty = torch.zeros(1, 1, 64, 64)
+    _, m0 = augment_batch(torch.zeros(1, 3, 64, 64), empty, cfg, torch.Generator().manual_seed(0), 1)
+    assert m0.sum() == 0                                                    # no lesion, no zoom, no crash
+
+
+def test_size_groups_split_at_forty_percent_of_the_image() -> None:
+    big, small = torch.zeros(10, 10, dtype=torch.uint8), torch.zeros(10, 10, dtype=torch.uint8)
+    big[:, :5] = 1          # 50 % of the image
+    small[:2, :2] = 1       # 4 %
+    half = torch.zeros(1, 10, 10)
+    half[:, :, :4] = 1      # predicts 40 of the 50 big-lesion pixels
+    rows = [image_metrics(half, big), image_metrics(small[None].float(), small)]
+    g = size_groups(rows)
+    assert (g["small"]["n"], g["large"]["n"]) == (1, 1)
+    assert g["small"]["dice"] == 1.0 and g["large"]["dice"] == pytest.approx(80 / 90)
+    s = summary_metrics(rows)
+    assert s["area_ratio"] == pytest.approx((0.4 + 0.04) / (0.5 + 0.04))
+    assert s["recall"] == pytest.approx((0.8 + 1) / 2) and s["precision"] == 1.0
+
+
+def _tiny_run(data_root: str, out: str, *extra: str) -> dict:
+    return train_main(["--data", data_root, "--out", out, "--model", "segnetr_t", "--width", "8", "--partition", "2",
+                       "--size", "64", "--batch-size", "4", "--limit-train", "12", "--steps-per-epoch", "1",
+                       "--epochs", "2", "--log-every", "0", *extra])
+
+
+def test_holdout_run_selects_on_train_images_and_never_reads_val(data_root: str, tmp_path) -> None:
+    out = str(tmp_path / "run")
+    # A val split that does not exist: a run that read it would fail.
+    r = _tiny_run(data_root, out, "--holdout", "4", "--val-split", "no-such-split", "--loss", "tversky",
+                  "--zoom-in-p", "0.5")
+    history = json.load(open(os.path.join(out, "history.json")))
+    assert len(history) == 2 and all("val_dice_large" in h and "val_recall" in h for h in history)
+    assert history[0]["selection"] == "4 images held out of train (seed 0)"
+    best = torch.load(os.path.join(out, "best.pt"))
+    assert best["selection"].startswith("4 images held out") and best["args"]["loss"] == "tversky"
+    assert r["best_dice"] == max(h["val_dice"] for h in history)
+
+
+def test_final_run_keeps_the_last_epoch_without_a_selection_set(data_root: str, tmp_path) -> None:
+    out = str(tmp_path / "final")
+    _tiny_run(data_root, out, "--no-select", "--val-split", "no-such-split")
+    best, last = torch.load(os.path.join(out, "best.pt")), torch.load(os.path.join(out, "last.pt"))
+    assert best["epoch"] == last["epoch"] == 1 and best["val"] is None
+    assert all(torch.equal(best["model"][k], last["model"][k]) for k in last["model"])
+    with pytest.raises(SystemExit):
+        _tiny_run(data_root, out, "--no-select", "--holdout", "4")
+
+
+def _tracked_files() -> list:
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    return [f for f in listed.stdout.decode().split("\0") if f and os.path.isfile(os.path.join(REPO_ROOT, f))]
+
+
+def test_repository_is_lean() -> None:
+    """No tracked file above 20 MB, and no tracked checkpoint with optimizer state (those stay in training/runs)."""
+    files = _tracked_files()
+    too_big = [f for f in files if os.path.getsize(os.path.join(REPO_ROOT, f)) > 20 * 1024 * 1024]
+    assert not too_big, f"tracked files above 20 MB: {too_big}"
+    for f in (f for f in files if f.endswith(".pt")):
+        ck = torch.load(os.path.join(REPO_ROOT, f), map_location="cpu")
+        assert "optimizer" not in ck, f"{f} holds optimizer state: commit a weights-only checkpoint instead"
