@@ -4,9 +4,11 @@
 // Parity: node scripts/ort_parity.mjs --model M.onnx --input IN.bin --shape N,3,H,W --output OUT.bin
 //   IN.bin is raw little-endian float32 fed as `image`; `logits` is written raw to OUT.bin and
 //   its dims are printed as JSON on stdout.
-// Bench:  node scripts/ort_parity.mjs --bench --model M.onnx [--size 256] [--threads 2]
+// Bench:  node scripts/ort_parity.mjs --bench --model M.onnx[,M2.onnx,...] [--size 256] [--threads 2]
 //         [--runs 30] [--warmup 5]
-//   Prints JSON with the median/min/mean latency (ms) of single-image runs after warm-up.
+//   Prints JSON with the median/min/mean latency (ms) of single-image runs after warm-up, one line per model.
+//   Several models run side by side: every round runs each once (in a rotating order), so a busy neighbour
+//   slows them alike and their ratios stay comparable; each line then also has `ratio_to_first` (medians).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -49,27 +51,41 @@ async function parity(args) {
   process.stdout.write(JSON.stringify({ dims: logits.dims, inputs: session.inputNames, outputs: session.outputNames }) + '\n');
 }
 
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 async function bench(args) {
-  const session = await makeSession(args.model, args.threads);
+  const models = args.model.split(',');
+  const sessions = [];
+  for (const model of models) sessions.push(await makeSession(model, args.threads));
   const dims = [1, 3, args.size, args.size];
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
   let seed = 1;
   for (let i = 0; i < data.length; i++) { seed = (seed * 1103515245 + 12345) >>> 0; data[i] = seed / 2 ** 32 * 4 - 2; }
   const feeds = { image: new ort.Tensor('float32', data, dims) };
-  for (let i = 0; i < args.warmup; i++) await session.run(feeds);
-  const times = [];
-  for (let i = 0; i < args.runs; i++) {
-    const t = process.hrtime.bigint();
-    await session.run(feeds);
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  for (const session of sessions) for (let i = 0; i < args.warmup; i++) await session.run(feeds);
+  const times = models.map(() => []);
+  for (let round = 0; round < args.runs; round++) {
+    for (let k = 0; k < sessions.length; k++) {
+      const m = (round + k) % sessions.length;
+      const t = process.hrtime.bigint();
+      await sessions[m].run(feeds);
+      times[m].push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  process.stdout.write(JSON.stringify({
-    model: args.model, size: args.size, threads: args.threads, runs: args.runs, warmup: args.warmup,
-    median_ms: median, min_ms: sorted[0], mean_ms: times.reduce((a, b) => a + b, 0) / times.length,
-  }) + '\n');
+  const first = median(times[0]);
+  models.forEach((model, m) => {
+    const line = {
+      model, size: args.size, threads: args.threads, runs: args.runs, warmup: args.warmup,
+      median_ms: median(times[m]), min_ms: Math.min(...times[m]),
+      mean_ms: times[m].reduce((a, b) => a + b, 0) / times[m].length,
+    };
+    if (models.length > 1) line.ratio_to_first = line.median_ms / first;
+    process.stdout.write(JSON.stringify(line) + '\n');
+  });
 }
 
 const args = parseArgs(process.argv.slice(2));

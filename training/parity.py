@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -72,12 +72,19 @@ def parity_check(model: nn.Module, onnx_path: str, shapes: Sequence[Sequence[int
     return result
 
 
-def benchmark(onnx_path: str, size: int = 256, threads: int = 2, runs: int = 30, warmup: int = 5) -> Dict[str, Any]:
-    """Median single-image latency in onnxruntime-node (``ort_parity.mjs --bench``)."""
+def benchmark_side_by_side(onnx_paths: Sequence[str], size: int = 256, threads: int = 2, runs: int = 30,
+                           warmup: int = 5) -> List[Dict[str, Any]]:
+    """Median single-image latency of several models in onnxruntime-node, measured in one process with the models
+    interleaved run by run (``ort_parity.mjs --bench``), so their ratios are fair on a shared machine."""
     res = subprocess.run(
-        ["node", SCRIPT, "--bench", "--model", os.path.abspath(onnx_path), "--size", str(size),
-         "--threads", str(threads), "--runs", str(runs), "--warmup", str(warmup)],
+        ["node", SCRIPT, "--bench", "--model", ",".join(os.path.abspath(p) for p in onnx_paths),
+         "--size", str(size), "--threads", str(threads), "--runs", str(runs), "--warmup", str(warmup)],
         cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     if res.returncode != 0:
         raise RuntimeError(f"benchmark failed:\n{res.stderr}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return [json.loads(line) for line in res.stdout.strip().splitlines()[-len(onnx_paths):]]
+
+
+def benchmark(onnx_path: str, size: int = 256, threads: int = 2, runs: int = 30, warmup: int = 5) -> Dict[str, Any]:
+    """Median single-image latency in onnxruntime-node (``ort_parity.mjs --bench``)."""
+    return benchmark_side_by_side([onnx_path], size, threads, runs, warmup)[0]

@@ -11,7 +11,9 @@ import torch
 
 from training.data import AugmentConfig, augment_batch, holdout_names
 from training.losses import SegLoss, soft_dice_loss, soft_tversky_loss
+from training.macs import count_params
 from training.metrics import image_metrics, size_groups, summary_metrics
+from training.models import create_model
 from training.train import main as train_main
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -123,3 +125,17 @@ def test_repository_is_lean() -> None:
     for f in (f for f in files if f.endswith(".pt")):
         ck = torch.load(os.path.join(REPO_ROOT, f), map_location="cpu")
         assert "optimizer" not in ck, f"{f} holds optimizer state: commit a weights-only checkpoint instead"
+
+
+def test_width_table_benchmarks_models_side_by_side(tmp_path) -> None:
+    from training.checkpoint import save_checkpoint
+    from training.widths import measure, table
+    trained = create_model("segnetr_t", width=8, partition=4, img_size=64)
+    path = str(tmp_path / "c8.pt")
+    save_checkpoint(path, {"model": trained.state_dict(), "config": {"name": "segnetr_t", "num_classes": 1, "width": 8,
+                                                                    "partition": 4, "img_size": 64}})
+    rows = measure([4, 8], [path], None, runs=2, warmup=1, threads=1, size=64, partition=4)
+    assert [(r["width"], r["source"]) for r in rows] == [(4, "random weights"), (8, path)]
+    assert rows[0]["ratio"] == 1.0 and all(r["median_ms"] > 0 and r["onnx_mb"] > 0 for r in rows)
+    assert rows[1]["params"] == count_params(trained) and rows[1]["params"] > rows[0]["params"]
+    assert "| SegNetr C=8 |" in table(rows, None)
