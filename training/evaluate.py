@@ -25,25 +25,31 @@ import torch
 
 from training.checkpoint import load_checkpoint
 from training.data import holdout_names, list_pairs, load_mask, preload_split, split_stem
-from training.metrics import METRIC_NAMES, evaluate_split, image_metrics, mean_metrics, summary_line, summary_metrics
+from training.metrics import METRIC_NAMES, evaluate_split_at, image_metrics, mean_metrics, summary_line, summary_metrics
 from training.tta import add_tta_argument, with_views
 
 
 def evaluate_checkpoint(ckpt: str, split_dir: str, threshold: float = 0.5,
                         size: Optional[int] = None, limit: Optional[int] = None,
-                        views: Sequence[str] = (), include: Optional[Sequence[str]] = None) -> Dict[str, Any]:
+                        views: Sequence[str] = (), include: Optional[Sequence[str]] = None,
+                        sweep: Sequence[float] = ()) -> Dict[str, Any]:
     """Per-image and mean metrics of a checkpoint on ``split_dir`` (images/ + masks/), with the
-    logits averaged over ``views`` (``training.tta``) when given; ``include`` scores only those image names."""
+    logits averaged over ``views`` (``training.tta``) when given; ``include`` scores only those image names;
+    ``sweep`` adds the summary at each of those thresholds (predicting once), for choosing one on a hold-out."""
     model, ck = load_checkpoint(ckpt)
     model = with_views(model, views)
     cfg = ck["config"]
     size = size or cfg.get("img_size", 256)
     split = preload_split(split_dir, size, cfg.get("num_classes", 1), keep_full=True, limit=limit, include=include)
-    rows = evaluate_split(model, split.images, split.full_masks or [], threshold)
+    thresholds = [threshold, *(t for t in sweep if t != threshold)]
+    per_threshold = evaluate_split_at(model, split.images, split.full_masks or [], thresholds)
+    rows = per_threshold[0]
     per_image = [{"name": n, **r} for n, r in zip(split.names, rows)]
     return {"checkpoint": ckpt, "split_dir": split_dir, "n_images": len(rows), "input_size": [size, size],
             "threshold": threshold, "tta": list(views), "resolution": "original mask resolution",
-            "mean": mean_metrics(rows), "summary": summary_metrics(rows), "per_image": per_image}
+            "mean": mean_metrics(rows), "summary": summary_metrics(rows), "per_image": per_image,
+            "sweep": [{"threshold": t, **summary_metrics(r)} for t, r in sorted(zip(thresholds, per_threshold))]
+            if sweep else []}
 
 
 def evaluate_labels(labels_dir: str, split_dir: str, num_classes: int = 1,
@@ -89,6 +95,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     p.add_argument("--holdout", type=int, default=0,
                    help="score only the N images training.train --holdout N set aside from this split")
     p.add_argument("--holdout-seed", type=int, default=0, help="the seed of that hold-out draw")
+    p.add_argument("--threshold-sweep", default="",
+                   help="comma-separated thresholds: also print the summary at each (choose one on the hold-out)")
     add_tta_argument(p)
     p.add_argument("--csv", default=None, help="write per-image metrics here")
     p.add_argument("--json", action="store_true", help="print the full JSON report")
@@ -107,7 +115,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         if a.holdout:
             names = [split_stem(ip) for ip, _ in list_pairs(a.split_dir)[:a.limit]]
             include = holdout_names(names, a.holdout, a.holdout_seed)
-        r = evaluate_checkpoint(a.checkpoint, a.split_dir, a.threshold, a.size, a.limit, a.tta, include)
+        sweep = [float(t) for t in a.threshold_sweep.split(",") if t]
+        r = evaluate_checkpoint(a.checkpoint, a.split_dir, a.threshold, a.size, a.limit, a.tta, include, sweep)
     if a.csv:
         os.makedirs(os.path.dirname(os.path.abspath(a.csv)), exist_ok=True)
         with open(a.csv, "w", newline="") as f:
@@ -122,6 +131,10 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         m = r["mean"]
         print(f"mean over {r['n_images']} images: " + "  ".join(f"{k} {m[k]:.4f}" for k in METRIC_NAMES))
         print(f"summary: {summary_line(r['per_image'])}")
+        for row in r.get("sweep", []):
+            print(f"threshold {row['threshold']:.2f}: dice {row['dice']:.4f} precision {row['precision']:.4f} "
+                  f"recall {row['recall']:.4f} dice<=40% {row['dice_small']:.4f} dice>40% {row['dice_large']:.4f} "
+                  f"area ratio {row['area_ratio']:.3f}")
     return r
 
 

@@ -25,6 +25,7 @@ from training.checkpoint import commands_of, load_checkpoint, recorded_command
 from training.data import MEAN, STD
 from training.fold import fold_segnetr
 from training.macs import count_params
+from training.metrics import summary_line
 from training.models.segnetr import SegNetr
 from training.parity import benchmark, parity_check
 from training.tta import add_tta_argument, with_views
@@ -55,6 +56,18 @@ def inference_model(model: nn.Module, fold: bool) -> nn.Module:
     if fold and isinstance(model, SegNetr):
         return fold_segnetr(model)
     return model
+
+
+def split_of(args: Dict[str, Any]) -> str:
+    """Which images the last run trained on and which chose its weights (older checkpoints: train / val)."""
+    train, val = args.get("train_split", "train"), args.get("val_split", "val")
+    if args.get("no_select"):
+        return (f"train: all of {train}; model selection: none, the last epoch is kept (the recipe was chosen on "
+                f"a hold-out slice of {train}, see training/README.md); {val} is scored once, for this card")
+    if args.get("holdout"):
+        return (f"train: {train} minus {args['holdout']} held-out images; model selection: those images "
+                f"(seed {args.get('holdout_seed', 0)}); {val} is not read in training")
+    return f"train: {train}, model selection: {val}"
 
 
 def build_card(name: str, onnx_path: str, model: nn.Module, ck: Dict[str, Any], size: int,
@@ -99,9 +112,8 @@ def build_card(name: str, onnx_path: str, model: nn.Module, ck: Dict[str, Any], 
                        "image size, then threshold (sigmoid) or argmax (softmax)"),
         "classes": [{"index": i, "name": n, "color": colors[i % len(colors)]} for i, n in enumerate(names)],
         "training": {
-            "data": "ISIC 2017 skin lesion segmentation, ../shared/datasets/isic2017 "
-                    f"({args.get('train_split', 'train')} for training, {args.get('val_split', 'val')} for selection)",
-            "split": f"train: {args.get('train_split', 'train')}, model selection: {args.get('val_split', 'val')}",
+            "data": "ISIC 2017 skin lesion segmentation, ../shared/datasets/isic2017",
+            "split": split_of(args),
             "command": " && ".join(commands_of(ck)),
             "commands": commands_of(ck),
             "commandsNote": "every invocation that shaped these weights, in order (resumes re-stretch the cosine)",
@@ -167,12 +179,18 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     if a.data:
         from training.evaluate import evaluate_checkpoint
         r = evaluate_checkpoint(a.checkpoint, os.path.join(a.data, a.val_split), a.threshold, size, views=a.tta)
+        summary = r["summary"]
         metrics = {"split": a.val_split, "images": r["n_images"], **r["mean"],
                    "aggregation": "mean over images", "resolution": r["resolution"], "threshold": a.threshold,
+                   "bySize": {"note": "Dice by the true lesion's share of the image",
+                              "atMost40Percent": {"images": summary["n_small"], "dice": summary["dice_small"]},
+                              "over40Percent": {"images": summary["n_large"], "dice": summary["dice_large"]}},
+                   "areaRatio": summary["area_ratio"],
                    "evaluatedWith": recorded_command(
                        "training.evaluate", [a.checkpoint, "--split-dir", os.path.join(a.data, a.val_split),
+                                             *(["--threshold", str(a.threshold)] if a.threshold != 0.5 else []),
                                              *(["--tta", ",".join(a.tta)] if a.tta else [])])}
-        print("val: " + " ".join(f"{m} {r['mean'][m]:.4f}" for m in r["mean"]), flush=True)
+        print("val: " + summary_line(r["per_image"]), flush=True)
     latency = None
     if a.bench:
         b = benchmark(a.out, size, threads=2)

@@ -33,16 +33,29 @@ def image_metrics(prob: torch.Tensor, mask: torch.Tensor, threshold: float = 0.5
     """Metrics of one image. ``prob`` ``[K,s,s]`` at model resolution is resized (bilinear) to
     the mask's ``[H,W]`` and thresholded (K = 1) or arg-maxed (K > 1; foreground classes
     averaged). Empty-vs-empty counts as a perfect score."""
+    return image_metrics_at(prob, mask, [threshold])[0]
+
+
+def image_metrics_at(prob: torch.Tensor, mask: torch.Tensor, thresholds: Sequence[float]) -> List[Dict[str, float]]:
+    """``image_metrics`` at several thresholds, resizing the probabilities once (the costly step at the
+    original resolution); K > 1 ignores the thresholds (arg-max) and gives one row per threshold alike."""
     h, w = mask.shape
     p = F.interpolate(prob[None].float(), size=(h, w), mode="bilinear", align_corners=False)[0]
-    if p.shape[0] == 1:
-        preds, gts = [p[0] > threshold], [mask > 0]
-        valid = torch.ones_like(mask, dtype=torch.bool)
-    else:
-        lab = p.argmax(0)
-        valid = mask != IGNORE_INDEX
-        preds = [lab == k for k in range(1, p.shape[0])]
-        gts = [mask == k for k in range(1, p.shape[0])]
+    out = []
+    for threshold in thresholds:
+        if p.shape[0] == 1:
+            preds, gts = [p[0] > threshold], [mask > 0]
+            valid = torch.ones_like(mask, dtype=torch.bool)
+        else:
+            lab = p.argmax(0)
+            valid = mask != IGNORE_INDEX
+            preds = [lab == k for k in range(1, p.shape[0])]
+            gts = [mask == k for k in range(1, p.shape[0])]
+        out.append(_scores(preds, gts, valid))
+    return out
+
+
+def _scores(preds: List[torch.Tensor], gts: List[torch.Tensor], valid: torch.Tensor) -> Dict[str, float]:
     acc = {k: 0.0 for k in METRIC_NAMES}
     n_valid = max(1.0, float(valid.sum()))
     truth_area = float(sum((gt & valid).sum() for gt in gts)) / n_valid
@@ -98,5 +111,13 @@ def evaluate_split(model: nn.Module, images: torch.Tensor, full_masks: List[torc
                    threshold: float = 0.5, batch_size: int = 16,
                    channels_last: bool = False) -> List[Dict[str, float]]:
     """Per-image metrics of ``model`` on a preloaded split."""
+    return evaluate_split_at(model, images, full_masks, [threshold], batch_size, channels_last)[0]
+
+
+def evaluate_split_at(model: nn.Module, images: torch.Tensor, full_masks: List[torch.Tensor],
+                      thresholds: Sequence[float], batch_size: int = 16,
+                      channels_last: bool = False) -> List[List[Dict[str, float]]]:
+    """Per-image metrics at each threshold (one list of rows per threshold), predicting once."""
     probs = predict_probs(model, images, batch_size, channels_last)
-    return [image_metrics(probs[i], full_masks[i], threshold) for i in range(len(full_masks))]
+    per_image = [image_metrics_at(probs[i], full_masks[i], thresholds) for i in range(len(full_masks))]
+    return [[scores[t] for scores in per_image] for t in range(len(thresholds))]

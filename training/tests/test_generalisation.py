@@ -139,3 +139,17 @@ def test_width_table_benchmarks_models_side_by_side(tmp_path) -> None:
     assert rows[0]["ratio"] == 1.0 and all(r["median_ms"] > 0 and r["onnx_mb"] > 0 for r in rows)
     assert rows[1]["params"] == count_params(trained) and rows[1]["params"] > rows[0]["params"]
     assert "| SegNetr C=8 |" in table(rows, None)
+
+
+def test_threshold_sweep_predicts_once_and_agrees_with_single_thresholds(data_root: str, tmp_path) -> None:
+    from training.evaluate import evaluate_checkpoint
+    out = str(tmp_path / "run")
+    _tiny_run(data_root, out, "--holdout", "4")
+    ckpt, split = os.path.join(out, "best.pt"), os.path.join(data_root, "train")
+    swept = evaluate_checkpoint(ckpt, split, 0.5, limit=6, sweep=[0.3, 0.5, 0.7])
+    assert [r["threshold"] for r in swept["sweep"]] == [0.3, 0.5, 0.7]
+    for row in swept["sweep"]:
+        single = evaluate_checkpoint(ckpt, split, row["threshold"], limit=6)["summary"]
+        assert row == {"threshold": row["threshold"], **single}
+    areas = [r["area_ratio"] for r in swept["sweep"]]
+    assert areas[0] >= areas[1] >= areas[2]          # a lower threshold never predicts less
