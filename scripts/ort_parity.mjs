@@ -7,8 +7,8 @@
 // Bench:  node scripts/ort_parity.mjs --bench --model M.onnx[,M2.onnx,...] [--size 256] [--threads 2]
 //         [--runs 30] [--warmup 5]
 //   Prints JSON with the median/min/mean latency (ms) of single-image runs after warm-up, one line per model.
-//   Several models run side by side: every round runs each once (in a rotating order), so a busy neighbour
-//   slows them alike and their ratios stay comparable; each line then also has `ratio_to_first` (medians).
+//   Several models run side by side: blocks of 5 runs of each, interleaved in a rotating order, so a busy
+//   neighbour slows them alike and their ratios stay comparable; each line then also has `ratio_to_first` (medians).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -51,6 +51,9 @@ async function parity(args) {
   process.stdout.write(JSON.stringify({ dims: logits.dims, inputs: session.inputNames, outputs: session.outputNames }) + '\n');
 }
 
+const BLOCK = 5;
+const PAUSE_MS = 50;
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -68,12 +71,19 @@ async function bench(args) {
   const feeds = { image: new ort.Tensor('float32', data, dims) };
   for (const session of sessions) for (let i = 0; i < args.warmup; i++) await session.run(feeds);
   const times = models.map(() => []);
-  for (let round = 0; round < args.runs; round++) {
+  // Several models run in blocks of BLOCK back-to-back runs, the blocks interleaved in a rotating order. Each
+  // block starts after a pause: onnxruntime's pool threads spin for a while after a run, and a session run right
+  // after another one competed with those spinning threads (measured: twice the latency of a lone session).
+  const block = sessions.length > 1 ? BLOCK : args.runs;
+  for (let round = 0; round * block < args.runs; round++) {
     for (let k = 0; k < sessions.length; k++) {
       const m = (round + k) % sessions.length;
-      const t = process.hrtime.bigint();
-      await sessions[m].run(feeds);
-      times[m].push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (sessions.length > 1) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+      for (let i = 0; i < Math.min(block, args.runs - round * block); i++) {
+        const t = process.hrtime.bigint();
+        await sessions[m].run(feeds);
+        times[m].push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
     }
   }
   const first = median(times[0]);
