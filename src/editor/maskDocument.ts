@@ -9,16 +9,21 @@
 //
 // Saving is asynchronous (the PNG is encoded on another thread and written), and a person may go on editing
 // meanwhile: a save takes a snapshot (a copy of the mask and the edits that made it), and when the file is
-// written only the snapshot's state becomes the saved state; edits made since stay unsaved.
+// written only the snapshot's state becomes the saved state; edits made since stay unsaved. The copy is made a
+// few MB per event-loop turn (a 16384 x 8192 mask is 128 MB, over 100 ms to copy at once); every change made
+// between turns reports its rectangle's bytes from before, which the copy takes back at the end.
 import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { ModelIdentity, StoredProbability } from '../core/predictionRecord';
 import { applyOperation, applyPatchSide, replaceMaskPatch } from '../mask/operations';
-import { readRect } from '../mask/raster';
+import { readRect, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation, RasterPatch, Rect } from '../mask/types';
 import { type BaseKind, type BaseMask, type LoadOptions, type MaskFiles, MaskDocumentError, loadBaseMask, readImageSize, readLabelBytes, sha256Of } from './baseMask';
 import { type BackupStep, decodeRectBytes, encodeRectBytes, parseBackup, serializeBackup } from './maskBackup';
 
 export type MaskSource = BaseKind | 'backup';
+
+/** Bytes a snapshot copies per event-loop turn: a few ms each. */
+const SNAPSHOT_CHUNK_BYTES = 4 * 2 ** 20;
 
 /** An applied edit as VS Code's undo stack sees it; undo/redo return the rectangle they changed (none if stale). */
 export interface DocumentEdit {
@@ -83,6 +88,8 @@ export class MaskDocument {
   private detour: Edit[] = [];
   /** Counts reloads: a snapshot from before one does not describe this history. */
   private generation = 0;
+  /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
+  private readonly changeWatchers = new Set<(rect: Rect, before: Uint8Array) => void>();
   private currentSource: MaskSource;
   /** The probability map for thresholds and the webview's slider: the stored one, or the last Predict's. */
   probability: StoredProbability | undefined;
@@ -170,16 +177,34 @@ export class MaskDocument {
   }
 
   /**
-   * The mask to save, as it is without its newest `unannounced` edits (edits VS Code has not been told about
-   * yet; see DocumentFileQueue): a copy, so editing on while it is encoded and written does not change it.
+   * The mask to save, as it is now without its newest `unannounced` edits (edits VS Code has not been told about
+   * yet; see DocumentFileQueue): a copy, so editing on while it is encoded and written does not change it. Copied
+   * a few MB per event-loop turn; edits made meanwhile are applied to the document as usual and left out here.
    */
-  snapshot(unannounced = 0): MaskSnapshot {
+  async snapshot(unannounced = 0): Promise<MaskSnapshot> {
     const end = this.position - unannounced;
     if (unannounced < 0 || end < 0) throw new Error(`cannot leave out ${unannounced} of ${this.position} edits`);
-    const { width, height } = this.raster;
-    const data = this.raster.data.slice();
-    for (let i = this.position - 1; i >= end; i--) applyPatchSide({ width, height, data }, this.history[i]!.patch, 'before');
-    return new MaskSnapshot(width, height, data, this.history.slice(0, end), this.generation);
+    const edits = this.history.slice(0, end);
+    const leftOut = this.history.slice(end, this.position);
+    const generation = this.generation;
+    const { width, height, data: source } = this.raster;
+    const copy = { width, height, data: new Uint8Array(source.length) };
+    const changes: { rect: Rect; before: Uint8Array }[] = [];
+    const watch = (rect: Rect, before: Uint8Array): void => void changes.push({ rect, before });
+    this.changeWatchers.add(watch);
+    try {
+      for (let at = 0; at < source.length; at += SNAPSHOT_CHUNK_BYTES) {
+        if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+        copy.data.set(source.subarray(at, at + SNAPSHOT_CHUNK_BYTES), at);
+      }
+    } finally {
+      this.changeWatchers.delete(watch);
+    }
+    if (this.generation !== generation) throw new MaskDocumentError(`${this.files.labelPath} was reloaded while the mask was being saved; save again.`);
+    // Newest first, each change's "before" restores the pixels it touched to what they were when the copy began.
+    for (let i = changes.length - 1; i >= 0; i--) writeRect(copy, changes[i]!.rect, changes[i]!.before);
+    for (let i = leftOut.length - 1; i >= 0; i--) applyPatchSide(copy, leftOut[i]!.patch, 'before');
+    return new MaskSnapshot(width, height, copy.data, edits, generation);
   }
 
   /** Whether the mask without its newest `unannounced` edits is still `snapshot`'s state (nothing undone, redone or reloaded since). */
@@ -264,7 +289,13 @@ export class MaskDocument {
     return readRect(this.raster, rect);
   }
 
+  private changed(rect: Rect, before: Uint8Array): void {
+    for (const watch of this.changeWatchers) watch(rect, before);
+  }
+
+  /** Records an edit already applied to the raster. */
   private push(edit: Edit): DocumentEdit {
+    this.changed(edit.patch.rect, edit.patch.before);
     if (this.savedPosition > this.position) {
       // The saved state is on the branch being cut off: keep the way back to it.
       this.detour = [...this.history.slice(this.position, this.savedPosition), ...this.detour];
@@ -278,12 +309,14 @@ export class MaskDocument {
       rect: edit.patch.rect,
       undo: () => {
         if (this.history[this.position - 1] !== edit) return undefined;
+        this.changed(edit.patch.rect, edit.patch.after);
         applyPatchSide(this.raster, edit.patch, 'before');
         this.position--;
         return edit.patch.rect;
       },
       redo: () => {
         if (this.history[this.position] !== edit) return undefined;
+        this.changed(edit.patch.rect, edit.patch.before);
         applyPatchSide(this.raster, edit.patch, 'after');
         this.position++;
         return edit.patch.rect;

@@ -56,7 +56,7 @@ export function fileTarget(file: string): SaveTarget {
 /** Encodes and writes a snapshot of `document`'s mask to `target`; the document's save point does not move. */
 export async function writeMaskSnapshot(document: MaskDocument, codec: LabelCodec, format: LabelFormat, target: SaveTarget, options: SaveOptions): Promise<WrittenMask> {
   for (let writes = 1; ; writes++) {
-    const snapshot = document.snapshot(options.unannounced());
+    const snapshot = await document.snapshot(options.unannounced());
     let bytes: Uint8Array;
     try {
       // The snapshot's copy of the pixels is the codec's to keep (transferred, not copied again).

@@ -22,8 +22,8 @@ const AFTER_STROKE = ['.......', '.1111..', '111111.', '.1111..', '.......'];
 const FILL_CORNER: MaskOperation = { kind: 'fill', x: 0, y: 0, classIndex: 2 };
 
 /** Marks the current mask saved as an in-place save would; returns the label's bytes. */
-function saveNow(doc: MaskDocument): Buffer {
-  const snapshot = doc.snapshot();
+async function saveNow(doc: MaskDocument): Promise<Buffer> {
+  const snapshot = await doc.snapshot();
   const bytes = encodeLabelPng(snapshot.data, snapshot.width, snapshot.height, 'index');
   assert.ok(doc.markSaved(snapshot, bytes));
   return bytes;
@@ -119,7 +119,7 @@ describe('mask document', () => {
     const f = files();
     const doc = await MaskDocument.open(f, { classCount: 3, codec });
     const stroke = doc.apply(STROKE)!;
-    const bytes = saveNow(doc);
+    const bytes = await saveNow(doc);
     assert.ok(!doc.isDirty);
     assert.ok(doc.isSavedState(bytes));
     assert.ok(!doc.isSavedState(encodeLabelPng(new Uint8Array(35), 7, 5, 'index')));
@@ -134,7 +134,7 @@ describe('mask document', () => {
     writeLabel(f.labelPath, EMPTY_7x5);
     const doc = await MaskDocument.open(f, { classCount: 3, codec });
     const stroke = doc.apply(STROKE)!;
-    saveNow(doc);
+    await saveNow(doc);
     const theirs = writeLabel(f.labelPath, ['2......', '.......', '.......', '.......', '......2']);
     assert.ok(!doc.isSavedState(theirs));
     await doc.reload({ labelBytes: theirs });
@@ -176,7 +176,7 @@ describe('mask document', () => {
       assert.ok(steps.every((s) => s.rect !== undefined && s.op === undefined));
       assertGrid((await roundTrip(doc, f)).raster, ['1111111', '1111111', '1111111', '1111111', '1111111']);
 
-      const saved = saveNow(doc);
+      const saved = await saveNow(doc);
       mkdirSync(f.labelsDir, { recursive: true });
       writeFileSync(f.labelPath, saved);
       doc.apply({ kind: 'stroke', points: [0.5, 0.5], radius: 0.5, classIndex: 2 });
@@ -190,7 +190,7 @@ describe('mask document', () => {
       const f = files();
       const doc = await MaskDocument.open(f, { classCount: 3, codec });
       const stroke = doc.apply(STROKE)!;
-      const saved = saveNow(doc);
+      const saved = await saveNow(doc);
       mkdirSync(f.labelsDir, { recursive: true });
       writeFileSync(f.labelPath, saved);
       stroke.undo(); // before the save point: the file has the stroke, the editor not

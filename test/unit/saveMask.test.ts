@@ -10,6 +10,8 @@ import { DocumentFileQueue } from '../../src/editor/documentFileQueue';
 import { MaskDocument } from '../../src/editor/maskDocument';
 import { type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from '../../src/editor/saveMask';
 import { decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
+import { applyOperation } from '../../src/mask/operations';
+import { createRaster } from '../../src/mask/raster';
 import type { MaskOperation } from '../../src/mask/types';
 import { codecThread } from './codecThread';
 import { type InPlaceCodec, inPlaceCodec } from './inPlaceCodec';
@@ -22,6 +24,7 @@ const STROKE: MaskOperation = { kind: 'stroke', points: [1.5, 2.5, 4.5, 2.5], ra
 const AFTER_STROKE = ['.......', '.1111..', '111111.', '.1111..', '.......'];
 const FILL_CORNER: MaskOperation = { kind: 'fill', x: 0, y: 0, classIndex: 2 };
 const AFTER_STROKE_FILL = ['2222222', '2111122', '1111112', '2111122', '2222222'];
+const EARLY: MaskOperation = { kind: 'stroke', points: [100, 2900, 2900, 100], radius: 20, classIndex: 1 };
 const DOT: MaskOperation = { kind: 'stroke', points: [6.5, 4.5], radius: 0.5, classIndex: 2 };
 
 /** Lets pending promise callbacks and I/O run. */
@@ -246,11 +249,40 @@ describe('saving a mask document', () => {
       const doc = await openDocument();
       doc.apply(STROKE);
       doc.apply(FILL_CORNER);
-      const snapshot = doc.snapshot(1);
+      const snapshot = await doc.snapshot(1);
       assert.deepEqual(rows({ width: 7, height: 5, data: snapshot.data }), AFTER_STROKE);
       assertGrid(doc.raster, AFTER_STROKE_FILL, 'the document itself is unchanged');
       assert.ok(doc.isAt(snapshot, 1) && !doc.isAt(snapshot, 0));
     });
+  });
+
+  it('a snapshot of a large mask, copied over several turns, leaves out exactly the edits made meanwhile', async () => {
+    // 3000 x 3000 = 9 MB: copied in three turns; edits land in rows already copied and rows not yet copied.
+    const images = path.join(tmp.path, 'images');
+    mkdirSync(images, { recursive: true });
+    const imagePath = path.join(images, 'big.jpg');
+    writeFileSync(imagePath, pngHeaderOnly(3000, 3000));
+    const doc = await MaskDocument.open({ imagePath, labelPath: path.join(tmp.path, 'masks', 'big.png'), labelsDir: path.join(tmp.path, 'masks') }, { classCount: 3, codec });
+    doc.apply(EARLY);
+    const centre = doc.apply({ kind: 'stroke', points: [1500, 1500], radius: 50, classIndex: 2 })!;
+    const expected = doc.raster.data.slice(); // the mask when the save starts
+    const copying = doc.snapshot();
+    centre.undo(); // rows 1450..1550: not copied yet
+    doc.apply({ kind: 'stroke', points: [10, 10, 2990, 10], radius: 5, classIndex: 2 }); // top rows: copied already
+    doc.apply({ kind: 'stroke', points: [10, 2990, 2990, 2990], radius: 5, classIndex: 1 }); // bottom rows: not yet
+    await new Promise((resolve) => setImmediate(resolve));
+    doc.apply({ kind: 'fill', x: 0, y: 1500, classIndex: 2 }); // the whole background, mid-copy
+    await new Promise((resolve) => setImmediate(resolve));
+    const bottom = doc.apply({ kind: 'stroke', points: [1500, 2950], radius: 30, classIndex: 0 })!;
+    bottom.undo();
+    const snapshot = await copying;
+    assert.ok(Buffer.from(snapshot.data).equals(Buffer.from(expected)), 'the snapshot is the mask as it was when the save started');
+    assert.ok(!Buffer.from(doc.raster.data).equals(Buffer.from(expected)), 'the document kept the edits');
+    // Leaving out the three newest edits (as if VS Code had not heard of them): only the first stroke.
+    const withoutNewest = await doc.snapshot(3);
+    const reference = createRaster(3000, 3000);
+    applyOperation(reference, EARLY);
+    assert.ok(Buffer.from(withoutNewest.data).equals(Buffer.from(reference.data)), 'without the newest edits: only the first stroke');
   });
 
   it('through the codec thread, the saved label is exactly what the in-place encoder writes', async () => {
