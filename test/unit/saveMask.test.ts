@@ -265,9 +265,14 @@ describe('saving a mask document', () => {
     const doc = await MaskDocument.open({ imagePath, labelPath: path.join(tmp.path, 'masks', 'big.png'), labelsDir: path.join(tmp.path, 'masks') }, { classCount: 3, codec });
     doc.apply(EARLY);
     const centre = doc.apply({ kind: 'stroke', points: [1500, 1500], radius: 50, classIndex: 2 })!;
+    const undone = doc.apply({ kind: 'stroke', points: [2000, 2500], radius: 40, classIndex: 1 })!;
+    undone.undo(); // on the redo stack when the save starts
     const expected = doc.raster.data.slice(); // the mask when the save starts
     const copying = doc.snapshot();
-    centre.undo(); // rows 1450..1550: not copied yet
+    // Rows 1450..2540: not copied yet. A redo and an undo, each reporting what the pixels were before it.
+    undone.redo();
+    undone.undo();
+    centre.undo();
     doc.apply({ kind: 'stroke', points: [10, 10, 2990, 10], radius: 5, classIndex: 2 }); // top rows: copied already
     doc.apply({ kind: 'stroke', points: [10, 2990, 2990, 2990], radius: 5, classIndex: 1 }); // bottom rows: not yet
     await new Promise((resolve) => setImmediate(resolve));
