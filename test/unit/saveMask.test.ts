@@ -179,6 +179,29 @@ describe('saving a mask document', () => {
     assert.ok(doc.isDirty && doc.isSavedState(before));
   });
 
+  it('a failed save does not stop the queue: held edits are still announced and the next save runs', async () => {
+    const doc = await openDocument();
+    const queue = new DocumentFileQueue();
+    const told: string[] = [];
+    doc.apply(STROKE);
+    codec.failEncode = 'no memory';
+    const release = codec.hold();
+    const failing = queue.runSave(() => saveMask(doc, codec, 'index', { unannounced: () => queue.unannounced, followUndoRedo: true }), async () => undefined);
+    await settle();
+    doc.apply(FILL_CORNER);
+    queue.announce(() => told.push('fill'));
+    const next = queue.run(async () => {
+      codec.failEncode = undefined;
+      return saveMask(doc, codec, 'index', PLAIN);
+    });
+    release();
+    await assert.rejects(failing, /Could not save .*a\.png: the mask could not be encoded \(no memory\)/);
+    await next;
+    assert.deepEqual(told, ['fill']);
+    assert.deepEqual(labelOnDisk(doc), AFTER_STROKE_FILL);
+    assert.ok(!doc.isDirty);
+  });
+
   it('Save As writes the whole file atomically and leaves no temp file; the document\'s save point stays', async () => {
     const doc = await openDocument();
     doc.apply(STROKE);
