@@ -83,9 +83,14 @@ export class LabelCodecThread implements LabelCodec {
     const thread = this.ensureThread();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      try {
+        thread.postMessage({ ...request, id }, transfer);
+      } catch (error) {
+        reject(new Error(`Could not hand the request to the label codec thread: ${error instanceof Error ? error.message : String(error)}`));
+        return;
+      }
       this.pending.set(id, { resolve, reject });
       thread.ref();
-      thread.postMessage({ ...request, id }, transfer);
     });
   }
 
