@@ -31,8 +31,8 @@ export class DocumentFileQueue {
 
   /**
    * Runs a save VS Code waits for (after everything queued before it). Its result goes to the caller first;
-   * the announcements held meanwhile, if any, are made once `caughtUp` resolves (VS Code has read that result),
-   * before the next queued work starts; until then later edits are held too, so VS Code hears them in order.
+   * the announcements held meanwhile are made once `caughtUp` resolves (VS Code has read that result), before
+   * the next queued work starts.
    */
   runSave<T>(work: () => Promise<T>, caughtUp: () => Promise<void>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -42,11 +42,6 @@ export class DocumentFileQueue {
           resolve(await work());
         } catch (error) {
           reject(error);
-        }
-        if (this.held.length === 0) {
-          // Nothing to protect: later edits go to VS Code at once, behind the answer (as before any hold).
-          this.held = undefined;
-          return;
         }
         try {
           await caughtUp();

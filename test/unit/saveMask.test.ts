@@ -252,21 +252,6 @@ describe('saving a mask document', () => {
       assert.deepEqual(told, ['stroke', 'fill', 'after'], 'outside a save, edits are announced at once');
     });
 
-    it('with nothing held back, edits after the answer go to VS Code at once, without waiting for it to catch up', async () => {
-      const doc = await openDocument();
-      const queue = new DocumentFileQueue();
-      const told: string[] = [];
-      doc.apply(STROKE);
-      const caughtUp = () => new Promise<void>(() => undefined); // VS Code never catches up: must not matter here
-      await queue.runSave(() => saveMask(doc, codec, 'index', { unannounced: () => queue.unannounced, followUndoRedo: true }), caughtUp);
-      await settle();
-      doc.apply(FILL_CORNER);
-      queue.announce(() => told.push('fill'));
-      assert.deepEqual(told, ['fill']);
-      await queue.run(async () => told.push('next work'));
-      assert.deepEqual(told, ['fill', 'next work']);
-    });
-
     it('an undo while the file is written is written too, because VS Code will call that position saved', async () => {
       const doc = await openDocument();
       const queue = new DocumentFileQueue();
