@@ -32,7 +32,9 @@ export class DocumentFileQueue {
   /**
    * Runs a save VS Code waits for (after everything queued before it). Its result goes to the caller first;
    * the announcements held meanwhile are made once `caughtUp` resolves (VS Code has read that result), before
-   * the next queued work starts.
+   * the next queued work starts. Edits made between the result and `caughtUp` are held too, even when nothing
+   * else was: VS Code may read an edit that follows the result closely before it sets the save point (its save
+   * point is set a few promise callbacks after the result arrives), and would then count the edit as saved.
    */
   runSave<T>(work: () => Promise<T>, caughtUp: () => Promise<void>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
