@@ -91,6 +91,12 @@ def holdout_names(names: Sequence[str], count: int, seed: int) -> List[str]:
     return sorted(ordered[i] for i in picked)
 
 
+def holdout_of_split(split_dir: str, count: int, seed: int, limit: Optional[int] = None) -> List[str]:
+    """``holdout_names`` over the images of ``split_dir`` (the first ``limit`` of them, as ``preload_split`` takes):
+    training and evaluation call this one function, so they hold out the same images."""
+    return holdout_names([split_stem(ip) for ip, _ in list_pairs(split_dir)[:limit]], count, seed)
+
+
 def split_stem(image_path: str) -> str:
     """The name an image is known by in reports and hold-out lists: its file name without extension."""
     return os.path.splitext(os.path.basename(image_path))[0]

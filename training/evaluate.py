@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import torch
 
 from training.checkpoint import load_checkpoint
-from training.data import holdout_names, list_pairs, load_mask, preload_split, split_stem
+from training.data import holdout_of_split, list_pairs, load_mask, preload_split, split_stem
 from training.metrics import METRIC_NAMES, evaluate_split_at, image_metrics, mean_metrics, summary_line, summary_metrics
 from training.tta import add_tta_argument, with_views
 
@@ -57,7 +57,7 @@ def evaluate_labels(labels_dir: str, split_dir: str, num_classes: int = 1,
     """Per-image and mean metrics of label files ``labels_dir/<image name>.png`` against
     ``split_dir``'s masks, at the masks' resolution. Every image must have a label of its size."""
     pairs = list_pairs(split_dir)[:limit]
-    names = [os.path.splitext(os.path.basename(ip))[0] for ip, _ in pairs]
+    names = [split_stem(ip) for ip, _ in pairs]
     missing = [n for n in names if not os.path.isfile(os.path.join(labels_dir, n + ".png"))]
     if missing:
         raise FileNotFoundError(f"{len(missing)} of {len(names)} images have no label in {labels_dir} "
@@ -113,8 +113,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     else:
         include = None
         if a.holdout:
-            names = [split_stem(ip) for ip, _ in list_pairs(a.split_dir)[:a.limit]]
-            include = holdout_names(names, a.holdout, a.holdout_seed)
+            include = holdout_of_split(a.split_dir, a.holdout, a.holdout_seed, a.limit)
         sweep = [float(t) for t in a.threshold_sweep.split(",") if t]
         r = evaluate_checkpoint(a.checkpoint, a.split_dir, a.threshold, a.size, a.limit, a.tta, include, sweep)
     if a.csv:

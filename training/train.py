@@ -31,8 +31,8 @@ import torch
 from torch import nn
 
 from training.checkpoint import commands_of, recorded_command, save_checkpoint
-from training.data import (AugmentConfig, augment_batch, downsample_batch, holdout_names, list_pairs, normalize,
-                           preload_split, random_crop_batch, split_stem, to_targets)
+from training.data import (AugmentConfig, augment_batch, downsample_batch, holdout_of_split, normalize,
+                           preload_split, random_crop_batch, to_targets)
 from training.losses import LOSS_NAMES, SegLoss
 from training.metrics import evaluate_split, summary_line, summary_metrics
 from training.models import create_model
@@ -159,8 +159,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     train_dir = os.path.join(args.data, args.train_split)
     held: Optional[List[str]] = None
     if args.holdout:
-        names = [split_stem(ip) for ip, _ in list_pairs(train_dir)[:args.limit_train]]
-        held = holdout_names(names, args.holdout, args.holdout_seed)
+        held = holdout_of_split(train_dir, args.holdout, args.holdout_seed, args.limit_train)
     train = preload_split(train_dir, args.size, args.num_classes, limit=args.limit_train, exclude=held)
     if held is not None:
         val = preload_split(train_dir, args.size, args.num_classes, keep_full=True, limit=args.limit_train,
