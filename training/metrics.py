@@ -41,18 +41,15 @@ def image_metrics_at(prob: torch.Tensor, mask: torch.Tensor, thresholds: Sequenc
     original resolution); K > 1 ignores the thresholds (arg-max) and gives one row per threshold alike."""
     h, w = mask.shape
     p = F.interpolate(prob[None].float(), size=(h, w), mode="bilinear", align_corners=False)[0]
-    out = []
-    for threshold in thresholds:
-        if p.shape[0] == 1:
-            preds, gts = [p[0] > threshold], [mask > 0]
-            valid = torch.ones_like(mask, dtype=torch.bool)
-        else:
-            lab = p.argmax(0)
-            valid = mask != IGNORE_INDEX
-            preds = [lab == k for k in range(1, p.shape[0])]
-            gts = [mask == k for k in range(1, p.shape[0])]
-        out.append(_scores(preds, gts, valid))
-    return out
+    if p.shape[0] == 1:
+        gts, valid = [mask > 0], torch.ones_like(mask, dtype=torch.bool)
+        return [_scores([p[0] > threshold], gts, valid) for threshold in thresholds]
+    lab = p.argmax(0)
+    valid = mask != IGNORE_INDEX
+    preds = [lab == k for k in range(1, p.shape[0])]
+    gts = [mask == k for k in range(1, p.shape[0])]
+    scores = _scores(preds, gts, valid)  # arg-max does not depend on the threshold
+    return [dict(scores) for _ in thresholds]
 
 
 def _scores(preds: List[torch.Tensor], gts: List[torch.Tensor], valid: torch.Tensor) -> Dict[str, float]:
