@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { ModelOutput } from '../model/card';
 import type { Prediction } from '../model/postprocess';
 import { writeFileAtomic } from './atomicWrite';
-import { encodeGreyPng } from './greyPng';
+import { decodeGreyPng, encodeGreyPng } from './greyPng';
 import { STATE_FOLDER } from './reviewState';
 import { MAX_IMAGE_FILE_BYTES } from './readImageFile';
 import { readRegularFile } from './readRegularFile';
@@ -116,42 +116,31 @@ export async function readPredictionRecord(labelsDir: string, imagePath: string)
   return checkRecord(json, file);
 }
 
-/** Decodes an 8-bit grey PNG value for value, with the SHA-256 of its pixels (a LabelCodec's decodeGrey). */
-export type GreyPngDecoder = (bytes: Uint8Array) => Promise<{ width: number; height: number; data: Uint8Array; sha256: string }>;
-
-/**
- * The stored probability map (and classes) of a record, checked against the record's size, and the SHA-256 of
- * the probability map's pixels. `decode` does the decoding (the mask editor's runs off the extension host's thread).
- */
-export async function readStoredProbability(
-  labelsDir: string,
-  imagePath: string,
-  record: PredictionRecord,
-  decode: GreyPngDecoder,
-): Promise<StoredProbability & { readonly sha256: string }> {
+/** The stored probability map (and classes) of a record, checked against the record's size. */
+export async function readStoredProbability(labelsDir: string, imagePath: string, record: PredictionRecord): Promise<StoredProbability> {
   const paths = predictionPaths(labelsDir, imagePath);
-  const probability = await readGrey8(paths.probability, record, decode);
-  const classes = record.hasClasses ? (await readGrey8(paths.classes, record, decode)).data : null;
-  return { probability: probability.data, classes, sha256: probability.sha256 };
+  const probability = await readGrey8(paths.probability, record);
+  const classes = record.hasClasses ? await readGrey8(paths.classes, record) : null;
+  return { probability, classes };
 }
 
-async function readGrey8(file: string, size: { width: number; height: number }, decode: GreyPngDecoder): Promise<{ data: Uint8Array; sha256: string }> {
+async function readGrey8(file: string, size: { width: number; height: number }): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
     bytes = await readRegularFile(file, MAX_IMAGE_FILE_BYTES);
   } catch (error) {
     throw new PredictionRecordError(`Cannot read ${file}: ${(error as Error).message}`);
   }
-  let png: Awaited<ReturnType<GreyPngDecoder>>;
+  let png: { width: number; height: number; data: Uint8Array };
   try {
-    png = await decode(bytes);
+    png = decodeGreyPng(bytes);
   } catch (error) {
     throw new PredictionRecordError(`${file} is not a readable PNG: ${(error as Error).message}`);
   }
   if (png.width !== size.width || png.height !== size.height) {
     throw new PredictionRecordError(`${file} is ${png.width} x ${png.height}, but its record says ${size.width} x ${size.height}.`);
   }
-  return png;
+  return png.data;
 }
 
 function checkRecord(json: unknown, file: string): PredictionRecord {

@@ -5,11 +5,12 @@
 // Grey, grey+alpha, 16-bit and palette PNGs hold the values directly (a palette PNG by its indices); an RGB(A)
 // mask must be grey (R = G = B). Alpha is not used.
 import { PNG } from 'pngjs';
-import type { MaskRole } from '../common/labelCodecProtocol';
 import type { LabelRaster } from '../mask/types';
 import { IGNORE_LABEL } from '../eval/metrics';
 import { ImageError, messageOf } from '../model/errors';
 import { DEFAULT_IMAGE_LIMITS, readImageHeader } from '../model/imageHeader';
+
+export type MaskRole = 'ground truth' | 'prediction';
 
 const PNG_COLOR_TYPE_PALETTE = 3;
 const RGBA = 4;

@@ -10,7 +10,6 @@ import { MaskDocument } from '../../src/editor/maskDocument';
 import { encodeLabelPng } from '../../src/mask/labelPng';
 import type { MaskOperation } from '../../src/mask/types';
 import type { ModelOutput } from '../../src/model/card';
-import { inPlaceCodec } from './inPlaceCodec';
 import { assertGrid, grid } from './maskGrid';
 import { pngHeaderOnly } from './pngBytes';
 import { useTempDir } from './tempDir';
@@ -21,17 +20,8 @@ const STROKE: MaskOperation = { kind: 'stroke', points: [1.5, 2.5, 4.5, 2.5], ra
 const AFTER_STROKE = ['.......', '.1111..', '111111.', '.1111..', '.......'];
 const FILL_CORNER: MaskOperation = { kind: 'fill', x: 0, y: 0, classIndex: 2 };
 
-/** Marks the current mask saved as an in-place save would; returns the label's bytes. */
-async function saveNow(doc: MaskDocument): Promise<Buffer> {
-  const snapshot = await doc.snapshot();
-  const bytes = encodeLabelPng(snapshot.data, snapshot.width, snapshot.height, 'index');
-  assert.ok(doc.markSaved(snapshot, bytes));
-  return bytes;
-}
-
 describe('mask document', () => {
   const tmp = useTempDir('maskdoc');
-  const codec = inPlaceCodec();
 
   function files(width = 7, height = 5) {
     const images = path.join(tmp.path, 'images');
@@ -51,7 +41,7 @@ describe('mask document', () => {
   }
 
   it('opens an image without label or prediction as an empty, clean mask', async () => {
-    const doc = await MaskDocument.open(files(), { classCount: 3, codec });
+    const doc = await MaskDocument.open(files(), { classCount: 3 });
     assertGrid(doc.raster, EMPTY_7x5);
     assert.deepEqual([doc.source, doc.isDirty, doc.hasStoredProbability], ['empty', false, false]);
   });
@@ -59,7 +49,7 @@ describe('mask document', () => {
   it('opens the label file when there is one (0/255 read as classes of a two-class model)', async () => {
     const f = files();
     writeLabel(f.labelPath, ['.......', '..1....', '.......', '.......', '......1'], 'binary255');
-    const doc = await MaskDocument.open(f, { classCount: 2, codec });
+    const doc = await MaskDocument.open(f, { classCount: 2 });
     assertGrid(doc.raster, ['.......', '..1....', '.......', '.......', '......1']);
     assert.equal(doc.source, 'label');
   });
@@ -70,7 +60,7 @@ describe('mask document', () => {
     // Probabilities x 255: 127 is below 0.5, 128 above.
     const probability = Uint8Array.from([0, 127, 128, 255, 200, 10, 130, 90]);
     await writePredictionRecord(f.labelsDir, f.imagePath, { width: 4, height: 2, mask: new Uint8Array(8), probability }, { id: 'm', sha256: 'abc' }, output);
-    const doc = await MaskDocument.open(f, { classCount: 2, codec });
+    const doc = await MaskDocument.open(f, { classCount: 2 });
     assertGrid(doc.raster, ['..11', '1.1.']);
     assert.deepEqual([doc.source, doc.hasStoredProbability, doc.predictionModel], ['prediction', true, { id: 'm', sha256: 'abc' }]);
     assert.deepEqual(doc.probability?.probability, probability);
@@ -79,7 +69,7 @@ describe('mask document', () => {
   it('refuses a label of another size than its image, naming both files', async () => {
     const f = files();
     writeLabel(f.labelPath, ['...', '...']);
-    await assert.rejects(MaskDocument.open(f, { classCount: 2, codec }), (e: Error) => {
+    await assert.rejects(MaskDocument.open(f, { classCount: 2 }), (e: Error) => {
       assert.ok(e instanceof MaskDocumentError);
       assert.match(e.message, /masks\/a\.png is 3 x 2 but its image .*a\.jpg is 7 x 5/);
       return true;
@@ -87,7 +77,7 @@ describe('mask document', () => {
   });
 
   it('applies an edit, and undo / redo restore exactly the pixels before / after it', async () => {
-    const doc = await MaskDocument.open(files(), { classCount: 3, codec });
+    const doc = await MaskDocument.open(files(), { classCount: 3 });
     const edit = doc.apply(STROKE)!;
     assertGrid(doc.raster, AFTER_STROKE);
     assert.deepEqual(edit.rect, { x: 0, y: 1, width: 6, height: 3 });
@@ -103,7 +93,7 @@ describe('mask document', () => {
   it('an undo that is not the next step does nothing (VS Code keeps entries a revert made stale)', async () => {
     const f = files();
     writeLabel(f.labelPath, EMPTY_7x5);
-    const doc = await MaskDocument.open(f, { classCount: 3, codec });
+    const doc = await MaskDocument.open(f, { classCount: 3 });
     const stroke = doc.apply(STROKE)!;
     const fill = doc.apply(FILL_CORNER)!;
     assert.equal(stroke.undo(), undefined, 'the fill must be undone first');
@@ -117,9 +107,10 @@ describe('mask document', () => {
 
   it('saving moves the save point; the bytes written are recognised as its own save', async () => {
     const f = files();
-    const doc = await MaskDocument.open(f, { classCount: 3, codec });
+    const doc = await MaskDocument.open(f, { classCount: 3 });
     const stroke = doc.apply(STROKE)!;
-    const bytes = await saveNow(doc);
+    const bytes = doc.encodeLabel('index');
+    doc.markSaved(bytes);
     assert.ok(!doc.isDirty);
     assert.ok(doc.isSavedState(bytes));
     assert.ok(!doc.isSavedState(encodeLabelPng(new Uint8Array(35), 7, 5, 'index')));
@@ -132,9 +123,9 @@ describe('mask document', () => {
   it('reloads a changed label file, forgetting the history', async () => {
     const f = files();
     writeLabel(f.labelPath, EMPTY_7x5);
-    const doc = await MaskDocument.open(f, { classCount: 3, codec });
+    const doc = await MaskDocument.open(f, { classCount: 3 });
     const stroke = doc.apply(STROKE)!;
-    await saveNow(doc);
+    doc.markSaved(doc.encodeLabel('index'));
     const theirs = writeLabel(f.labelPath, ['2......', '.......', '.......', '.......', '......2']);
     assert.ok(!doc.isSavedState(theirs));
     await doc.reload({ labelBytes: theirs });
@@ -145,7 +136,7 @@ describe('mask document', () => {
 
   describe('backups hold only the unsaved steps', () => {
     async function roundTrip(doc: MaskDocument, f: ReturnType<typeof files>, classCount = 3): Promise<MaskDocument> {
-      const restored = await MaskDocument.restore(f, await doc.backup(), 'test backup', { classCount, codec });
+      const restored = await MaskDocument.restore(f, doc.backup(), 'test backup', { classCount });
       assert.equal(restored.warning, undefined);
       assert.deepEqual(restored.document.raster.data, doc.raster.data, 'the restored mask equals the backed-up one');
       assert.ok(restored.document.isDirty, 'restored edits are unsaved');
@@ -155,10 +146,10 @@ describe('mask document', () => {
 
     it('replayable operations are stored as operations, not pixels', async () => {
       const f = files();
-      const doc = await MaskDocument.open(f, { classCount: 3, codec });
+      const doc = await MaskDocument.open(f, { classCount: 3 });
       doc.apply(STROKE);
       doc.apply(FILL_CORNER);
-      const backup = JSON.parse(await doc.backup()) as { steps: unknown[]; base: unknown };
+      const backup = JSON.parse(doc.backup()) as { steps: unknown[]; base: unknown };
       assert.deepEqual(backup.steps, [{ op: STROKE }, { op: FILL_CORNER }]);
       assert.deepEqual(backup.base, { kind: 'empty', sha256: null });
       const restored = await roundTrip(doc, f);
@@ -167,20 +158,21 @@ describe('mask document', () => {
 
     it('a Predict result and a threshold are stored as pixels; after save only later steps remain', async () => {
       const f = files();
-      const doc = await MaskDocument.open(f, { classCount: 3, codec });
+      const doc = await MaskDocument.open(f, { classCount: 3 });
       doc.replaceMask(grid(['1111...', '1111...', '.......', '.......', '.......']).data, 'Predict');
       doc.probability = { probability: new Uint8Array(35).fill(200), classes: null };
       doc.apply({ kind: 'threshold', threshold: 100 });
-      const steps = (JSON.parse(await doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
+      const steps = (JSON.parse(doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
       assert.equal(steps.length, 2);
       assert.ok(steps.every((s) => s.rect !== undefined && s.op === undefined));
       assertGrid((await roundTrip(doc, f)).raster, ['1111111', '1111111', '1111111', '1111111', '1111111']);
 
-      const saved = await saveNow(doc);
+      const saved = doc.encodeLabel('index');
       mkdirSync(f.labelsDir, { recursive: true });
       writeFileSync(f.labelPath, saved);
+      doc.markSaved(saved);
       doc.apply({ kind: 'stroke', points: [0.5, 0.5], radius: 0.5, classIndex: 2 });
-      const after = JSON.parse(await doc.backup()) as { steps: unknown[]; base: { kind: string } };
+      const after = JSON.parse(doc.backup()) as { steps: unknown[]; base: { kind: string } };
       assert.equal(after.steps.length, 1);
       assert.equal(after.base.kind, 'label');
       assertGrid((await roundTrip(doc, f)).raster, ['2111111', '1111111', '1111111', '1111111', '1111111']);
@@ -188,16 +180,17 @@ describe('mask document', () => {
 
     it('undoing past the save point and editing on keeps the way back to the saved state', async () => {
       const f = files();
-      const doc = await MaskDocument.open(f, { classCount: 3, codec });
+      const doc = await MaskDocument.open(f, { classCount: 3 });
       const stroke = doc.apply(STROKE)!;
-      const saved = await saveNow(doc);
+      const saved = doc.encodeLabel('index');
       mkdirSync(f.labelsDir, { recursive: true });
       writeFileSync(f.labelPath, saved);
+      doc.markSaved(saved);
       stroke.undo(); // before the save point: the file has the stroke, the editor not
       doc.apply(FILL_CORNER); // a new branch: the saved state is no longer on the history
       assertGrid(doc.raster, ['2222222', '2222222', '2222222', '2222222', '2222222']);
       assert.ok(doc.isDirty);
-      const steps = (JSON.parse(await doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
+      const steps = (JSON.parse(doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
       assert.equal(steps.length, 2, 'one step back (pixels), one forward (operation)');
       assert.ok(steps[0]!.rect !== undefined && steps[1]!.op !== undefined);
       await roundTrip(doc, f);
@@ -206,20 +199,20 @@ describe('mask document', () => {
     it('a label changed since the backup gets the steps replayed on it, with a warning', async () => {
       const f = files();
       writeLabel(f.labelPath, EMPTY_7x5);
-      const doc = await MaskDocument.open(f, { classCount: 3, codec });
+      const doc = await MaskDocument.open(f, { classCount: 3 });
       doc.apply(STROKE);
-      const backup = await doc.backup();
+      const backup = doc.backup();
       writeLabel(f.labelPath, ['......2', '.......', '.......', '.......', '.......']);
-      const restored = await MaskDocument.restore(f, backup, 'test backup', { classCount: 3, codec });
+      const restored = await MaskDocument.restore(f, backup, 'test backup', { classCount: 3 });
       assert.match(restored.warning ?? '', /changed since your unsaved edits were backed up/);
       assertGrid(restored.document.raster, ['......2', ...AFTER_STROKE.slice(1)]);
     });
 
     it('refuses a damaged or foreign backup with a reason', async () => {
       const f = files();
-      const doc = await MaskDocument.open(f, { classCount: 3, codec });
+      const doc = await MaskDocument.open(f, { classCount: 3 });
       doc.apply(STROKE);
-      const good = JSON.parse(await doc.backup()) as Record<string, unknown>;
+      const good = JSON.parse(doc.backup()) as Record<string, unknown>;
       const cases: [unknown, RegExp][] = [
         ['not json', /not valid JSON/],
         [{ ...good, width: 8 }, /made for a 8 x 5 image, but the image is 7 x 5/],
@@ -228,7 +221,7 @@ describe('mask document', () => {
       ];
       for (const [backup, reason] of cases) {
         const text = typeof backup === 'string' ? backup : JSON.stringify(backup);
-        await assert.rejects(MaskDocument.restore(f, text, 'test backup', { classCount: 3, codec }), reason);
+        await assert.rejects(MaskDocument.restore(f, text, 'test backup', { classCount: 3 }), reason);
       }
     });
   });
