@@ -1,5 +1,5 @@
 // Command line of `segnetr`: parsed with node:util parseArgs, checked, and turned into a job request.
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { LabelFormat, Shard } from '../common/prelabel';
 import { labelsDirFor } from '../core/labelPaths';
 import { messageOf } from '../model/errors';
@@ -47,28 +47,27 @@ export interface PrelabelCommand {
 
 export type CliCommand = { readonly kind: 'help' } | PrelabelCommand;
 
-export function parseCommandLine(argv: readonly string[]): CliCommand {
-  let parsed;
+/** node:util parseArgs, strict, with positionals; what it rejects becomes a UsageError. */
+export function parseOptions<O extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], options: O) {
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        model: { type: 'string' },
-        format: { type: 'string' },
-        overwrite: { type: 'boolean' },
-        'overwrite-reviewed': { type: 'boolean' },
-        shard: { type: 'string' },
-        threads: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    return parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (error) {
     throw new UsageError(messageOf(error));
   }
+}
+
+export function parseCommandLine(argv: readonly string[]): CliCommand {
+  const parsed = parseOptions(argv, {
+    out: { type: 'string' },
+    model: { type: 'string' },
+    format: { type: 'string' },
+    overwrite: { type: 'boolean' },
+    'overwrite-reviewed': { type: 'boolean' },
+    shard: { type: 'string' },
+    threads: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0 || positionals[0] === 'help') return { kind: 'help' };
   const [command, imagesDir, ...extra] = positionals;

@@ -1,13 +1,11 @@
 // `segnetr evaluate`: scores predictions against ground-truth masks with the same job as the extension's
 // worker (src/core/evaluateJob.ts), in this process; prints the summary, writes the reports asked for.
-import type { EvaluationReport } from '../common/evaluation';
 import { runEvaluateJob } from '../core/evaluateJob';
 import { evaluationJson, writeEvaluationReports } from '../core/evaluationReport';
 import { evaluationText } from '../eval/reportText';
-import { ModelError, RequestError, describeFsError } from '../model/errors';
+import { describeFsError } from '../model/errors';
 import { EVALUATE_USAGE, type EvaluateCommand, parseEvaluateCommandLine } from './evaluateArgs';
-import { ProgressBar } from './progressBar';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, withInterrupt } from './runtime';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, runTerminalJob } from './runtime';
 import { writeLine } from './terminalText';
 
 /** `argv` after the word "evaluate"; resolves with the exit status. */
@@ -19,32 +17,19 @@ export async function evaluate(argv: readonly string[]): Promise<number> {
 async function run(command: EvaluateCommand): Promise<number> {
   const modelPath = chosenModelPath(command.modelPath);
   if (modelPath === undefined) return EXIT_USAGE_OR_MODEL;
-  const bar = new ProgressBar(process.stderr);
-  let report: EvaluationReport;
-  try {
-    report = await withInterrupt(
-      () => bar.finish(),
-      (isInterrupted) =>
-        runEvaluateJob(
-          {
-            imagesDir: command.imagesDir,
-            gtDir: command.gtDir,
-            ...(command.predDir === undefined ? {} : { predDir: command.predDir }),
-            modelPath,
-            threads: command.threads,
-          },
-          { onProgress: (p) => bar.update(p), isCancelled: isInterrupted },
-        ),
-    );
-  } catch (error) {
-    bar.finish();
-    if (error instanceof ModelError || error instanceof RequestError) {
-      writeLine(process.stderr, `segnetr: ${error.message}`);
-      return EXIT_USAGE_OR_MODEL;
-    }
-    throw error;
-  }
-  bar.finish();
+  const report = await runTerminalJob((hooks) =>
+    runEvaluateJob(
+      {
+        imagesDir: command.imagesDir,
+        gtDir: command.gtDir,
+        ...(command.predDir === undefined ? {} : { predDir: command.predDir }),
+        modelPath,
+        threads: command.threads,
+      },
+      { onProgress: hooks.onProgress, isCancelled: hooks.isCancelled },
+    ),
+  );
+  if (typeof report === 'number') return report;
   for (const failure of report.failed) writeLine(process.stderr, `${failure.file}: ${failure.reason}`);
   const toStdout = command.json === '-';
   try {

@@ -1,7 +1,5 @@
-// Command line of `segnetr evaluate`: parsed with node:util parseArgs and checked.
-import { parseArgs } from 'node:util';
-import { messageOf } from '../model/errors';
-import { UsageError, parseThreads } from './args';
+// Command line of `segnetr evaluate`: parsed with node:util parseArgs (parseOptions) and checked.
+import { UsageError, parseOptions, parseThreads } from './args';
 
 export const EVALUATE_USAGE = `Usage: segnetr evaluate <imagesDir> --gt <masksDir> [options]
 
@@ -36,26 +34,16 @@ export interface EvaluateCommand {
 
 /** `argv` after the word "evaluate". */
 export function parseEvaluateCommandLine(argv: readonly string[]): EvaluateCommand | { readonly kind: 'help' } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        gt: { type: 'string' },
-        pred: { type: 'string' },
-        model: { type: 'string' },
-        json: { type: 'string' },
-        csv: { type: 'string' },
-        report: { type: 'string' },
-        threads: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(messageOf(error));
-  }
+  const parsed = parseOptions(argv, {
+    gt: { type: 'string' },
+    pred: { type: 'string' },
+    model: { type: 'string' },
+    json: { type: 'string' },
+    csv: { type: 'string' },
+    report: { type: 'string' },
+    threads: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const [imagesDir, ...extra] = positionals;

@@ -2,13 +2,12 @@
 // Exit status: 0 all labelled or skipped, 1 some images failed, 2 usage, request or model error, 130 interrupted
 // (143 / 129 for SIGTERM / SIGHUP). Nothing a person reads is printed raw: see terminalText.ts.
 import type { PrelabelSummary } from '../common/prelabel';
-import { ModelError, RequestError, messageOf } from '../model/errors';
+import { messageOf } from '../model/errors';
 import { runPrelabelJob } from '../core/prelabelJob';
 import { type PrelabelCommand, USAGE, parseCommandLine } from './args';
 import { evaluate } from './evaluate';
-import { ProgressBar } from './progressBar';
 import { writeLine } from './terminalText';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, withInterrupt } from './runtime';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, runTerminalJob } from './runtime';
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'evaluate') return evaluate(argv.slice(1));
@@ -19,42 +18,22 @@ async function main(argv: readonly string[]): Promise<number> {
 async function prelabel(command: PrelabelCommand): Promise<number> {
   const modelPath = chosenModelPath(command.modelPath);
   if (modelPath === undefined) return EXIT_USAGE_OR_MODEL;
-  const bar = new ProgressBar(process.stderr);
-  let summary: PrelabelSummary;
-  try {
-    summary = await withInterrupt(
-      () => bar.finish(),
-      (isInterrupted) =>
-        runPrelabelJob(
-          {
-            imagesDir: command.imagesDir,
-            labelsDir: command.labelsDir,
-            modelPath,
-            format: command.format,
-            overwrite: command.overwrite,
-            overwriteReviewed: command.overwriteReviewed,
-            threads: command.threads,
-            ...(command.shard ? { shard: command.shard } : {}),
-          },
-          {
-            onProgress: (p) => bar.update(p),
-            isCancelled: isInterrupted,
-            log: (line) => {
-              bar.finish();
-              writeLine(process.stderr, `segnetr: ${line}`);
-            },
-          },
-        ),
-    );
-  } catch (error) {
-    bar.finish();
-    if (error instanceof ModelError || error instanceof RequestError) {
-      writeLine(process.stderr, `segnetr: ${error.message}`);
-      return EXIT_USAGE_OR_MODEL;
-    }
-    throw error;
-  }
-  bar.finish();
+  const summary = await runTerminalJob((hooks) =>
+    runPrelabelJob(
+      {
+        imagesDir: command.imagesDir,
+        labelsDir: command.labelsDir,
+        modelPath,
+        format: command.format,
+        overwrite: command.overwrite,
+        overwriteReviewed: command.overwriteReviewed,
+        threads: command.threads,
+        ...(command.shard ? { shard: command.shard } : {}),
+      },
+      hooks,
+    ),
+  );
+  if (typeof summary === 'number') return summary;
   report(summary, command, modelPath);
   if (summary.cancelled) return EXIT_INTERRUPTED;
   return summary.failed.length > 0 ? EXIT_SOME_FAILED : EXIT_OK;

@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
+import { ModelError, RequestError } from '../model/errors';
 import { UsageError } from './args';
+import { ProgressBar } from './progressBar';
 import { writeLine } from './terminalText';
 
 export const EXIT_OK = 0;
@@ -80,5 +82,43 @@ export async function withInterrupt<T>(beforeMessage: () => void, work: (isInter
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onTerminate);
     process.off('SIGHUP', onTerminate);
+  }
+}
+
+/** What a batch job run from the terminal gets: progress for the bar, Ctrl-C as a flag, log lines above the bar. */
+export interface TerminalJobHooks {
+  readonly onProgress: (progress: { readonly done: number; readonly total: number; readonly file: string }) => void;
+  readonly isCancelled: () => boolean;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Runs a batch job with a progress bar on stderr and Ctrl-C handling (withInterrupt). A model or request error is
+ * printed as one line and turns into exit status 2; anything else is a bug and is thrown.
+ */
+export async function runTerminalJob<T>(job: (hooks: TerminalJobHooks) => Promise<T>): Promise<T | typeof EXIT_USAGE_OR_MODEL> {
+  const bar = new ProgressBar(process.stderr);
+  try {
+    return await withInterrupt(
+      () => bar.finish(),
+      (isInterrupted) =>
+        job({
+          onProgress: (p) => bar.update(p),
+          isCancelled: isInterrupted,
+          log: (line) => {
+            bar.finish();
+            writeLine(process.stderr, `segnetr: ${line}`);
+          },
+        }),
+    );
+  } catch (error) {
+    if (error instanceof ModelError || error instanceof RequestError) {
+      bar.finish();
+      writeLine(process.stderr, `segnetr: ${error.message}`);
+      return EXIT_USAGE_OR_MODEL;
+    }
+    throw error;
+  } finally {
+    bar.finish();
   }
 }

@@ -9,7 +9,7 @@ import { messageOf } from '../model/errors';
 import type { FailureViews } from '../views/failureView';
 import { WorkerCrashedError } from '../worker/client';
 import { reportFileProgress } from './jobProgress';
-import { pickFolder } from './pickFolder';
+import { commandFolder, pickFolder } from './pickFolder';
 import type { PrelabelDeps } from './prelabelFolder';
 
 /** What callers other than the explorer menu (tests, keybindings) may decide up front instead of being asked. */
@@ -45,12 +45,8 @@ export class EvaluateFolderCommand {
       void vscode.window.showWarningMessage(`SegNetr is already evaluating ${this.running}. Cancel it or wait for it to finish.`);
       return undefined;
     }
-    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder('Evaluate', 'Choose a folder of images to evaluate');
+    const folder = await commandFolder(folderArg, 'evaluate', 'Evaluate', 'Choose a folder of images to evaluate');
     if (!folder) return undefined;
-    if (folder.scheme !== 'file') {
-      void vscode.window.showErrorMessage(`SegNetr can only evaluate folders on disk, not ${folder.toString()}.`);
-      return undefined;
-    }
     const imagesDir = folder.fsPath;
     const name = path.basename(imagesDir);
 

@@ -4,7 +4,7 @@ import type { PrelabelFolderRequest, PrelabelSummary } from '../common/prelabel'
 import { messageOf } from '../model/errors';
 import { WorkerCrashedError, type WorkerClient } from '../worker/client';
 import { reportFileProgress } from './jobProgress';
-import { pickFolder } from './pickFolder';
+import { commandFolder } from './pickFolder';
 import { planPrelabel } from '../core/plan';
 import { isHumanMadeLabel, readReviewState } from '../core/reviewState';
 import type { Log } from '../host/log';
@@ -41,12 +41,8 @@ export class PrelabelFolderCommand {
       void vscode.window.showWarningMessage(`SegNetr is already pre-labeling ${this.running}. Cancel it or wait for it to finish.`);
       return undefined;
     }
-    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder('Pre-label', 'Choose a folder of images to pre-label with SegNetr');
+    const folder = await commandFolder(folderArg, 'pre-label', 'Pre-label', 'Choose a folder of images to pre-label with SegNetr');
     if (!folder) return undefined;
-    if (folder.scheme !== 'file') {
-      void vscode.window.showErrorMessage(`SegNetr can only pre-label folders on disk, not ${folder.toString()}.`);
-      return undefined;
-    }
 
     const imagesDir = folder.fsPath;
     let request: PrelabelFolderRequest;

@@ -12,7 +12,7 @@ import type { ReviewOrders } from '../editor/reviewOrders';
 import { inferenceThreads, resolveModel } from '../host/settings';
 import { messageOf } from '../model/errors';
 import { reportFileProgress } from './jobProgress';
-import { pickFolder } from './pickFolder';
+import { commandFolder } from './pickFolder';
 import type { PrelabelDeps } from './prelabelFolder';
 
 export interface ReviewUncertainOptions {
@@ -46,12 +46,8 @@ export class ReviewUncertainFirstCommand {
       void vscode.window.showWarningMessage('SegNetr is already ranking a folder by uncertainty.');
       return undefined;
     }
-    const folder = folderArg instanceof vscode.Uri ? folderArg : await pickFolder('Review', 'Choose a folder of images to review most uncertain first');
+    const folder = await commandFolder(folderArg, 'review', 'Review', 'Choose a folder of images to review most uncertain first');
     if (!folder) return undefined;
-    if (folder.scheme !== 'file') {
-      void vscode.window.showErrorMessage(`SegNetr can only review folders on disk, not ${folder.toString()}.`);
-      return undefined;
-    }
     const imagesDir = folder.fsPath;
     let images: string[];
     try {
