@@ -186,24 +186,40 @@ function withIndexPalette(bytes: Buffer, paletteChunk: number): Buffer {
   return copy;
 }
 
-function decodeRgba(bytes: Buffer): Buffer {
+function decodeRgba(bytes: Buffer): Uint8Array | Uint16Array {
   try {
-    // skipRescale: 1-, 2- and 4-bit greyscale keep their sample values (0..1, 0..3, 0..15) instead of 0..255.
-    return PNG.sync.read(bytes, { skipRescale: true }).data;
+    // skipRescale: 1-, 2-, 4- and 16-bit greyscale keep their sample values (0..1, 0..3, 0..15, 0..65535) instead
+    // of 0..255; pngjs then hands 16-bit data over as a Uint16Array (its typings say Buffer).
+    return PNG.sync.read(bytes, { skipRescale: true }).data as Uint8Array | Uint16Array;
   } catch (error) {
     throw new LabelPngError(`damaged PNG (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
+/** One sample per pixel of a single-channel PNG: the grey value, or for a palette PNG the palette index. */
+export interface PngSamples {
+  readonly width: number;
+  readonly height: number;
+  /** 16-bit only when `allow16Bit` was given and the file is 16-bit. */
+  readonly values: Uint8Array | Uint16Array;
+  readonly fromPalette: boolean;
+}
+
+export interface PngSampleRules {
+  /** Ground truth may be 16-bit; a label file the editor rewrites as 8-bit may not. */
+  readonly allow16Bit: boolean;
+  /** Refuse a pixel that is not opaque (grey+alpha, RGBA) instead of ignoring its alpha. */
+  readonly requireOpaque: boolean;
+}
+
 /**
- * The class index of every pixel of a label PNG, checked against the model's `classCount`:
- *  - greyscale (1, 2, 4 or 8 bits): the values are the classes; for a two-class model a 0/255 mask reads as 0/1;
- *  - palette: the palette indices are the classes (the colours do not matter);
- *  - RGB(A) or grey+alpha: read only when every pixel is grey (r = g = b) and opaque, as if saved greyscale;
- *  - 16-bit, colour pixels, or a value that is not a class (>= classCount) are refused, naming the reason.
+ * The samples of a mask PNG by one set of rules for every reader (label files, ground truth, predictions):
+ *  - greyscale (1, 2, 4, 8 or, when allowed, 16 bits): the values as stored, not rescaled;
+ *  - palette: the palette indices (the colours do not matter, and may repeat);
+ *  - RGB(A) or grey+alpha: read only when every pixel is grey (r = g = b), as if saved greyscale.
  * Throws LabelPngError; the message does not name the file (the caller adds it).
  */
-export function decodeLabelPng(bytes: Uint8Array, classCount: number): LabelRaster {
+export function decodePngSamples(bytes: Uint8Array, rules: PngSampleRules): PngSamples {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const header = readHeader(buffer);
   const { width, height, bitDepth, colorType } = header;
@@ -211,31 +227,44 @@ export function decodeLabelPng(bytes: Uint8Array, classCount: number): LabelRast
   if (width * height > MAX_LABEL_PIXELS) {
     throw new LabelPngError(`label is ${width} x ${height} pixels, over the ${MAX_LABEL_PIXELS / 2 ** 20} Mi-pixel limit`);
   }
-  if (bitDepth === 16) {
+  if (bitDepth === 16 && !rules.allow16Bit) {
     throw new LabelPngError('16-bit PNG, not a label: labels are single-channel 8-bit (one class index per pixel); save it as 8-bit greyscale');
   }
-  const palette = colorType === PNG_COLOR_TYPE_PALETTE;
-  if (palette && header.paletteChunk < 0) throw new LabelPngError('damaged PNG: palette image without a palette (PLTE) chunk');
-  if (bitDepth === 8 && (colorType === PNG_COLOR_TYPE_GRAYSCALE || palette) && !header.interlaced) {
+  const fromPalette = colorType === PNG_COLOR_TYPE_PALETTE;
+  if (fromPalette && header.paletteChunk < 0) throw new LabelPngError('damaged PNG: palette image without a palette (PLTE) chunk');
+  if (bitDepth === 8 && (colorType === PNG_COLOR_TYPE_GRAYSCALE || fromPalette) && !header.interlaced) {
     const values = decodeOneBytePerPixel(buffer, header);
-    if (palette) checkPaletteIndices(values, width, (buffer.readUInt32BE(header.paletteChunk) / 3) | 0);
-    return { width, height, data: toClasses(values, width, classCount, !palette) };
+    if (fromPalette) checkPaletteIndices(values, width, (buffer.readUInt32BE(header.paletteChunk) / 3) | 0);
+    return { width, height, values, fromPalette };
   }
-  const rgba = decodeRgba(palette ? withIndexPalette(buffer, header.paletteChunk) : buffer);
-  const data = new Uint8Array(width * height);
+  // pngjs gives four samples a pixel, 16-bit ones in a Uint16Array (skipRescale keeps them as stored).
+  const rgba = decodeRgba(fromPalette ? withIndexPalette(buffer, header.paletteChunk) : buffer);
+  const values = bitDepth === 16 ? new Uint16Array(width * height) : new Uint8Array(width * height);
   const colour = colorType === PNG_COLOR_TYPE_RGB || colorType === PNG_COLOR_TYPE_RGBA || colorType === PNG_COLOR_TYPE_GRAYSCALE_ALPHA;
-  for (let i = 0; i < data.length; i++) {
+  for (let i = 0; i < values.length; i++) {
     const r = rgba[4 * i]!;
-    if (colour && (rgba[4 * i + 1] !== r || rgba[4 * i + 2] !== r || rgba[4 * i + 3] !== 255)) {
+    if (colour && (rgba[4 * i + 1] !== r || rgba[4 * i + 2] !== r || (rules.requireOpaque && rgba[4 * i + 3] !== (bitDepth === 16 ? 65535 : 255)))) {
       const kind = colorType === PNG_COLOR_TYPE_GRAYSCALE_ALPHA ? 'greyscale PNG with transparency' : 'RGB colour PNG';
       throw new LabelPngError(
-        `${kind}, not a label: labels are single-channel 8-bit (one class index per pixel), but pixel (${i % width}, ${Math.floor(i / width)}) ` +
+        `${kind}, not a mask: masks are single-channel (one class index per pixel), but pixel (${i % width}, ${Math.floor(i / width)}) ` +
           `is (${Array.from(rgba.subarray(4 * i, 4 * i + 4)).join(', ')}); save the class indices as 8-bit greyscale`,
       );
     }
-    data[i] = r;
+    values[i] = r;
   }
-  return { width, height, data: toClasses(data, width, classCount, !palette) };
+  return { width, height, values, fromPalette };
+}
+
+/**
+ * The class index of every pixel of a label PNG, checked against the model's `classCount`: the samples
+ * (decodePngSamples, 8-bit and opaque); for a two-class model a 0/255 greyscale mask reads as 0/1; a value that is
+ * not a class (>= classCount) is refused, naming the pixel.
+ * Throws LabelPngError; the message does not name the file (the caller adds it).
+ */
+export function decodeLabelPng(bytes: Uint8Array, classCount: number): LabelRaster {
+  const { width, height, values, fromPalette } = decodePngSamples(bytes, { allow16Bit: false, requireOpaque: true });
+  if (!(values instanceof Uint8Array)) throw new Error('decodePngSamples returned 16-bit samples though they were refused');
+  return { width, height, data: toClasses(values, width, classCount, !fromPalette) };
 }
 
 /** A palette index past the palette's end is a broken file (pngjs refuses it the same way). */

@@ -81,7 +81,7 @@ describe('label PNG decoding', () => {
   });
 
   it('refuses colour pixels but reads an RGB(A) file whose pixels are all grey and opaque', () => {
-    refused(rgbPng(2, 1, [0, 0, 0, 255, 200, 10, 10, 255], 2), 3, /^RGB colour PNG, not a label: labels are single-channel 8-bit .* pixel \(1, 0\) is \(200, 10, 10, 255\)/);
+    refused(rgbPng(2, 1, [0, 0, 0, 255, 200, 10, 10, 255], 2), 3, /^RGB colour PNG, not a mask: masks are single-channel .* pixel \(1, 0\) is \(200, 10, 10, 255\)/);
     refused(rgbPng(2, 1, [0, 0, 0, 255, 1, 1, 1, 128], 6), 3, /pixel \(1, 0\) is \(1, 1, 1, 128\)/);
     assert.deepEqual(Array.from(decodeLabelPng(rgbPng(3, 1, [0, 0, 0, 255, 2, 2, 2, 255, 1, 1, 1, 255], 2), 3).data), [0, 2, 1]);
   });

@@ -31,12 +31,12 @@ describe('reading masks (ground truth and label files)', () => {
     assert.throws(() => readMaskPng(grey([0, 4]), 4, 'ground truth'), /pixel \(1, 0\) is 4: a 4-class mask holds class indices 0\.\.3, or 255 to ignore a pixel/);
   });
 
-  it('reads palette PNGs by index, not by colour, and refuses palettes that repeat a colour', () => {
+  it('reads palette PNGs by index, not by colour, also when the palette repeats a colour', () => {
     const palette: [number, number, number][] = [[0, 0, 0], [255, 0, 0], [0, 255, 0]];
     const png = rawPng({ width: 4, height: 1, bitDepth: 4, colorType: 3, samples: [0, 2, 1, 2], palette });
     assert.deepEqual([...readMaskPng(png, 3, 'ground truth').data], [0, 2, 1, 2]);
     const repeated = rawPng({ width: 2, height: 1, bitDepth: 8, colorType: 3, samples: [0, 2], palette: [[0, 0, 0], [9, 9, 9], [9, 9, 9]] });
-    assert.throws(() => readMaskPng(repeated, 3, 'ground truth'), /palette repeats the colour \(9, 9, 9\)/);
+    assert.deepEqual([...readMaskPng(repeated, 3, 'ground truth').data], [0, 2]);
   });
 
   it('accepts grey stored as RGB(A), refuses colour masks and non-PNG files', () => {
@@ -44,8 +44,10 @@ describe('reading masks (ground truth and label files)', () => {
     assert.deepEqual([...readMaskPng(rgb, 2, 'ground truth').data], [0, 1]);
     const rgba = rawPng({ width: 2, height: 1, bitDepth: 8, colorType: 6, samples: [1, 1, 1, 0, 0, 0, 0, 255] });
     assert.deepEqual([...readMaskPng(rgba, 2, 'ground truth').data], [1, 0]);
+    const greyAlpha = rawPng({ width: 2, height: 1, bitDepth: 8, colorType: 4, samples: [255, 0, 0, 128] });
+    assert.deepEqual([...readMaskPng(greyAlpha, 2, 'ground truth').data], [1, 0], 'alpha is not used');
     const colour = rawPng({ width: 2, height: 1, bitDepth: 8, colorType: 2, samples: [0, 0, 0, 255, 0, 0] });
-    assert.throws(() => readMaskPng(colour, 2, 'ground truth'), /colour PNG, pixel \(1, 0\) is \(255, 0, 0\): a mask must be single-channel/);
+    assert.throws(() => readMaskPng(colour, 2, 'ground truth'), /RGB colour PNG, not a mask: masks are single-channel .* pixel \(1, 0\) is \(255, 0, 0, 255\)/);
     const bmp = Buffer.alloc(64);
     bmp.write('BM', 0, 'latin1');
     bmp.writeUInt32LE(40, 14);
