@@ -30,6 +30,11 @@ export interface PredictionRecord {
   readonly version: typeof RECORD_VERSION;
   /** The image's file name. */
   readonly image: string;
+  /**
+   * The image's folder relative to the labels folder ("../images"), so that a label file opened on its own finds
+   * its image wherever the labels folder setting put the labels. Absent in records written before it existed.
+   */
+  readonly imageDir?: string;
   readonly model: ModelIdentity;
   /** ISO 8601 time of the prediction. */
   readonly time: string;
@@ -87,6 +92,7 @@ export async function writePredictionRecord(
   const record: PredictionRecord = {
     version: RECORD_VERSION,
     image: path.basename(imagePath),
+    imageDir: path.relative(path.resolve(labelsDir), path.dirname(path.resolve(imagePath))) || '.',
     model,
     time: time.toISOString(),
     threshold: modelThreshold(output),
@@ -151,6 +157,7 @@ function checkRecord(json: unknown, file: string): PredictionRecord {
   const r = json as Record<string, unknown>;
   if (r.version !== RECORD_VERSION) bad(`unsupported version ${JSON.stringify(r.version)} (expected ${RECORD_VERSION})`);
   if (typeof r.image !== 'string') bad('"image" must be a string');
+  if (r.imageDir !== undefined && typeof r.imageDir !== 'string') bad('"imageDir" must be a string when present');
   const model = r.model as Record<string, unknown> | null | undefined;
   if (typeof model !== 'object' || model === null || typeof model.id !== 'string' || typeof model.sha256 !== 'string') bad('"model" must have string "id" and "sha256"');
   if (typeof r.time !== 'string') bad('"time" must be a string');

@@ -2,10 +2,11 @@
 // the image of a label file.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { findImageForLabel } from '../../src/core/imageForLabel';
+import { writePredictionRecord } from '../../src/core/predictionRecord';
 import { labelsDirFor } from '../../src/core/labelPaths';
 import { neighbourImage } from '../../src/core/reviewQueue';
 import {
@@ -121,5 +122,24 @@ describe('review queue and label files', () => {
     assert.equal(await findImageForLabel(path.join(images, 'y.png'), rule), undefined, 'an image is not a label');
     writeFileSync(path.join(masks, 'orphan.png'), '');
     assert.equal(await findImageForLabel(path.join(masks, 'orphan.png'), rule), undefined);
+  });
+
+  it('finds the image of a label in a labels folder elsewhere (an absolute setting) through its prediction record', async () => {
+    const images = path.join(tmp.path, 'data', 'scans');
+    const labels = path.join(tmp.path, 'elsewhere', 'labels');
+    mkdirSync(images, { recursive: true });
+    mkdirSync(labels, { recursive: true });
+    writeFileSync(path.join(images, 'x.jpg'), '');
+    writeFileSync(path.join(labels, 'x.png'), '');
+    writeFileSync(path.join(labels, 'z.png'), '');
+    const rule = () => labels;
+    assert.equal(await findImageForLabel(path.join(labels, 'x.png'), rule), undefined, 'no record: the folders around the label are all that is searched');
+    const prediction = { width: 1, height: 1, mask: new Uint8Array(1), probability: new Uint8Array(1) };
+    await writePredictionRecord(labels, path.join(images, 'x.jpg'), prediction, { id: 'm', sha256: 'abc' }, { activation: 'sigmoid', channels: 1, threshold: 0.5 });
+    assert.equal(await findImageForLabel(path.join(labels, 'x.png'), rule), path.join(images, 'x.jpg'));
+    assert.equal(await findImageForLabel(path.join(labels, 'x.png'), () => path.join(images, 'masks')), undefined, 'the label rule must agree with the record');
+    assert.equal(await findImageForLabel(path.join(labels, 'z.png'), rule), undefined, 'another label has no record');
+    rmSync(path.join(images, 'x.jpg'));
+    assert.equal(await findImageForLabel(path.join(labels, 'x.png'), rule), undefined, 'the recorded image is gone');
   });
 });
