@@ -107,6 +107,22 @@ export async function editorState(uri: vscode.Uri): Promise<MaskEditorState | un
   return (await segnetrApi()).maskEditorState(uri);
 }
 
+/**
+ * Whether VS Code's workbench shows the mask editor of `uri` as dirty (undefined when no tab shows it). The
+ * document's own dirty flag changes in the extension host at once; the workbench learns of an edit by a message,
+ * and its tab state comes back by another: once the tab says dirty, VS Code's undo stack holds the edit, so a
+ * Ctrl+Z sent through the page (another channel than the extension host's) reaches that edit.
+ */
+export function workbenchDirty(uri: vscode.Uri): boolean | undefined {
+  for (const group of vscode.window.tabGroups.all) {
+    for (const tab of group.tabs) {
+      const input = tab.input;
+      if (input instanceof vscode.TabInputCustom && input.viewType === 'segnetr.maskEditor' && input.uri.fsPath === uri.fsPath) return tab.isDirty;
+    }
+  }
+  return undefined;
+}
+
 /** The active tab's resource when it is a mask editor. */
 export function activeMaskEditorUri(): string | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;

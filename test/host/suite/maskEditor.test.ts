@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { PNG } from 'pngjs';
 import { hostileMessages } from '../../unit/hostileMessages';
 import { config } from './context';
-import { EditorHands, activeMaskEditorUri, clickWorkbenchButton, editorState, segnetrApi, sha256, waitFor } from './editorDriver';
+import { EditorHands, activeMaskEditorUri, clickWorkbenchButton, editorState, segnetrApi, sha256, waitFor, workbenchDirty } from './editorDriver';
 import { BRUSH_SIZE, type Stroke, describeDifference, maskWith, saveRestoreExpectation } from './editorExpectations';
 import { listImages, useFixtureModel } from './helpers';
 import { decodeGray8, readImageSize } from './images';
@@ -61,7 +61,8 @@ describe('mask editor', function () {
   async function waitForMask(image: TestImage, expected: Uint8Array, dirty: boolean, what: string): Promise<void> {
     const want = sha256(expected);
     try {
-      await waitFor(what, () => editorState(image.uri), (s) => s?.maskSha256 === want && s.dirty === dirty);
+      // The workbench's dirty state too: the next key press goes to VS Code through the page, not the extension host.
+      await waitFor(what, () => editorState(image.uri), (s) => s?.maskSha256 === want && s.dirty === dirty && workbenchDirty(image.uri) === dirty);
     } catch (error) {
       const mask = (await segnetrApi()).maskEditorMask(image.uri);
       throw new Error(`${(error as Error).message}; the mask: ${mask ? describeDifference(mask, expected, image.width) : 'no document'}`);
@@ -153,7 +154,7 @@ describe('mask editor', function () {
     await hands.waitUntilShown();
     const empty = sha256(new Uint8Array(e3!.width * e3!.height));
     await hands.press('r');
-    const predicted = await waitFor('the predicted mask', () => editorState(e3!.uri), (s) => s !== undefined && s.maskSha256 !== empty && s.dirty, 60_000);
+    const predicted = await waitFor('the predicted mask', () => editorState(e3!.uri), (s) => s !== undefined && s.maskSha256 !== empty && s.dirty && workbenchDirty(e3!.uri) === true, 60_000);
     assert.equal(predicted!.source, 'empty', 'the document still says where it started from');
     await hands.press('Control+z');
     await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing Predict');
