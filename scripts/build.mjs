@@ -1,5 +1,5 @@
-// One esbuild call per runtime: extension host, inference worker, CLI, the webviews (mask editor, failure view),
-// and the host-test bundle.
+// One esbuild call per runtime: extension host, inference worker, the label codec thread, CLI, the webviews (mask
+// editor, failure view), and the host-test bundle.
 // `tsc --noEmit` (npm run typecheck) does the type checking; esbuild only bundles.
 import * as esbuild from 'esbuild';
 import { chmod } from 'node:fs/promises';
@@ -23,6 +23,7 @@ const nodeTarget = { ...common, platform: 'node', format: 'cjs', external: ['vsc
 const builds = [
   { ...nodeTarget, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
   { ...nodeTarget, entryPoints: { worker: 'src/worker/main.ts' }, outdir: 'dist' },
+  { ...nodeTarget, entryPoints: { labelCodec: 'src/worker/labelCodecThread.ts' }, outdir: 'dist' },
   { ...nodeTarget, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist' },
   { ...common, platform: 'browser', format: 'iife', entryPoints: { failures: 'src/webview/failures/main.ts' }, outdir: 'dist' },

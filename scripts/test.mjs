@@ -81,7 +81,8 @@ async function mochaLayer(layer, sourceDir) {
     format: 'cjs',
     target: 'es2022',
     sourcemap: 'inline',
-    external: [...NATIVE_PACKAGES, 'mocha', 'vscode'],
+    // esbuild: tests that need a thread's script bundle it at run time (test/unit/codecThread.ts).
+    external: [...NATIVE_PACKAGES, 'mocha', 'vscode', 'esbuild'],
     logLevel: 'warning',
   });
   const mocha = new Mocha({ reporter: 'spec', timeout: 60_000, color: process.stdout.isTTY });

@@ -14,6 +14,7 @@ import { Log } from './host/log';
 import { FAILURE_VIEW_TYPE, type FailureViewInfo, FailureViews } from './views/failureView';
 import { JobStatusBar } from './views/statusBar';
 import { WorkerClient } from './worker/client';
+import { LabelCodecThread } from './worker/labelCodecClient';
 
 /** What activate() returns: read-only state for the host tests (other extensions may read it too). */
 export interface SegnetrApi {
@@ -31,10 +32,11 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
     workerScript: path.join(context.extensionPath, 'dist', 'worker.js'),
     log: (line) => log.info(line),
   });
+  const codec = new LabelCodecThread({ script: path.join(context.extensionPath, 'dist', 'labelCodec.js'), log: (line) => log.warn(line) });
   const jobs = { extensionPath: context.extensionPath, worker, log, statusBar };
   const prelabel = new PrelabelFolderCommand(jobs);
   const orders = new ReviewOrders();
-  const maskEditor = new MaskEditorProvider({ extensionUri: context.extensionUri, worker, log, orders });
+  const maskEditor = new MaskEditorProvider({ extensionUri: context.extensionUri, worker, codec, log, orders });
   const failureViews = new FailureViews({ extensionUri: context.extensionUri, log, openCase: (report, index) => openCompareCase(orders, report, index) });
   const evaluate = new EvaluateFolderCommand({ ...jobs, failureViews });
   const reviewUncertain = new ReviewUncertainFirstCommand({ ...jobs, orders });
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
     log,
     statusBar,
     { dispose: () => worker.dispose() },
+    { dispose: () => codec.dispose() },
     // No retainContextWhenHidden: the host holds the mask, a hidden webview is rebuilt from it.
     vscode.window.registerCustomEditorProvider(MASK_EDITOR_VIEW_TYPE, maskEditor, { supportsMultipleEditorsPerDocument: true }),
     ...registerMaskEditorCommands(maskEditor),
@@ -64,5 +67,5 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
 }
 
 export function deactivate(): void {
-  // Everything is in context.subscriptions; disposing the worker client stops the worker process.
+  // Everything is in context.subscriptions; disposing the worker client stops the worker process, the codec its thread.
 }

@@ -11,7 +11,9 @@
 //                same timing
 //   view         pan moves (middle-button drag) at fit and 1:1, threshold slider steps (local re-threshold preview)
 //                and the threshold commit (whole-mask operation), same timing
-//   save         encodeLabelPng (src/mask/labelPng.ts) of the mask, in Node, separately
+//   save         encodeLabelPng (src/mask/labelPng.ts) of the mask, in Node, separately (the editor runs it on the
+//                label codec thread; how long the extension host's thread is blocked while saving:
+//                node scripts/bench.mjs saveBlocking)
 //
 //   node scripts/bench/editor.mjs [--sizes 1024x1024,4096x4096,16384x8192] [--moves 60]
 import { spawnSync } from 'node:child_process';

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { ModelOutput } from '../model/card';
 import type { Prediction } from '../model/postprocess';
 import { writeFileAtomic } from './atomicWrite';
-import { decodeGreyPng, encodeGreyPng } from './greyPng';
+import { encodeGreyPng } from './greyPng';
 import { STATE_FOLDER } from './reviewState';
 import { MAX_IMAGE_FILE_BYTES } from './readImageFile';
 import { readRegularFile } from './readRegularFile';
@@ -122,31 +122,42 @@ export async function readPredictionRecord(labelsDir: string, imagePath: string)
   return checkRecord(json, file);
 }
 
-/** The stored probability map (and classes) of a record, checked against the record's size. */
-export async function readStoredProbability(labelsDir: string, imagePath: string, record: PredictionRecord): Promise<StoredProbability> {
+/** Decodes an 8-bit grey PNG value for value, with the SHA-256 of its pixels (a LabelCodec's decodeGrey). */
+export type GreyPngDecoder = (bytes: Uint8Array) => Promise<{ width: number; height: number; data: Uint8Array; sha256: string }>;
+
+/**
+ * The stored probability map (and classes) of a record, checked against the record's size, and the SHA-256 of
+ * the probability map's pixels. `decode` does the decoding (the mask editor's runs off the extension host's thread).
+ */
+export async function readStoredProbability(
+  labelsDir: string,
+  imagePath: string,
+  record: PredictionRecord,
+  decode: GreyPngDecoder,
+): Promise<StoredProbability & { readonly sha256: string }> {
   const paths = predictionPaths(labelsDir, imagePath);
-  const probability = await readGrey8(paths.probability, record);
-  const classes = record.hasClasses ? await readGrey8(paths.classes, record) : null;
-  return { probability, classes };
+  const probability = await readGrey8(paths.probability, record, decode);
+  const classes = record.hasClasses ? (await readGrey8(paths.classes, record, decode)).data : null;
+  return { probability: probability.data, classes, sha256: probability.sha256 };
 }
 
-async function readGrey8(file: string, size: { width: number; height: number }): Promise<Uint8Array> {
+async function readGrey8(file: string, size: { width: number; height: number }, decode: GreyPngDecoder): Promise<{ data: Uint8Array; sha256: string }> {
   let bytes: Buffer;
   try {
     bytes = await readRegularFile(file, MAX_IMAGE_FILE_BYTES);
   } catch (error) {
     throw new PredictionRecordError(`Cannot read ${file}: ${(error as Error).message}`);
   }
-  let png: { width: number; height: number; data: Uint8Array };
+  let png: Awaited<ReturnType<GreyPngDecoder>>;
   try {
-    png = decodeGreyPng(bytes);
+    png = await decode(bytes);
   } catch (error) {
     throw new PredictionRecordError(`${file} is not a readable PNG: ${(error as Error).message}`);
   }
   if (png.width !== size.width || png.height !== size.height) {
     throw new PredictionRecordError(`${file} is ${png.width} x ${png.height}, but its record says ${size.width} x ${size.height}.`);
   }
-  return png.data;
+  return png;
 }
 
 function checkRecord(json: unknown, file: string): PredictionRecord {

@@ -6,12 +6,11 @@
 // 16-bit and palette PNGs hold the values directly (a palette PNG by its indices); an RGB(A) mask must be grey
 // (R = G = B). Alpha is not used.
 import { LabelPngError, type PngSamples, decodePngSamples } from '../mask/labelPng';
+import type { MaskRole } from '../common/labelCodecProtocol';
 import type { LabelRaster } from '../mask/types';
 import { IGNORE_LABEL } from '../eval/metrics';
 import { ImageError } from '../model/errors';
 import { DEFAULT_IMAGE_LIMITS, readImageHeader } from '../model/imageHeader';
-
-export type MaskRole = 'ground truth' | 'prediction';
 
 /** Throws ImageError with the reason (format, value, size) when the file is not a usable mask. */
 export function readMaskPng(bytes: Buffer, numberOfClasses: number, role: MaskRole): LabelRaster {

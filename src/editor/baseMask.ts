@@ -2,7 +2,8 @@
 // prediction (the pre-label job's probability map thresholded as the record says), else an empty mask.
 // Node only, no `vscode`: the document model and its tests use it directly.
 import { createHash } from 'node:crypto';
-import { LabelPngError, MAX_LABEL_PIXELS, decodeLabelPng } from '../mask/labelPng';
+import type { LabelCodec } from '../common/labelCodecProtocol';
+import { LabelPngError, MAX_LABEL_PIXELS } from '../mask/labelPng';
 import { createRaster } from '../mask/raster';
 import { thresholdMask } from '../mask/threshold';
 import type { LabelRaster } from '../mask/types';
@@ -65,19 +66,20 @@ export interface LoadOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The document's saved state for an image of `size` with `classCount` classes. */
+/** The document's saved state for an image of `size` with `classCount` classes; `codec` decodes the files. */
 export async function loadBaseMask(
   files: MaskFiles,
   size: { width: number; height: number },
   classCount: number,
+  codec: LabelCodec,
   options: LoadOptions = {},
 ): Promise<BaseMask> {
   const bytes = options.labelBytes === undefined ? await readLabelBytes(files.labelPath) : (options.labelBytes ?? undefined);
-  const prediction = await storedPrediction(files, size, classCount, options.log ?? (() => undefined));
+  const prediction = await storedPrediction(files, size, classCount, codec, options.log ?? (() => undefined));
   if (bytes) {
     let raster: LabelRaster;
     try {
-      raster = decodeLabelPng(bytes, classCount);
+      raster = await codec.decodeLabel(bytes, classCount);
     } catch (error) {
       const reason = error instanceof LabelPngError ? error.message : messageOf(error);
       throw new MaskDocumentError(`Cannot edit the label ${files.labelPath}: ${reason}.`);
@@ -106,6 +108,7 @@ async function storedPrediction(
   files: MaskFiles,
   size: { width: number; height: number },
   classCount: number,
+  codec: LabelCodec,
   log: (line: string) => void,
 ): Promise<{ record: PredictionRecord; maps: StoredProbability; sha256: string } | undefined> {
   try {
@@ -115,12 +118,12 @@ async function storedPrediction(
       log(`The stored prediction of ${files.imagePath} is for a ${record.width} x ${record.height} image, not ${size.width} x ${size.height}; not used.`);
       return undefined;
     }
-    const maps = await readStoredProbability(files.labelsDir, files.imagePath, record);
-    if (maps.classes && maps.classes.some((c) => c >= classCount)) {
+    const { probability, classes, sha256 } = await readStoredProbability(files.labelsDir, files.imagePath, record, (bytes) => codec.decodeGrey(bytes));
+    if (classes && classes.some((c) => c >= classCount)) {
       log(`The stored prediction of ${files.imagePath} has classes this model does not have (it has ${classCount}); not used.`);
       return undefined;
     }
-    return { record, maps, sha256: sha256Of(maps.probability) };
+    return { record, maps: { probability, classes }, sha256 };
   } catch (error) {
     log(`The stored prediction of ${files.imagePath} is not used: ${messageOf(error)}`);
     return undefined;

@@ -3,10 +3,10 @@
 // Label" applies the host's copy, never pixels from the webview.
 import * as path from 'node:path';
 import type { PredictionOrigin } from '../common/editorProtocol';
+import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { ImagePrediction, PredictImageRequest } from '../common/workerProtocol';
 import type { StoredProbability } from '../core/predictionRecord';
 import { readImageFile } from '../core/readImageFile';
-import { readMaskPng } from '../core/readMask';
 import { thresholdMask } from '../mask/threshold';
 import type { LabelRaster } from '../mask/types';
 import { messageOf } from '../model/errors';
@@ -20,6 +20,8 @@ export interface LoadedPrediction {
 
 export interface PredictionSources {
   readonly predictImage: (request: PredictImageRequest) => Promise<ImagePrediction>;
+  /** Reads a prediction file by the evaluation's rules (off the extension host's thread). */
+  readonly readMask: LabelCodec['readMask'];
   readonly modelPath: string;
   readonly threads: number;
 }
@@ -68,7 +70,7 @@ async function loadPrediction(target: CompareTarget, size: LabelRaster, classCou
   if (target.prediction !== undefined) {
     let raster: LabelRaster;
     try {
-      raster = readMaskPng(await readImageFile(target.prediction), classCount, 'prediction');
+      raster = await sources.readMask(await readImageFile(target.prediction), classCount, 'prediction');
     } catch (error) {
       throw new Error(`Cannot read the prediction ${target.prediction}: ${messageOf(error)}`);
     }

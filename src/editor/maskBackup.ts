@@ -5,7 +5,7 @@
 import type { Rect } from '../mask/types';
 import type { MaskOperation } from '../mask/types';
 import { DEFAULT_MAX_POINTS, isParseError, parseMaskOperation } from '../mask/validate';
-import { decodeGreyPng, encodeGreyPng } from '../core/greyPng';
+import type { LabelCodec } from '../common/labelCodecProtocol';
 import { type BaseKind, MaskDocumentError } from './baseMask';
 
 const FORMAT = 'segnetr.maskBackup';
@@ -32,14 +32,16 @@ export function serializeBackup(backup: Omit<MaskBackup, 'format' | 'version'>):
   return JSON.stringify({ format: FORMAT, version: VERSION, ...backup });
 }
 
-export function encodeRectBytes(rect: Rect, bytes: Uint8Array): string {
-  return encodeGreyPng(bytes, rect.width, rect.height).toString('base64');
+/** A rectangle's bytes as a base64 grey PNG, encoded by `codec` (off the extension host's thread). */
+export async function encodeRectBytes(codec: LabelCodec, rect: Rect, bytes: Uint8Array): Promise<string> {
+  const png = await codec.encodeLabel(bytes, rect.width, rect.height, 'index');
+  return Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64');
 }
 
-export function decodeRectBytes(step: { rect: Rect; png: string }, where: string): Uint8Array {
+export async function decodeRectBytes(codec: LabelCodec, step: { rect: Rect; png: string }, where: string): Promise<Uint8Array> {
   let decoded;
   try {
-    decoded = decodeGreyPng(Buffer.from(step.png, 'base64'));
+    decoded = await codec.decodeGrey(Buffer.from(step.png, 'base64'));
   } catch (error) {
     throw new MaskDocumentError(`${where}: a step's pixels are not a readable PNG (${(error as Error).message}).`);
   }

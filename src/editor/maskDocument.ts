@@ -6,16 +6,24 @@
 // `detour` (edits that were undone past the save point and then replaced by a new edit: the saved state is no
 // longer on the history, so the way back to it is kept here). Undo/redo closures handed to VS Code check that
 // they are the next step, so a stale one (after a revert or an external reload reset the history) does nothing.
-import type { LabelFormat } from '../common/prelabel';
+//
+// Saving is asynchronous (the PNG is encoded on another thread and written), and a person may go on editing
+// meanwhile: a save takes a snapshot (a copy of the mask and the edits that made it), and when the file is
+// written only the snapshot's state becomes the saved state; edits made since stay unsaved. The copy is made a
+// few MB per event-loop turn (a 16384 x 8192 mask is 128 MB, over 100 ms to copy at once); every change made
+// between turns reports its rectangle's bytes from before, which the copy takes back at the end.
+import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { ModelIdentity, StoredProbability } from '../core/predictionRecord';
-import { encodeLabelPng } from '../mask/labelPng';
 import { applyOperation, applyPatchSide, replaceMaskPatch } from '../mask/operations';
-import { readRect } from '../mask/raster';
+import { readRect, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation, RasterPatch, Rect } from '../mask/types';
 import { type BaseKind, type BaseMask, type LoadOptions, type MaskFiles, MaskDocumentError, loadBaseMask, readImageSize, readLabelBytes, sha256Of } from './baseMask';
 import { type BackupStep, decodeRectBytes, encodeRectBytes, parseBackup, serializeBackup } from './maskBackup';
 
 export type MaskSource = BaseKind | 'backup';
+
+/** Bytes a snapshot copies per event-loop turn: a few ms each. */
+const SNAPSHOT_CHUNK_BYTES = 4 * 2 ** 20;
 
 /** An applied edit as VS Code's undo stack sees it; undo/redo return the rectangle they changed (none if stale). */
 export interface DocumentEdit {
@@ -48,6 +56,22 @@ const OPERATION_LABELS: Readonly<Record<MaskOperation['kind'], string>> = {
 
 export interface OpenOptions extends LoadOptions {
   readonly classCount: number;
+  /** Decodes the label file and stored maps, encodes backup patches (off the extension host's thread). */
+  readonly codec: LabelCodec;
+}
+
+/** The mask at one moment, for saving: a copy of its pixels and the edits that led to it. */
+export class MaskSnapshot {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    /** A copy: later edits do not change it. A save hands it to the encoder, which may take its buffer. */
+    readonly data: Uint8Array,
+    /** The history that leads to it, compared by identity when the save ends. */
+    readonly edits: readonly Edit[],
+    /** Which load of the document it belongs to (a reload starts a new history). */
+    readonly generation: number,
+  ) {}
 }
 
 /** The saved state, without its pixels (the document's raster holds those while it is clean). */
@@ -62,6 +86,10 @@ export class MaskDocument {
   private position = 0;
   private savedPosition = 0;
   private detour: Edit[] = [];
+  /** Counts reloads: a snapshot from before one does not describe this history. */
+  private generation = 0;
+  /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
+  private readonly changeWatchers = new Set<(rect: Rect, before: Uint8Array) => void>();
   private currentSource: MaskSource;
   /** The probability map for thresholds and the webview's slider: the stored one, or the last Predict's. */
   probability: StoredProbability | undefined;
@@ -71,6 +99,7 @@ export class MaskDocument {
   private constructor(
     readonly files: MaskFiles,
     readonly classCount: number,
+    private readonly codec: LabelCodec,
     private base: SavedState,
     /** The mask being edited; its object and buffer stay the same for the document's life. */
     readonly raster: LabelRaster,
@@ -81,8 +110,8 @@ export class MaskDocument {
 
   static async open(files: MaskFiles, options: OpenOptions): Promise<MaskDocument> {
     const size = await readImageSize(files.imagePath);
-    const base = await loadBaseMask(files, size, options.classCount, options);
-    return new MaskDocument(files, options.classCount, savedStateOf(base), base.raster);
+    const base = await loadBaseMask(files, size, options.classCount, options.codec, options);
+    return new MaskDocument(files, options.classCount, options.codec, savedStateOf(base), base.raster);
   }
 
   /**
@@ -93,7 +122,7 @@ export class MaskDocument {
   static async restore(files: MaskFiles, backupText: string, where: string, options: OpenOptions): Promise<{ document: MaskDocument; warning?: string }> {
     const document = await MaskDocument.open(files, options);
     const backup = parseBackup(backupText, where, document.raster, document.classCount);
-    for (const [i, step] of backup.steps.entries()) document.replayStep(step, `${where}, step ${i}`);
+    for (const [i, step] of backup.steps.entries()) await document.replayStep(step, `${where}, step ${i}`);
     document.currentSource = 'backup';
     const changed = backup.base.kind !== document.base.kind || backup.base.sha256 !== document.base.sha256;
     const warning = changed
@@ -147,17 +176,57 @@ export class MaskDocument {
     return patch ? this.push({ label, patch }) : undefined;
   }
 
-  /** The label file's bytes for the current mask. */
-  encodeLabel(format: LabelFormat): Buffer {
-    return encodeLabelPng(this.raster.data, this.raster.width, this.raster.height, format);
+  /**
+   * The mask to save, as it is now without its newest `unannounced` edits (edits VS Code has not been told about
+   * yet; see DocumentFileQueue): a copy, so editing on while it is encoded and written does not change it. Copied
+   * a few MB per event-loop turn; edits made meanwhile are applied to the document as usual and left out here.
+   */
+  async snapshot(unannounced = 0): Promise<MaskSnapshot> {
+    const end = this.position - unannounced;
+    if (unannounced < 0 || end < 0) throw new Error(`cannot leave out ${unannounced} of ${this.position} edits`);
+    const edits = this.history.slice(0, end);
+    const leftOut = this.history.slice(end, this.position);
+    const generation = this.generation;
+    const { width, height, data: source } = this.raster;
+    const copy = { width, height, data: new Uint8Array(source.length) };
+    const changes: { rect: Rect; before: Uint8Array }[] = [];
+    const watch = (rect: Rect, before: Uint8Array): void => void changes.push({ rect, before });
+    this.changeWatchers.add(watch);
+    try {
+      for (let at = 0; at < source.length; at += SNAPSHOT_CHUNK_BYTES) {
+        if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+        copy.data.set(source.subarray(at, at + SNAPSHOT_CHUNK_BYTES), at);
+      }
+    } finally {
+      this.changeWatchers.delete(watch);
+    }
+    if (this.generation !== generation) throw new MaskDocumentError(`${this.files.labelPath} was reloaded while the mask was being saved; save again.`);
+    // Newest first, each change's "before" restores the pixels it touched to what they were when the copy began.
+    for (let i = changes.length - 1; i >= 0; i--) writeRect(copy, changes[i]!.rect, changes[i]!.before);
+    for (let i = leftOut.length - 1; i >= 0; i--) applyPatchSide(copy, leftOut[i]!.patch, 'before');
+    return new MaskSnapshot(width, height, copy.data, edits, generation);
   }
 
-  /** After the current mask was written to the label file as `bytes`: that is now the saved state. */
-  markSaved(bytes: Uint8Array): void {
-    this.savedPosition = this.position;
-    this.detour = [];
+  /** Whether the mask without its newest `unannounced` edits is still `snapshot`'s state (nothing undone, redone or reloaded since). */
+  isAt(snapshot: MaskSnapshot, unannounced = 0): boolean {
+    const end = this.position - unannounced;
+    return snapshot.generation === this.generation && snapshot.edits.length === end && snapshot.edits.every((edit, i) => this.history[i] === edit);
+  }
+
+  /**
+   * After `snapshot` was written to the label file as `bytes`: its state is now the saved state. Edits made since
+   * stay unsaved, whether on top of it or after undoing part of it (then the way back is the detour). Returns
+   * false, changing nothing, when the document was reloaded from disk since the snapshot.
+   */
+  markSaved(snapshot: MaskSnapshot, bytes: Uint8Array): boolean {
+    if (snapshot.generation !== this.generation) return false;
+    let shared = 0;
+    while (shared < snapshot.edits.length && this.history[shared] === snapshot.edits[shared]) shared++;
+    this.savedPosition = shared;
+    this.detour = snapshot.edits.slice(shared);
     const prediction = this.base.prediction;
     this.base = { kind: 'label', sha256: sha256Of(bytes), ...(prediction ? { prediction } : {}) };
+    return true;
   }
 
   /** Whether `bytes` (the label file now) is what the document's saved state came from: e.g. our own save. */
@@ -173,7 +242,8 @@ export class MaskDocument {
   async reload(options: { labelBytes?: Buffer | null; log?: (line: string) => void } = {}): Promise<Uint8Array> {
     const labelBytes = options.labelBytes === undefined ? ((await readLabelBytes(this.files.labelPath)) ?? null) : options.labelBytes;
     const unchanged = this.isSavedState(labelBytes ?? undefined) && this.detour.length === 0;
-    const base = await loadBaseMask(this.files, this.raster, this.classCount, { labelBytes, ...(options.log ? { log: options.log } : {}) });
+    const base = await loadBaseMask(this.files, this.raster, this.classCount, this.codec, { labelBytes, ...(options.log ? { log: options.log } : {}) });
+    this.generation++;
     this.base = savedStateOf(base);
     this.raster.data.set(base.raster.data);
     if (unchanged) {
@@ -189,23 +259,29 @@ export class MaskDocument {
     return this.raster.data;
   }
 
-  /** The backup: the steps from the saved state to the current mask (see the file comment). */
-  backup(): string {
-    const steps: BackupStep[] = [];
-    const back = (edit: Edit): BackupStep => ({ rect: edit.patch.rect, png: (edit.encodedBefore ??= encodeRectBytes(edit.patch.rect, edit.patch.before)) });
-    const forward = (edit: Edit): BackupStep =>
-      edit.operation ? { op: edit.operation } : { rect: edit.patch.rect, png: (edit.encodedAfter ??= encodeRectBytes(edit.patch.rect, edit.patch.after)) };
-    for (let i = this.detour.length - 1; i >= 0; i--) steps.push(back(this.detour[i]!));
-    for (let i = this.savedPosition - 1; i >= this.position; i--) steps.push(back(this.history[i]!));
-    for (let i = this.savedPosition; i < this.position; i++) steps.push(forward(this.history[i]!));
-    return serializeBackup({
+  /**
+   * The backup: the steps from the saved state to the current mask (see the file comment). The steps are chosen
+   * at the call; the pixels of those stored as PNGs are encoded off the extension host's thread (once per edit).
+   */
+  async backup(): Promise<string> {
+    const codec = this.codec;
+    const back = async (edit: Edit): Promise<BackupStep> => ({ rect: edit.patch.rect, png: (edit.encodedBefore ??= await encodeRectBytes(codec, edit.patch.rect, edit.patch.before)) });
+    const forward = async (edit: Edit): Promise<BackupStep> =>
+      edit.operation ? { op: edit.operation } : { rect: edit.patch.rect, png: (edit.encodedAfter ??= await encodeRectBytes(codec, edit.patch.rect, edit.patch.after)) };
+    const plan: (() => Promise<BackupStep>)[] = [];
+    for (let i = this.detour.length - 1; i >= 0; i--) plan.push(back.bind(undefined, this.detour[i]!));
+    for (let i = this.savedPosition - 1; i >= this.position; i--) plan.push(back.bind(undefined, this.history[i]!));
+    for (let i = this.savedPosition; i < this.position; i++) plan.push(forward.bind(undefined, this.history[i]!));
+    const header = {
       imagePath: this.files.imagePath,
       labelPath: this.files.labelPath,
       width: this.raster.width,
       height: this.raster.height,
       base: { kind: this.base.kind, sha256: this.base.sha256 },
-      steps,
-    });
+    };
+    const steps: BackupStep[] = [];
+    for (const step of plan) steps.push(await step());
+    return serializeBackup({ ...header, steps });
   }
 
   /** The current bytes of a rectangle (to tell webviews the truth after undo/redo). */
@@ -213,7 +289,13 @@ export class MaskDocument {
     return readRect(this.raster, rect);
   }
 
+  private changed(rect: Rect, before: Uint8Array): void {
+    for (const watch of this.changeWatchers) watch(rect, before);
+  }
+
+  /** Records an edit already applied to the raster. */
   private push(edit: Edit): DocumentEdit {
+    this.changed(edit.patch.rect, edit.patch.before);
     if (this.savedPosition > this.position) {
       // The saved state is on the branch being cut off: keep the way back to it.
       this.detour = [...this.history.slice(this.position, this.savedPosition), ...this.detour];
@@ -227,12 +309,14 @@ export class MaskDocument {
       rect: edit.patch.rect,
       undo: () => {
         if (this.history[this.position - 1] !== edit) return undefined;
+        this.changed(edit.patch.rect, edit.patch.after);
         applyPatchSide(this.raster, edit.patch, 'before');
         this.position--;
         return edit.patch.rect;
       },
       redo: () => {
         if (this.history[this.position] !== edit) return undefined;
+        this.changed(edit.patch.rect, edit.patch.before);
         applyPatchSide(this.raster, edit.patch, 'after');
         this.position++;
         return edit.patch.rect;
@@ -240,13 +324,13 @@ export class MaskDocument {
     };
   }
 
-  private replayStep(step: BackupStep, where: string): void {
+  private async replayStep(step: BackupStep, where: string): Promise<void> {
     if ('op' in step) {
       if (step.op.kind === 'threshold') throw new MaskDocumentError(`${where}: a threshold step must be stored as pixels.`);
       this.apply(step.op);
       return;
     }
-    const data = decodeRectBytes(step, where);
+    const data = await decodeRectBytes(this.codec, step, where);
     for (let i = 0; i < data.length; i++) {
       if (data[i]! >= this.classCount) throw new MaskDocumentError(`${where}: pixel value ${data[i]} is not one of the ${this.classCount} classes.`);
     }

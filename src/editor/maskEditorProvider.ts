@@ -1,13 +1,16 @@
 // The SegNetr mask editor (custom editor `segnetr.maskEditor`): an image and its label, edited in a webview,
 // with VS Code's own undo/redo, dirty state, Save, Save As, Revert and hot exit. The document (MaskDocument)
 // lives here in the extension host and is the truth: the webview paints optimistically and sends each finished
-// operation, which is validated and applied here; saving and backing up never ask the webview.
+// operation, which is validated and applied here; saving and backing up never ask the webview. Label PNGs are
+// encoded and decoded by the label codec thread (deps.codec), never on the extension host's thread; a document's
+// saves, reverts and reloads run one at a time (DocumentFileQueue).
 import { access, constants, mkdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EditorInit, HostToWebviewMessage, ReviewStatus, WebviewToHostMessage } from '../common/editorProtocol';
 import { assertNeverMessage } from '../common/editorProtocol';
 import { MASK_EDITOR_VIEW_TYPE } from '../common/editorActions';
+import type { LabelCodec } from '../common/labelCodecProtocol';
 import { writeFileAtomic } from '../core/atomicWrite';
 import { findImageForLabel } from '../core/imageForLabel';
 import { labelPathFor } from '../core/labelPaths';
@@ -16,6 +19,7 @@ import { type Direction, type QueueOrder, neighbourImage } from '../core/reviewQ
 import { type HumanDecision, effectiveReviewStatus, readReviewState, recordReview } from '../core/reviewState';
 import type { Log } from '../host/log';
 import { inferenceThreads, labelFormat, labelsDirFor } from '../host/settings';
+import { workbenchCaughtUp } from '../host/workbenchCaughtUp';
 import { checkLabelFormat } from '../mask/labelPng';
 import { DEFAULT_MAX_POINTS, type MaskOperationLimits } from '../mask/validate';
 import { messageOf } from '../model/errors';
@@ -24,10 +28,12 @@ import { type MaskFiles, readLabelBytes, sha256Of } from './baseMask';
 import { compareQueue } from './compareQueue';
 import { CompareSession } from './compareSession';
 import { type CompareTarget, compareTargetOf, compareUri } from './compareTarget';
+import { DocumentFileQueue } from './documentFileQueue';
 import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
 import { type DocumentEdit, MaskDocument } from './maskDocument';
 import type { ReviewOrders } from './reviewOrders';
+import { type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
 import { isMessageError, parseWebviewMessage } from './validateMessage';
 
 /** Rejected webview messages logged per document; a hostile page must not flood the log. */
@@ -44,8 +50,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   backups = 0;
   /** Why VS Code's backup of unsaved edits could not be restored when the document opened, if it could not. */
   restoreProblem: string | undefined;
-  /** Serialises reactions to label file events (a save fires several). */
-  diskChanges: Promise<void> = Promise.resolve();
+  /** Saves, reverts and reloads after label file events (a save fires several), one at a time. */
+  readonly fileWork = new DocumentFileQueue();
   /** Compare mode: the document's label is a ground-truth file, shown against this prediction. */
   compare: CompareSession | undefined;
 
@@ -81,6 +87,8 @@ export interface MaskEditorState {
 export interface MaskEditorDeps {
   readonly extensionUri: vscode.Uri;
   readonly worker: WorkerClient;
+  /** Encodes and decodes label PNGs off the extension host's thread. */
+  readonly codec: LabelCodec;
   readonly log: Log;
   /** Explicit orders for Next/Previous/Accept/Reject (most uncertain first, a failure view's worst first). */
   readonly orders: ReviewOrders;
@@ -106,7 +114,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     }
     const files = compare === undefined ? await labelFilesOf(uri) : await groundTruthFilesOf(compare);
     const info = await editorModelInfo(this.deps.extensionUri.fsPath, uri, this.deps.log);
-    const options = { classCount: info.classCount, log: (line: string) => this.deps.log.warn(line) };
+    const options = { classCount: info.classCount, codec: this.deps.codec, log: (line: string) => this.deps.log.warn(line) };
     let model: MaskDocument | undefined;
     let restoreProblem: string | undefined;
     if (context.backupId) {
@@ -167,7 +175,8 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   // ---- saving, reverting, backing up (VS Code calls these) ----
 
   async saveCustomDocument(document: MaskEditorDocument): Promise<void> {
-    await this.writeLabel(asMask(document));
+    const doc = asMask(document);
+    await doc.fileWork.runSave(() => this.saveLabel(doc, true), workbenchCaughtUp);
   }
 
   async saveCustomDocumentAs(document: MaskEditorDocument, destination: vscode.Uri): Promise<void> {
@@ -178,20 +187,29 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     }
     const format = labelFormat(doc.uri);
     checkLabelFormat(format, model.classCount);
-    await vscode.workspace.fs.writeFile(destination, model.encodeLabel(format));
+    // Files on disk are written atomically, like labels; other file systems through VS Code.
+    const target: SaveTarget =
+      destination.scheme === 'file'
+        ? fileTarget(destination.fsPath)
+        : { name: destination.toString(), write: (bytes) => Promise.resolve(vscode.workspace.fs.writeFile(destination, bytes)) };
+    await doc.fileWork.runSave(
+      () => writeMaskSnapshot(model, this.deps.codec, format, target, { unannounced: () => doc.fileWork.unannounced, followUndoRedo: true }),
+      workbenchCaughtUp,
+    );
   }
 
   async revertCustomDocument(document: MaskEditorDocument): Promise<void> {
     const doc = asMask(document);
-    const data = await doc.opened.model.reload({ log: (line) => this.deps.log.warn(line) });
-    this.deps.log.info(`Reverted ${doc.opened.model.files.imagePath} to its ${doc.opened.model.source === 'label' ? 'label file' : `${doc.opened.model.source} mask`}.`);
-    this.postAll(doc, { type: 'mask', data, source: doc.opened.model.source });
+    const { model } = doc.opened;
+    const data = await doc.fileWork.run(() => model.reload({ log: (line) => this.deps.log.warn(line) }));
+    this.deps.log.info(`Reverted ${model.files.imagePath} to its ${model.source === 'label' ? 'label file' : `${model.source} mask`}.`);
+    this.postAll(doc, { type: 'mask', data, source: model.source });
     this.postAll(doc, { type: 'review', review: await this.reviewStatus(doc) });
   }
 
   async backupCustomDocument(document: MaskEditorDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
     const doc = asMask(document);
-    const text = doc.opened.model.backup();
+    const text = await doc.opened.model.backup();
     const { destination } = context;
     if (destination.scheme === 'file') {
       await mkdir(path.dirname(destination.fsPath), { recursive: true });
@@ -344,6 +362,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     try {
       const loaded = await compare.load(model.raster, model.classCount, {
         predictImage: (request) => this.deps.worker.predictImage(request),
+        readMask: (bytes, classCount, role) => this.deps.codec.readMask(bytes, classCount, role),
         modelPath: info.modelPath,
         threads: inferenceThreads(),
       });
@@ -399,12 +418,14 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       const data = doc.opened.model.read(rect);
       for (const panel of doc.panels) if (panel !== except) this.post(panel, { type: 'patch', rect, data });
     };
-    this.changes.fire({
-      document: doc,
-      label: edit.label,
-      undo: () => sendPatch(edit.undo()),
-      redo: () => sendPatch(edit.redo()),
-    });
+    doc.fileWork.announce(() =>
+      this.changes.fire({
+        document: doc,
+        label: edit.label,
+        undo: () => sendPatch(edit.undo()),
+        redo: () => sendPatch(edit.redo()),
+      }),
+    );
     // The page that painted it already shows it; the others (and, for Predict, every page) need the pixels.
     if (doc.panels.size > (painted ? 1 : 0)) sendPatch(edit.rect, painted);
   }
@@ -471,7 +492,8 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
           return;
         }
       } else if (model.baseKind !== 'label') {
-        await this.writeLabel(doc); // a clean prediction or empty mask: accepting makes it the label
+        // A clean prediction or empty mask: accepting makes it the label (no VS Code save: edits meanwhile are announced).
+        await doc.fileWork.run(() => this.saveLabel(doc, false));
       }
     }
     await this.record(doc, decision === 'accept' ? 'accepted' : 'rejected');
@@ -532,15 +554,13 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   // ---- the label file ----
 
-  private async writeLabel(doc: OpenMask): Promise<void> {
+  /** Writes the label file (see saveMask); `forVsCode`: a save VS Code waits for. Runs on the document's file queue. */
+  private async saveLabel(doc: OpenMask, forVsCode: boolean): Promise<void> {
     const { model, readOnlyReason } = doc.opened;
     if (readOnlyReason !== undefined) throw new Error(`${model.files.labelPath} is read-only here: ${readOnlyReason}.`);
     const format = labelFormat(doc.uri);
     checkLabelFormat(format, model.classCount);
-    const bytes = model.encodeLabel(format);
-    await mkdir(model.files.labelsDir, { recursive: true });
-    await writeFileAtomic(model.files.labelPath, bytes);
-    model.markSaved(bytes);
+    await saveMask(model, this.deps.codec, format, { unannounced: () => doc.fileWork.unannounced, followUndoRedo: forVsCode });
     this.deps.log.info(`Saved ${model.files.labelPath}.`);
     try {
       await this.record(doc, 'edited');
@@ -557,22 +577,27 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(labelsDir)), `${path.basename(labelsDir)}/${path.basename(labelPath)}`);
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const changed = (): void => {
-      doc.diskChanges = doc.diskChanges.then(() => this.labelChangedOnDisk(doc)).catch((error: unknown) => this.deps.log.error(`Mask editor: ${messageOf(error)}`));
+      this.labelChangedOnDisk(doc).catch((error: unknown) => this.deps.log.error(`Mask editor: ${messageOf(error)}`));
     };
     doc.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
   }
 
-  /** Reload when clean; ask when there are unsaved edits; nothing when the file is what we saved. */
+  /**
+   * Reload when clean; ask when there are unsaved edits; nothing when the file is what we saved. The check and the
+   * reload wait for the document's saves (whose own writes are not changes); the question does not hold them up.
+   */
   private async labelChangedOnDisk(doc: OpenMask): Promise<void> {
     const { model } = doc.opened;
-    const bytes = (await readLabelBytes(model.files.labelPath)) ?? null;
-    if (model.isSavedState(bytes ?? undefined)) return;
-    if (!model.isDirty) {
+    const outcome = await doc.fileWork.run(async (): Promise<'ours' | 'reloaded' | 'ask'> => {
+      const bytes = (await readLabelBytes(model.files.labelPath)) ?? null;
+      if (model.isSavedState(bytes ?? undefined)) return 'ours';
+      if (model.isDirty) return 'ask';
       const data = await model.reload({ labelBytes: bytes, log: (line) => this.deps.log.warn(line) });
       this.deps.log.info(`${model.files.labelPath} changed on disk; the editor of ${path.basename(model.files.imagePath)} reloaded it.`);
       this.postAll(doc, { type: 'mask', data, source: model.source });
-      return;
-    }
+      return 'reloaded';
+    });
+    if (outcome !== 'ask') return;
     this.deps.log.info(`${model.files.labelPath} changed on disk while ${path.basename(model.files.imagePath)} has unsaved edits; asking.`);
     if (doc.askingAboutDiskChange) return;
     doc.askingAboutDiskChange = true;

@@ -10,6 +10,7 @@ import { MaskDocument } from '../../src/editor/maskDocument';
 import { encodeLabelPng } from '../../src/mask/labelPng';
 import type { MaskOperation } from '../../src/mask/types';
 import type { ModelOutput } from '../../src/model/card';
+import { inPlaceCodec } from './inPlaceCodec';
 import { assertGrid, grid } from './maskGrid';
 import { pngHeaderOnly } from './pngBytes';
 import { useTempDir } from './tempDir';
@@ -20,8 +21,17 @@ const STROKE: MaskOperation = { kind: 'stroke', points: [1.5, 2.5, 4.5, 2.5], ra
 const AFTER_STROKE = ['.......', '.1111..', '111111.', '.1111..', '.......'];
 const FILL_CORNER: MaskOperation = { kind: 'fill', x: 0, y: 0, classIndex: 2 };
 
+/** Marks the current mask saved as an in-place save would; returns the label's bytes. */
+async function saveNow(doc: MaskDocument): Promise<Buffer> {
+  const snapshot = await doc.snapshot();
+  const bytes = encodeLabelPng(snapshot.data, snapshot.width, snapshot.height, 'index');
+  assert.ok(doc.markSaved(snapshot, bytes));
+  return bytes;
+}
+
 describe('mask document', () => {
   const tmp = useTempDir('maskdoc');
+  const codec = inPlaceCodec();
 
   function files(width = 7, height = 5) {
     const images = path.join(tmp.path, 'images');
@@ -41,7 +51,7 @@ describe('mask document', () => {
   }
 
   it('opens an image without label or prediction as an empty, clean mask', async () => {
-    const doc = await MaskDocument.open(files(), { classCount: 3 });
+    const doc = await MaskDocument.open(files(), { classCount: 3, codec });
     assertGrid(doc.raster, EMPTY_7x5);
     assert.deepEqual([doc.source, doc.isDirty, doc.hasStoredProbability], ['empty', false, false]);
   });
@@ -49,7 +59,7 @@ describe('mask document', () => {
   it('opens the label file when there is one (0/255 read as classes of a two-class model)', async () => {
     const f = files();
     writeLabel(f.labelPath, ['.......', '..1....', '.......', '.......', '......1'], 'binary255');
-    const doc = await MaskDocument.open(f, { classCount: 2 });
+    const doc = await MaskDocument.open(f, { classCount: 2, codec });
     assertGrid(doc.raster, ['.......', '..1....', '.......', '.......', '......1']);
     assert.equal(doc.source, 'label');
   });
@@ -60,7 +70,7 @@ describe('mask document', () => {
     // Probabilities x 255: 127 is below 0.5, 128 above.
     const probability = Uint8Array.from([0, 127, 128, 255, 200, 10, 130, 90]);
     await writePredictionRecord(f.labelsDir, f.imagePath, { width: 4, height: 2, mask: new Uint8Array(8), probability }, { id: 'm', sha256: 'abc' }, output);
-    const doc = await MaskDocument.open(f, { classCount: 2 });
+    const doc = await MaskDocument.open(f, { classCount: 2, codec });
     assertGrid(doc.raster, ['..11', '1.1.']);
     assert.deepEqual([doc.source, doc.hasStoredProbability, doc.predictionModel], ['prediction', true, { id: 'm', sha256: 'abc' }]);
     assert.deepEqual(doc.probability?.probability, probability);
@@ -69,7 +79,7 @@ describe('mask document', () => {
   it('refuses a label of another size than its image, naming both files', async () => {
     const f = files();
     writeLabel(f.labelPath, ['...', '...']);
-    await assert.rejects(MaskDocument.open(f, { classCount: 2 }), (e: Error) => {
+    await assert.rejects(MaskDocument.open(f, { classCount: 2, codec }), (e: Error) => {
       assert.ok(e instanceof MaskDocumentError);
       assert.match(e.message, /masks\/a\.png is 3 x 2 but its image .*a\.jpg is 7 x 5/);
       return true;
@@ -77,7 +87,7 @@ describe('mask document', () => {
   });
 
   it('applies an edit, and undo / redo restore exactly the pixels before / after it', async () => {
-    const doc = await MaskDocument.open(files(), { classCount: 3 });
+    const doc = await MaskDocument.open(files(), { classCount: 3, codec });
     const edit = doc.apply(STROKE)!;
     assertGrid(doc.raster, AFTER_STROKE);
     assert.deepEqual(edit.rect, { x: 0, y: 1, width: 6, height: 3 });
@@ -93,7 +103,7 @@ describe('mask document', () => {
   it('an undo that is not the next step does nothing (VS Code keeps entries a revert made stale)', async () => {
     const f = files();
     writeLabel(f.labelPath, EMPTY_7x5);
-    const doc = await MaskDocument.open(f, { classCount: 3 });
+    const doc = await MaskDocument.open(f, { classCount: 3, codec });
     const stroke = doc.apply(STROKE)!;
     const fill = doc.apply(FILL_CORNER)!;
     assert.equal(stroke.undo(), undefined, 'the fill must be undone first');
@@ -107,10 +117,9 @@ describe('mask document', () => {
 
   it('saving moves the save point; the bytes written are recognised as its own save', async () => {
     const f = files();
-    const doc = await MaskDocument.open(f, { classCount: 3 });
+    const doc = await MaskDocument.open(f, { classCount: 3, codec });
     const stroke = doc.apply(STROKE)!;
-    const bytes = doc.encodeLabel('index');
-    doc.markSaved(bytes);
+    const bytes = await saveNow(doc);
     assert.ok(!doc.isDirty);
     assert.ok(doc.isSavedState(bytes));
     assert.ok(!doc.isSavedState(encodeLabelPng(new Uint8Array(35), 7, 5, 'index')));
@@ -123,9 +132,9 @@ describe('mask document', () => {
   it('reloads a changed label file, forgetting the history', async () => {
     const f = files();
     writeLabel(f.labelPath, EMPTY_7x5);
-    const doc = await MaskDocument.open(f, { classCount: 3 });
+    const doc = await MaskDocument.open(f, { classCount: 3, codec });
     const stroke = doc.apply(STROKE)!;
-    doc.markSaved(doc.encodeLabel('index'));
+    await saveNow(doc);
     const theirs = writeLabel(f.labelPath, ['2......', '.......', '.......', '.......', '......2']);
     assert.ok(!doc.isSavedState(theirs));
     await doc.reload({ labelBytes: theirs });
@@ -136,7 +145,7 @@ describe('mask document', () => {
 
   describe('backups hold only the unsaved steps', () => {
     async function roundTrip(doc: MaskDocument, f: ReturnType<typeof files>, classCount = 3): Promise<MaskDocument> {
-      const restored = await MaskDocument.restore(f, doc.backup(), 'test backup', { classCount });
+      const restored = await MaskDocument.restore(f, await doc.backup(), 'test backup', { classCount, codec });
       assert.equal(restored.warning, undefined);
       assert.deepEqual(restored.document.raster.data, doc.raster.data, 'the restored mask equals the backed-up one');
       assert.ok(restored.document.isDirty, 'restored edits are unsaved');
@@ -146,10 +155,10 @@ describe('mask document', () => {
 
     it('replayable operations are stored as operations, not pixels', async () => {
       const f = files();
-      const doc = await MaskDocument.open(f, { classCount: 3 });
+      const doc = await MaskDocument.open(f, { classCount: 3, codec });
       doc.apply(STROKE);
       doc.apply(FILL_CORNER);
-      const backup = JSON.parse(doc.backup()) as { steps: unknown[]; base: unknown };
+      const backup = JSON.parse(await doc.backup()) as { steps: unknown[]; base: unknown };
       assert.deepEqual(backup.steps, [{ op: STROKE }, { op: FILL_CORNER }]);
       assert.deepEqual(backup.base, { kind: 'empty', sha256: null });
       const restored = await roundTrip(doc, f);
@@ -158,21 +167,20 @@ describe('mask document', () => {
 
     it('a Predict result and a threshold are stored as pixels; after save only later steps remain', async () => {
       const f = files();
-      const doc = await MaskDocument.open(f, { classCount: 3 });
+      const doc = await MaskDocument.open(f, { classCount: 3, codec });
       doc.replaceMask(grid(['1111...', '1111...', '.......', '.......', '.......']).data, 'Predict');
       doc.probability = { probability: new Uint8Array(35).fill(200), classes: null };
       doc.apply({ kind: 'threshold', threshold: 100 });
-      const steps = (JSON.parse(doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
+      const steps = (JSON.parse(await doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
       assert.equal(steps.length, 2);
       assert.ok(steps.every((s) => s.rect !== undefined && s.op === undefined));
       assertGrid((await roundTrip(doc, f)).raster, ['1111111', '1111111', '1111111', '1111111', '1111111']);
 
-      const saved = doc.encodeLabel('index');
+      const saved = await saveNow(doc);
       mkdirSync(f.labelsDir, { recursive: true });
       writeFileSync(f.labelPath, saved);
-      doc.markSaved(saved);
       doc.apply({ kind: 'stroke', points: [0.5, 0.5], radius: 0.5, classIndex: 2 });
-      const after = JSON.parse(doc.backup()) as { steps: unknown[]; base: { kind: string } };
+      const after = JSON.parse(await doc.backup()) as { steps: unknown[]; base: { kind: string } };
       assert.equal(after.steps.length, 1);
       assert.equal(after.base.kind, 'label');
       assertGrid((await roundTrip(doc, f)).raster, ['2111111', '1111111', '1111111', '1111111', '1111111']);
@@ -180,17 +188,16 @@ describe('mask document', () => {
 
     it('undoing past the save point and editing on keeps the way back to the saved state', async () => {
       const f = files();
-      const doc = await MaskDocument.open(f, { classCount: 3 });
+      const doc = await MaskDocument.open(f, { classCount: 3, codec });
       const stroke = doc.apply(STROKE)!;
-      const saved = doc.encodeLabel('index');
+      const saved = await saveNow(doc);
       mkdirSync(f.labelsDir, { recursive: true });
       writeFileSync(f.labelPath, saved);
-      doc.markSaved(saved);
       stroke.undo(); // before the save point: the file has the stroke, the editor not
       doc.apply(FILL_CORNER); // a new branch: the saved state is no longer on the history
       assertGrid(doc.raster, ['2222222', '2222222', '2222222', '2222222', '2222222']);
       assert.ok(doc.isDirty);
-      const steps = (JSON.parse(doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
+      const steps = (JSON.parse(await doc.backup()) as { steps: { rect?: unknown; op?: unknown }[] }).steps;
       assert.equal(steps.length, 2, 'one step back (pixels), one forward (operation)');
       assert.ok(steps[0]!.rect !== undefined && steps[1]!.op !== undefined);
       await roundTrip(doc, f);
@@ -199,20 +206,20 @@ describe('mask document', () => {
     it('a label changed since the backup gets the steps replayed on it, with a warning', async () => {
       const f = files();
       writeLabel(f.labelPath, EMPTY_7x5);
-      const doc = await MaskDocument.open(f, { classCount: 3 });
+      const doc = await MaskDocument.open(f, { classCount: 3, codec });
       doc.apply(STROKE);
-      const backup = doc.backup();
+      const backup = await doc.backup();
       writeLabel(f.labelPath, ['......2', '.......', '.......', '.......', '.......']);
-      const restored = await MaskDocument.restore(f, backup, 'test backup', { classCount: 3 });
+      const restored = await MaskDocument.restore(f, backup, 'test backup', { classCount: 3, codec });
       assert.match(restored.warning ?? '', /changed since your unsaved edits were backed up/);
       assertGrid(restored.document.raster, ['......2', ...AFTER_STROKE.slice(1)]);
     });
 
     it('refuses a damaged or foreign backup with a reason', async () => {
       const f = files();
-      const doc = await MaskDocument.open(f, { classCount: 3 });
+      const doc = await MaskDocument.open(f, { classCount: 3, codec });
       doc.apply(STROKE);
-      const good = JSON.parse(doc.backup()) as Record<string, unknown>;
+      const good = JSON.parse(await doc.backup()) as Record<string, unknown>;
       const cases: [unknown, RegExp][] = [
         ['not json', /not valid JSON/],
         [{ ...good, width: 8 }, /made for a 8 x 5 image, but the image is 7 x 5/],
@@ -221,7 +228,7 @@ describe('mask document', () => {
       ];
       for (const [backup, reason] of cases) {
         const text = typeof backup === 'string' ? backup : JSON.stringify(backup);
-        await assert.rejects(MaskDocument.restore(f, text, 'test backup', { classCount: 3 }), reason);
+        await assert.rejects(MaskDocument.restore(f, text, 'test backup', { classCount: 3, codec }), reason);
       }
     });
   });

