@@ -12,6 +12,14 @@ function describeExpected(issue: z.ZodIssueOptionalMessage): string {
   return issue.code === z.ZodIssueCode.invalid_literal ? JSON.stringify(issue.expected) : 'a value';
 }
 
+// An informational card value: a number, string, boolean or null, or objects of them nested at most two deep
+// (the export writes metrics.bySize.atMost40Percent.dice). Bounded, so a hostile card cannot nest it without end.
+const informationalLeaf = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+const informationalValue = z.union([
+  informationalLeaf,
+  z.record(z.union([informationalLeaf, z.record(informationalLeaf)])),
+]);
+
 const rgbTriple = z.tuple([z.number(), z.number(), z.number()]);
 const positiveInt = z.number().int().positive();
 
@@ -52,7 +60,7 @@ const cardSchema = z
     classes: z.array(classSchema).min(2),
     // Informational only (shown, never used to compute): absent or null fields are fine.
     training: z.object({ data: z.string().nullable(), split: z.string().nullable(), command: z.string().nullable() }).partial().passthrough().nullish(),
-    metrics: z.record(z.union([z.number(), z.string(), z.null()])).nullish(),
+    metrics: z.record(informationalValue).nullish(),
     onnx: z.object({
       file: z.string().min(1),
       sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),

@@ -76,6 +76,22 @@ describe('model card', () => {
     assert.match(errorOf(() => parseModelCard(swapped, 'm.json')).message, /field "classes\[0\]\.index": expected 0/);
   });
 
+  it('accepts the metrics training/export.py writes (size groups nested in bySize), and refuses deeper nesting', () => {
+    const card = readCard(sigmoidCardPath);
+    card['metrics'] = {
+      split: 'val',
+      images: 150,
+      dice: 0.82,
+      threshold: 0.45,
+      bySize: { note: "Dice by the true lesion's share of the image", atMost40Percent: { images: 131, dice: 0.83 }, over40Percent: { images: 19, dice: 0.75 } },
+      areaRatio: 0.86,
+      evaluatedWith: 'python3 -m training.evaluate ...',
+    };
+    assert.doesNotThrow(() => parseModelCard(card, 'exported.json'));
+    card['metrics'] = { a: { b: { c: { d: 1 } } } };
+    assert.match(errorOf(() => parseModelCard(card, 'deep.json')).message, /field "metrics\.a/);
+  });
+
   it('accepts null for the informational training and metrics fields', () => {
     const card = readCard(sigmoidCardPath);
     card['training'] = { data: 'isic2017', split: 'train', command: null };

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import os
 
 import numpy as np
@@ -62,8 +63,9 @@ def test_export_cli_writes_card(tiny_checkpoint: str, tmp_path) -> None:
     assert run_onnx_node(out, x).shape == (1, 1, 32, 32)
 
 
-def test_card_passes_the_extensions_own_validator(tiny_segnetr: SegNetr, tmp_path) -> None:
-    """Bundle src/model/card.ts (the extension's parser) with esbuild and run it on our card."""
+def test_card_passes_the_extensions_own_validator(tiny_segnetr: SegNetr, tmp_path, data_root: str) -> None:
+    """Bundle src/model/card.ts (the extension's parser) with esbuild and run it on our card, metrics included
+    (an export with --data writes nested size groups, which the parser once refused)."""
     import subprocess
     from training.parity import REPO_ROOT
     esbuild = os.path.join(REPO_ROOT, "node_modules", ".bin", "esbuild")
@@ -75,7 +77,14 @@ def test_card_passes_the_extensions_own_validator(tiny_segnetr: SegNetr, tmp_pat
                 "config": {"name": "segnetr_t", "width": 8, "partition": 2, "interaction": "attention",
                            "img_size": 32, "num_classes": 1, "head_dim": 4}}, ck)
     out = str(tmp_path / "tiny.onnx")
-    export_main([ck, "--out", out, "--parity-batch", "1"])
+    data = tmp_path / "data"
+    for sub in ("images", "masks"):
+        (data / "val" / sub).mkdir(parents=True)
+    for stem in ("isic17_val_0001", "isic17_val_0002"):
+        shutil.copy(os.path.join(data_root, "val", "images", stem + ".jpg"), str(data / "val" / "images"))
+        shutil.copy(os.path.join(data_root, "val", "masks", stem + ".png"), str(data / "val" / "masks"))
+    card = export_main([ck, "--out", out, "--parity-batch", "1", "--data", str(data)])
+    assert card["metrics"]["images"] == 2 and "atMost40Percent" in card["metrics"]["bySize"]
     entry = tmp_path / "validate.ts"
     entry.write_text(
         f"import {{ parseModelCard }} from {json.dumps(card_ts[:-3])};\n"
