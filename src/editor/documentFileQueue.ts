@@ -2,16 +2,25 @@
 // in arrival order: two saves never interleave their writes, and a reload never lands in the middle of a save
 // (its own write then reads as "our save", not as a change by someone else).
 //
-// While a save that VS Code waits for runs, edits are applied to the document at once but announced to VS Code
-// only after VS Code has taken the save's answer. The reason is VS Code's: it sets its save point to its undo
-// position at the moment the save resolves (MainThreadCustomEditorModel.saveCustomEditor), so an edit it heard
-// of during the save would count as saved although the file lacks it, and closing the editor would lose it.
-// Announced afterwards, the edit moves VS Code past the save point: dirty, as the document is.
+// A save that VS Code waits for must leave on disk the mask at VS Code's undo position when the save resolves:
+// VS Code sets its save point there (MainThreadCustomEditorModel.saveCustomEditor), so an edit it heard of but the
+// file lacks would count as saved, and closing the editor would lose it. Edits made while the file is written are
+// announced at once (so VS Code's undo stack stays the document's) and the save writes again (saveMask). Once the
+// file holds the current mask, the save holds announcements back (`HeldAnnouncements.hold`) until VS Code has
+// taken its answer: announced afterwards, an edit moves VS Code past the save point: dirty, as the document is.
 // No `vscode` here: the caller says how to wait for VS Code (`caughtUp`).
+
+/** What a save VS Code waits for gets from the queue (see runSave). */
+export interface HeldAnnouncements {
+  /** How many edits the document has that VS Code has not been told about yet (always its newest). */
+  readonly count: () => number;
+  /** From now until VS Code has the save's answer, edits are announced only afterwards. */
+  readonly hold: () => void;
+}
 
 export class DocumentFileQueue {
   private tail: Promise<void> = Promise.resolve();
-  /** Announcements held back by the VS Code save running now; undefined when none runs. */
+  /** Announcements held back by the VS Code save running now; undefined when none are being held. */
   private held: (() => void)[] | undefined;
 
   /** How many edits the document has that VS Code has not been told about yet. */
@@ -30,27 +39,30 @@ export class DocumentFileQueue {
   }
 
   /**
-   * Runs a save VS Code waits for (after everything queued before it). Its result goes to the caller first;
-   * the announcements held meanwhile are made once `caughtUp` resolves (VS Code has read that result), before
-   * the next queued work starts. Edits made between the result and `caughtUp` are held too, even when nothing
-   * else was: VS Code may read an edit that follows the result closely before it sets the save point (its save
-   * point is set a few promise callbacks after the result arrives), and would then count the edit as saved.
+   * Runs a save VS Code waits for (after everything queued before it). `work` calls `hold` the moment the file
+   * holds the mask VS Code will call saved; edits from then on are announced once `caughtUp` resolves (VS Code has
+   * read the result), before the next queued work starts. Edits right after the result are held too: VS Code may
+   * read an edit that follows the result closely before it sets the save point (a few promise callbacks after the
+   * result arrives), and would then count the edit as saved.
    */
-  runSave<T>(work: () => Promise<T>, caughtUp: () => Promise<void>): Promise<T> {
+  runSave<T>(work: (held: HeldAnnouncements) => Promise<T>, caughtUp: () => Promise<void>): Promise<T> {
+    const held: HeldAnnouncements = { count: () => this.unannounced, hold: () => void (this.held ??= []) };
     return new Promise<T>((resolve, reject) => {
       this.tail = this.tail.then(async () => {
-        this.held = [];
         try {
-          resolve(await work());
+          const result = await work(held);
+          held.hold(); // no-op when work held already, in the turn it checked the file
+          resolve(result);
         } catch (error) {
+          held.hold();
           reject(error);
         }
         try {
           await caughtUp();
         } finally {
-          const held = this.held;
+          const announcements = this.held ?? [];
           this.held = undefined;
-          for (const announce of held) announce();
+          for (const announce of announcements) announce();
         }
       }).catch(() => undefined);
     });

@@ -28,7 +28,7 @@ import { type MaskFiles, readLabelBytes, sha256Of } from './baseMask';
 import { compareQueue } from './compareQueue';
 import { CompareSession } from './compareSession';
 import { type CompareTarget, compareTargetOf, compareUri } from './compareTarget';
-import { DocumentFileQueue } from './documentFileQueue';
+import { DocumentFileQueue, type HeldAnnouncements } from './documentFileQueue';
 import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
 import { type DocumentEdit, MaskDocument } from './maskDocument';
@@ -176,7 +176,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   async saveCustomDocument(document: MaskEditorDocument): Promise<void> {
     const doc = asMask(document);
-    await doc.fileWork.runSave(() => this.saveLabel(doc, true), workbenchCaughtUp);
+    await doc.fileWork.runSave((held) => this.saveLabel(doc, held), workbenchCaughtUp);
   }
 
   async saveCustomDocumentAs(document: MaskEditorDocument, destination: vscode.Uri): Promise<void> {
@@ -192,10 +192,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       destination.scheme === 'file'
         ? fileTarget(destination.fsPath)
         : { name: destination.toString(), write: (bytes) => Promise.resolve(vscode.workspace.fs.writeFile(destination, bytes)) };
-    await doc.fileWork.runSave(
-      () => writeMaskSnapshot(model, this.deps.codec, format, target, { unannounced: () => doc.fileWork.unannounced, followUndoRedo: true }),
-      workbenchCaughtUp,
-    );
+    await doc.fileWork.runSave((held) => writeMaskSnapshot(model, this.deps.codec, format, target, { vsCode: held }), workbenchCaughtUp);
   }
 
   async revertCustomDocument(document: MaskEditorDocument): Promise<void> {
@@ -493,7 +490,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         }
       } else if (model.baseKind !== 'label') {
         // A clean prediction or empty mask: accepting makes it the label (no VS Code save: edits meanwhile are announced).
-        await doc.fileWork.run(() => this.saveLabel(doc, false));
+        await doc.fileWork.run(() => this.saveLabel(doc));
       }
     }
     await this.record(doc, decision === 'accept' ? 'accepted' : 'rejected');
@@ -554,13 +551,13 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   // ---- the label file ----
 
-  /** Writes the label file (see saveMask); `forVsCode`: a save VS Code waits for. Runs on the document's file queue. */
-  private async saveLabel(doc: OpenMask, forVsCode: boolean): Promise<void> {
+  /** Writes the label file (see saveMask); `vsCode`: for a save VS Code waits for. Runs on the document's file queue. */
+  private async saveLabel(doc: OpenMask, vsCode?: HeldAnnouncements): Promise<void> {
     const { model, readOnlyReason } = doc.opened;
     if (readOnlyReason !== undefined) throw new Error(`${model.files.labelPath} is read-only here: ${readOnlyReason}.`);
     const format = labelFormat(doc.uri);
     checkLabelFormat(format, model.classCount);
-    await saveMask(model, this.deps.codec, format, { unannounced: () => doc.fileWork.unannounced, followUndoRedo: forVsCode });
+    await saveMask(model, this.deps.codec, format, vsCode ? { vsCode } : {});
     this.deps.log.info(`Saved ${model.files.labelPath}.`);
     try {
       await this.record(doc, 'edited');

@@ -1,16 +1,20 @@
 // Saving a mask document: a snapshot of the mask is encoded by the label codec (off the extension host's
 // thread) and written by the target (atomically: temp file beside it, then rename); only then does the snapshot's
-// state become the saved state, so edits made meanwhile stay unsaved. A failure changes neither the document
-// nor the file, and its message names the file. No `vscode` here: the provider picks the target and the queue.
+// state become the saved state, so edits made meanwhile stay unsaved (a save VS Code waits for writes them too:
+// see SaveOptions). A failure changes neither the document nor the file, and its message names the file. No `vscode` here: the provider picks the target and the queue.
 import { mkdir } from 'node:fs/promises';
 import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import { writeFileAtomic } from '../core/atomicWrite';
 import { describeFsError, messageOf } from '../model/errors';
 import type { MaskFiles } from './baseMask';
+import type { HeldAnnouncements } from './documentFileQueue';
 import type { MaskDocument, MaskSnapshot } from './maskDocument';
 
-/** How often a save writes again because an undo or redo moved the mask while it was being written. */
+/**
+ * How often a save VS Code waits for writes at most while edits, undos or redos keep moving the mask; the last
+ * try holds new edits back from its start, so only an undo or redo can still move it then.
+ */
 const MAX_WRITES = 5;
 
 /** Where a mask is saved to. */
@@ -22,13 +26,13 @@ export interface SaveTarget {
 }
 
 export interface SaveOptions {
-  /** The newest edits VS Code has not been told about yet (DocumentFileQueue.unannounced): they are not saved. */
-  readonly unannounced: () => number;
   /**
-   * For a save VS Code waits for: VS Code marks the undo position it has when the save ends as saved, so if an
-   * undo or redo moved the mask while it was written, that mask is written too (what VS Code calls saved is on disk).
+   * For a save VS Code waits for (DocumentFileQueue.runSave): VS Code marks the undo position it has when the save
+   * ends as saved, so when the mask moved while it was written (an edit, undo or redo VS Code heard of), the mask
+   * is written again; once the file holds the current mask, announcements are held (in the same turn) until VS
+   * Code has the answer, and held edits are left out of the snapshot.
    */
-  readonly followUndoRedo: boolean;
+  readonly vsCode?: HeldAnnouncements;
 }
 
 export interface WrittenMask {
@@ -54,9 +58,13 @@ export function fileTarget(file: string): SaveTarget {
 }
 
 /** Encodes and writes a snapshot of `document`'s mask to `target`; the document's save point does not move. */
-export async function writeMaskSnapshot(document: MaskDocument, codec: LabelCodec, format: LabelFormat, target: SaveTarget, options: SaveOptions): Promise<WrittenMask> {
+export async function writeMaskSnapshot(document: MaskDocument, codec: LabelCodec, format: LabelFormat, target: SaveTarget, options: SaveOptions = {}): Promise<WrittenMask> {
+  const { vsCode } = options;
+  const unannounced = (): number => vsCode?.count() ?? 0;
   for (let writes = 1; ; writes++) {
-    const snapshot = await document.snapshot(options.unannounced());
+    const last = writes === MAX_WRITES;
+    if (last) vsCode?.hold();
+    const snapshot = await document.snapshot(unannounced());
     let bytes: Uint8Array;
     try {
       // The snapshot's copy of the pixels is the codec's to keep (transferred, not copied again).
@@ -69,15 +77,19 @@ export async function writeMaskSnapshot(document: MaskDocument, codec: LabelCode
     } catch (error) {
       throw new Error(`Could not save ${target.name}: ${describeFsError(error)}.`);
     }
-    if (!options.followUndoRedo || document.isAt(snapshot, options.unannounced())) return { snapshot, bytes };
-    if (writes === MAX_WRITES) {
+    if (!vsCode) return { snapshot, bytes };
+    if (document.isAt(snapshot, unannounced())) {
+      vsCode.hold(); // in this turn: no edit can come between this check and the hold
+      return { snapshot, bytes };
+    }
+    if (last) {
       throw new Error(`Could not save ${target.name}: the mask kept changing (undo or redo) while it was being written; save again.`);
     }
   }
 }
 
 /** Saves `document` to its label file: writes a snapshot, then makes that snapshot's state the saved state. */
-export async function saveMask(document: MaskDocument, codec: LabelCodec, format: LabelFormat, options: SaveOptions): Promise<WrittenMask> {
+export async function saveMask(document: MaskDocument, codec: LabelCodec, format: LabelFormat, options: SaveOptions = {}): Promise<WrittenMask> {
   const target = labelFileTarget(document.files);
   const written = await writeMaskSnapshot(document, codec, format, target, options);
   if (!document.markSaved(written.snapshot, written.bytes)) {

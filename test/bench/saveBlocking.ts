@@ -102,7 +102,7 @@ async function main(): Promise<void> {
           },
           edit,
         ],
-        'save, after (codec thread)': [() => saveMask(doc, codec, 'index', { unannounced: () => 0, followUndoRedo: true }).then(nothing), edit],
+        'save, after (codec thread)': [() => saveMask(doc, codec, 'index', { vsCode: { count: () => 0, hold: () => undefined } }).then(nothing), edit],
         // What opening did before: read the label, decode it in place, hash the bytes.
         'open, before (in place)': [
           async () => {

@@ -30,7 +30,7 @@ const DOT: MaskOperation = { kind: 'stroke', points: [6.5, 4.5], radius: 0.5, cl
 /** Lets pending promise callbacks and I/O run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 /** A save nobody waits on (no VS Code): nothing held back. */
-const PLAIN = { unannounced: () => 0, followUndoRedo: false } as const;
+const PLAIN = {} as const;
 
 describe('saving a mask document', () => {
   const tmp = useTempDir('savemask');
@@ -100,7 +100,7 @@ describe('saving a mask document', () => {
     const doc = await openDocument();
     const queue = new DocumentFileQueue();
     const events: string[] = [];
-    const options = { unannounced: () => queue.unannounced, followUndoRedo: false };
+    const options = {};
     const slowWrites: SaveTarget = {
       name: doc.files.labelPath,
       write: async (bytes) => {
@@ -179,14 +179,14 @@ describe('saving a mask document', () => {
     assert.ok(doc.isDirty && doc.isSavedState(before));
   });
 
-  it('a failed save does not stop the queue: held edits are still announced and the next save runs', async () => {
+  it('a failed save does not stop the queue: edits are announced and the next save runs', async () => {
     const doc = await openDocument();
     const queue = new DocumentFileQueue();
     const told: string[] = [];
     doc.apply(STROKE);
     codec.failEncode = 'no memory';
     const release = codec.hold();
-    const failing = queue.runSave(() => saveMask(doc, codec, 'index', { unannounced: () => queue.unannounced, followUndoRedo: true }), async () => undefined);
+    const failing = queue.runSave((vsCode) => saveMask(doc, codec, 'index', { vsCode }), async () => undefined);
     await settle();
     doc.apply(FILL_CORNER);
     queue.announce(() => told.push('fill'));
@@ -223,7 +223,7 @@ describe('saving a mask document', () => {
   });
 
   describe('a save VS Code waits for', () => {
-    it('holds back announcing edits made meanwhile until VS Code has the answer, and saves only what VS Code knew', async () => {
+    it('announces an edit made while the file is written at once and writes it too; later edits wait for VS Code\'s answer', async () => {
       const doc = await openDocument();
       const queue = new DocumentFileQueue();
       const told: string[] = [];
@@ -232,24 +232,59 @@ describe('saving a mask document', () => {
       let caughtUp!: () => void;
       const release = codec.hold();
       const saving = queue.runSave(
-        () => saveMask(doc, codec, 'index', { unannounced: () => queue.unannounced, followUndoRedo: true }),
+        (vsCode) => saveMask(doc, codec, 'index', { vsCode }),
         () => new Promise<void>((resolve) => (caughtUp = resolve)),
       );
       await settle();
       doc.apply(FILL_CORNER);
       queue.announce(() => told.push('fill'));
-      assert.equal(queue.unannounced, 1);
+      assert.deepEqual(told, ['stroke', 'fill'], 'VS Code\'s undo stack stays the document\'s during the save');
       release();
       await saving;
-      assert.deepEqual(told, ['stroke'], 'VS Code hears of the fill only after it has the save\'s answer');
-      assert.deepEqual(labelOnDisk(doc), AFTER_STROKE);
+      assert.equal(codec.encodes, 2, 'written again with the fill, since VS Code will call it saved');
+      assert.deepEqual(labelOnDisk(doc), AFTER_STROKE_FILL);
+      assert.ok(!doc.isDirty);
+      // After the file holds the mask and before VS Code has set its save point, an edit waits.
+      doc.apply({ ...DOT, classIndex: 1 });
+      queue.announce(() => told.push('dot'));
+      assert.equal(queue.unannounced, 1);
       assert.ok(doc.isDirty);
+      assert.deepEqual(told, ['stroke', 'fill']);
       caughtUp();
       await settle();
-      assert.deepEqual(told, ['stroke', 'fill']);
+      assert.deepEqual(told, ['stroke', 'fill', 'dot']);
       assert.equal(queue.unannounced, 0);
       queue.announce(() => told.push('after'));
-      assert.deepEqual(told, ['stroke', 'fill', 'after'], 'outside a save, edits are announced at once');
+      assert.deepEqual(told, ['stroke', 'fill', 'dot', 'after'], 'outside a save, edits are announced at once');
+    });
+
+    it('a person who edits during every write does not keep the save from ending: the last try holds new edits back', async () => {
+      const doc = await openDocument();
+      const queue = new DocumentFileQueue();
+      const told: number[] = [];
+      const written: string[][] = [];
+      const dotAt = (x: number): MaskOperation => ({ kind: 'stroke', points: [x + 0.5, 0.5], radius: 0.5, classIndex: 2 });
+      const editingWrites: SaveTarget = {
+        name: doc.files.labelPath,
+        write: async (bytes) => {
+          written.push(rows(decodeLabelPng(bytes, 3))[0]!.split(''));
+          const n = written.length;
+          doc.apply(dotAt(n - 1));
+          queue.announce(() => told.push(n));
+        },
+      };
+      let caughtUp!: () => void;
+      const saving = queue.runSave(
+        (vsCode) => writeMaskSnapshot(doc, codec, 'index', editingWrites, { vsCode }),
+        () => new Promise<void>((resolve) => (caughtUp = resolve)),
+      );
+      const { snapshot } = await saving;
+      assert.deepEqual(written.map((row) => row.join('')), ['.......', '2......', '22.....', '222....', '2222...']);
+      assert.deepEqual(told, [1, 2, 3, 4], 'the edit during the last write waits for VS Code\'s answer');
+      assert.ok(doc.isAt(snapshot, queue.unannounced), 'what VS Code will call saved is what the last write holds');
+      caughtUp();
+      await settle();
+      assert.deepEqual(told, [1, 2, 3, 4, 5]);
     });
 
     it('an undo while the file is written is written too, because VS Code will call that position saved', async () => {
@@ -258,7 +293,7 @@ describe('saving a mask document', () => {
       doc.apply(STROKE);
       const fill = doc.apply(FILL_CORNER)!;
       const release = codec.hold();
-      const saving = queue.runSave(() => saveMask(doc, codec, 'index', { unannounced: () => queue.unannounced, followUndoRedo: true }), async () => undefined);
+      const saving = queue.runSave((vsCode) => saveMask(doc, codec, 'index', { vsCode }), async () => undefined);
       await settle();
       fill.undo(); // VS Code's Ctrl+Z during the save
       release();
