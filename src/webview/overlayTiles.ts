@@ -4,6 +4,7 @@
 // pixels on screen), whatever the image size. Level L samples every 2^L-th image pixel (overlayLevel), so a
 // zoomed-out view renders a downsampled overlay. Tiles off screen are kept up to a budget (least recently drawn
 // go first) and only marked dirty when the mask changes under them; they are re-rendered when seen again.
+import { type PixelRect, coverRect } from './pixelRect';
 import { renderOverlayPixels, type OverlaySource } from './overlayPixels';
 import type { ViewTransform } from './viewTransform';
 
@@ -23,21 +24,13 @@ interface Tile {
   readonly height: number;
   readonly canvas: HTMLCanvasElement;
   readonly context: CanvasRenderingContext2D;
-  /** Image-pixel rectangle [x0, x1) x [y0, y1) still to re-render; empty when x0 >= x1. */
-  dirtyX0: number;
-  dirtyY0: number;
-  dirtyX1: number;
-  dirtyY1: number;
+  /** Image pixels still to re-render. */
+  readonly dirty: PixelRect;
   lastDrawn: number;
 }
 
 /** Device-pixel rectangle to redraw; mutated in place. */
-export interface DeviceRect {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
+export type DeviceRect = PixelRect;
 
 export class OverlayTiles {
   private readonly tiles: Tile[] = [];
@@ -64,10 +57,7 @@ export class OverlayTiles {
   invalidateAll(): void {
     for (let i = 0; i < this.tiles.length; i++) {
       const tile = this.tiles[i]!;
-      tile.dirtyX0 = tile.originX;
-      tile.dirtyY0 = tile.originY;
-      tile.dirtyX1 = tile.originX + tile.width * (1 << tile.level);
-      tile.dirtyY1 = tile.originY + tile.height * (1 << tile.level);
+      coverRect(tile.dirty, tile.originX, tile.originY, tile.originX + tile.width * (1 << tile.level), tile.originY + tile.height * (1 << tile.level));
     }
   }
 
@@ -82,17 +72,7 @@ export class OverlayTiles {
       const ax1 = Math.min(x1 + step, tile.originX + tile.width * step);
       const ay1 = Math.min(y1 + step, tile.originY + tile.height * step);
       if (ax0 >= ax1 || ay0 >= ay1) continue;
-      if (tile.dirtyX0 >= tile.dirtyX1) {
-        tile.dirtyX0 = ax0;
-        tile.dirtyY0 = ay0;
-        tile.dirtyX1 = ax1;
-        tile.dirtyY1 = ay1;
-      } else {
-        tile.dirtyX0 = Math.min(tile.dirtyX0, ax0);
-        tile.dirtyY0 = Math.min(tile.dirtyY0, ay0);
-        tile.dirtyX1 = Math.max(tile.dirtyX1, ax1);
-        tile.dirtyY1 = Math.max(tile.dirtyY1, ay1);
-      }
+      coverRect(tile.dirty, ax0, ay0, ax1, ay1);
     }
   }
 
@@ -118,7 +98,7 @@ export class OverlayTiles {
     for (let row = Math.floor(iy0 / span); row * span < iy1; row++) {
       for (let col = Math.floor(ix0 / span); col * span < ix1; col++) {
         const tile = this.tileAt(level, col, row);
-        if (tile.dirtyX0 < tile.dirtyX1) this.render(tile);
+        if (tile.dirty.x0 < tile.dirty.x1) this.render(tile);
         tile.lastDrawn = drawId;
         onScreen++;
         const left = Math.round(view.panX * dpr + tile.originX * scale);
@@ -152,7 +132,7 @@ export class OverlayTiles {
     if (!context) throw new Error('the browser refused a 2D canvas for the mask overlay');
     const tile: Tile = {
       key, level, originX, originY, width, height, canvas, context,
-      dirtyX0: originX, dirtyY0: originY, dirtyX1: originX + width * step, dirtyY1: originY + height * step,
+      dirty: { x0: originX, y0: originY, x1: originX + width * step, y1: originY + height * step },
       lastDrawn: 0,
     };
     this.tiles.push(tile);
@@ -163,11 +143,12 @@ export class OverlayTiles {
   /** Re-renders the tile's dirty rectangle through the scratch ImageData and uploads only that rectangle. */
   private render(tile: Tile): void {
     const step = 1 << tile.level;
-    const tx0 = Math.max(0, Math.floor((tile.dirtyX0 - tile.originX) / step));
-    const ty0 = Math.max(0, Math.floor((tile.dirtyY0 - tile.originY) / step));
-    const tx1 = Math.min(tile.width, Math.ceil((tile.dirtyX1 - tile.originX) / step));
-    const ty1 = Math.min(tile.height, Math.ceil((tile.dirtyY1 - tile.originY) / step));
-    tile.dirtyX1 = tile.dirtyX0;
+    const { dirty } = tile;
+    const tx0 = Math.max(0, Math.floor((dirty.x0 - tile.originX) / step));
+    const ty0 = Math.max(0, Math.floor((dirty.y0 - tile.originY) / step));
+    const tx1 = Math.min(tile.width, Math.ceil((dirty.x1 - tile.originX) / step));
+    const ty1 = Math.min(tile.height, Math.ceil((dirty.y1 - tile.originY) / step));
+    dirty.x1 = dirty.x0;
     if (tx0 >= tx1 || ty0 >= ty1) return;
     renderOverlayPixels(this.source, step, tile.originX, tile.originY, this.scratchPixels, TILE_SIZE, tx0, ty0, tx1, ty1);
     tile.context.putImageData(this.scratch, 0, 0, tx0, ty0, tx1 - tx0, ty1 - ty0);

@@ -2,6 +2,7 @@
 // (redrawn for the dirty rectangle only while painting) and a UI layer on top (brush outline, polygon being drawn;
 // it also receives the pointer events). All drawing happens in one requestAnimationFrame callback, so any number of
 // pointer events between two frames cost one redraw.
+import { type PixelRect, coverRect } from './pixelRect';
 import { OverlayTiles, type DeviceRect } from './overlayTiles';
 import { overlayLevel, type ViewTransform } from './viewTransform';
 
@@ -35,7 +36,7 @@ export class Renderer {
   private overlayChanged = false;
   private uiChanged = true;
   /** Pending overlay change in image pixels; empty when x0 >= x1. */
-  private readonly dirty = { x0: 0, y0: 0, x1: 0, y1: 0 };
+  private readonly dirty: PixelRect = { x0: 0, y0: 0, x1: 0, y1: 0 };
   private readonly clip: DeviceRect = { x0: 0, y0: 0, x1: 0, y1: 0 };
   private dpr = 1;
   private cssWidth = 0;
@@ -90,18 +91,7 @@ export class Renderer {
   /** The overlay changed in image pixels [x0, x1) x [y0, y1). */
   requestOverlay(x0: number, y0: number, x1: number, y1: number): void {
     this.tiles.markDirty(x0, y0, x1, y1);
-    const d = this.dirty;
-    if (d.x0 >= d.x1) {
-      d.x0 = x0;
-      d.y0 = y0;
-      d.x1 = x1;
-      d.y1 = y1;
-    } else {
-      d.x0 = Math.min(d.x0, x0);
-      d.y0 = Math.min(d.y0, y0);
-      d.x1 = Math.max(d.x1, x1);
-      d.y1 = Math.max(d.y1, y1);
-    }
+    coverRect(this.dirty, x0, y0, x1, y1);
     this.schedule();
   }
 
