@@ -18,6 +18,13 @@ export interface HeldAnnouncements {
   readonly hold: () => void;
 }
 
+/**
+ * The longest a save waits for `caughtUp`: the document's later saves and reverts queue behind it, so a workbench
+ * that never answers must not stop them for good. An answer comes in milliseconds; past this, held edits are
+ * announced anyway.
+ */
+export const MAX_CAUGHT_UP_WAIT_MS = 10_000;
+
 export class DocumentFileQueue {
   private tail: Promise<void> = Promise.resolve();
   /** Announcements held back by the VS Code save running now; undefined when none are being held. */
@@ -45,7 +52,7 @@ export class DocumentFileQueue {
    * read an edit that follows the result closely before it sets the save point (a few promise callbacks after the
    * result arrives), and would then count the edit as saved.
    */
-  runSave<T>(work: (held: HeldAnnouncements) => Promise<T>, caughtUp: () => Promise<void>): Promise<T> {
+  runSave<T>(work: (held: HeldAnnouncements) => Promise<T>, caughtUp: () => Promise<void>, maxWaitMs = MAX_CAUGHT_UP_WAIT_MS): Promise<T> {
     const held: HeldAnnouncements = { count: () => this.unannounced, hold: () => void (this.held ??= []) };
     return new Promise<T>((resolve, reject) => {
       this.tail = this.tail.then(async () => {
@@ -57,9 +64,11 @@ export class DocumentFileQueue {
           held.hold();
           reject(error);
         }
+        let timer: ReturnType<typeof setTimeout> | undefined;
         try {
-          await caughtUp();
+          await Promise.race([caughtUp(), new Promise<void>((resolve) => (timer = setTimeout(resolve, maxWaitMs)))]);
         } finally {
+          clearTimeout(timer);
           const announcements = this.held ?? [];
           this.held = undefined;
           for (const announce of announcements) announce();

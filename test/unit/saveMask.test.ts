@@ -258,6 +258,22 @@ describe('saving a mask document', () => {
       assert.deepEqual(told, ['stroke', 'fill', 'dot', 'after'], 'outside a save, edits are announced at once');
     });
 
+    it('a workbench that never answers does not stop the document\'s file work: held edits go out after the longest wait', async () => {
+      const doc = await openDocument();
+      const queue = new DocumentFileQueue();
+      const told: string[] = [];
+      doc.apply(STROKE);
+      const never = () => new Promise<void>(() => undefined);
+      await queue.runSave((vsCode) => saveMask(doc, codec, 'index', { vsCode }), never, 50);
+      doc.apply(FILL_CORNER);
+      queue.announce(() => told.push('fill'));
+      const revert = queue.run(async () => 'reverted');
+      await settle();
+      assert.deepEqual(told, [], 'held while VS Code may still be reading the answer');
+      assert.equal(await revert, 'reverted');
+      assert.deepEqual(told, ['fill']);
+    });
+
     it('a person who edits during every write does not keep the save from ending: the last try holds new edits back', async () => {
       const doc = await openDocument();
       const queue = new DocumentFileQueue();
