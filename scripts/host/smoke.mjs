@@ -154,6 +154,19 @@ function checkReadmeImages(installedDir) {
 }
 
 /**
+ * The files the extension loads at run time beyond what the pre-label job touches: the label codec thread (every
+ * mask editor open and save), the two webview scripts and their stylesheets (scripts/build.mjs, src/host/webviewPage.ts).
+ * A .vscodeignore line that dropped one would leave the pre-label working and the editor broken.
+ */
+const RUNTIME_FILES = ['dist/extension.js', 'dist/worker.js', 'dist/labelCodec.js', 'dist/webview.js', 'dist/failures.js', 'media/editor.css', 'media/failures.css'];
+
+function checkRuntimeFiles(installedDir) {
+  const missing = RUNTIME_FILES.filter((f) => !existsSync(path.join(installedDir, f)));
+  if (missing.length) throw new Error(`the VSIX lacks files the extension loads at run time: ${missing.join(', ')}`);
+  return RUNTIME_FILES;
+}
+
+/**
  * Runs the smoke check against `vsix` with code-server `cs` ({ node, entry }). Throws with what went wrong; resolves
  * with the figures it measured. Removes its temporary folders either way. `then({ page, samples, images, log })`,
  * when given, runs after the checks pass, on the same workbench with the samples pre-labelled (what
@@ -242,6 +255,7 @@ export async function runSmoke({ cs, vsix, log, viewport, then }) {
       `Dice vs the true masks: mean ${dice.meanDice.toFixed(3)}, min ${dice.minDice.toFixed(3)}`);
 
     log(`the packaged README's images are in the VSIX: ${checkReadmeImages(installedDir).join(', ')}`);
+    log(`the VSIX holds every file the extension loads at run time: ${checkRuntimeFiles(installedDir).join(', ')}`);
     const shot = path.join(CACHE, 'host-artifacts', 'start-smoke.png');
     mkdirSync(path.dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, timeout: 15_000 }).catch((e) => log(`screenshot failed: ${e.message}`));
