@@ -7,7 +7,7 @@
 // and the largest per-image difference between (1), (2) and (3).
 //   node scripts/bench.mjs evaluateParity [--data DIR] [--model FILE.onnx] [--threads N] [--checkpoint CKPT.pt]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -74,8 +74,10 @@ async function main(): Promise<void> {
     console.log(`max per-image difference: (1) vs (3) ${maxDiff(rows(predicted), reference.per_image).toExponential(2)}, (2) vs (3) ${maxDiff(rows(fromFiles), reference.per_image).toExponential(2)}`);
     console.log(`mean Dice difference (1) - (3): ${(predicted.summary.metrics.dice.mean - reference.mean.dice).toExponential(2)}`);
     if (values.checkpoint) {
-      const torch = python([values.checkpoint]);
-      console.log(line('(4) training.evaluate <checkpoint> (PyTorch, Pillow)', torch.mean));
+      // At the card's threshold, as the extension thresholds.
+      const card = JSON.parse(readFileSync(values.model!.replace(/\.onnx$/, '.json'), 'utf8')) as { output: { threshold: number } };
+      const torch = python([values.checkpoint, '--threshold', String(card.output.threshold)]);
+      console.log(line('(4) training.evaluate <checkpoint> (PyTorch, Pillow, card threshold)', torch.mean));
       console.log(`mean Dice difference (1) - (4): ${(predicted.summary.metrics.dice.mean - torch.mean.dice).toFixed(4)}`);
     }
   } finally {
