@@ -1,7 +1,8 @@
 // Saving a mask document: a snapshot of the mask is encoded by the label codec (off the extension host's
 // thread) and written by the target (atomically: temp file beside it, then rename); only then does the snapshot's
 // state become the saved state, so edits made meanwhile stay unsaved (a save VS Code waits for writes them too:
-// see SaveOptions). A failure changes neither the document nor the file, and its message names the file. No `vscode` here: the provider picks the target and the queue.
+// see SaveOptions). A failure changes neither the document nor the file, and its message names the file.
+// No `vscode` here: the provider picks the target and the queue.
 import { mkdir } from 'node:fs/promises';
 import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
