@@ -278,12 +278,12 @@ describe('saving a mask document', () => {
       const doc = await openDocument();
       const queue = new DocumentFileQueue();
       const told: number[] = [];
-      const written: string[][] = [];
+      const written: string[] = [];
       const dotAt = (x: number): MaskOperation => ({ kind: 'stroke', points: [x + 0.5, 0.5], radius: 0.5, classIndex: 2 });
       const editingWrites: SaveTarget = {
         name: doc.files.labelPath,
         write: async (bytes) => {
-          written.push(rows(decodeLabelPng(bytes, 3))[0]!.split(''));
+          written.push(rows(decodeLabelPng(bytes, 3))[0]!);
           const n = written.length;
           doc.apply(dotAt(n - 1));
           queue.announce(() => told.push(n));
@@ -295,7 +295,7 @@ describe('saving a mask document', () => {
         () => new Promise<void>((resolve) => (caughtUp = resolve)),
       );
       const { snapshot } = await saving;
-      assert.deepEqual(written.map((row) => row.join('')), ['.......', '2......', '22.....', '222....', '2222...']);
+      assert.deepEqual(written, ['.......', '2......', '22.....', '222....', '2222...']);
       assert.deepEqual(told, [1, 2, 3, 4], 'the edit during the last write waits for VS Code\'s answer');
       assert.ok(doc.isAt(snapshot, queue.unannounced), 'what VS Code will call saved is what the last write holds');
       caughtUp();
