@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
+import { exitAfterWritesSettle } from '../core/atomicWrite';
 import { ModelError, RequestError } from '../model/errors';
 import { UsageError } from './args';
 import { ProgressBar } from './progressBar';
@@ -56,14 +57,17 @@ export function parseOrExitStatus<C extends { readonly kind: string }>(
 
 /**
  * Runs `work` with Ctrl-C turned into a polite stop: the first press sets the flag `work` polls (after the image
- * in hand), a second one exits at once (temp files are cleaned by the next run). A batch system stopping the job
- * (SIGTERM) or a closed terminal (SIGHUP) exits now: exiting runs atomicWrite's exit hook, so the file being
- * written leaves no temp file.
+ * in hand), a second one quits now. A batch system stopping the job (SIGTERM) or a closed terminal (SIGHUP) quits
+ * now too. Quitting lets the label being written finish first (at most 2 s), so it leaves a complete file and no
+ * temp file.
  */
 export async function withInterrupt<T>(beforeMessage: () => void, work: (isInterrupted: () => boolean) => Promise<T>): Promise<T> {
   let interrupted = false;
   const onSigint = (): void => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    if (interrupted) {
+      exitAfterWritesSettle(EXIT_INTERRUPTED);
+      return;
+    }
     interrupted = true;
     beforeMessage();
     process.stderr.write('segnetr: stopping after the current image (Ctrl-C again to quit now)\n');
@@ -71,7 +75,7 @@ export async function withInterrupt<T>(beforeMessage: () => void, work: (isInter
   const onTerminate = (signal: NodeJS.Signals): void => {
     beforeMessage();
     writeLine(process.stderr, `segnetr: stopped by ${signal}; labels written so far are complete`);
-    process.exit(signal === 'SIGHUP' ? EXIT_HANGUP : EXIT_TERMINATED);
+    exitAfterWritesSettle(signal === 'SIGHUP' ? EXIT_HANGUP : EXIT_TERMINATED);
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onTerminate);

@@ -20,7 +20,12 @@ const thisHost = createHash('sha256').update(hostname()).digest('hex').slice(0, 
 
 /** Temp files this process is writing right now: removed if it exits before finishing them. */
 const inFlight = new Set<string>();
-// process.exit() from a signal handler, or a worker whose host went away, must not leave a temp file behind.
+/** The writes behind them, so that a process about to exit can let them finish (exitAfterWritesSettle). */
+const settling = new Set<Promise<unknown>>();
+let exiting = false;
+// Last resort for an exit that did not wait (an uncaught error) or a write that outlived the wait: remove the
+// temp files. A write whose open is still in libuv's thread pool can create its file after this ran, which is
+// why exits we choose go through exitAfterWritesSettle.
 process.on('exit', () => {
   for (const file of inFlight) {
     try {
@@ -46,6 +51,28 @@ export function tempFileName(pid: number, unique: string = randomBytes(4).toStri
  * into place, which fails if the name is taken. Resolves 'exists' in that case.
  */
 export async function writeFileAtomic(finalPath: string, data: Uint8Array, options: { replace: boolean } = { replace: true }): Promise<'written' | 'exists'> {
+  if (exiting) throw new Error(`Not writing ${finalPath}: SegNetr is exiting.`);
+  const write = writeThroughTempFile(finalPath, data, options);
+  settling.add(write);
+  try {
+    return await write;
+  } finally {
+    settling.delete(write);
+  }
+}
+
+/**
+ * Exits with `code` once the writes in progress have finished (each leaves a complete file or none), waiting at
+ * most `maxWaitMs`; no new write starts meanwhile. For a worker whose host went away and for a job stopped by a
+ * signal: exiting at once would race the writes' file operations in libuv's thread pool against the exit hook.
+ */
+export function exitAfterWritesSettle(code: number, maxWaitMs = 2000): void {
+  exiting = true;
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, maxWaitMs));
+  void Promise.race([Promise.allSettled([...settling]), timeout]).then(() => process.exit(code));
+}
+
+async function writeThroughTempFile(finalPath: string, data: Uint8Array, options: { replace: boolean }): Promise<'written' | 'exists'> {
   const tempPath = path.join(path.dirname(finalPath), tempFileName(process.pid));
   inFlight.add(tempPath);
   try {

@@ -10,6 +10,7 @@ import {
   type WorkerToHostMessage,
   isHostToWorkerMessage,
 } from '../common/workerProtocol';
+import { exitAfterWritesSettle } from '../core/atomicWrite';
 import { ImageError, ModelError, RequestError, messageOf } from '../model/errors';
 import { loadModel } from '../model/modelFiles';
 import { runEvaluateJob } from '../core/evaluateJob';
@@ -27,7 +28,8 @@ let queue: Promise<void> = Promise.resolve();
 let predictQueue: Promise<void> = Promise.resolve();
 
 function send(message: WorkerToHostMessage): void {
-  process.send?.(message);
+  // After the host went away a send would raise an 'error' event and crash the worker mid-write.
+  if (process.connected) process.send?.(message);
 }
 
 function log(line: string): void {
@@ -137,6 +139,6 @@ process.on('message', (message: unknown) => {
   if (isHostToWorkerMessage(message)) handle(message);
   else log(`ignored malformed message ${JSON.stringify(message)}`);
 });
-// The host is gone (closed, crashed or killed): leave at once. Nothing is left to report to, the OS frees the
-// models, and exiting runs atomicWrite's exit hook, which removes the temp file of a label being written.
-process.on('disconnect', () => process.exit(0));
+// The host is gone (closed, crashed or killed): leave as soon as the label being written is complete (or gone).
+// Nothing is left to report to, and the OS frees the models.
+process.on('disconnect', () => exitAfterWritesSettle(0));

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isTempFileName, removeTempFiles, tempFileName, writeFileAtomic } from '../../src/core/atomicWrite';
+import { bundleScript } from './bundleScript';
 import { useTempDir } from './tempDir';
 
 /** A pid that certainly belonged to a process that has exited. */
@@ -39,6 +40,18 @@ describe('atomic label writes', () => {
     assert.equal(readFileSync(target, 'utf8'), 'label');
     assert.equal(readdirSync(tmp.path).length, 2);
     assert.ok(Buffer.byteLength(tempFileName(4194304)) <= 40, tempFileName(4194304));
+  });
+
+  it('lets the write in progress finish before the process exits, and starts no new one', async () => {
+    // Exiting at once raced the write's open in libuv's thread pool against the exit hook's removal of the temp
+    // file, so a killed host could leave one behind; now the label is completed and nothing else is left.
+    const script = await bundleScript(path.join('test', 'unit', 'exitingWriter.ts'), 'exitingWriter.js');
+    const [target, late, size] = [path.join(tmp.path, 'big.png'), path.join(tmp.path, 'late.png'), 16 << 20];
+    const run = spawnSync(process.execPath, [script, target, late, String(size)], { encoding: 'utf8' });
+    assert.equal(run.status, 3, run.stderr);
+    assert.equal(run.stdout, `late write: Not writing ${late}: SegNetr is exiting.\n`);
+    assert.equal(statSync(target).size, size);
+    assert.deepEqual(readdirSync(tmp.path), ['big.png']);
   });
 
   it('cleans up its temp file when the write fails', async () => {

@@ -127,7 +127,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     }
   });
 
-  it('leaves no temp file when the host process is killed mid-job: the worker removes its own as it exits', async () => {
+  it('leaves no temp file when the host process is killed mid-job: the worker finishes the label in hand, then exits', async () => {
     const { images, masks } = dirs();
     await writeDiscImages(images, 24, { width: 480, height: 360 });
     // A stand-in for the extension host: forks the worker, starts a job, reports progress; the test kills it.

@@ -1,0 +1,32 @@
+// Bundles a TypeScript entry point for a child process or thread of a unit test, once per run (as scripts/build.mjs
+// bundles dist/, so the tests run the source, not a stale build). The bundle lives in a temp folder removed at exit.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const built = new Map<string, Promise<string>>();
+
+/** The path of the bundled `entry` (relative to the repository root), named `name`. */
+export function bundleScript(entry: string, name: string): Promise<string> {
+  let script = built.get(entry);
+  if (!script) {
+    script = (async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'segnetr-test-script-'));
+      process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+      const outfile = path.join(dir, name);
+      await esbuild.build({
+        entryPoints: [path.join(process.cwd(), entry)],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'es2022',
+        logLevel: 'warning',
+      });
+      return outfile;
+    })();
+    built.set(entry, script);
+  }
+  return script;
+}
