@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
 import { labelFolderEntries, readLabel, writeBadFiles, writeDiscImages } from './testImages';
-import { cliScript, copyModelWithMismatchedGraph, copyModelWithWrongChecksum, requireBuild, sigmoidModel, softmaxModel } from './workerSetup';
+import { cliScript, copyModelWithMismatchedGraph, copyModelWithWrongChecksum, requireBuild, sigmoidModel, softmaxModel, waitUntil } from './workerSetup';
 
 interface CliRun {
   readonly status: number | null;
@@ -77,6 +77,24 @@ describe('segnetr CLI (node dist/cli.js)', function () {
     ].sort());
     assert.match(run.stdout, /3 written, 0 skipped \(label exists\), 4 failed of 7/);
     assert.deepEqual(labelFolderEntries(out).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
+  });
+
+  it('stopped by SIGTERM mid-run: exits 143 and says so, every label on disk is complete, no temp file is left', async () => {
+    const images = imagesDir();
+    await writeDiscImages(images, 40, { width: 480, height: 360 });
+    const masks = path.join(tmp.path, 'masks');
+    const child = spawn(process.execPath, [cliScript, 'prelabel', images, '--model', sigmoidModel, '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitUntil(() => existsSync(masks) && labelFolderEntries(masks).filter((n) => n.endsWith('.png')).length >= 3);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 143, stderr);
+    assert.match(stderr, /segnetr: stopped by SIGTERM; labels written so far are complete/);
+    const left = labelFolderEntries(masks);
+    assert.deepEqual(left.filter((n) => !n.endsWith('.png')), [], 'no temp file left behind');
+    assert.ok(left.length < 40, 'the run stopped before the end');
+    for (const name of left) assert.equal(readLabel(path.join(masks, name)).colorType, 0, `${name} is complete`);
   });
 
   it('prints a machine-readable summary with --json', async () => {

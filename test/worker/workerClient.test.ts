@@ -9,7 +9,7 @@ import { WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/work
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
 import { labelFolderEntries, readLabel, writeBadFiles, writeDiscImages } from './testImages';
-import { copyModelWithWrongChecksum, request, requireBuild, sigmoidModel, softmaxModel, workerScript } from './workerSetup';
+import { copyModelWithWrongChecksum, request, requireBuild, sigmoidModel, softmaxModel, waitUntil, workerScript } from './workerSetup';
 
 const tempName = /^\.segnetr-tmp\./;
 
@@ -361,6 +361,3 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function waitUntil(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
-}

@@ -40,3 +40,8 @@ export function copyModelWithMismatchedGraph(dir: string): string {
   writeFileSync(path.join(dir, 'mismatch.json'), JSON.stringify(card));
   return onnx;
 }
+
+/** Polls `condition` every 20 ms until it holds (the mocha timeout bounds the wait). */
+export async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
