@@ -1,7 +1,7 @@
-// Bundles a TypeScript entry point for a child process or thread of a unit test, once per run (as scripts/build.mjs
-// bundles dist/, so the tests run the source, not a stale build). The bundle lives in a temp folder removed at exit.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Bundles a TypeScript entry point for a child process or thread of a unit test, once per test file (as
+// scripts/build.mjs bundles dist/, so the tests run the source, not a stale build). The bundle goes into a fresh
+// folder beside the test's own bundle in out/, which the next test run deletes: no exit hook per test file.
+import { mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -12,8 +12,7 @@ export function bundleScript(entry: string, name: string): Promise<string> {
   let script = built.get(entry);
   if (!script) {
     script = (async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'segnetr-test-script-'));
-      process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+      const dir = mkdtempSync(path.join(__dirname, 'scripts-'));
       const outfile = path.join(dir, name);
       await esbuild.build({
         entryPoints: [path.join(process.cwd(), entry)],
