@@ -1,4 +1,4 @@
-// The real label codec thread for unit tests: src/worker/labelCodecThread.ts bundled once per run, run by the
+// The real label codec thread for unit tests: src/worker/labelCodecThread.ts bundled once per test file, run by the
 // extension's own client.
 import * as path from 'node:path';
 import { LabelCodecThread } from '../../src/worker/labelCodecClient';
