@@ -18,16 +18,14 @@ const STALE_AFTER_MS = 60 * 60 * 1000;
 /** Eight hex digits naming this machine: host names can be 64 bytes and more. */
 const thisHost = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
-/** Temp files this process is writing right now: removed if it exits before finishing them. */
-const inFlight = new Set<string>();
-/** The writes behind them, so that a process about to exit can let them finish (exitAfterWritesSettle). */
-const settling = new Set<Promise<unknown>>();
+/** Writes in progress, by temp file: exitAfterWritesSettle waits for the writes, the exit hook removes the files. */
+const inFlight = new Map<string, Promise<unknown>>();
 let exiting = false;
 // Last resort for an exit that did not wait (an uncaught error) or a write that outlived the wait: remove the
 // temp files. A write whose open is still in libuv's thread pool can create its file after this ran, which is
 // why exits we choose go through exitAfterWritesSettle.
 process.on('exit', () => {
-  for (const file of inFlight) {
+  for (const file of inFlight.keys()) {
     try {
       unlinkSync(file);
     } catch {
@@ -52,12 +50,13 @@ export function tempFileName(pid: number, unique: string = randomBytes(4).toStri
  */
 export async function writeFileAtomic(finalPath: string, data: Uint8Array, options: { replace: boolean } = { replace: true }): Promise<'written' | 'exists'> {
   if (exiting) throw new Error(`Not writing ${finalPath}: SegNetr is exiting.`);
-  const write = writeThroughTempFile(finalPath, data, options);
-  settling.add(write);
+  const tempPath = path.join(path.dirname(finalPath), tempFileName(process.pid));
+  const write = writeThroughTempFile(tempPath, finalPath, data, options);
+  inFlight.set(tempPath, write);
   try {
     return await write;
   } finally {
-    settling.delete(write);
+    inFlight.delete(tempPath);
   }
 }
 
@@ -69,12 +68,10 @@ export async function writeFileAtomic(finalPath: string, data: Uint8Array, optio
 export function exitAfterWritesSettle(code: number, maxWaitMs = 2000): void {
   exiting = true;
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, maxWaitMs));
-  void Promise.race([Promise.allSettled([...settling]), timeout]).then(() => process.exit(code));
+  void Promise.race([Promise.allSettled([...inFlight.values()]), timeout]).then(() => process.exit(code));
 }
 
-async function writeThroughTempFile(finalPath: string, data: Uint8Array, options: { replace: boolean }): Promise<'written' | 'exists'> {
-  const tempPath = path.join(path.dirname(finalPath), tempFileName(process.pid));
-  inFlight.add(tempPath);
+async function writeThroughTempFile(tempPath: string, finalPath: string, data: Uint8Array, options: { replace: boolean }): Promise<'written' | 'exists'> {
   try {
     await writeFile(tempPath, data, { flag: 'wx' });
     if (options.replace) {
@@ -85,8 +82,6 @@ async function writeThroughTempFile(finalPath: string, data: Uint8Array, options
   } catch (error) {
     await unlink(tempPath).catch(() => undefined);
     throw error;
-  } finally {
-    inFlight.delete(tempPath);
   }
 }
 

@@ -360,4 +360,3 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
-
