@@ -97,6 +97,27 @@ def holdout_of_split(split_dir: str, count: int, seed: int, limit: Optional[int]
     return holdout_names([split_stem(ip) for ip, _ in list_pairs(split_dir)[:limit]], count, seed)
 
 
+def lesion_fractions(masks: torch.Tensor) -> torch.Tensor:
+    """Share of each ``[N, H, W]`` mask that is lesion (any class above background; ignored pixels are not)."""
+    return ((masks > 0) & (masks != IGNORE_INDEX)).flatten(1).float().mean(1)
+
+
+def epoch_order(fractions: torch.Tensor, big_weight: int, big_fraction: float,
+                gen: torch.Generator) -> torch.Tensor:
+    """The order in which one epoch draws the training images: a shuffle of all ``N`` when ``big_weight`` is 1
+    (exactly ``torch.randperm``, so earlier runs replay), else a shuffle of a pool where every image whose lesion
+    covers more than ``big_fraction`` appears ``big_weight`` times, cut to ``N`` so that an epoch costs the same.
+    Users' lesions fill the frame more often than the train split's, and the model under-segmented those."""
+    n = fractions.numel()
+    if big_weight < 1:
+        raise ValueError(f"--big-lesion-weight {big_weight} must be at least 1")
+    if big_weight == 1:
+        return torch.randperm(n, generator=gen)
+    big = torch.nonzero(fractions > big_fraction).flatten()
+    pool = torch.cat([torch.arange(n), big.repeat(big_weight - 1)])
+    return pool[torch.randperm(pool.numel(), generator=gen)][:n]
+
+
 def split_stem(image_path: str) -> str:
     """The name an image is known by in reports and hold-out lists: its file name without extension."""
     return os.path.splitext(os.path.basename(image_path))[0]

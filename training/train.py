@@ -31,10 +31,10 @@ import torch
 from torch import nn
 
 from training.checkpoint import commands_of, recorded_command, save_checkpoint
-from training.data import (AugmentConfig, augment_batch, downsample_batch, holdout_of_split, normalize,
-                           preload_split, random_crop_batch, to_targets)
+from training.data import (AugmentConfig, augment_batch, downsample_batch, epoch_order, holdout_of_split,
+                           lesion_fractions, normalize, preload_split, random_crop_batch, to_targets)
 from training.losses import LOSS_NAMES, SegLoss
-from training.metrics import evaluate_split, summary_line, summary_metrics
+from training.metrics import LARGE_LESION_FRACTION, evaluate_split, summary_line, summary_metrics
 from training.models import create_model
 from training.models.segnetr import SegNetr
 
@@ -81,6 +81,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--tversky-beta", type=float, default=0.7, help="Tversky weight of false negatives")
     p.add_argument("--scale-min", type=float, default=0.75, help="random zoom range of the affine augmentation")
     p.add_argument("--scale-max", type=float, default=1.25)
+    p.add_argument("--big-lesion-weight", type=int, default=1,
+                   help="draw train images whose lesion covers more than 40 %% of the image this many times as often "
+                        "(an epoch keeps its length; 1 = a plain shuffle)")
     p.add_argument("--zoom-in-p", type=float, default=0.0,
                    help="share of samples zoomed so their lesion fills 70-100%% of the frame (binary masks)")
     p.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
@@ -156,6 +159,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     t0 = time.time()
     if args.holdout and args.no_select:
         raise SystemExit("train: --holdout and --no-select exclude each other")
+    if args.big_lesion_weight < 1:
+        raise SystemExit(f"train: --big-lesion-weight {args.big_lesion_weight} must be at least 1")
     train_dir = os.path.join(args.data, args.train_split)
     held: Optional[List[str]] = None
     if args.holdout:
@@ -211,6 +216,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         print(f"resumed from {ckpt_path} at epoch {start_epoch} (best val Dice {best:.4f})", flush=True)
 
     aug = AugmentConfig(scale=(args.scale_min, args.scale_max), zoom_in_p=args.zoom_in_p)
+    fractions = lesion_fractions(train.masks)
     cmd = recorded_command("training.train", sys.argv[1:] if argv is None else argv)
     commands = [*commands, cmd]  # every invocation that shaped these weights, in order
     for epoch in range(start_epoch, args.epochs):
@@ -219,7 +225,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
                 else "crop" if epoch < args.low_res_epochs + args.crop_epochs else "full")
         factor = args.low_res_factor if mode == "low" else 1
         crop = args.size // args.low_res_factor if mode == "crop" else 0
-        perm = torch.randperm(n, generator=gen)
+        perm = epoch_order(fractions, args.big_lesion_weight, LARGE_LESION_FRACTION, gen)
         te, loss_sum = time.time(), 0.0
         for step in range(steps_per_epoch):
             idx = perm[step * args.batch_size:(step + 1) * args.batch_size]

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import torch
 
-from training.data import AugmentConfig, augment_batch, holdout_names
+from training.data import AugmentConfig, augment_batch, epoch_order, holdout_names, lesion_fractions
 from training.losses import SegLoss, soft_dice_loss, soft_tversky_loss
 from training.macs import count_params
 from training.metrics import image_metrics, size_groups, summary_metrics
@@ -27,6 +27,28 @@ def test_holdout_is_seeded_order_free_and_disjoint() -> None:
     assert holdout_names(names, 30, 1) != a                       # the seed does
     with pytest.raises(ValueError):
         holdout_names(names, 200, 0)                              # nothing left to train on
+
+
+def test_big_lesion_weight_draws_big_lesions_more_often_in_an_epoch_of_the_same_length() -> None:
+    masks = torch.zeros(100, 10, 10, dtype=torch.uint8)
+    masks[:10, :7, :] = 1                                        # 10 images with a lesion on 70 % of the image
+    masks[10:20, :4, :] = 1                                      # 10 at exactly 40 %: not big
+    masks[20:30, :9, :] = 255                                    # ignored pixels are not lesion
+    fractions = lesion_fractions(masks)
+    assert fractions[0].item() == pytest.approx(0.7) and fractions[10].item() == pytest.approx(0.4)
+    assert fractions[20].item() == 0
+    plain = epoch_order(fractions, 1, 0.4, torch.Generator().manual_seed(5))
+    assert torch.equal(plain, torch.randperm(100, generator=torch.Generator().manual_seed(5)))  # old runs replay
+    gen = torch.Generator().manual_seed(0)
+    big_share = []
+    for _ in range(50):
+        order = epoch_order(fractions, 4, 0.4, gen)
+        assert order.numel() == 100 and int(order.min()) >= 0 and int(order.max()) < 100
+        big_share.append((order < 10).float().mean().item())
+    # a pool of 100 + 30 copies: 40 of 130 are big, against 10 of 100 in a plain shuffle
+    assert sum(big_share) / len(big_share) == pytest.approx(40 / 130, abs=0.03)
+    with pytest.raises(ValueError):
+        epoch_order(fractions, 0, 0.4, gen)
 
 
 def test_tversky_is_dice_at_one_half_and_charges_misses_more_when_beta_is_larger() -> None:
