@@ -19,20 +19,37 @@ const STALE_AFTER_MS = 60 * 60 * 1000;
 const thisHost = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
 /** Writes in progress, by temp file: exitAfterWritesSettle waits for the writes, the exit hook removes the files. */
-const inFlight = new Map<string, Promise<unknown>>();
-let exiting = false;
-// Last resort for an exit that did not wait (an uncaught error) or a write that outlived the wait: remove the
-// temp files. A write whose open is still in libuv's thread pool can create its file after this ran, which is
-// why exits we choose go through exitAfterWritesSettle.
-process.on('exit', () => {
-  for (const file of inFlight.keys()) {
-    try {
-      unlinkSync(file);
-    } catch {
-      // already renamed into place or removed
+interface WriteRegistry {
+  readonly inFlight: Map<string, Promise<unknown>>;
+  exiting: boolean;
+}
+
+// One registry and one exit hook per process, even when several bundles each carry a copy of this module (the
+// test layers load one bundle per test file): the process exits once, and every write must be waited for and
+// cleaned up, whichever copy started it.
+const REGISTRY_KEY = Symbol.for('segnetr.atomicWrite.registry');
+const registry = processRegistry();
+
+function processRegistry(): WriteRegistry {
+  const holder = globalThis as typeof globalThis & { [REGISTRY_KEY]?: WriteRegistry };
+  const existing = holder[REGISTRY_KEY];
+  if (existing) return existing;
+  const created: WriteRegistry = { inFlight: new Map(), exiting: false };
+  holder[REGISTRY_KEY] = created;
+  // Last resort for an exit that did not wait (an uncaught error) or a write that outlived the wait: remove the
+  // temp files. A write whose open is still in libuv's thread pool can create its file after this ran, which is
+  // why exits we choose go through exitAfterWritesSettle.
+  process.on('exit', () => {
+    for (const file of created.inFlight.keys()) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // already renamed into place or removed
+      }
     }
-  }
-});
+  });
+  return created;
+}
 
 export function isTempFileName(name: string): boolean {
   return TEMP_NAME.test(name);
@@ -49,14 +66,14 @@ export function tempFileName(pid: number, unique: string = randomBytes(4).toStri
  * into place, which fails if the name is taken. Resolves 'exists' in that case.
  */
 export async function writeFileAtomic(finalPath: string, data: Uint8Array, options: { replace: boolean } = { replace: true }): Promise<'written' | 'exists'> {
-  if (exiting) throw new Error(`Not writing ${finalPath}: SegNetr is exiting.`);
+  if (registry.exiting) throw new Error(`Not writing ${finalPath}: SegNetr is exiting.`);
   const tempPath = path.join(path.dirname(finalPath), tempFileName(process.pid));
   const write = writeThroughTempFile(tempPath, finalPath, data, options);
-  inFlight.set(tempPath, write);
+  registry.inFlight.set(tempPath, write);
   try {
     return await write;
   } finally {
-    inFlight.delete(tempPath);
+    registry.inFlight.delete(tempPath);
   }
 }
 
@@ -66,9 +83,9 @@ export async function writeFileAtomic(finalPath: string, data: Uint8Array, optio
  * signal: exiting at once would race the writes' file operations in libuv's thread pool against the exit hook.
  */
 export function exitAfterWritesSettle(code: number, maxWaitMs = 2000): void {
-  exiting = true;
+  registry.exiting = true;
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, maxWaitMs));
-  void Promise.race([Promise.allSettled([...inFlight.values()]), timeout]).then(() => process.exit(code));
+  void Promise.race([Promise.allSettled([...registry.inFlight.values()]), timeout]).then(() => process.exit(code));
 }
 
 async function writeThroughTempFile(tempPath: string, finalPath: string, data: Uint8Array, options: { replace: boolean }): Promise<'written' | 'exists'> {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { isTempFileName, removeTempFiles, tempFileName, writeFileAtomic } from '../../src/core/atomicWrite';
 import { bundleScript } from './bundleScript';
@@ -52,6 +53,24 @@ describe('atomic label writes', () => {
     assert.equal(run.stdout, `late write: Not writing ${late}: SegNetr is exiting.\n`);
     assert.equal(statSync(target).size, size);
     assert.deepEqual(readdirSync(tmp.path), ['big.png']);
+  });
+
+  it('keeps one exit hook per process however many bundles carry the module, and they share the writes', async () => {
+    // Each test file (and, in principle, each of several bundles in one process) carries its own copy: a hook
+    // per copy made Node warn of a listener leak, and a copy that did not see another's writes could not wait
+    // for them before exiting.
+    const copyPath = await bundleScript(path.join('src', 'core', 'atomicWrite.ts'), 'atomicWriteCopy.js');
+    const hooks = process.listenerCount('exit');
+    const copy = createRequire(__filename)(copyPath) as typeof import('../../src/core/atomicWrite');
+    assert.notEqual(copy.writeFileAtomic, writeFileAtomic);
+    assert.equal(process.listenerCount('exit'), hooks);
+    const target = path.join(tmp.path, 'copy.png');
+    const registry = (globalThis as Record<symbol, { inFlight: Map<string, unknown> } | undefined>)[Symbol.for('segnetr.atomicWrite.registry')];
+    const write = copy.writeFileAtomic(target, Buffer.from('label'));
+    assert.equal(registry?.inFlight.size, 1);
+    assert.equal(await write, 'written');
+    assert.equal(registry?.inFlight.size, 0);
+    assert.deepEqual(readdirSync(tmp.path), ['copy.png']);
   });
 
   it('cleans up its temp file when the write fails', async () => {
