@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional
 import torch
 from torch import nn
 
-from training.checkpoint import commands_of, model_from_config, recorded_command, repo_relative, save_checkpoint
+from training.checkpoint import commands_of, load_file, model_from_config, recorded_command, repo_relative, save_checkpoint
 from training.data import normalize, preload_split
 
 
@@ -53,7 +53,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.set_flush_denormal(True)
-    cks = [torch.load(c, map_location="cpu") for c in a.checkpoints]
+    cks = [load_file(c) for c in a.checkpoints]
     model = model_from_config(cks[-1]["config"])
     model.load_state_dict(average_state_dicts([c["model"] for c in cks]))
     if a.bn_data:

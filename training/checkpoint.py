@@ -17,9 +17,15 @@ def model_from_config(cfg: Dict[str, Any]) -> nn.Module:
     return create_model(cfg["name"], **kw)
 
 
+def load_file(path: str) -> Dict[str, Any]:
+    """A checkpoint file's dict, on the CPU whatever device trained it. Our own files hold plain Python values
+    besides tensors; newer torch loads only tensors unless told otherwise (``weights_only`` exists since 1.13)."""
+    return torch.load(path, map_location="cpu", weights_only=False)
+
+
 def load_checkpoint(path: str) -> Tuple[nn.Module, Dict[str, Any]]:
     """``(model in eval mode, fp32, NCHW; raw checkpoint dict)``."""
-    ck = torch.load(path, map_location="cpu")
+    ck = load_file(path)
     model = model_from_config(ck["config"])
     model.load_state_dict(ck["model"])
     model = model.float().to(memory_format=torch.contiguous_format).eval()

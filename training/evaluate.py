@@ -32,12 +32,13 @@ from training.tta import add_tta_argument, with_views
 def evaluate_checkpoint(ckpt: str, split_dir: str, threshold: float = 0.5,
                         size: Optional[int] = None, limit: Optional[int] = None,
                         views: Sequence[str] = (), include: Optional[Sequence[str]] = None,
-                        sweep: Sequence[float] = ()) -> Dict[str, Any]:
+                        sweep: Sequence[float] = (), device: str = "cpu") -> Dict[str, Any]:
     """Per-image and mean metrics of a checkpoint on ``split_dir`` (images/ + masks/), with the
     logits averaged over ``views`` (``training.tta``) when given; ``include`` scores only those image names;
-    ``sweep`` adds the summary at each of those thresholds (predicting once), for choosing one on a hold-out."""
+    ``sweep`` adds the summary at each of those thresholds (predicting once), for choosing one on a hold-out;
+    ``device`` is where the network runs (the metrics are computed on the CPU)."""
     model, ck = load_checkpoint(ckpt)
-    model = with_views(model, views)
+    model = with_views(model, views).to(device)
     cfg = ck["config"]
     size = size or cfg.get("img_size", 256)
     split = preload_split(split_dir, size, cfg.get("num_classes", 1), keep_full=True, limit=limit, include=include)

@@ -19,12 +19,13 @@ def predict_probs(model: nn.Module, images: torch.Tensor, batch_size: int = 16,
                   channels_last: bool = False) -> torch.Tensor:
     """Sigmoid (K = 1) or softmax (K > 1) probabilities ``[N,K,S,S]`` for uint8 images."""
     model.eval()
+    device = next(model.parameters()).device
     out = []
     for i in range(0, images.shape[0], batch_size):
-        x = normalize(images[i:i + batch_size])
+        x = normalize(images[i:i + batch_size].to(device))
         if channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
-        logits = model(x).float()
+        logits = model(x).float().cpu()
         out.append(torch.sigmoid(logits) if logits.shape[1] == 1 else logits.softmax(1))
     return torch.cat(out)
 

@@ -30,7 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from training.checkpoint import commands_of, recorded_command, save_checkpoint
+from training.checkpoint import commands_of, load_file, recorded_command, save_checkpoint
 from training.data import (AugmentConfig, augment_batch, downsample_batch, epoch_order, holdout_of_split,
                            lesion_fractions, normalize, preload_split, random_crop_batch, to_targets)
 from training.losses import LOSS_NAMES, SegLoss
@@ -87,6 +87,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--zoom-in-p", type=float, default=0.0,
                    help="share of samples zoomed so their lesion fills 70-100%% of the frame (binary masks)")
     p.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                   help="where the forward and backward passes run (augmentation stays on the CPU, so a run's "
+                        "random draws do not depend on it)")
     p.add_argument("--no-bf16", action="store_true", help="disable bf16 autocast")
     p.add_argument("--no-channels-last", action="store_true")
     p.add_argument("--limit-train", type=int, default=None, help="use the first N train images")
@@ -151,7 +154,11 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     os.makedirs(args.out, exist_ok=True)
     seed_everything(args.seed)
 
-    model = build_model(args)
+    device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("train: --device cuda, but torch sees no CUDA device")
+    torch.backends.cudnn.benchmark = device.type == "cuda"  # fixed input sizes: let cuDNN pick its kernels once
+    model = build_model(args).to(device)
     if isinstance(model, SegNetr):  # fail now, not after an epoch, if a resolution cannot tile
         model.check_input(args.size, args.size)
         if args.low_res_epochs or args.crop_epochs:
@@ -199,13 +206,13 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     commands: List[str] = []
 
     if args.init:  # fine-tuning: weights only; a new cosine schedule starts here
-        init = torch.load(args.init, map_location="cpu")
+        init = load_file(args.init)
         model.load_state_dict(init["model"])
         commands = commands_of(init)
         print(f"initialised weights from {args.init}", flush=True)
     ckpt_path = os.path.join(args.out, "last.pt") if args.resume == "auto" else args.resume
     if ckpt_path:
-        ck = torch.load(ckpt_path, map_location="cpu")
+        ck = load_file(ckpt_path)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optimizer"])
         sched.load_state_dict(ck["scheduler"])
@@ -235,10 +242,10 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
             img, tgt = downsample_batch(img, tgt, factor, args.num_classes)
             if crop:
                 img, tgt = random_crop_batch(img, tgt, crop, gen)
-            x = normalize(img)
+            x, tgt = normalize(img).to(device, non_blocking=True), tgt.to(device, non_blocking=True)
             if channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
                 logits = model(x)
             loss = loss_fn(logits, tgt)
             opt.zero_grad(set_to_none=True)

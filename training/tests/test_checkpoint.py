@@ -5,7 +5,7 @@ import os
 
 import torch
 
-from training.checkpoint import REPO_ROOT, commands_of, recorded_command, relative_command, repo_relative
+from training.checkpoint import REPO_ROOT, commands_of, load_file, recorded_command, relative_command, repo_relative
 from training.export import main as export_main
 
 ROOT = "/srv/work/main"  # a repository somewhere else, with ../shared beside it
@@ -32,7 +32,7 @@ def test_recorded_and_old_commands_become_relative() -> None:
 def test_export_card_records_relative_commands(tiny_checkpoint: str, tmp_path) -> None:
     """A checkpoint that recorded absolute paths (as older ones did) exports a card with relative ones."""
     shared = os.path.join(os.path.dirname(REPO_ROOT), "shared", "datasets", "isic2017")
-    ck = torch.load(tiny_checkpoint)
+    ck = load_file(tiny_checkpoint)
     ck["commands"] = [f"/usr/bin/python3 -m training.train --data {shared} --out {REPO_ROOT}/training/runs/t"]
     torch.save(ck, tiny_checkpoint)
     card = export_main([tiny_checkpoint, "--out", str(tmp_path / "tiny.onnx"), "--skip-parity"])

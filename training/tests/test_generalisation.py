@@ -9,6 +9,7 @@ import subprocess
 import pytest
 import torch
 
+from training.checkpoint import load_file, save_checkpoint
 from training.data import AugmentConfig, augment_batch, epoch_order, holdout_names, lesion_fractions
 from training.losses import SegLoss, soft_dice_loss, soft_tversky_loss
 from training.macs import count_params
@@ -116,7 +117,7 @@ def test_holdout_run_selects_on_train_images_and_never_reads_val(data_root: str,
     history = json.load(open(os.path.join(out, "history.json")))
     assert len(history) == 2 and all("val_dice_large" in h and "val_recall" in h for h in history)
     assert history[0]["selection"] == "4 images held out of train (seed 0)"
-    best = torch.load(os.path.join(out, "best.pt"))
+    best = load_file(os.path.join(out, "best.pt"))
     assert best["selection"].startswith("4 images held out") and best["args"]["loss"] == "tversky"
     assert r["best_dice"] == max(h["val_dice"] for h in history)
 
@@ -124,7 +125,7 @@ def test_holdout_run_selects_on_train_images_and_never_reads_val(data_root: str,
 def test_final_run_keeps_the_last_epoch_without_a_selection_set(data_root: str, tmp_path) -> None:
     out = str(tmp_path / "final")
     _tiny_run(data_root, out, "--no-select", "--val-split", "no-such-split")
-    best, last = torch.load(os.path.join(out, "best.pt")), torch.load(os.path.join(out, "last.pt"))
+    best, last = load_file(os.path.join(out, "best.pt")), load_file(os.path.join(out, "last.pt"))
     assert best["epoch"] == last["epoch"] == 1 and best["val"] is None
     assert all(torch.equal(best["model"][k], last["model"][k]) for k in last["model"])
     with pytest.raises(SystemExit):
@@ -145,12 +146,11 @@ def test_repository_is_lean() -> None:
     too_big = [f for f in files if os.path.getsize(os.path.join(REPO_ROOT, f)) > 20 * 1024 * 1024]
     assert not too_big, f"tracked files above 20 MB: {too_big}"
     for f in (f for f in files if f.endswith(".pt")):
-        ck = torch.load(os.path.join(REPO_ROOT, f), map_location="cpu")
+        ck = load_file(os.path.join(REPO_ROOT, f))
         assert "optimizer" not in ck, f"{f} holds optimizer state: commit a weights-only checkpoint instead"
 
 
 def test_width_table_benchmarks_models_side_by_side(tmp_path) -> None:
-    from training.checkpoint import save_checkpoint
     from training.widths import measure, table
     trained = create_model("segnetr_t", width=8, partition=4, img_size=64)
     path = str(tmp_path / "c8.pt")

@@ -7,6 +7,7 @@ import os
 import pytest
 import torch
 
+from training.checkpoint import load_file
 from training.data import AugmentConfig, augment_batch, load_mask, list_pairs, normalize, preload_split, to_targets
 from training.evaluate import evaluate_checkpoint
 from training.losses import SegLoss
@@ -63,16 +64,16 @@ def test_train_cli_checkpoints_resumes_and_evaluates(data_root: str, tmp_path) -
     phases = ["--low-res-epochs", "1", "--crop-epochs", "1"]
     r1 = train_main(common + phases + ["--epochs", "3"])
     assert [(h["mode"], h["res"]) for h in r1["history"]] == [("low", 32), ("crop", 32), ("full", 64)]
-    ck = torch.load(os.path.join(out, "last.pt"))
+    ck = load_file(os.path.join(out, "last.pt"))
     assert ck["epoch"] == 2 and "optimizer" in ck and "scheduler" in ck
     r2 = train_main(common + phases + ["--epochs", "4", "--resume"])
     assert [h["epoch"] for h in r2["history"]] == [1, 2, 3, 4]
     assert json.load(open(os.path.join(out, "history.json")))[-1]["epoch"] == 4
-    commands = torch.load(os.path.join(out, "last.pt"))["commands"]
+    commands = load_file(os.path.join(out, "last.pt"))["commands"]
     assert len(commands) == 2
     assert all("--data ../shared/datasets/isic2017 " in c for c in commands), commands  # not this machine's path
     r3 = train_main(common + ["--out", str(tmp_path / "ft"), "--epochs", "1", "--init", os.path.join(out, "last.pt")])
-    assert len(r3["history"]) == 1 and len(torch.load(str(tmp_path / "ft" / "last.pt"))["commands"]) == 3
+    assert len(r3["history"]) == 1 and len(load_file(str(tmp_path / "ft" / "last.pt"))["commands"]) == 3
     ev = evaluate_checkpoint(os.path.join(out, "best.pt"), os.path.join(data_root, "val"), limit=4)
     assert ev["n_images"] == 4 and 0.0 <= ev["mean"]["dice"] <= 1.0
     # metrics are computed at the original mask resolution
