@@ -132,18 +132,19 @@ class Runner:
         record: Dict[str, Any] = {"threshold": chain.threshold, "steps": steps, "val": None}
         self.results[chain.name] = record
         for step in steps:
-            if not self._step(step) or step.status != "finished":
+            self._step(step)
+            if step.status != "finished":
                 break
         if steps[-1].status == "finished":
             record["val"] = self._score(os.path.join(steps[-1].out, "best.pt"), chain.threshold)
 
-    def _step(self, step: StepResult) -> bool:
+    def _step(self, step: StepResult) -> None:
         os.makedirs(step.out, exist_ok=True)
         t0 = time.time()
         with open(os.path.join(self.log_dir, f"{os.path.basename(step.out)}.log"), "w") as log:
             with self.lock:
                 if self.stopping:
-                    return False
+                    return  # stays "not started"
                 proc = subprocess.Popen(step.command, stdout=log, stderr=subprocess.STDOUT)
                 self.live.append(proc)
             rc = proc.wait()
@@ -154,7 +155,6 @@ class Runner:
         history = _history(step.out)
         step.epochs_done, step.epoch_seconds = len(history), [round(h["epoch_s"], 1) for h in history]
         step.status = "finished" if rc == 0 else "stopped at the deadline" if stopped else f"failed (exit {rc})"
-        return True
 
     def _score(self, checkpoint: str, threshold: float) -> Dict[str, Any]:
         from training.evaluate import evaluate_checkpoint  # torch loads in the scoring thread only when needed
