@@ -98,8 +98,11 @@ def holdout_of_split(split_dir: str, count: int, seed: int, limit: Optional[int]
 
 
 def lesion_fractions(masks: torch.Tensor) -> torch.Tensor:
-    """Share of each ``[N, H, W]`` mask that is lesion (any class above background; ignored pixels are not)."""
-    return ((masks > 0) & (masks != IGNORE_INDEX)).flatten(1).float().mean(1)
+    """Share of the valid (not ignored) pixels of each ``[N, H, W]`` mask that is lesion (any class above
+    background): the truth area that ``training.metrics`` splits its size groups by."""
+    valid = (masks != IGNORE_INDEX).flatten(1)
+    lesion = (masks > 0).flatten(1) & valid
+    return lesion.sum(1).float() / valid.sum(1).clamp(min=1).float()
 
 
 def epoch_order(fractions: torch.Tensor, big_weight: int, big_fraction: float,

@@ -35,9 +35,11 @@ def test_big_lesion_weight_draws_big_lesions_more_often_in_an_epoch_of_the_same_
     masks[:10, :7, :] = 1                                        # 10 images with a lesion on 70 % of the image
     masks[10:20, :4, :] = 1                                      # 10 at exactly 40 %: not big
     masks[20:30, :9, :] = 255                                    # ignored pixels are not lesion
+    masks[30, :5, :], masks[30, 5:8, :] = 255, 1                 # 3 lesion rows of 5 valid ones: 60 %, as metrics count
     fractions = lesion_fractions(masks)
     assert fractions[0].item() == pytest.approx(0.7) and fractions[10].item() == pytest.approx(0.4)
-    assert fractions[20].item() == 0
+    assert fractions[20].item() == 0 and fractions[30].item() == pytest.approx(0.6)
+    assert image_metrics(torch.zeros(2, 10, 10), masks[30])["truth_area"] == pytest.approx(0.6)  # K = 2 ignores 255
     plain = epoch_order(fractions, 1, 0.4, torch.Generator().manual_seed(5))
     assert torch.equal(plain, torch.randperm(100, generator=torch.Generator().manual_seed(5)))  # old runs replay
     gen = torch.Generator().manual_seed(0)
