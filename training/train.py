@@ -8,8 +8,9 @@ Example (the shipped default model; see training/README.md):
 
 ``--data DIR`` must hold ``train/`` and ``val/`` (names configurable), each with
 ``images/`` and ``masks/``. A checkpoint (model, optimizer, schedule, RNG, history) is
-written every epoch to ``OUT/last.pt`` and the best-by-val-Dice weights to ``OUT/best.pt``;
-``--resume`` continues from ``OUT/last.pt`` (or a given path) with the same schedule.
+written every epoch, and every ``--save-every`` steps within one, to ``OUT/last.pt``, and the best-by-val-Dice
+weights to ``OUT/best.pt``; ``--resume`` continues from ``OUT/last.pt`` (or a given path) with the same schedule and
+the same random draws, mid-epoch included, so a stopped session loses minutes, not an epoch.
 """
 from __future__ import annotations
 
@@ -96,6 +97,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--limit-val", type=int, default=None)
     p.add_argument("--steps-per-epoch", type=int, default=None, help="cap steps (smoke tests)")
     p.add_argument("--log-every", type=int, default=25, help="progress line every N steps (0 = off)")
+    p.add_argument("--save-every", type=int, default=25,
+                   help="also write the resumable OUT/last.pt every N steps within an epoch (0 = at epoch ends "
+                        "only); resuming from it replays the uninterrupted run")
     p.add_argument("--init", default=None,
                    help="start from these model weights (best.pt/last.pt) with a fresh optimizer and schedule")
     p.add_argument("--resume", nargs="?", const="auto", default=None,
@@ -203,6 +207,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     gen = torch.Generator().manual_seed(args.seed)
     history: List[Dict[str, Any]] = []
     start_epoch, best = 0, -1.0
+    partial: Optional[Dict[str, Any]] = None
     commands: List[str] = []
 
     if args.init:  # fine-tuning: weights only; a new cosine schedule starts here
@@ -219,22 +224,37 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         gen.set_state(ck["generator"])
         torch.set_rng_state(ck["torch_rng"])
         start_epoch, best, history = ck["epoch"] + 1, ck["best_dice"], ck["history"]
+        partial = ck.get("partial")  # saved within epoch start_epoch + 1: its order and progress so far
         commands = commands_of(ck)
-        print(f"resumed from {ckpt_path} at epoch {start_epoch} (best val Dice {best:.4f})", flush=True)
+        where = f"epoch {start_epoch + 1} step {partial['step']}" if partial else f"epoch {start_epoch + 1}"
+        print(f"resumed from {ckpt_path} at {where} (best val Dice {best:.4f})", flush=True)
 
     aug = AugmentConfig(scale=(args.scale_min, args.scale_max), zoom_in_p=args.zoom_in_p)
     fractions = lesion_fractions(train.masks)
     cmd = recorded_command("training.train", sys.argv[1:] if argv is None else argv)
     commands = [*commands, cmd]  # every invocation that shaped these weights, in order
+
+    def resumable(done_epoch: int) -> Dict[str, Any]:
+        """Everything a resumed run needs to go on as this one would, after epoch index ``done_epoch``."""
+        return {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
+                "generator": gen.get_state(), "torch_rng": torch.get_rng_state(), "epoch": done_epoch,
+                "best_dice": best, "history": history, "args": vars(args), "config": model_config(model, args),
+                "command": cmd, "commands": commands}
+
     for epoch in range(start_epoch, args.epochs):
         model.train()
         mode = ("low" if epoch < args.low_res_epochs
                 else "crop" if epoch < args.low_res_epochs + args.crop_epochs else "full")
         factor = args.low_res_factor if mode == "low" else 1
         crop = args.size // args.low_res_factor if mode == "crop" else 0
-        perm = epoch_order(fractions, args.big_lesion_weight, LARGE_LESION_FRACTION, gen)
-        te, loss_sum = time.time(), 0.0
-        for step in range(steps_per_epoch):
+        if partial is not None:  # the generator's state already follows this order's draw and the steps done
+            perm, first_step = partial["perm"], partial["step"]
+            te, loss_sum = time.time() - partial["seconds"], partial["loss_sum"]
+            partial = None
+        else:
+            perm, first_step = epoch_order(fractions, args.big_lesion_weight, LARGE_LESION_FRACTION, gen), 0
+            te, loss_sum = time.time(), 0.0
+        for step in range(first_step, steps_per_epoch):
             idx = perm[step * args.batch_size:(step + 1) * args.batch_size]
             img = train.images[idx].float() / 255.0
             tgt = to_targets(train.masks[idx], args.num_classes)
@@ -256,6 +276,10 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
             if args.log_every and (step + 1) % args.log_every == 0:
                 print(f"  epoch {epoch + 1} step {step + 1}/{steps_per_epoch} loss {loss_sum / (step + 1):.4f} "
                       f"{(step + 1) * args.batch_size / (time.time() - te):.1f} img/s", flush=True)
+            if args.save_every and (step + 1) % args.save_every == 0 and step + 1 < steps_per_epoch:
+                save_checkpoint(os.path.join(args.out, "last.pt"), {
+                    **resumable(epoch - 1),
+                    "partial": {"step": step + 1, "perm": perm, "loss_sum": loss_sum, "seconds": time.time() - te}})
         train_time = time.time() - te
         rec: Dict[str, Any] = {"epoch": epoch + 1, "res": crop or args.size // factor, "mode": mode,
                                "loss": loss_sum / steps_per_epoch, "lr": opt.param_groups[0]["lr"],
@@ -275,11 +299,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
             m, report, improved = {}, "no selection set", True  # the protocol keeps the last epoch
         rec["epoch_s"] = time.time() - te
         history.append(rec)
-        state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
-                 "generator": gen.get_state(), "torch_rng": torch.get_rng_state(), "epoch": epoch,
-                 "best_dice": best, "history": history, "args": vars(args), "config": model_config(model, args),
-                 "command": cmd, "commands": commands}
-        save_checkpoint(os.path.join(args.out, "last.pt"), state)
+        save_checkpoint(os.path.join(args.out, "last.pt"), resumable(epoch))
         if improved:
             save_checkpoint(os.path.join(args.out, "best.pt"),
                             {"model": model.state_dict(), "epoch": epoch, "val": m if val is not None else None,

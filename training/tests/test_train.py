@@ -78,3 +78,41 @@ def test_train_cli_checkpoints_resumes_and_evaluates(data_root: str, tmp_path) -
     assert ev["n_images"] == 4 and 0.0 <= ev["mean"]["dice"] <= 1.0
     # metrics are computed at the original mask resolution
     assert len(list_pairs(os.path.join(data_root, "val"))) >= 4
+
+
+class _Stopped(Exception):
+    """Stands for the session being stopped right after a checkpoint was written."""
+
+
+def test_a_run_stopped_within_an_epoch_resumes_to_the_uninterrupted_weights(data_root: str, tmp_path,
+                                                                             monkeypatch) -> None:
+    import training.train as train_module
+    common = ["--data", data_root, "--model", "segnetr_t", "--width", "8", "--partition", "2", "--size", "64",
+              "--batch-size", "2", "--limit-train", "8", "--no-select", "--steps-per-epoch", "4", "--epochs", "2",
+              "--big-lesion-weight", "2", "--no-bf16", "--log-every", "0", "--save-every", "1"]
+    whole = str(tmp_path / "whole")
+    train_main(common + ["--out", whole])
+
+    cut = str(tmp_path / "cut")
+    real_save, saves = train_module.save_checkpoint, []
+
+    def save_then_stop(path: str, state: dict) -> None:
+        real_save(path, state)
+        saves.append(state.get("partial"))
+        if len(saves) == 7:
+            raise _Stopped()
+    monkeypatch.setattr(train_module, "save_checkpoint", save_then_stop)
+    with pytest.raises(_Stopped):
+        train_main(common + ["--out", cut])
+    # epoch 1: within it after steps 1-3, then last.pt and best.pt at its end; epoch 2: steps 1 and 2 of 4, stopped
+    assert [p["step"] if p else None for p in saves] == [1, 2, 3, None, None, 1, 2]
+    ck = load_file(os.path.join(cut, "last.pt"))
+    assert ck["epoch"] == 0 and ck["partial"]["step"] == 2, (ck["epoch"], ck.get("partial"))
+    monkeypatch.setattr(train_module, "save_checkpoint", real_save)
+    resumed = train_main(common + ["--out", cut, "--resume"])
+
+    a, b = load_file(os.path.join(whole, "last.pt")), load_file(os.path.join(cut, "last.pt"))
+    assert "partial" not in b and b["epoch"] == 1
+    for name, tensor in a["model"].items():
+        assert torch.equal(tensor, b["model"][name]), name
+    assert [h["loss"] for h in resumed["history"]] == [h["loss"] for h in a["history"]]
