@@ -152,7 +152,7 @@ class Runner:
                 self.live.remove(proc)
                 stopped = self.stopping
         step.seconds = time.time() - t0
-        history = _history(step.out)
+        history = _history(step.out, since=t0)
         step.epochs_done, step.epoch_seconds = len(history), [round(h["epoch_s"], 1) for h in history]
         step.status = "finished" if rc == 0 else "stopped at the deadline" if stopped else f"failed (exit {rc})"
 
@@ -163,9 +163,14 @@ class Runner:
         return {"checkpoint": checkpoint, "n_images": r["n_images"], **r["summary"]}
 
 
-def _history(run_dir: str) -> List[Dict[str, Any]]:
+def _history(run_dir: str, since: float) -> List[Dict[str, Any]]:
+    """The epochs a run wrote into its folder's history.json after ``since``: one left there by an earlier call on
+    the same machine, whose run was stopped before its first epoch this time, is not this run's."""
+    path = os.path.join(run_dir, "history.json")
     try:
-        with open(os.path.join(run_dir, "history.json")) as f:
+        if os.stat(path).st_mtime < since:
+            return []
+        with open(path) as f:
             return json.load(f)
     except (OSError, ValueError):
         return []

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 from training.checkpoint import load_file
-from training.gpu_runs import collect, main as gpu_runs_main, widths_plan
+from training.gpu_runs import Chain, Runner, Step, collect, main as gpu_runs_main, widths_plan
 
 
 def test_widths_plan_is_the_shipped_recipe_on_cuda_per_width() -> None:
@@ -46,3 +47,15 @@ def test_runs_still_going_at_the_deadline_are_stopped_and_not_scored(data_root: 
     steps = summary["c8"]["steps"]
     assert steps[0]["status"] in ("stopped at the deadline", "not started")
     assert steps[1]["status"] == "not started" and summary["c8"]["val"] is None and summary["c8"]["returned"] is None
+
+
+def test_a_history_left_by_an_earlier_call_is_not_counted(tmp_path) -> None:
+    run = tmp_path / "gpu_c8"
+    run.mkdir()
+    (run / "history.json").write_text(json.dumps([{"epoch": 1, "epoch_s": 9.0}]))
+    os.utime(run / "history.json", (1, 1))  # written long before this call
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    chain = Chain("c8", [Step(str(run), ["--no-such-option"])], threshold=0.45)  # exits before any epoch
+    step = Runner([chain], str(logs), deadline=time.time() + 300, val_limit=None, device="cpu").run()["c8"]["steps"][0]
+    assert step.status == "failed (exit 2)" and step.epochs_done == 0 and step.epoch_seconds == [], vars(step)
