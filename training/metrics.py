@@ -91,10 +91,13 @@ def area_ratio(rows: Sequence[Dict[str, float]]) -> float:
 
 
 def summary_metrics(rows: Sequence[Dict[str, float]]) -> Dict[str, float]:
-    """The figures reported for every candidate: the means, Dice per lesion-size group, the area ratio."""
+    """The figures reported for every candidate: the means, Dice per lesion-size group, the area ratio, and how
+    many images an annotator must all but redraw (Dice below 0.5, below 0.7)."""
     g = size_groups(rows)
     return {**mean_metrics(rows), "dice_small": g["small"]["dice"], "n_small": g["small"]["n"],
-            "dice_large": g["large"]["dice"], "n_large": g["large"]["n"], "area_ratio": area_ratio(rows)}
+            "dice_large": g["large"]["dice"], "n_large": g["large"]["n"], "area_ratio": area_ratio(rows),
+            "n_dice_below_0.5": sum(r["dice"] < 0.5 for r in rows),
+            "n_dice_below_0.7": sum(r["dice"] < 0.7 for r in rows)}
 
 
 def summary_line(rows: Sequence[Dict[str, float]]) -> str:
@@ -102,7 +105,8 @@ def summary_line(rows: Sequence[Dict[str, float]]) -> str:
     s = summary_metrics(rows)
     return (f"dice {s['dice']:.4f} iou {s['iou']:.4f} precision {s['precision']:.4f} recall {s['recall']:.4f} | "
             f"dice area<=40% {s['dice_small']:.4f} (n {s['n_small']}) >40% {s['dice_large']:.4f} "
-            f"(n {s['n_large']}) | area ratio {s['area_ratio']:.3f}")
+            f"(n {s['n_large']}) | area ratio {s['area_ratio']:.3f} | images with dice < 0.5: "
+            f"{s['n_dice_below_0.5']}, < 0.7: {s['n_dice_below_0.7']}")
 
 
 def evaluate_split(model: nn.Module, images: torch.Tensor, full_masks: List[torch.Tensor],

@@ -103,6 +103,12 @@ def test_size_groups_split_at_forty_percent_of_the_image() -> None:
     s = summary_metrics(rows)
     assert s["area_ratio"] == pytest.approx((0.4 + 0.04) / (0.5 + 0.04))
     assert s["recall"] == pytest.approx((0.8 + 1) / 2) and s["precision"] == 1.0
+    assert (s["n_dice_below_0.5"], s["n_dice_below_0.7"]) == (0, 0)
+    miss, poor = torch.zeros(1, 10, 10), torch.zeros(1, 10, 10)
+    miss[:, :1, :2] = 1     # finds 2 of the 50 big-lesion pixels: Dice 4/52
+    poor[:, :, :2] = 1      # finds 20 of them: Dice 40/70
+    s = summary_metrics([*rows, image_metrics(miss, big), image_metrics(poor, big)])
+    assert (s["n_dice_below_0.5"], s["n_dice_below_0.7"]) == (1, 2)
 
 
 def _tiny_run(data_root: str, out: str, *extra: str) -> dict:
