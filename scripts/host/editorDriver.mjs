@@ -22,8 +22,9 @@
 //   viewText  { title, selector }         textContent
 //   screenshot { path }                   the whole workbench as a PNG (README screenshots: run.mjs --screenshots DIR)
 import http from 'node:http';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -269,7 +270,14 @@ export async function reloadIfRequested({ page, server, config, configPath, time
   if (!config.reloadRequestPath || !existsSync(config.reloadRequestPath)) return undefined;
   const suffix = (p) => `${p}.after-reload`;
   const phase2 = { ...config, phase: 2, resultsPath: suffix(config.resultsPath), startedPath: suffix(config.startedPath), releasePath: suffix(config.releasePath) };
+  const request = readFileSync(config.reloadRequestPath, 'utf8');
   rmSync(config.reloadRequestPath, { force: true });
+  const { backupOf } = request.trim() ? JSON.parse(request) : {};
+  if (backupOf) {
+    const waitStart = Date.now();
+    await waitForStoredBackup(page, backupOf, Math.min(60, timeoutS) * 1000);
+    log(`VS Code's stored editor state names the current hot-exit backup for ${path.basename(backupOf)} (waited ${((Date.now() - waitStart) / 1000).toFixed(1)} s)`);
+  }
   writeFileSync(configPath, JSON.stringify(phase2, null, 2) + '\n');
   log('a test asked for a reload: crashing the workbench page and opening it again (hot exit) for the after-reload tests');
   const url = page.url();
@@ -290,6 +298,65 @@ export async function reloadIfRequested({ page, server, config, configPath, time
   await fresh.screenshot({ path: screenshotPath, timeout: 15_000 }).catch((e) => log(`screenshot after the reload failed: ${e.message}`));
   writeFileSync(phase2.releasePath, '');
   return { results: JSON.parse(readFileSync(phase2.resultsPath, 'utf8')), page: fresh };
+}
+
+/**
+ * Waits until VS Code's stored workbench state (IndexedDB in the browser, written when the window is idle) holds an
+ * editor whose resource path ends with `resourcePath` together with its current hot-exit backup: a window that dies
+ * before that write reopens without the editor, or restores an earlier backup.
+ */
+async function waitForStoredBackup(page, resourcePath, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stored = await page.evaluate(storedBackupIds, resourcePath).catch(() => []);
+    if (stored.some(isLatestBackupFile)) return;
+    if (Date.now() > deadline) throw new Error(`VS Code's stored editor state named no current hot-exit backup for ${resourcePath} within ${timeoutMs / 1000} s (it names ${JSON.stringify(stored)})`);
+    await sleep(500);
+  }
+}
+
+/**
+ * Whether a backup id (our extension's: the file URI VS Code gave it) names a backup file that still exists and is
+ * the newest in its folder: VS Code deletes a backup once a newer one is written, and backs up again after edits,
+ * so a stored id can name an earlier backup (seen: one behind the id the test last read).
+ */
+function isLatestBackupFile(id) {
+  if (!id.startsWith('file:')) return false;
+  const file = fileURLToPath(id);
+  if (!existsSync(file)) return false;
+  const dir = path.dirname(file);
+  const mtime = (f) => statSync(f).mtimeMs;
+  return readdirSync(dir).map((n) => path.join(dir, n)).every((f) => f === file || !statSync(f).isFile() || mtime(f) <= mtime(file));
+}
+
+/** Runs in the workbench page: the backup ids stored with serialized editors of `resourcePath`. */
+async function storedBackupIds(resourcePath) {
+  const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('vscode-web-state-db-'));
+  const values = [];
+  for (const name of names) {
+    const db = await request(indexedDB.open(name));
+    try {
+      if (db.objectStoreNames.contains('ItemTable')) values.push(...await request(db.transaction('ItemTable').objectStore('ItemTable').getAll()));
+    } finally {
+      db.close();
+    }
+  }
+  const ids = [];
+  const walk = (value) => {
+    if (typeof value === 'string') {
+      if (!value.includes('editorResource')) return;
+      try { walk(JSON.parse(value)); } catch { /* not JSON: not a serialized editor */ }
+    } else if (Array.isArray(value)) {
+      value.forEach(walk);
+    } else if (value && typeof value === 'object') {
+      const resource = value.editorResource;
+      if (typeof value.backupId === 'string' && typeof resource?.path === 'string' && resource.path.endsWith(resourcePath)) ids.push(value.backupId);
+      Object.values(value).forEach(walk);
+    }
+  };
+  walk(values);
+  return ids;
 }
 
 /** One results object for the report: the first run's, with the after-reload run's added. */

@@ -260,9 +260,8 @@ describe('mask editor', function () {
     await waitForMask(e3!, maskWith(e3!.width, e3!.height, strokes), true, 'both strokes, unsaved');
     await waitFor('VS Code to back up the unsaved mask', () => editorState(e3!.uri), (s) => (s?.backups ?? 0) > backupsBefore, 60_000);
     // VS Code in the browser records which backup belongs to an open editor in its saved editor state, which it
-    // writes when idle, 5 s apart; the harness then kills the page without warning. Leave time for one write.
-    await new Promise((r) => setTimeout(r, 15_000));
+    // writes when idle; the harness waits until that state names this editor's current backup, then kills the page.
     saveRestoreExpectation({ imagePath: e3!.path, labelPath: e3!.labelPath, width: e3!.width, height: e3!.height, strokes });
-    fs.writeFileSync(config().reloadRequestPath, '');
+    fs.writeFileSync(config().reloadRequestPath, JSON.stringify({ backupOf: e3!.uri.path }));
   });
 });
