@@ -172,6 +172,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         raise SystemExit("train: --holdout and --no-select exclude each other")
     if args.big_lesion_weight < 1:
         raise SystemExit(f"train: --big-lesion-weight {args.big_lesion_weight} must be at least 1")
+    if args.save_every < 0:
+        raise SystemExit(f"train: --save-every {args.save_every} must be 0 (epoch ends only) or more")
     train_dir = os.path.join(args.data, args.train_split)
     held: Optional[List[str]] = None
     if args.holdout:

@@ -91,6 +91,8 @@ def test_a_run_stopped_within_an_epoch_resumes_to_the_uninterrupted_weights(data
               "--batch-size", "2", "--limit-train", "8", "--no-select", "--steps-per-epoch", "4", "--epochs", "2",
               "--big-lesion-weight", "2", "--no-bf16", "--log-every", "0", "--save-every", "1"]
     whole = str(tmp_path / "whole")
+    with pytest.raises(SystemExit, match="--save-every -1"):
+        train_main(common + ["--out", whole, "--save-every", "-1"])
     train_main(common + ["--out", whole])
 
     cut = str(tmp_path / "cut")
