@@ -23,10 +23,6 @@ import sys
 import time
 from typing import Any, Dict, List, Optional
 
-# Passive OpenMP waiting: on a shared 2-core machine spinning threads that lose their core
-# made steps 3x slower (measured: 2.4 vs 7.4 img/s under load). Must be set before torch loads.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 import numpy as np
 import torch
 from torch import nn

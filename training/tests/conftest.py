@@ -3,12 +3,8 @@ from __future__ import annotations
 
 import os
 
-# Passive OpenMP waiting, as training.train sets it, but before this file loads torch: with spinning threads the
-# test layer ran about 9x slower beside other work on 2 cores (87 s against 9.5 s for one resume test).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-import pytest  # noqa: E402
-import torch  # noqa: E402
+import pytest
+import torch
 
 from training.models.segnetr import SegNetr
 
