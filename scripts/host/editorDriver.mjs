@@ -325,8 +325,8 @@ function isLatestBackupFile(id) {
   const file = fileURLToPath(id);
   if (!existsSync(file)) return false;
   const dir = path.dirname(file);
-  const mtime = (f) => statSync(f).mtimeMs;
-  return readdirSync(dir).map((n) => path.join(dir, n)).every((f) => f === file || !statSync(f).isFile() || mtime(f) <= mtime(file));
+  const newest = statSync(file).mtimeMs;
+  return readdirSync(dir, { withFileTypes: true }).every((e) => !e.isFile() || statSync(path.join(dir, e.name)).mtimeMs <= newest);
 }
 
 /** Runs in the workbench page: the backup ids stored with serialized editors of `resourcePath`. */
