@@ -76,7 +76,27 @@ def relative_command(command: str, root: str = REPO_ROOT) -> str:
     return recorded_command(words[2], words[3:], root)
 
 
+def _continues(command: str, previous: str) -> bool:
+    """Whether ``command`` is ``previous`` taken up again with a bare ``--resume`` and nothing else changed: the same
+    run going on from its own ``last.pt``, which ends with the weights the uninterrupted run would have
+    (training/tests/test_train.py)."""
+    words = shlex.split(command)
+    return "--resume" in words and _without_resume(words) == _without_resume(shlex.split(previous))
+
+
+def _without_resume(words: List[str]) -> List[str]:
+    return [w for w in words if w != "--resume"]
+
+
 def commands_of(ck: Dict[str, Any], root: Optional[str] = None) -> List[str]:
     """Every command that shaped a checkpoint's weights, in order (older checkpoints hold one ``command``), with
-    repository paths relative to the repository root."""
-    return [relative_command(c, root or REPO_ROOT) for c in ck.get("commands", [ck.get("command")]) if c]
+    repository paths relative to the repository root. A plain resume of the command before it is left out: running
+    the listed commands as written replays the weights, and a stopped session does not change that list."""
+    out: List[str] = []
+    for c in ck.get("commands", [ck.get("command")]):
+        if not c:
+            continue
+        c = relative_command(c, root or REPO_ROOT)
+        if not (out and _continues(c, out[-1])):
+            out.append(c)
+    return out

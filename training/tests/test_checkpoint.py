@@ -29,6 +29,17 @@ def test_recorded_and_old_commands_become_relative() -> None:
     assert commands_of({"commands": [old]}, ROOT) == [relative_command(old, ROOT)]
 
 
+def test_a_plain_resume_is_not_listed_but_a_changed_one_is() -> None:
+    """A stopped session's ``--resume`` continues the same run: replaying the list must not run it twice."""
+    first = "/usr/bin/python3 -m training.train --data ../shared/datasets/isic2017 --init a/best.pt --epochs 8 --out b"
+    same = first + " --resume"
+    longer = first.replace("--epochs 8", "--epochs 10") + " --resume"
+    assert commands_of({"commands": [first, same, same]}, ROOT) == [first]
+    assert commands_of({"commands": [first, same, longer, longer]}, ROOT) == [first, longer]
+    other = "/usr/bin/python3 -m training.train --data ../shared/datasets/isic2017 --epochs 8 --out c --resume"
+    assert commands_of({"commands": [first, other]}, ROOT) == [first, other]
+
+
 def test_export_card_records_relative_commands(tiny_checkpoint: str, tmp_path) -> None:
     """A checkpoint that recorded absolute paths (as older ones did) exports a card with relative ones."""
     shared = os.path.join(os.path.dirname(REPO_ROOT), "shared", "datasets", "isic2017")
