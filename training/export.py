@@ -141,7 +141,9 @@ def build_card(name: str, onnx_path: str, model: nn.Module, ck: Dict[str, Any], 
     return card
 
 
-def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
+def main(argv: Optional[List[str]] = None, evaluation: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """``evaluation``: ``evaluate_checkpoint``'s result for this checkpoint on DATA/VAL_SPLIT at the threshold, when
+    the caller already has it (training.score), so that the card's metrics are not computed a second time."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("checkpoint")
     p.add_argument("--out", required=True, help="path of the .onnx; the card goes next to it as .json")
@@ -178,7 +180,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     metrics = None
     if a.data:
         from training.evaluate import evaluate_checkpoint
-        r = evaluate_checkpoint(a.checkpoint, os.path.join(a.data, a.val_split), a.threshold, size, views=a.tta)
+        r = evaluation or evaluate_checkpoint(a.checkpoint, os.path.join(a.data, a.val_split), a.threshold, size,
+                                              views=a.tta)
         summary = r["summary"]
         metrics = {"split": a.val_split, "images": r["n_images"], **r["mean"],
                    "aggregation": "mean over images", "resolution": r["resolution"], "threshold": a.threshold,

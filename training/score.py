@@ -82,7 +82,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     model = os.path.join(a.out, "model", MODEL_FILE)
     os.makedirs(os.path.dirname(model))
     export_main([a.checkpoint, "--out", model, "--threshold", str(a.threshold), "--data", data, "--val-split", split,
-                 "--threads", str(a.threads), *(["--bench"] if a.bench else [])])
+                 "--threads", str(a.threads), *(["--bench"] if a.bench else [])], evaluation=checkpoint)
     labels = os.path.join(a.out, "labels")
     run_prelabel(a.cli, os.path.join(split_dir, "images"), labels, model, a.threads)
     extension = evaluate_labels(labels, split_dir)
