@@ -100,3 +100,12 @@ def commands_of(ck: Dict[str, Any], root: Optional[str] = None) -> List[str]:
         if not (out and _continues(c, out[-1])):
             out.append(c)
     return out
+
+
+def merged_commands(*chains: Sequence[str]) -> List[str]:
+    """Several command chains run one after the other (a distillation's teacher chain, then the student's), each
+    command once, in the order first met: running them as written replays every weight file they lead to."""
+    out: List[str] = []
+    for chain in chains:
+        out.extend(c for c in chain if c not in out)
+    return out

@@ -29,6 +29,14 @@ def soft_tversky_loss(prob: torch.Tensor, target: torch.Tensor, alpha: float, be
 LOSS_NAMES = ("dice", "tversky")
 
 
+def distilled_target(target: torch.Tensor, teacher_logits: torch.Tensor, weight: float) -> torch.Tensor:
+    """Knowledge distillation for K = 1: ``(1 - weight) * truth + weight * teacher probability``.
+
+    BCE is linear in its target, so BCE against this blend is exactly ``(1 - w) BCE(truth) + w BCE(teacher)``:
+    the student also learns where a stronger model is unsure (soft boundaries), not only the polygon masks."""
+    return torch.lerp(target.float(), torch.sigmoid(teacher_logits.float()), weight)
+
+
 class SegLoss(nn.Module):
     """``BCE + Dice`` (or ``BCE + Tversky``) for K = 1 (soft targets allowed), ``CE + Dice`` for K > 1.
 

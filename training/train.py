@@ -21,16 +21,17 @@ import os
 import random
 import sys
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
 from torch import nn
 
-from training.checkpoint import commands_of, load_file, recorded_command, save_checkpoint
+from training.checkpoint import (commands_of, load_checkpoint, load_file, merged_commands, recorded_command,
+                                 save_checkpoint)
 from training.data import (AugmentConfig, augment_batch, downsample_batch, epoch_order, holdout_of_split,
                            lesion_fractions, normalize, preload_split, random_crop_batch, to_targets)
-from training.losses import LOSS_NAMES, SegLoss
+from training.losses import LOSS_NAMES, SegLoss, distilled_target
 from training.metrics import LARGE_LESION_FRACTION, evaluate_split, summary_line, summary_metrics
 from training.models import create_model
 from training.models.segnetr import SegNetr
@@ -96,6 +97,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--save-every", type=int, default=25,
                    help="also write the resumable OUT/last.pt every N steps within an epoch (0 = at epoch ends "
                         "only); resuming from it replays the uninterrupted run")
+    p.add_argument("--teacher", default=None,
+                   help="distil from this checkpoint (K = 1): the target becomes (1 - w) * truth + w * the "
+                        "teacher's probability on the same augmented batch, w = --distill-weight")
+    p.add_argument("--distill-weight", type=float, default=0.5, help="w of --teacher, in (0, 1]")
     p.add_argument("--init", default=None,
                    help="start from these model weights (best.pt/last.pt) with a fresh optimizer and schedule")
     p.add_argument("--resume", nargs="?", const="auto", default=None,
@@ -118,6 +123,31 @@ def build_model(args: argparse.Namespace) -> nn.Module:
         if args.width is not None:
             kw["width"] = args.width
     return create_model(args.model, **kw)
+
+
+def load_teacher(args: argparse.Namespace, device: torch.device) -> Tuple[Optional[nn.Module], List[str]]:
+    """The frozen ``--teacher`` network (eval mode) and the commands that made it; ``(None, [])`` without one.
+    Refuses, naming the file, what cannot be distilled: K > 1, a multi-class teacher, a weight outside (0, 1]."""
+    if args.teacher is None:
+        return None, []
+    if args.num_classes != 1:
+        raise SystemExit(f"train: --teacher distils binary models only (--num-classes {args.num_classes})")
+    if not 0 < args.distill_weight <= 1:
+        raise SystemExit(f"train: --distill-weight {args.distill_weight} must be in (0, 1]")
+    if not os.path.isfile(args.teacher):
+        raise SystemExit(f"train: --teacher {args.teacher}: no such checkpoint file")
+    teacher, ck = load_checkpoint(args.teacher)
+    classes = ck["config"].get("num_classes", 1)
+    if classes != 1:
+        raise SystemExit(f"train: --teacher {args.teacher} has {classes} classes; only a binary one can teach")
+    if isinstance(teacher, SegNetr):  # its groups must tile every resolution the run feeds it
+        teacher.check_input(args.size, args.size)
+        if args.low_res_epochs or args.crop_epochs:
+            teacher.check_input(args.size // args.low_res_factor, args.size // args.low_res_factor)
+    if not args.no_channels_last:
+        teacher = teacher.to(memory_format=torch.channels_last)
+    print(f"distilling from {args.teacher} with weight {args.distill_weight}", flush=True)
+    return teacher.to(device).requires_grad_(False), commands_of(ck)
 
 
 def param_groups(model: nn.Module, weight_decay: float) -> List[Dict[str, Any]]:
@@ -170,6 +200,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         raise SystemExit(f"train: --big-lesion-weight {args.big_lesion_weight} must be at least 1")
     if args.save_every < 0:
         raise SystemExit(f"train: --save-every {args.save_every} must be 0 (epoch ends only) or more")
+    teacher, teacher_commands = load_teacher(args, device)
     train_dir = os.path.join(args.data, args.train_split)
     held: Optional[List[str]] = None
     if args.holdout:
@@ -230,7 +261,8 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     aug = AugmentConfig(scale=(args.scale_min, args.scale_max), zoom_in_p=args.zoom_in_p)
     fractions = lesion_fractions(train.masks)
     cmd = recorded_command("training.train", sys.argv[1:] if argv is None else argv)
-    commands = [*commands, cmd]  # every invocation that shaped these weights, in order
+    # every invocation that shaped these weights, in order (a teacher's chain first: it ran before this one)
+    commands = [*merged_commands(teacher_commands, commands), cmd]
 
     def resumable(done_epoch: int) -> Dict[str, Any]:
         """Everything a resumed run needs to go on as this one would, after epoch index ``done_epoch``."""
@@ -264,6 +296,9 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
             if channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+                if teacher is not None:
+                    with torch.no_grad():
+                        tgt = distilled_target(tgt, teacher(x), args.distill_weight)
                 logits = model(x)
             loss = loss_fn(logits, tgt)
             opt.zero_grad(set_to_none=True)

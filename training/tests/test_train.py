@@ -118,3 +118,59 @@ def test_a_run_stopped_within_an_epoch_resumes_to_the_uninterrupted_weights(data
     for name, tensor in a["model"].items():
         assert torch.equal(tensor, b["model"][name]), name
     assert [h["loss"] for h in resumed["history"]] == [h["loss"] for h in a["history"]]
+
+
+def test_distillation_blends_the_teachers_probability_into_the_target() -> None:
+    from training.losses import distilled_target
+    truth = torch.tensor([[[[0.0, 1.0], [1.0, 0.0]]]])
+    logits = torch.tensor([[[[0.0, 0.0], [20.0, -20.0]]]])
+    assert torch.equal(distilled_target(truth, logits, 1.0), torch.sigmoid(logits))
+    assert torch.allclose(distilled_target(truth, logits, 0.5), torch.tensor([[[[0.25, 0.75], [1.0, 0.0]]]]))
+    # BCE is linear in its target: the blend is the weighted sum of the two BCE terms
+    s = torch.randn(1, 1, 2, 2)
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    assert torch.allclose(bce(s, distilled_target(truth, logits, 0.3)),
+                          0.7 * bce(s, truth) + 0.3 * bce(s, torch.sigmoid(logits)))
+
+
+def test_a_student_learns_the_frozen_teachers_probabilities_on_its_own_batches(data_root: str, tmp_path,
+                                                                               monkeypatch) -> None:
+    import training.train as train_module
+    common = ["--data", data_root, "--model", "segnetr_t", "--width", "8", "--partition", "2", "--size", "64",
+              "--batch-size", "4", "--limit-train", "8", "--no-select", "--no-bf16", "--log-every", "0"]
+    teacher = str(tmp_path / "teacher")
+    train_main(common + ["--out", teacher, "--epochs", "1", "--steps-per-epoch", "1", "--seed", "7"])
+    teacher_ck = os.path.join(teacher, "last.pt")
+    student = common + ["--epochs", "2", "--low-res-epochs", "1", "--seed", "0", "--teacher", teacher_ck]
+    with pytest.raises(SystemExit, match="--distill-weight 1.5"):
+        train_main(student + ["--out", str(tmp_path / "x"), "--distill-weight", "1.5"])
+    with pytest.raises(SystemExit, match="binary models only"):
+        train_main(student + ["--out", str(tmp_path / "x"), "--num-classes", "3"])
+    with pytest.raises(SystemExit, match="no such checkpoint"):
+        train_main(common + ["--out", str(tmp_path / "x"), "--teacher", str(tmp_path / "missing.pt")])
+
+    seen = []  # (teacher input, teacher logits) and the targets the loss was given, step by step
+    real_load, loaded = train_module.load_checkpoint, []
+
+    def load_and_watch(path: str):
+        model, ck = real_load(path)
+        loaded.append(model)
+        model.register_forward_hook(lambda _m, inp, out: seen.append(("teacher", inp[0].clone(), out.clone())))
+        return model, ck
+
+    class WatchedLoss(SegLoss):
+        def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+            seen.append(("loss", logits.shape, target.clone()))
+            return super().forward(logits, target)
+    monkeypatch.setattr(train_module, "load_checkpoint", load_and_watch)
+    monkeypatch.setattr(train_module, "SegLoss", WatchedLoss)
+    train_main(student + ["--out", str(tmp_path / "taught"), "--distill-weight", "1"])
+
+    assert [kind for kind, *_ in seen] == ["teacher", "loss"] * 4  # 2 epochs (low-res, then full) x 2 steps
+    for (_, x, t_logits), (_, shape, target) in zip(seen[::2], seen[1::2]):
+        assert target.shape == shape == t_logits.shape and x.shape[-1] in (32, 64)
+        assert torch.equal(target, torch.sigmoid(t_logits))  # weight 1: the teacher's probability is the target
+    saved = load_file(teacher_ck)["model"]  # the teacher is never trained, not even its BatchNorm statistics
+    assert len(loaded) == 1 and all(torch.equal(v, saved[k]) for k, v in loaded[0].state_dict().items())
+    commands = load_file(str(tmp_path / "taught" / "last.pt"))["commands"]
+    assert len(commands) == 2 and "--seed 7" in commands[0] and "--teacher" in commands[1], commands
