@@ -126,6 +126,15 @@ def build_model(args: argparse.Namespace) -> nn.Module:
     return create_model(args.model, **kw)
 
 
+def check_run_sizes(model: nn.Module, args: argparse.Namespace) -> None:
+    """Fail now, not after an epoch, if a resolution the run feeds ``model`` (full, and the low-res/crop side when
+    those epochs are asked for) does not tile into a SegNetr's groups (``ValueError``)."""
+    if isinstance(model, SegNetr):
+        model.check_input(args.size, args.size)
+        if args.low_res_epochs or args.crop_epochs:
+            model.check_input(args.size // args.low_res_factor, args.size // args.low_res_factor)
+
+
 def load_teacher(args: argparse.Namespace, device: torch.device) -> Tuple[Optional[nn.Module], List[str]]:
     """The frozen ``--teacher`` network (eval mode) and the commands that made it; ``(None, [])`` without one.
     Refuses, naming the file, what cannot be distilled: K > 1, a multi-class teacher, a weight outside (0, 1]."""
@@ -141,10 +150,7 @@ def load_teacher(args: argparse.Namespace, device: torch.device) -> Tuple[Option
     classes = ck["config"].get("num_classes", 1)
     if classes != 1:
         raise SystemExit(f"train: --teacher {args.teacher} has {classes} classes; only a binary one can teach")
-    if isinstance(teacher, SegNetr):  # its groups must tile every resolution the run feeds it
-        teacher.check_input(args.size, args.size)
-        if args.low_res_epochs or args.crop_epochs:
-            teacher.check_input(args.size // args.low_res_factor, args.size // args.low_res_factor)
+    check_run_sizes(teacher, args)  # it sees every batch the student does
     if not args.no_channels_last:
         teacher = teacher.to(memory_format=torch.channels_last)
     print(f"distilling from {args.teacher} with weight {args.distill_weight}", flush=True)
@@ -191,10 +197,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
         raise SystemExit("train: --device cuda, but torch sees no CUDA device")
     torch.backends.cudnn.benchmark = device.type == "cuda"  # fixed input sizes: let cuDNN pick its kernels once
     model = build_model(args).to(device)
-    if isinstance(model, SegNetr):  # fail now, not after an epoch, if a resolution cannot tile
-        model.check_input(args.size, args.size)
-        if args.low_res_epochs or args.crop_epochs:
-            model.check_input(args.size // args.low_res_factor, args.size // args.low_res_factor)
+    check_run_sizes(model, args)
     t0 = time.time()
     if args.holdout and args.no_select:
         raise SystemExit("train: --holdout and --no-select exclude each other")
