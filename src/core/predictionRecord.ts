@@ -4,13 +4,12 @@
 //   <labelsDir>/.segnetr/predictions/<base>.classes.png predicted class per pixel (multi-class models only)
 // One set of files per image, so shards pre-labelling one folder on many machines never write the same file.
 // The mask editor reads them to re-threshold without running the model, and to show an image as "predicted".
-import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ModelOutput } from '../model/card';
 import type { Prediction } from '../model/postprocess';
 import { writeFileAtomic } from './atomicWrite';
 import { encodeGreyPng } from './greyPng';
-import { STATE_FOLDER } from './reviewState';
+import { STATE_FOLDER, makeStateFolder } from './stateFolder';
 import { MAX_IMAGE_FILE_BYTES } from './readImageFile';
 import { readRegularFile } from './readRegularFile';
 
@@ -84,7 +83,7 @@ export async function writePredictionRecord(
   time: Date = new Date(),
 ): Promise<void> {
   const paths = predictionPaths(labelsDir, imagePath);
-  await mkdir(path.dirname(paths.record), { recursive: true });
+  await makeStateFolder(labelsDir, PREDICTIONS_FOLDER);
   const { width, height } = prediction;
   await writeFileAtomic(paths.probability, encodeGreyPng(prediction.probability, width, height));
   const hasClasses = output.activation === 'softmax';

@@ -2,18 +2,18 @@
 // Written only by the extension host (the pre-label job writes per-image prediction records instead, so shards on
 // many machines never touch a shared file). One row per image, sorted by image file name in code-point order, so a
 // decision is a one-line diff. Every write is read-modify-write under a lock file and lands atomically.
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { lstat, open, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { ReviewStatus } from '../common/editorProtocol';
 import { processIsAlive, writeFileAtomic } from './atomicWrite';
-import { readRegularFile } from './readRegularFile';
+import { describeFsError } from '../model/errors';
+import { fileKind, readRegularFile } from './readRegularFile';
+import { STATE_FOLDER, StateFolderError, makeStateFolder } from './stateFolder';
 
 /** One row per image: even a million images stay far below this. */
 const MAX_REVIEW_FILE_BYTES = 256 * 1024 * 1024;
 
-/** Folder (inside the labels folder) for SegNetr's own bookkeeping: review state and prediction records. */
-export const STATE_FOLDER = '.segnetr';
 const REVIEW_FILE = 'review.tsv';
 const HEADER = ['image', 'status', 'model', 'model_sha256', 'time'] as const;
 const DECISIONS = ['edited', 'accepted', 'rejected'] as const;
@@ -138,6 +138,11 @@ const LOCK_RETRY_MS = 20;
 
 async function withReviewLock<T>(reviewFile: string, body: () => Promise<T>): Promise<T> {
   const lockPath = `${reviewFile}.lock`;
+  try {
+    await makeStateFolder(path.dirname(path.dirname(reviewFile)));
+  } catch (error) {
+    throw error instanceof StateFolderError ? new ReviewStateError(`${error.message} The decision was not recorded.`) : error;
+  }
   await acquireLock(lockPath);
   try {
     return await body();
@@ -156,11 +161,7 @@ async function acquireLock(lockPath: string): Promise<void> {
       return;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        await mkdir(path.dirname(lockPath), { recursive: true });
-        continue;
-      }
-      if (code !== 'EEXIST') throw new ReviewStateError(`Cannot create the lock ${lockPath}: ${(error as Error).message}`);
+      if (code !== 'EEXIST') throw new ReviewStateError(`Cannot create the lock ${lockPath}: ${describeFsError(error)}.`);
     }
     if (await removeIfStale(lockPath)) continue;
     if (Date.now() > until) {
@@ -170,11 +171,28 @@ async function acquireLock(lockPath: string): Promise<void> {
   }
 }
 
-/** A lock whose writer on this host is gone, or that is older than STALE_LOCK_MS, is removed. */
+/** Our lock files hold one short line; anything bigger was not written by SegNetr. */
+const MAX_LOCK_FILE_BYTES = 4096;
+
+/**
+ * A lock whose writer on this host is gone, or that is older than STALE_LOCK_MS, is removed. A lock that is not
+ * a small regular file (a named pipe, a link to /dev/zero) was not made by SegNetr: reading it could hang or
+ * fill memory, and removing it is not ours to do, so the write stops with a message naming it.
+ */
 async function removeIfStale(lockPath: string): Promise<boolean> {
+  let info;
+  try {
+    info = await lstat(lockPath);
+  } catch {
+    return false; // released meanwhile: retry the open
+  }
+  if (!info.isFile() || info.size > MAX_LOCK_FILE_BYTES) {
+    const what = info.isSymbolicLink() ? 'a symbolic link' : info.isFile() ? `a ${info.size}-byte file` : fileKind(info);
+    throw new ReviewStateError(`${lockPath} is ${what}, not a lock SegNetr wrote; the decision was not recorded. Remove it and try again.`);
+  }
   let stale = false;
   try {
-    const [owner, pidText] = (await readFile(lockPath, 'utf8')).split(' ');
+    const [owner, pidText] = (await readRegularFile(lockPath, MAX_LOCK_FILE_BYTES)).toString('utf8').split(' ');
     const pid = Number(pidText);
     if (owner === hostname() && Number.isInteger(pid) && pid !== process.pid && !processIsAlive(pid)) stale = true;
     else stale = Date.now() - (await stat(lockPath)).mtimeMs > STALE_LOCK_MS;

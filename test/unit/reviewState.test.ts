@@ -2,7 +2,7 @@
 // the image of a label file.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { findImageForLabel } from '../../src/core/imageForLabel';
@@ -56,6 +56,34 @@ describe('review state (review.tsv)', () => {
     writeFileSync(`${reviewFilePath(tmp.path)}.lock`, `${hostname()} ${dead} ${T}\n`);
     await recordReview(tmp.path, record('a.png'));
     assert.equal((await readReviewState(tmp.path)).get('a.png')?.status, 'accepted');
+  });
+
+  it('stops at once, naming it, on a lock that is a named pipe or a link to /dev/zero (never reads it)', async function () {
+    this.timeout(5000); // reading the pipe never returns; /dev/zero would be read for the whole 10 s lock wait
+    const lock = `${reviewFilePath(tmp.path)}.lock`;
+    mkdirSync(path.dirname(lock), { recursive: true });
+    assert.equal(spawnSync('mkfifo', [lock]).status, 0);
+    await assert.rejects(recordReview(tmp.path, record('a.png')), (e: Error) => e instanceof ReviewStateError && e.message.includes(lock) && /a named pipe, not a lock SegNetr wrote/.test(e.message));
+    rmSync(lock);
+    symlinkSync('/dev/zero', lock);
+    await assert.rejects(recordReview(tmp.path, record('a.png')), /is a symbolic link, not a lock SegNetr wrote/);
+    assert.ok(lstatSync(lock).isSymbolicLink(), 'a lock we did not write is left alone');
+  });
+
+  it('writes nothing through a .segnetr folder that is a link elsewhere, and says so', async () => {
+    const labels = path.join(tmp.path, 'labels');
+    const elsewhere = path.join(tmp.path, 'elsewhere');
+    mkdirSync(labels);
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, path.join(labels, '.segnetr'));
+    await assert.rejects(recordReview(labels, record('a.png')), (e: Error) => e instanceof ReviewStateError && /\.segnetr is a symbolic link/.test(e.message) && /not recorded/.test(e.message));
+    rmSync(path.join(labels, '.segnetr'));
+    mkdirSync(path.join(labels, '.segnetr'));
+    symlinkSync(elsewhere, path.join(labels, '.segnetr', 'predictions'));
+    const prediction = { width: 1, height: 1, mask: new Uint8Array(1), probability: new Uint8Array(1) };
+    const sigmoid = { activation: 'sigmoid', channels: 1, threshold: 0.5 } as const;
+    await assert.rejects(writePredictionRecord(labels, path.join(tmp.path, 'settings.jpg'), prediction, { id: 'm', sha256: 'abc' }, sigmoid), /predictions is a symbolic link/);
+    assert.deepEqual(readdirSync(elsewhere), [], 'nothing written or replaced through the links');
   });
 
   it('reports a damaged file with its line instead of rewriting it', () => {

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Jimp } from 'jimp';
 import { PNG } from 'pngjs';
-import { STATE_FOLDER } from '../../src/core/reviewState';
+import { STATE_FOLDER } from '../../src/core/stateFolder';
 
 const LIGHT = [225, 205, 190];
 const DARK = [60, 40, 45];
