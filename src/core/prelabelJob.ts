@@ -64,13 +64,12 @@ async function labelAll(
     }
     let outcome: FileOutcome;
     let reason: string | undefined;
-    const reviewed = item.labelExists && request.overwrite && !request.overwriteReviewed ? await keptBecauseReviewed(item, request) : undefined;
+    const reviewed = item.labelExists && request.overwrite ? await keptBecauseReviewed(item, request) : undefined;
     if (item.labelExists && !request.overwrite) {
       outcome = 'skipped';
     } else if (reviewed !== undefined) {
       outcome = 'skipped';
       reason = reviewed;
-      keptReviewed++;
     } else if (item.labelClashesWith !== undefined) {
       outcome = 'failed';
       reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
@@ -79,6 +78,7 @@ async function labelAll(
       outcome = result.outcome;
       reason = result.reason;
     }
+    if (outcome === 'skipped' && reason !== undefined) keptReviewed++;
     if (outcome === 'written') written++;
     else if (outcome === 'skipped') skipped++;
     else failed.push({ file: item.imagePath, reason: reason ?? 'failed' });
@@ -88,7 +88,11 @@ async function labelAll(
   return { total, written, skipped, keptReviewed, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir, threads: session.threads };
 }
 
-type ImageResult = { readonly outcome: 'written' | 'skipped'; readonly reason?: undefined } | { readonly outcome: 'failed'; readonly reason: string };
+/** A skipped result with a reason is a label kept because a person reviewed it. */
+type ImageResult =
+  | { readonly outcome: 'written'; readonly reason?: undefined }
+  | { readonly outcome: 'skipped'; readonly reason?: string }
+  | { readonly outcome: 'failed'; readonly reason: string };
 
 /** Labels one image; per-image problems become a failed result, model failures propagate. */
 async function labelOneImage(item: PlannedImage, session: ModelSession, request: PrelabelFolderRequest, log: (line: string) => void): Promise<ImageResult> {
@@ -102,6 +106,10 @@ async function labelOneImage(item: PlannedImage, session: ModelSession, request:
     if (error instanceof ImageError) return failedBecause(error.message);
     return failedBecause(`cannot label the image: ${messageOf(error)}`);
   }
+  // With overwrite, look again just before writing: a person may have saved or accepted this label in the mask
+  // editor while the job ran (also one that did not exist when the job was planned).
+  const reviewed = request.overwrite ? await keptBecauseReviewed(item, request) : undefined;
+  if (reviewed !== undefined) return { outcome: 'skipped', reason: reviewed };
   try {
     // Without overwrite, a label that appeared since the plan (saved by a person meanwhile) is kept.
     const written = await writeFileAtomic(item.labelPath, label, { replace: request.overwrite });
@@ -119,6 +127,7 @@ async function labelOneImage(item: PlannedImage, session: ModelSession, request:
 
 /** Even with overwrite, a label a person edited or accepted is kept unless overwriteReviewed says otherwise. */
 async function keptBecauseReviewed(item: PlannedImage, request: PrelabelFolderRequest): Promise<string | undefined> {
+  if (request.overwriteReviewed) return undefined;
   try {
     const decision = await protectingDecision(request.labelsDir, item.imagePath);
     return decision && `kept: a person ${decision.status} this label (${decision.time}); overwriting it needs the explicit "overwrite reviewed" choice`;
