@@ -31,6 +31,13 @@ export function realPathThroughExisting(p: string, hops = 0): string {
   return path.join(realPathThroughExisting(parent, hops + 1), path.basename(absolute));
 }
 
+/** True when `a` and `b` lead to the same place (links followed, letter case folded where the platform does). */
+export function samePlace(a: string, b: string): boolean {
+  const realA = realPathThroughExisting(a);
+  const realB = realPathThroughExisting(b);
+  return isSameOrInside(realA, realB) && isSameOrInside(realB, realA);
+}
+
 /** True when `inner` is `outer` or lies below it (both already real, absolute paths). */
 export function isSameOrInside(inner: string, outer: string): boolean {
   // Case-insensitive file systems are the default on Windows and macOS.

@@ -3,6 +3,7 @@
 // predicts). A distinct URI keeps it apart from the image's ordinary document (which edits the labels folder's
 // file) and lets VS Code restore it after a reload like any other editor.
 import * as path from 'node:path';
+import { samePlace } from '../core/realPath';
 import * as vscode from 'vscode';
 
 const GROUND_TRUTH_KEY = 'segnetr-gt';
@@ -38,9 +39,9 @@ export function compareTargetOf(uri: vscode.Uri): CompareTarget | undefined {
     if (!path.isAbsolute(file) || path.extname(file).toLowerCase() !== '.png') {
       throw new Error(`The compare view's ${what} file must be an absolute path to a .png label, not "${file.slice(0, 200)}".`);
     }
-    if (path.resolve(file) === path.resolve(image)) throw new Error(`The compare view's ${what} file is the image itself (${image}).`);
+    if (samePlace(file, image)) throw new Error(`The compare view's ${what} file is the image itself (${image}).`);
   }
-  if (prediction !== undefined && path.resolve(prediction) === path.resolve(groundTruth)) {
+  if (prediction !== undefined && samePlace(prediction, groundTruth)) {
     throw new Error(`The compare view's prediction is its ground truth (${groundTruth}).`);
   }
   return { image, groundTruth: path.normalize(groundTruth), ...(prediction === undefined ? {} : { prediction: path.normalize(prediction) }) };

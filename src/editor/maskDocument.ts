@@ -86,6 +86,8 @@ export class MaskDocument {
   private position = 0;
   private savedPosition = 0;
   private detour: Edit[] = [];
+  /** SHA-256 of a label file changed by someone else that the person chose to save over (see maySaveOver). */
+  private overwriteAllowed: string | undefined;
   /** Counts reloads: a snapshot from before one does not describe this history. */
   private generation = 0;
   /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
@@ -226,7 +228,21 @@ export class MaskDocument {
     this.detour = snapshot.edits.slice(shared);
     const prediction = this.base.prediction;
     this.base = { kind: 'label', sha256: sha256Of(bytes), ...(prediction ? { prediction } : {}) };
+    this.overwriteAllowed = undefined;
     return true;
+  }
+
+  /**
+   * Whether a save may replace the label file, whose bytes are now `bytes` (undefined: there is none): the file
+   * is what the saved state came from, or the person chose to keep their edits over this very file (Keep Mine).
+   */
+  maySaveOver(bytes: Uint8Array | undefined): boolean {
+    return bytes === undefined || this.isSavedState(bytes) || this.overwriteAllowed === sha256Of(bytes);
+  }
+
+  /** The person chose to keep their edits over the label file that now holds `bytes`; a save may replace it. */
+  allowSavingOver(bytes: Uint8Array): void {
+    this.overwriteAllowed = sha256Of(bytes);
   }
 
   /** Whether `bytes` (the label file now) is what the document's saved state came from: e.g. our own save. */
@@ -245,6 +261,7 @@ export class MaskDocument {
     const base = await loadBaseMask(this.files, this.raster, this.classCount, this.codec, { labelBytes, ...(options.log ? { log: options.log } : {}) });
     this.generation++;
     this.base = savedStateOf(base);
+    this.overwriteAllowed = undefined;
     this.raster.data.set(base.raster.data);
     if (unchanged) {
       this.history.length = Math.min(this.history.length, this.savedPosition);

@@ -14,6 +14,8 @@ import type { LabelCodec } from '../common/labelCodecProtocol';
 import { writeFileAtomic } from '../core/atomicWrite';
 import { findImageForLabel } from '../core/imageForLabel';
 import { labelPathFor } from '../core/labelPaths';
+import { checkLabelsOutsideImages } from '../core/plan';
+import { samePlace } from '../core/realPath';
 import { thresholdByte } from '../core/predictionRecord';
 import { type Direction, type QueueOrder, neighbourImage } from '../core/reviewQueue';
 import { type HumanDecision, effectiveReviewStatus, readReviewState, recordReview } from '../core/reviewState';
@@ -33,7 +35,8 @@ import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
 import { type DocumentEdit, MaskDocument } from './maskDocument';
 import type { ReviewOrders } from './reviewOrders';
-import { type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
+import { LabelChangedOnDiskError, type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
+import { literalGlob } from './literalGlob';
 import { isMessageError, parseWebviewMessage } from './validateMessage';
 
 /** Rejected webview messages logged per document; a hostile page must not flood the log. */
@@ -182,7 +185,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   async saveCustomDocumentAs(document: MaskEditorDocument, destination: vscode.Uri): Promise<void> {
     const doc = asMask(document);
     const { model } = doc.opened;
-    if (destination.scheme === 'file' && samePath(destination.fsPath, model.files.imagePath)) {
+    if (destination.scheme === 'file' && samePlace(destination.fsPath, model.files.imagePath)) {
       throw new Error(`Saving the mask as ${path.basename(model.files.imagePath)} would replace the image with its mask; choose another file name.`);
     }
     const format = labelFormat(doc.uri);
@@ -557,7 +560,13 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (readOnlyReason !== undefined) throw new Error(`${model.files.labelPath} is read-only here: ${readOnlyReason}.`);
     const format = labelFormat(doc.uri);
     checkLabelFormat(format, model.classCount);
-    await saveMask(model, this.deps.codec, format, vsCode ? { vsCode } : {});
+    try {
+      await saveMask(model, this.deps.codec, format, vsCode ? { vsCode } : {});
+    } catch (error) {
+      // Not awaited: the check queues behind this save. It asks Keep Mine / Load Theirs, or reloads a clean mask.
+      if (error instanceof LabelChangedOnDiskError) void this.labelChangedOnDisk(doc).catch((e: unknown) => this.deps.log.error(`Mask editor: ${messageOf(e)}`));
+      throw error;
+    }
     this.deps.log.info(`Saved ${model.files.labelPath}.`);
     try {
       await this.record(doc, 'edited');
@@ -570,10 +579,12 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   private watchLabel(doc: OpenMask): void {
     const { labelsDir, labelPath } = doc.opened.model.files;
-    // Watched from the labels folder's parent, so the folder may be created later.
-    const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(labelsDir)), `${path.basename(labelsDir)}/${path.basename(labelPath)}`);
+    // Watched from the labels folder's parent, so the folder may be created later. The names are file names, not
+    // globs (`scan[1].png`): see literalGlob; an event for another file the pattern also matches is ignored.
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(labelsDir)), `${literalGlob(path.basename(labelsDir))}/${literalGlob(path.basename(labelPath))}`);
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-    const changed = (): void => {
+    const changed = (uri: vscode.Uri): void => {
+      if (uri.scheme !== 'file' || path.resolve(uri.fsPath) !== path.resolve(labelPath)) return;
       this.labelChangedOnDisk(doc).catch((error: unknown) => this.deps.log.error(`Mask editor: ${messageOf(error)}`));
     };
     doc.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
@@ -585,8 +596,10 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
    */
   private async labelChangedOnDisk(doc: OpenMask): Promise<void> {
     const { model } = doc.opened;
+    let theirs: Buffer | null = null;
     const outcome = await doc.fileWork.run(async (): Promise<'ours' | 'reloaded' | 'ask'> => {
       const bytes = (await readLabelBytes(model.files.labelPath)) ?? null;
+      theirs = bytes;
       if (model.isSavedState(bytes ?? undefined)) return 'ours';
       if (model.isDirty) return 'ask';
       const data = await model.reload({ labelBytes: bytes, log: (line) => this.deps.log.warn(line) });
@@ -608,6 +621,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         load,
       );
       if (choice === load) await this.revertThroughVsCode(doc);
+      else if (choice === keep && theirs !== null) model.allowSavingOver(theirs);
     } finally {
       doc.askingAboutDiskChange = false;
     }
@@ -655,6 +669,8 @@ function limitsOf(doc: OpenMask): MaskOperationLimits {
 async function labelFilesOf(uri: vscode.Uri): Promise<MaskFiles> {
   const imagePath = uri.fsPath;
   const labelsDir = labelsDirFor(path.dirname(imagePath), uri);
+  // A labels folder setting of "." would make a PNG image its own label; refuse before anything can be saved.
+  checkLabelsOutsideImages(path.dirname(imagePath), labelsDir);
   return { imagePath, labelPath: labelPathFor(labelsDir, imagePath), labelsDir };
 }
 
@@ -665,9 +681,6 @@ async function groundTruthFilesOf(target: CompareTarget): Promise<MaskFiles> {
   return { imagePath: target.image, labelPath: target.groundTruth, labelsDir: path.dirname(target.groundTruth) };
 }
 
-function samePath(a: string, b: string): boolean {
-  return path.resolve(a) === path.resolve(b);
-}
 
 /** Why this mask cannot be changed here, or undefined when it can. */
 async function readOnlyReason(files: MaskFiles): Promise<string | undefined> {

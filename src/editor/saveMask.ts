@@ -8,7 +8,7 @@ import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import { writeFileAtomic } from '../core/atomicWrite';
 import { describeFsError, messageOf } from '../model/errors';
-import type { MaskFiles } from './baseMask';
+import { type MaskFiles, readLabelBytes } from './baseMask';
 import type { HeldAnnouncements } from './documentFileQueue';
 import type { MaskDocument, MaskSnapshot } from './maskDocument';
 
@@ -89,9 +89,21 @@ export async function writeMaskSnapshot(document: MaskDocument, codec: LabelCode
   }
 }
 
-/** Saves `document` to its label file: writes a snapshot, then makes that snapshot's state the saved state. */
+/** The label file on disk is not what the editor loaded or saved, and the person has not chosen to replace it. */
+export class LabelChangedOnDiskError extends Error {
+  override readonly name = 'LabelChangedOnDiskError';
+}
+
+/**
+ * Saves `document` to its label file: writes a snapshot, then makes that snapshot's state the saved state. A
+ * label file that someone else changed since the editor loaded or saved it is not replaced unless the person
+ * chose so (MaskDocument.allowSavingOver): a missed file-change event must not cost anyone their label.
+ */
 export async function saveMask(document: MaskDocument, codec: LabelCodec, format: LabelFormat, options: SaveOptions = {}): Promise<WrittenMask> {
   const target = labelFileTarget(document.files);
+  if (!document.maySaveOver(await readLabelBytes(document.files.labelPath))) {
+    throw new LabelChangedOnDiskError(`Did not save ${target.name}: another program changed it since the editor loaded it. Choose Keep Mine to replace it with your mask, or Load Theirs.`);
+  }
   const written = await writeMaskSnapshot(document, codec, format, target, options);
   if (!document.markSaved(written.snapshot, written.bytes)) {
     // Cannot happen while reloads share the save's queue; say so rather than claim a save point.

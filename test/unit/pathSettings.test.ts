@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { samePlace } from '../../src/core/realPath';
 import { SettingError, labelsDirFromSettings, modelPathFromSettings } from '../../src/host/pathSettings';
 import { useTempDir } from './tempDir';
 
@@ -69,5 +70,20 @@ describe('path settings and workspace trust', () => {
     };
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), ['segnetr.labelFolder', 'segnetr.modelPath']);
+  });
+});
+
+describe('same place on disk', () => {
+  const tmp = useTempDir('same-place');
+
+  it('sees a file through a linked folder, and a file not yet made through a dangling link, as the same place', () => {
+    const real = path.join(tmp.path, 'images');
+    mkdirSync(real);
+    symlinkSync(real, path.join(tmp.path, 'via'));
+    assert.ok(samePlace(path.join(tmp.path, 'via', 'x.png'), path.join(real, 'x.png')), 'a missing file below a linked folder');
+    assert.ok(samePlace(path.join(tmp.path, 'via', '..', 'images', 'x.png'), path.join(real, 'x.png')));
+    assert.ok(!samePlace(path.join(real, 'x.png'), path.join(real, 'y.png')));
+    symlinkSync(path.join(real, 'later.png'), path.join(tmp.path, 'dangling.png'));
+    assert.ok(samePlace(path.join(tmp.path, 'dangling.png'), path.join(real, 'later.png')));
   });
 });

@@ -4,11 +4,12 @@
 // naming the file; edits made during a save VS Code waits for are announced only after VS Code has the answer.
 // Expected masks are literal grids.
 import * as assert from 'node:assert/strict';
-import { linkSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DocumentFileQueue } from '../../src/editor/documentFileQueue';
+import { literalGlob } from '../../src/editor/literalGlob';
 import { MaskDocument } from '../../src/editor/maskDocument';
-import { type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from '../../src/editor/saveMask';
+import { LabelChangedOnDiskError, type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from '../../src/editor/saveMask';
 import { decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
 import { applyOperation } from '../../src/mask/operations';
 import { createRaster } from '../../src/mask/raster';
@@ -157,6 +158,31 @@ describe('saving a mask document', () => {
     assert.deepEqual(readFileSync(doc.files.labelPath), before);
     assert.ok(doc.isDirty);
     assert.ok(doc.isSavedState(before), 'the saved state is still the file on disk');
+  });
+
+  it('a label another program changed is not replaced unless the person chose Keep Mine for that very file', async () => {
+    const doc = await openDocument(['2......', '.......', '.......', '.......', '.......']);
+    doc.apply(STROKE);
+    const g = grid(['......1', '.......', '.......', '.......', '.......']);
+    const theirs = encodeLabelPng(g.data, g.width, g.height, 'index');
+    writeFileSync(doc.files.labelPath, theirs); // e.g. a file-change event the editor never got
+    await assert.rejects(saveMask(doc, codec, 'index', PLAIN), (e: Error) => e instanceof LabelChangedOnDiskError && e.message.startsWith(`Did not save ${doc.files.labelPath}: another program changed it`));
+    assert.deepEqual(readFileSync(doc.files.labelPath), theirs, 'their file is untouched');
+    assert.ok(doc.isDirty);
+    doc.allowSavingOver(Buffer.from('some other version'));
+    await assert.rejects(saveMask(doc, codec, 'index', PLAIN), LabelChangedOnDiskError);
+    doc.allowSavingOver(theirs);
+    await saveMask(doc, codec, 'index', PLAIN);
+    assert.deepEqual(labelOnDisk(doc), ['2......', '.1111..', '111111.', '.1111..', '.......']);
+    assert.ok(!doc.isDirty);
+  });
+
+  it('a label that was deleted on disk is written again by a save', async () => {
+    const doc = await openDocument(['2......', '.......', '.......', '.......', '.......']);
+    doc.apply(STROKE);
+    rmSync(doc.files.labelPath);
+    await saveMask(doc, codec, 'index', PLAIN);
+    assert.deepEqual(labelOnDisk(doc), ['2......', '.1111..', '111111.', '.1111..', '.......']);
   });
 
   it('a write that fails part way leaves the old file intact and the document unsaved, naming the file', async () => {
@@ -379,5 +405,18 @@ describe('saving a mask document', () => {
     } finally {
       thread.dispose();
     }
+  });
+});
+
+describe('watching a label file by name', () => {
+  it('turns glob syntax in a file name into single-character wildcards, so the pattern still matches the name', () => {
+    for (const name of ['scan[1].png', 'a{b,c}.png', 'star*.png', 'what?.png', 'plain_name.png', 'x]y[z']) {
+      const glob = literalGlob(name);
+      assert.doesNotMatch(glob, /[[\]{}*]/, glob);
+      // `?` is "any one character" to VS Code: the pattern read that way matches the name itself.
+      const asRegExp = new RegExp(`^${glob.replace(/[.+^$()|\\]/g, '\\$&').replace(/\?/g, '[^/]')}$`);
+      assert.match(name, asRegExp, glob);
+    }
+    assert.equal(literalGlob('plain_name.png'), 'plain_name.png');
   });
 });
