@@ -10,7 +10,7 @@ import type { Prediction } from '../model/postprocess';
 import { writeFileAtomic } from './atomicWrite';
 import { encodeGreyPng } from './greyPng';
 import { STATE_FOLDER, makeStateFolder } from './stateFolder';
-import { MAX_IMAGE_FILE_BYTES } from './readImageFile';
+import { PngSizeError, readPngOfSize } from './readPngOfSize';
 import { readRegularFile } from './readRegularFile';
 
 /** A record is a few hundred bytes of JSON. */
@@ -143,8 +143,9 @@ export async function readStoredProbability(
 async function readGrey8(file: string, size: { width: number; height: number }, decode: GreyPngDecoder): Promise<{ data: Uint8Array; sha256: string }> {
   let bytes: Buffer;
   try {
-    bytes = await readRegularFile(file, MAX_IMAGE_FILE_BYTES);
+    bytes = await readPngOfSize(file, size);
   } catch (error) {
+    if (error instanceof PngSizeError) throw new PredictionRecordError(`${file} is ${error.found.width} x ${error.found.height}, but its record says ${size.width} x ${size.height}.`);
     throw new PredictionRecordError(`Cannot read ${file}: ${(error as Error).message}`);
   }
   let png: Awaited<ReturnType<GreyPngDecoder>>;

@@ -9,11 +9,22 @@ import { type FileHandle, open } from 'node:fs/promises';
 // device never becomes our controlling terminal. Both are 0 where the platform lacks them.
 export const SAFE_OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
-export async function readRegularFile(file: string, maxBytes: number): Promise<Buffer> {
+/** Looks at the file's first `bytes` bytes (fewer in a shorter file) before the rest is read; throws to refuse it. */
+export interface HeadCheck {
+  readonly bytes: number;
+  readonly check: (head: Buffer) => void;
+}
+
+export async function readRegularFile(file: string, maxBytes: number, head?: HeadCheck): Promise<Buffer> {
   const handle: FileHandle = await open(file, SAFE_OPEN_FLAGS);
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new Error(`not a regular file (${fileKind(info)})`);
+    if (head) {
+      const first = Buffer.alloc(Math.min(head.bytes, info.size));
+      const { bytesRead } = await handle.read(first, 0, first.length, 0); // positioned: readFile still starts at 0
+      head.check(first.subarray(0, bytesRead));
+    }
     if (info.size > maxBytes) throw new Error(`the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit`);
     return await handle.readFile();
   } finally {

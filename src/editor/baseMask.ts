@@ -8,8 +8,8 @@ import { createRaster } from '../mask/raster';
 import { thresholdMask } from '../mask/threshold';
 import type { LabelRaster } from '../mask/types';
 import { describeFsError, messageOf } from '../model/errors';
-import { MAX_IMAGE_FILE_BYTES, readImageFileHeader } from '../core/readImageFile';
-import { readRegularFile } from '../core/readRegularFile';
+import { readImageFileHeader } from '../core/readImageFile';
+import { PngSizeError, type PixelSize, readPngOfSize } from '../core/readPngOfSize';
 import { type PredictionRecord, type StoredProbability, readPredictionRecord, readStoredProbability, thresholdByte } from '../core/predictionRecord';
 
 export interface MaskFiles {
@@ -49,14 +49,25 @@ export async function readImageSize(imagePath: string): Promise<{ width: number;
   }
 }
 
-/** The label file's bytes, or undefined when there is no label file. Only a regular file counts. */
-export async function readLabelBytes(labelPath: string): Promise<Buffer | undefined> {
+/**
+ * The label file's bytes, or undefined when there is no label file. Only a regular PNG file of the image's
+ * `size` counts, judged from its header before the rest is read (see readPngOfSize).
+ */
+export async function readLabelBytes(files: MaskFiles, size: PixelSize): Promise<Buffer | undefined> {
   try {
-    return await readRegularFile(labelPath, MAX_IMAGE_FILE_BYTES);
+    return await readPngOfSize(files.labelPath, size);
   } catch (error) {
+    if (error instanceof PngSizeError) throw labelSizeError(files.labelPath, error.found, size, files.imagePath);
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new MaskDocumentError(`Cannot read the label ${labelPath}: ${describeFsError(error)}.`);
+    throw new MaskDocumentError(`Cannot read the label ${files.labelPath}: ${describeFsError(error)}.`);
   }
+}
+
+function labelSizeError(labelPath: string, label: { width: number; height: number }, size: { width: number; height: number }, imagePath: string): MaskDocumentError {
+  return new MaskDocumentError(
+    `The label ${labelPath} is ${label.width} x ${label.height} but its image ${imagePath} is ${size.width} x ${size.height}; ` +
+      'a label must have its image\'s size (move the label away to start from the prediction or an empty mask).',
+  );
 }
 
 export interface LoadOptions {
@@ -74,7 +85,7 @@ export async function loadBaseMask(
   codec: LabelCodec,
   options: LoadOptions = {},
 ): Promise<BaseMask> {
-  const bytes = options.labelBytes === undefined ? await readLabelBytes(files.labelPath) : (options.labelBytes ?? undefined);
+  const bytes = options.labelBytes === undefined ? await readLabelBytes(files, size) : (options.labelBytes ?? undefined);
   const prediction = await storedPrediction(files, size, classCount, codec, options.log ?? (() => undefined));
   if (bytes) {
     let raster: LabelRaster;
@@ -84,12 +95,7 @@ export async function loadBaseMask(
       const reason = error instanceof LabelPngError ? error.message : messageOf(error);
       throw new MaskDocumentError(`Cannot edit the label ${files.labelPath}: ${reason}.`);
     }
-    if (raster.width !== size.width || raster.height !== size.height) {
-      throw new MaskDocumentError(
-        `The label ${files.labelPath} is ${raster.width} x ${raster.height} but its image ${files.imagePath} is ${size.width} x ${size.height}; ` +
-          'a label must have its image\'s size (move the label away to start from the prediction or an empty mask).',
-      );
-    }
+    if (raster.width !== size.width || raster.height !== size.height) throw labelSizeError(files.labelPath, raster, size, files.imagePath);
     return { kind: 'label', sha256: sha256Of(bytes), raster, ...(prediction ? { prediction } : {}) };
   }
   if (prediction) {

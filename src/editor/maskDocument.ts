@@ -256,7 +256,7 @@ export class MaskDocument {
    * otherwise every earlier undo entry goes stale. Returns the whole mask.
    */
   async reload(options: { labelBytes?: Buffer | null; log?: (line: string) => void } = {}): Promise<Uint8Array> {
-    const labelBytes = options.labelBytes === undefined ? ((await readLabelBytes(this.files.labelPath)) ?? null) : options.labelBytes;
+    const labelBytes = options.labelBytes === undefined ? ((await readLabelBytes(this.files, this.raster)) ?? null) : options.labelBytes;
     const unchanged = this.isSavedState(labelBytes ?? undefined) && this.detour.length === 0;
     const base = await loadBaseMask(this.files, this.raster, this.classCount, this.codec, { labelBytes, ...(options.log ? { log: options.log } : {}) });
     this.generation++;

@@ -598,7 +598,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     const { model } = doc.opened;
     let theirs: Buffer | null = null;
     const outcome = await doc.fileWork.run(async (): Promise<'ours' | 'reloaded' | 'ask'> => {
-      const bytes = (await readLabelBytes(model.files.labelPath)) ?? null;
+      const bytes = (await readLabelBytes(model.files, model.raster)) ?? null;
       theirs = bytes;
       if (model.isSavedState(bytes ?? undefined)) return 'ours';
       if (model.isDirty) return 'ask';

@@ -101,7 +101,7 @@ export class LabelChangedOnDiskError extends Error {
  */
 export async function saveMask(document: MaskDocument, codec: LabelCodec, format: LabelFormat, options: SaveOptions = {}): Promise<WrittenMask> {
   const target = labelFileTarget(document.files);
-  if (!document.maySaveOver(await readLabelBytes(document.files.labelPath))) {
+  if (!document.maySaveOver(await readLabelBytes(document.files, document.raster))) {
     throw new LabelChangedOnDiskError(`Did not save ${target.name}: another program changed it since the editor loaded it. Choose Keep Mine to replace it with your mask, or Load Theirs.`);
   }
   const written = await writeMaskSnapshot(document, codec, format, target, options);

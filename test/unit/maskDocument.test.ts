@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writePredictionRecord } from '../../src/core/predictionRecord';
+import { maxPngFileBytes } from '../../src/core/readPngOfSize';
 import { MaskDocumentError } from '../../src/editor/baseMask';
 import { MaskDocument } from '../../src/editor/maskDocument';
 import { encodeLabelPng } from '../../src/mask/labelPng';
@@ -76,6 +77,18 @@ describe('mask document', () => {
     assert.deepEqual(doc.probability?.probability, probability);
   });
 
+  it('does not decode a stored probability map whose header has another size than its record; opens empty and says why', async () => {
+    const f = files(4, 2);
+    const output: ModelOutput = { activation: 'sigmoid', channels: 1, threshold: 0.5 };
+    await writePredictionRecord(f.labelsDir, f.imagePath, { width: 4, height: 2, mask: new Uint8Array(8), probability: new Uint8Array(8) }, { id: 'm', sha256: 'abc' }, output);
+    const map = path.join(f.labelsDir, '.segnetr', 'predictions', 'a.prob.png');
+    writeFileSync(map, Buffer.concat([pngHeaderOnly(16384, 16384), Buffer.alloc(64, 0xab)]));
+    const lines: string[] = [];
+    const doc = await MaskDocument.open(f, { classCount: 2, codec, log: (line) => lines.push(line) });
+    assert.equal(doc.source, 'empty');
+    assert.ok(lines.some((line) => line.includes(`${map} is 16384 x 16384, but its record says 4 x 2`)), lines.join('\n'));
+  });
+
   it('refuses a label of another size than its image, naming both files', async () => {
     const f = files();
     writeLabel(f.labelPath, ['...', '...']);
@@ -84,6 +97,21 @@ describe('mask document', () => {
       assert.match(e.message, /masks\/a\.png is 3 x 2 but its image .*a\.jpg is 7 x 5/);
       return true;
     });
+  });
+
+  it('judges a label file by its header before reading the rest: size, format and a size no label can have', async () => {
+    const f = files();
+    mkdirSync(f.labelsDir, { recursive: true });
+    const refused = async (bytes: Buffer, reason: RegExp): Promise<void> => {
+      writeFileSync(f.labelPath, bytes);
+      await assert.rejects(MaskDocument.open(f, { classCount: 2, codec }), (e: Error) => e instanceof MaskDocumentError && e.message.includes(f.labelPath) && reason.test(e.message));
+    };
+    // A huge-image header over bytes no decoder could read: refused for its size, never decoded.
+    await refused(Buffer.concat([pngHeaderOnly(16384, 16384), Buffer.alloc(64, 0xab)]), /is 16384 x 16384 but its image .*a\.jpg is 7 x 5/);
+    await refused(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]), /it is a JPEG file, not a PNG/);
+    await refused(Buffer.from('not a picture at all\n'), /Cannot read the label .*not an image: the file contains text/);
+    // The right header followed by far more bytes than a 7 x 5 label can take.
+    await refused(Buffer.concat([pngHeaderOnly(7, 5), Buffer.alloc(maxPngFileBytes({ width: 7, height: 5 }))]), /over the .* limit/);
   });
 
   it('applies an edit, and undo / redo restore exactly the pixels before / after it', async () => {
