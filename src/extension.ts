@@ -36,7 +36,14 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
   const jobs = { extensionPath: context.extensionPath, worker, log, statusBar };
   const prelabel = new PrelabelFolderCommand(jobs);
   const orders = new ReviewOrders();
-  const maskEditor = new MaskEditorProvider({ extensionUri: context.extensionUri, worker, codec, log, orders });
+  const maskEditor = new MaskEditorProvider({
+    extensionUri: context.extensionUri,
+    worker,
+    codec,
+    log,
+    orders,
+    keptBackupsDir: path.join(context.globalStorageUri.fsPath, 'unrestored-backups'),
+  });
   const failureViews = new FailureViews({ extensionUri: context.extensionUri, log, openCase: (report, index) => openCompareCase(orders, report, index) });
   const evaluate = new EvaluateFolderCommand({ ...jobs, failureViews });
   const reviewUncertain = new ReviewUncertainFirstCommand({ ...jobs, orders });

@@ -2,6 +2,9 @@
 // (the label's or stored prediction's sha256); the steps that lead from it to the current mask are replayable
 // operations where the operation alone reproduces the pixels (brush strokes, fills, clean-ups), and PNG-encoded
 // rectangles where it does not (a Predict result, a threshold of a probability map, undoing past the save).
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../core/atomicWrite';
 import type { Rect } from '../mask/types';
 import type { MaskOperation } from '../mask/types';
 import { DEFAULT_MAX_POINTS, isParseError, parseMaskOperation } from '../mask/validate';
@@ -101,4 +104,18 @@ export function parseBackup(text: string, where: string, size: { width: number; 
     base: { kind: base!.kind as BaseKind, sha256: base!.sha256 as string | null },
     steps,
   };
+}
+
+/**
+ * A backup that could not be restored (the image changed size, the label thread failed) would be overwritten by
+ * VS Code's next backup of the document: a copy is kept in `dir` under the image's name and the time, and its path
+ * returned, so the unsaved edits are not lost with it.
+ */
+export async function keepUnrestoredBackup(dir: string, imagePath: string, text: string, time: Date = new Date()): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const stamp = time.toISOString().replace(/[:.]/g, '-');
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, `${path.basename(imagePath)}.${stamp}${n === 1 ? '' : `-${n}`}.segnetr-backup.json`);
+    if ((await writeFileAtomic(file, Buffer.from(text, 'utf8'), { replace: false })) === 'written') return file;
+  }
 }

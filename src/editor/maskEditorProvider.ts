@@ -33,6 +33,7 @@ import { type CompareTarget, compareTargetOf, compareUri } from './compareTarget
 import { DocumentFileQueue, type HeldAnnouncements } from './documentFileQueue';
 import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
+import { keepUnrestoredBackup } from './maskBackup';
 import { type DocumentEdit, MaskDocument } from './maskDocument';
 import type { ReviewOrders } from './reviewOrders';
 import { LabelChangedOnDiskError, type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
@@ -95,6 +96,8 @@ export interface MaskEditorDeps {
   readonly log: Log;
   /** Explicit orders for Next/Previous/Accept/Reject (most uncertain first, a failure view's worst first). */
   readonly orders: ReviewOrders;
+  /** Where copies of hot-exit backups that could not be restored are kept (the extension's global storage). */
+  readonly keptBackupsDir: string;
 }
 
 export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEditorDocument> {
@@ -122,17 +125,20 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     let restoreProblem: string | undefined;
     if (context.backupId) {
       const backupUri = vscode.Uri.parse(context.backupId);
+      let text: string | undefined;
       try {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(backupUri));
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(backupUri));
         const restored = await MaskDocument.restore(files, text, `The backup ${backupUri.fsPath}`, options);
         model = restored.document;
         this.deps.log.info(`Restored the unsaved edits of ${imagePath} from ${backupUri.fsPath}.`);
         if (restored.warning) void vscode.window.showWarningMessage(`SegNetr: ${restored.warning}`);
       } catch (error) {
         restoreProblem = messageOf(error);
-        const text = `SegNetr could not restore the unsaved edits of ${path.basename(imagePath)}: ${restoreProblem} The mask is opened from disk.`;
-        this.deps.log.error(text);
-        void vscode.window.showErrorMessage(text);
+        const kept = text === undefined ? undefined : await keepUnrestoredBackup(this.deps.keptBackupsDir, imagePath, text).catch((e: unknown) => void this.deps.log.error(`Mask editor: could not keep a copy of ${backupUri.fsPath}: ${messageOf(e)}`));
+        const where = kept === undefined ? '' : ` A copy of the backup is kept in ${kept}.`;
+        const message = `SegNetr could not restore the unsaved edits of ${path.basename(imagePath)}: ${restoreProblem} The mask is opened from disk.${where}`;
+        this.deps.log.error(message);
+        void vscode.window.showErrorMessage(message);
       }
     }
     model ??= await MaskDocument.open(files, options);

@@ -2,11 +2,12 @@
 // point, saving, reloading, and hot-exit backups that hold only the unsaved steps. Expected masks are literal
 // grids written by hand.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writePredictionRecord } from '../../src/core/predictionRecord';
 import { maxPngFileBytes } from '../../src/core/readPngOfSize';
 import { MaskDocumentError } from '../../src/editor/baseMask';
+import { keepUnrestoredBackup } from '../../src/editor/maskBackup';
 import { MaskDocument } from '../../src/editor/maskDocument';
 import { encodeLabelPng } from '../../src/mask/labelPng';
 import type { MaskOperation } from '../../src/mask/types';
@@ -259,5 +260,20 @@ describe('mask document', () => {
         await assert.rejects(MaskDocument.restore(f, text, 'test backup', { classCount: 3, codec }), reason);
       }
     });
+  });
+});
+
+describe('a backup that cannot be restored', () => {
+  const tmp = useTempDir('kept-backup');
+
+  it('is kept as a copy under the image name and the time, never replacing an earlier copy', async () => {
+    const dir = path.join(tmp.path, 'global-storage', 'unrestored-backups');
+    const time = new Date('2026-12-03T10:11:12.345Z');
+    const first = await keepUnrestoredBackup(dir, '/data/images/scan 1.jpg', '{"steps":[1]}', time);
+    assert.equal(first, path.join(dir, 'scan 1.jpg.2026-12-03T10-11-12-345Z.segnetr-backup.json'));
+    assert.equal(readFileSync(first, 'utf8'), '{"steps":[1]}');
+    const second = await keepUnrestoredBackup(dir, '/data/images/scan 1.jpg', '{"steps":[2]}', time);
+    assert.equal(second, path.join(dir, 'scan 1.jpg.2026-12-03T10-11-12-345Z-2.segnetr-backup.json'));
+    assert.deepEqual([readFileSync(first, 'utf8'), readFileSync(second, 'utf8')], ['{"steps":[1]}', '{"steps":[2]}'], 'an earlier copy stays');
   });
 });
