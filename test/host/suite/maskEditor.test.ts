@@ -196,6 +196,19 @@ describe('mask editor', function () {
     await clickWorkbenchButton('Load Theirs');
     await vscode.commands.executeCommand('notifications.hideList');
     await waitForMask(e4!, third, false, 'their label, loaded on request');
+
+    // Again, and the person keeps their edits: the save then replaces that changed file, and only it.
+    const mine = maskWith(e4!.width, e4!.height, [FIRST, SECOND]);
+    await hands.drag([FIRST.from, FIRST.row], [FIRST.to, FIRST.row]);
+    await waitForMask(e4!, mine, true, 'a stroke on their label');
+    writeLabelFromOutside(e4!, theirs);
+    await new Promise((r) => setTimeout(r, 1000));
+    await vscode.commands.executeCommand('notifications.showList');
+    await clickWorkbenchButton('Keep Mine');
+    await vscode.commands.executeCommand('notifications.hideList');
+    await hands.press('Control+s');
+    await waitForMask(e4!, mine, false, 'saved over their file after Keep Mine');
+    assert.deepEqual(new Uint8Array(PNG.sync.read(fs.readFileSync(e4!.labelPath)).data.filter((_, i) => i % 4 === 0)), mine, 'the file holds my mask');
   });
 
   it('opening a label file opens its image; a read-only label file makes the editor read-only', async () => {
