@@ -602,16 +602,14 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
    */
   private async labelChangedOnDisk(doc: OpenMask): Promise<void> {
     const { model } = doc.opened;
-    let theirs: Buffer | null = null;
-    const outcome = await doc.fileWork.run(async (): Promise<'ours' | 'reloaded' | 'ask'> => {
+    const { outcome, theirs } = await doc.fileWork.run(async (): Promise<{ outcome: 'ours' | 'reloaded' | 'ask'; theirs: Buffer | null }> => {
       const bytes = (await readLabelBytes(model.files, model.raster)) ?? null;
-      theirs = bytes;
-      if (model.isSavedState(bytes ?? undefined)) return 'ours';
-      if (model.isDirty) return 'ask';
+      if (model.isSavedState(bytes ?? undefined)) return { outcome: 'ours', theirs: bytes };
+      if (model.isDirty) return { outcome: 'ask', theirs: bytes };
       const data = await model.reload({ labelBytes: bytes, log: (line) => this.deps.log.warn(line) });
       this.deps.log.info(`${model.files.labelPath} changed on disk; the editor of ${path.basename(model.files.imagePath)} reloaded it.`);
       this.postAll(doc, { type: 'mask', data, source: model.source });
-      return 'reloaded';
+      return { outcome: 'reloaded', theirs: bytes };
     });
     if (outcome !== 'ask') return;
     this.deps.log.info(`${model.files.labelPath} changed on disk while ${path.basename(model.files.imagePath)} has unsaved edits; asking.`);
