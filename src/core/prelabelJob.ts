@@ -1,6 +1,7 @@
 // One pre-label job: every image of a folder (or of one shard) through decode -> model -> label PNG.
 // Runs in the worker process for the extension and in-process for the CLI. A broken model or request stops
 // the job (the promise rejects); a bad image is recorded as `file: reason` and the job moves on.
+import { lstat } from 'node:fs/promises';
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
 import { ImageError, ModelError, RequestError, describeFsError, messageOf } from '../model/errors';
@@ -13,7 +14,7 @@ import { prepareLabelsFolder } from './labelsFolder';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImageFile } from './predictImage';
 import { type ModelIdentity, writePredictionRecord } from './predictionRecord';
-import { protectingDecision } from './reviewState';
+import { ProtectingDecisions } from './reviewState';
 import { type SessionCache, withSessions } from './sessionCache';
 
 export interface JobHooks {
@@ -50,6 +51,7 @@ async function labelAll(
   hooks: JobHooks,
   started: number,
 ): Promise<PrelabelSummary> {
+  const decisions = new ProtectingDecisions(request.labelsDir);
   const failed: FileError[] = [];
   let written = 0;
   let skipped = 0;
@@ -64,7 +66,7 @@ async function labelAll(
     }
     let outcome: FileOutcome;
     let reason: string | undefined;
-    const reviewed = item.labelExists && request.overwrite ? await keptBecauseReviewed(item, request) : undefined;
+    const reviewed = item.labelExists && request.overwrite ? await keptBecauseReviewed(item, request, decisions) : undefined;
     if (item.labelExists && !request.overwrite) {
       outcome = 'skipped';
     } else if (reviewed !== undefined) {
@@ -74,7 +76,7 @@ async function labelAll(
       outcome = 'failed';
       reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
     } else {
-      const result = await labelOneImage(item, session, request, hooks.log ?? (() => undefined));
+      const result = await labelOneImage(item, session, request, decisions, hooks.log ?? (() => undefined));
       outcome = result.outcome;
       reason = result.reason;
     }
@@ -95,7 +97,13 @@ type ImageResult =
   | { readonly outcome: 'failed'; readonly reason: string };
 
 /** Labels one image; per-image problems become a failed result, model failures propagate. */
-async function labelOneImage(item: PlannedImage, session: ModelSession, request: PrelabelFolderRequest, log: (line: string) => void): Promise<ImageResult> {
+async function labelOneImage(
+  item: PlannedImage,
+  session: ModelSession,
+  request: PrelabelFolderRequest,
+  decisions: ProtectingDecisions,
+  log: (line: string) => void,
+): Promise<ImageResult> {
   let label: Buffer;
   let prediction: Prediction;
   try {
@@ -107,8 +115,9 @@ async function labelOneImage(item: PlannedImage, session: ModelSession, request:
     return failedBecause(`cannot label the image: ${messageOf(error)}`);
   }
   // With overwrite, look again just before writing: a person may have saved or accepted this label in the mask
-  // editor while the job ran (also one that did not exist when the job was planned).
-  const reviewed = request.overwrite ? await keptBecauseReviewed(item, request) : undefined;
+  // editor while the job ran (also one that did not exist when the job was planned). Only a label file that is
+  // there is kept: a reviewed label someone deleted is made again, as it would be without overwrite.
+  const reviewed = request.overwrite && (await fileExists(item.labelPath)) ? await keptBecauseReviewed(item, request, decisions) : undefined;
   if (reviewed !== undefined) return { outcome: 'skipped', reason: reviewed };
   try {
     // Without overwrite, a label that appeared since the plan (saved by a person meanwhile) is kept.
@@ -126,14 +135,21 @@ async function labelOneImage(item: PlannedImage, session: ModelSession, request:
 }
 
 /** Even with overwrite, a label a person edited or accepted is kept unless overwriteReviewed says otherwise. */
-async function keptBecauseReviewed(item: PlannedImage, request: PrelabelFolderRequest): Promise<string | undefined> {
+async function keptBecauseReviewed(item: PlannedImage, request: PrelabelFolderRequest, decisions: ProtectingDecisions): Promise<string | undefined> {
   if (request.overwriteReviewed) return undefined;
   try {
-    const decision = await protectingDecision(request.labelsDir, item.imagePath);
+    const decision = await decisions.of(item.imagePath);
     return decision && `kept: a person ${decision.status} this label (${decision.time}); overwriting it needs the explicit "overwrite reviewed" choice`;
   } catch (error) {
     throw new RequestError(`Cannot tell which labels a person reviewed, so none is overwritten: ${messageOf(error)}`);
   }
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  return lstat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 function failedBecause(reason: string): ImageResult {

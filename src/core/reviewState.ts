@@ -51,10 +51,30 @@ export function isHumanMadeLabel(status: HumanDecision | undefined): boolean {
   return status === 'edited' || status === 'accepted';
 }
 
-/** The recorded decision that protects an image's label from a later pre-label (edited or accepted), if any. */
-export async function protectingDecision(labelsDir: string, imagePath: string): Promise<ReviewRecord | undefined> {
-  const record = (await readReviewState(labelsDir)).get(path.basename(imagePath));
-  return record && isHumanMadeLabel(record.status) ? record : undefined;
+/**
+ * The decisions that protect labels from a pre-label (edited or accepted), read again only when review.tsv
+ * changed (another inode, size or time: every write renames a new file into place). A job asks before each
+ * image's write, so a decision made meanwhile counts, without re-reading a large file for every image.
+ */
+export class ProtectingDecisions {
+  private cached: { key: string; records: Map<string, ReviewRecord> } | undefined;
+
+  constructor(private readonly labelsDir: string) {}
+
+  async of(imagePath: string): Promise<ReviewRecord | undefined> {
+    const record = (await this.records()).get(path.basename(imagePath));
+    return record && isHumanMadeLabel(record.status) ? record : undefined;
+  }
+
+  private async records(): Promise<Map<string, ReviewRecord>> {
+    const info = await stat(reviewFilePath(this.labelsDir)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw new ReviewStateError(`Cannot read ${reviewFilePath(this.labelsDir)}: ${describeFsError(error)}.`);
+    });
+    const key = info ? `${info.ino} ${info.size} ${info.mtimeMs}` : 'none';
+    if (this.cached?.key !== key) this.cached = { key, records: await readReviewState(this.labelsDir) };
+    return this.cached.records;
+  }
 }
 
 /** The decisions recorded under `labelsDir`, by image file name; empty when there is no review file yet. */

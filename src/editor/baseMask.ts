@@ -9,6 +9,7 @@ import { thresholdMask } from '../mask/threshold';
 import type { LabelRaster } from '../mask/types';
 import { describeFsError, messageOf } from '../model/errors';
 import { readImageFileHeader } from '../core/readImageFile';
+import { regularFileSha256 } from '../core/fileSha256';
 import { PngSizeError, type PixelSize, readPngOfSize } from '../core/readPngOfSize';
 import { type PredictionRecord, type StoredProbability, readPredictionRecord, readStoredProbability, thresholdByte } from '../core/predictionRecord';
 
@@ -59,6 +60,15 @@ export async function readLabelBytes(files: MaskFiles, size: PixelSize): Promise
   } catch (error) {
     if (error instanceof PngSizeError) throw labelSizeError(files.labelPath, error.found, size, files.imagePath);
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new MaskDocumentError(`Cannot read the label ${files.labelPath}: ${describeFsError(error)}.`);
+  }
+}
+
+/** The SHA-256 of the label file as it is on disk, whatever it holds; undefined when there is none. */
+export async function labelFileSha256(files: MaskFiles): Promise<string | undefined> {
+  try {
+    return await regularFileSha256(files.labelPath);
+  } catch (error) {
     throw new MaskDocumentError(`Cannot read the label ${files.labelPath}: ${describeFsError(error)}.`);
   }
 }

@@ -233,21 +233,26 @@ export class MaskDocument {
   }
 
   /**
-   * Whether a save may replace the label file, whose bytes are now `bytes` (undefined: there is none): the file
+   * Whether a save may replace the label file, whose SHA-256 is now `sha256` (undefined: there is none): the file
    * is what the saved state came from, or the person chose to keep their edits over this very file (Keep Mine).
    */
-  maySaveOver(bytes: Uint8Array | undefined): boolean {
-    return bytes === undefined || this.isSavedState(bytes) || this.overwriteAllowed === sha256Of(bytes);
+  maySaveOver(sha256: string | undefined): boolean {
+    return sha256 === undefined || this.isSavedFile(sha256) || this.overwriteAllowed === sha256;
   }
 
-  /** The person chose to keep their edits over the label file that now holds `bytes`; a save may replace it. */
-  allowSavingOver(bytes: Uint8Array): void {
-    this.overwriteAllowed = sha256Of(bytes);
+  /** The person chose to keep their edits over the label file whose SHA-256 is `sha256`; a save may replace it. */
+  allowSavingOver(sha256: string): void {
+    this.overwriteAllowed = sha256;
+  }
+
+  /** Whether the label file with this SHA-256 (undefined: none) is what the document's saved state came from. */
+  isSavedFile(sha256: string | undefined): boolean {
+    return sha256 === undefined ? this.base.kind !== 'label' : this.base.kind === 'label' && this.base.sha256 === sha256;
   }
 
   /** Whether `bytes` (the label file now) is what the document's saved state came from: e.g. our own save. */
   isSavedState(bytes: Uint8Array | undefined): boolean {
-    return bytes === undefined ? this.base.kind !== 'label' : this.base.kind === 'label' && this.base.sha256 === sha256Of(bytes);
+    return this.isSavedFile(bytes === undefined ? undefined : sha256Of(bytes));
   }
 
   /**

@@ -26,7 +26,7 @@ import { checkLabelFormat } from '../mask/labelPng';
 import { DEFAULT_MAX_POINTS, type MaskOperationLimits } from '../mask/validate';
 import { messageOf } from '../model/errors';
 import type { WorkerClient } from '../worker/client';
-import { type MaskFiles, readLabelBytes, sha256Of } from './baseMask';
+import { type MaskFiles, labelFileSha256, readLabelBytes, sha256Of } from './baseMask';
 import { compareQueue } from './compareQueue';
 import { CompareSession } from './compareSession';
 import { type CompareTarget, compareTargetOf, compareUri } from './compareTarget';
@@ -590,7 +590,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(labelsDir)), `${literalGlob(path.basename(labelsDir))}/${literalGlob(path.basename(labelPath))}`);
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const changed = (uri: vscode.Uri): void => {
-      if (uri.scheme !== 'file' || path.resolve(uri.fsPath) !== path.resolve(labelPath)) return;
+      if (uri.scheme !== 'file' || !samePlace(uri.fsPath, labelPath)) return;
       this.labelChangedOnDisk(doc).catch((error: unknown) => this.deps.log.error(`Mask editor: ${messageOf(error)}`));
     };
     doc.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
@@ -602,14 +602,17 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
    */
   private async labelChangedOnDisk(doc: OpenMask): Promise<void> {
     const { model } = doc.opened;
-    const { outcome, theirs } = await doc.fileWork.run(async (): Promise<{ outcome: 'ours' | 'reloaded' | 'ask'; theirs: Buffer | null }> => {
+    // The file is first told apart by its hash alone, so that a file that is no label at all (another size, half
+    // written) still gets the question when there are unsaved edits.
+    const { outcome, theirs } = await doc.fileWork.run(async (): Promise<{ outcome: 'ours' | 'reloaded' | 'ask'; theirs: string | undefined }> => {
+      const theirs = await labelFileSha256(model.files);
+      if (model.isSavedFile(theirs)) return { outcome: 'ours', theirs };
+      if (model.isDirty) return { outcome: 'ask', theirs };
       const bytes = (await readLabelBytes(model.files, model.raster)) ?? null;
-      if (model.isSavedState(bytes ?? undefined)) return { outcome: 'ours', theirs: bytes };
-      if (model.isDirty) return { outcome: 'ask', theirs: bytes };
       const data = await model.reload({ labelBytes: bytes, log: (line) => this.deps.log.warn(line) });
       this.deps.log.info(`${model.files.labelPath} changed on disk; the editor of ${path.basename(model.files.imagePath)} reloaded it.`);
       this.postAll(doc, { type: 'mask', data, source: model.source });
-      return { outcome: 'reloaded', theirs: bytes };
+      return { outcome: 'reloaded', theirs };
     });
     if (outcome !== 'ask') return;
     this.deps.log.info(`${model.files.labelPath} changed on disk while ${path.basename(model.files.imagePath)} has unsaved edits; asking.`);
@@ -625,7 +628,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         load,
       );
       if (choice === load) await this.revertThroughVsCode(doc);
-      else if (choice === keep && theirs !== null) model.allowSavingOver(theirs);
+      else if (choice === keep && theirs !== undefined) model.allowSavingOver(theirs);
     } finally {
       doc.askingAboutDiskChange = false;
     }

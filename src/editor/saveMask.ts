@@ -8,7 +8,7 @@ import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import { writeFileAtomic } from '../core/atomicWrite';
 import { describeFsError, messageOf } from '../model/errors';
-import { type MaskFiles, readLabelBytes } from './baseMask';
+import { type MaskFiles, labelFileSha256 } from './baseMask';
 import type { HeldAnnouncements } from './documentFileQueue';
 import type { MaskDocument, MaskSnapshot } from './maskDocument';
 
@@ -101,8 +101,9 @@ export class LabelChangedOnDiskError extends Error {
  */
 export async function saveMask(document: MaskDocument, codec: LabelCodec, format: LabelFormat, options: SaveOptions = {}): Promise<WrittenMask> {
   const target = labelFileTarget(document.files);
-  if (!document.maySaveOver(await readLabelBytes(document.files, document.raster))) {
-    throw new LabelChangedOnDiskError(`Did not save ${target.name}: another program changed it since the editor loaded it. Choose Keep Mine to replace it with your mask, or Load Theirs.`);
+  if (!document.maySaveOver(await labelFileSha256(document.files))) {
+    const next = document.isDirty ? 'Choose Keep Mine to replace it with your mask, or Load Theirs.' : 'The editor loads it now.';
+    throw new LabelChangedOnDiskError(`Did not save ${target.name}: another program wrote it since the editor loaded or saved it. ${next}`);
   }
   const written = await writeMaskSnapshot(document, codec, format, target, options);
   if (!document.markSaved(written.snapshot, written.bytes)) {

@@ -8,6 +8,7 @@ import { linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, write
 import * as path from 'node:path';
 import { DocumentFileQueue } from '../../src/editor/documentFileQueue';
 import { literalGlob } from '../../src/editor/literalGlob';
+import { sha256Of } from '../../src/editor/baseMask';
 import { MaskDocument } from '../../src/editor/maskDocument';
 import { LabelChangedOnDiskError, type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from '../../src/editor/saveMask';
 import { decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
@@ -166,15 +167,37 @@ describe('saving a mask document', () => {
     const g = grid(['......1', '.......', '.......', '.......', '.......']);
     const theirs = encodeLabelPng(g.data, g.width, g.height, 'index');
     writeFileSync(doc.files.labelPath, theirs); // e.g. a file-change event the editor never got
-    await assert.rejects(saveMask(doc, codec, 'index', PLAIN), (e: Error) => e instanceof LabelChangedOnDiskError && e.message.startsWith(`Did not save ${doc.files.labelPath}: another program changed it`));
+    await assert.rejects(
+      saveMask(doc, codec, 'index', PLAIN),
+      (e: Error) => e instanceof LabelChangedOnDiskError && e.message === `Did not save ${doc.files.labelPath}: another program wrote it since the editor loaded or saved it. Choose Keep Mine to replace it with your mask, or Load Theirs.`,
+    );
     assert.deepEqual(readFileSync(doc.files.labelPath), theirs, 'their file is untouched');
     assert.ok(doc.isDirty);
-    doc.allowSavingOver(Buffer.from('some other version'));
+    doc.allowSavingOver(sha256Of(Buffer.from('some other version')));
     await assert.rejects(saveMask(doc, codec, 'index', PLAIN), LabelChangedOnDiskError);
-    doc.allowSavingOver(theirs);
+    doc.allowSavingOver(sha256Of(theirs));
     await saveMask(doc, codec, 'index', PLAIN);
     assert.deepEqual(labelOnDisk(doc), ['2......', '.1111..', '111111.', '.1111..', '.......']);
     assert.ok(!doc.isDirty);
+  });
+
+  it('a file that is no label at all (another size, half written) is not replaced either, and Keep Mine works for it', async () => {
+    const doc = await openDocument(['2......', '.......', '.......', '.......', '.......']);
+    doc.apply(STROKE);
+    writeFileSync(doc.files.labelPath, 'half a PNG');
+    await assert.rejects(saveMask(doc, codec, 'index', PLAIN), LabelChangedOnDiskError);
+    assert.equal(readFileSync(doc.files.labelPath, 'utf8'), 'half a PNG');
+    doc.allowSavingOver(sha256Of(Buffer.from('half a PNG')));
+    await saveMask(doc, codec, 'index', PLAIN);
+    assert.deepEqual(labelOnDisk(doc), ['2......', '.1111..', '111111.', '.1111..', '.......']);
+  });
+
+  it('accepting a clean prediction does not replace a label that appeared meanwhile, and says the editor loads it', async () => {
+    const doc = await openDocument();
+    mkdirSync(path.dirname(doc.files.labelPath), { recursive: true });
+    writeFileSync(doc.files.labelPath, 'a label written by a pre-label job');
+    await assert.rejects(saveMask(doc, codec, 'index', PLAIN), (e: Error) => e instanceof LabelChangedOnDiskError && e.message.endsWith('since the editor loaded or saved it. The editor loads it now.'));
+    assert.equal(readFileSync(doc.files.labelPath, 'utf8'), 'a label written by a pre-label job');
   });
 
   it('a label that was deleted on disk is written again by a save', async () => {

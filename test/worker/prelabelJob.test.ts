@@ -35,4 +35,17 @@ describe('pre-label job (in process)', function () {
     assert.deepEqual([summary.written, summary.skipped, summary.keptReviewed], [2, 1, 1]);
     assert.equal(readLabel(path.join(masks, `${path.parse(written[0]!.file).name}.png`)).colorType, 0, 'the others are labelled');
   });
+
+  it('with overwrite, makes again a reviewed label that was deleted (nothing of a person is left to keep)', async () => {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    const written = await writeDiscImages(images, 2);
+    mkdirSync(path.dirname(reviewFilePath(masks)), { recursive: true });
+    const decision = { image: path.basename(written[1]!.file), status: 'accepted', modelId: '-', modelSha256: '-', time: '2026-01-01T00:00:00.000Z' } as const;
+    writeFileSync(reviewFilePath(masks), formatReviewTsv([decision]));
+    const summary = await runPrelabelJob(request(images, masks, { overwrite: true }));
+    assert.deepEqual([summary.written, summary.skipped, summary.keptReviewed], [2, 0, 0]);
+    assert.equal(readLabel(path.join(masks, `${path.parse(written[1]!.file).name}.png`)).colorType, 0);
+  });
 });
