@@ -4,7 +4,8 @@
 // (a `settings.json`, a `package.json`). A link or a file in its place stops the write with a message naming it.
 import { lstat, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { describeFsError } from '../model/errors';
+import { describeFsError, messageOf } from '../model/errors';
+import { prepareLabelsFolder } from './labelsFolder';
 
 /** Folder (inside the labels folder) for SegNetr's own bookkeeping: review state and prediction records. */
 export const STATE_FOLDER = '.segnetr';
@@ -20,9 +21,9 @@ export class StateFolderError extends Error {
  */
 export async function makeStateFolder(labelsDir: string, ...sub: readonly string[]): Promise<string> {
   try {
-    await mkdir(labelsDir, { recursive: true });
+    await prepareLabelsFolder(labelsDir); // not mkdir -p: that never returns under /proc
   } catch (error) {
-    throw new StateFolderError(`Cannot create the labels folder ${labelsDir}: ${describeFsError(error)}.`);
+    throw new StateFolderError(messageOf(error));
   }
   let dir = labelsDir;
   for (const name of [STATE_FOLDER, ...sub]) {
