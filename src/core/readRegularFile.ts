@@ -2,7 +2,7 @@
 // opened without blocking, only a regular file, and no larger than the caller allows. A FIFO, /dev/zero or a
 // huge file named like one of ours must not hang or fill the extension host. Errors keep their errno `code`
 // (ENOENT stays "no such file" for callers that treat a missing file as empty).
-import { constants } from 'node:fs';
+import { type Stats, constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 
 // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer. O_NOCTTY: a terminal
@@ -15,21 +15,28 @@ export interface HeadCheck {
   readonly check: (head: Buffer) => void;
 }
 
-export async function readRegularFile(file: string, maxBytes: number, head?: HeadCheck): Promise<Buffer> {
+/** Opens `file` without blocking and hands it to `use` only when it is a regular file; closes it afterwards. */
+export async function withRegularFile<T>(file: string, use: (handle: FileHandle, info: Stats) => Promise<T>): Promise<T> {
   const handle: FileHandle = await open(file, SAFE_OPEN_FLAGS);
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new Error(`not a regular file (${fileKind(info)})`);
+    return await use(handle, info);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function readRegularFile(file: string, maxBytes: number, head?: HeadCheck): Promise<Buffer> {
+  return withRegularFile(file, async (handle, info) => {
     if (head) {
       const first = Buffer.alloc(Math.min(head.bytes, info.size));
       const { bytesRead } = await handle.read(first, 0, first.length, 0); // positioned: readFile still starts at 0
       head.check(first.subarray(0, bytesRead));
     }
     if (info.size > maxBytes) throw new Error(`the file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit`);
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
+    return handle.readFile();
+  });
 }
 
 export function fileKind(info: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
