@@ -65,7 +65,7 @@ describe('saving a mask document', () => {
     doc.apply(STROKE);
     const release = codec.hold();
     const saving = saveMask(doc, codec, 'index', PLAIN);
-    await settle();
+    while (codec.encodes < 1) await settle(); // the save reads the label on disk first: wait for its snapshot
     const fill = doc.apply(FILL_CORNER)!; // the person goes on while the save runs
     release();
     const { bytes } = await saving;
