@@ -31,6 +31,14 @@ const DOT: MaskOperation = { kind: 'stroke', points: [6.5, 4.5], radius: 0.5, cl
 
 /** Lets pending promise callbacks and I/O run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Waits until `done()` holds (a busy machine can take long), failing the test with `what` after 10 s. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > deadline) assert.fail(`waited 10 s for ${what}`);
+    await settle();
+  }
+}
 /** A save nobody waits on (no VS Code): nothing held back. */
 const PLAIN = {} as const;
 
@@ -40,6 +48,8 @@ describe('saving a mask document', () => {
   beforeEach(() => {
     codec = inPlaceCodec();
   });
+  /** The first save in flight has taken its snapshot (it reads the label on disk before, so not at once). */
+  const untilSnapshot = () => until(() => codec.encodes >= 1, 'the save to take its snapshot');
 
   async function openDocument(labelRows?: readonly string[]): Promise<MaskDocument> {
     const images = path.join(tmp.path, 'images');
@@ -65,7 +75,7 @@ describe('saving a mask document', () => {
     doc.apply(STROKE);
     const release = codec.hold();
     const saving = saveMask(doc, codec, 'index', PLAIN);
-    while (codec.encodes < 1) await settle(); // the save reads the label on disk first: wait for its snapshot
+    await untilSnapshot(); // the save reads the label on disk first
     const fill = doc.apply(FILL_CORNER)!; // the person goes on while the save runs
     release();
     const { bytes } = await saving;
@@ -85,7 +95,7 @@ describe('saving a mask document', () => {
     const fill = doc.apply(FILL_CORNER)!;
     const release = codec.hold();
     const saving = saveMask(doc, codec, 'index', PLAIN);
-    await settle();
+    await untilSnapshot();
     fill.undo();
     doc.apply(DOT); // a new branch: the saved state (stroke + fill) is no longer on the history
     release();
@@ -135,7 +145,7 @@ describe('saving a mask document', () => {
     doc.apply(STROKE);
     const release = codec.hold();
     const first = queue.run(() => saveMask(doc, codec, 'index', PLAIN));
-    await settle();
+    await untilSnapshot();
     doc.apply(FILL_CORNER);
     const second = queue.run(() => saveMask(doc, codec, 'index', PLAIN));
     await settle();
@@ -236,7 +246,7 @@ describe('saving a mask document', () => {
     codec.failEncode = 'no memory';
     const release = codec.hold();
     const failing = queue.runSave((vsCode) => saveMask(doc, codec, 'index', { vsCode }), async () => undefined);
-    await settle();
+    await untilSnapshot();
     doc.apply(FILL_CORNER);
     queue.announce(() => told.push('fill'));
     const next = queue.run(async () => {
@@ -284,7 +294,7 @@ describe('saving a mask document', () => {
         (vsCode) => saveMask(doc, codec, 'index', { vsCode }),
         () => new Promise<void>((resolve) => (caughtUp = resolve)),
       );
-      await settle();
+      await untilSnapshot();
       doc.apply(FILL_CORNER);
       queue.announce(() => told.push('fill'));
       assert.deepEqual(told, ['stroke', 'fill'], 'VS Code\'s undo stack stays the document\'s during the save');
@@ -300,7 +310,7 @@ describe('saving a mask document', () => {
       assert.ok(doc.isDirty);
       assert.deepEqual(told, ['stroke', 'fill']);
       caughtUp();
-      await settle();
+      await until(() => told.length === 3, 'the held edit to be announced');
       assert.deepEqual(told, ['stroke', 'fill', 'dot']);
       assert.equal(queue.unannounced, 0);
       queue.announce(() => told.push('after'));
@@ -313,7 +323,7 @@ describe('saving a mask document', () => {
       const told: string[] = [];
       doc.apply(STROKE);
       const never = () => new Promise<void>(() => undefined);
-      await queue.runSave((vsCode) => saveMask(doc, codec, 'index', { vsCode }), never, 50);
+      await queue.runSave((vsCode) => saveMask(doc, codec, 'index', { vsCode }), never, 300); // long enough that the settle below comes first on a busy machine
       doc.apply(FILL_CORNER);
       queue.announce(() => told.push('fill'));
       const revert = queue.run(async () => 'reverted');
@@ -348,7 +358,7 @@ describe('saving a mask document', () => {
       assert.deepEqual(told, [1, 2, 3, 4], 'the edit during the last write waits for VS Code\'s answer');
       assert.ok(doc.isAt(snapshot, queue.unannounced), 'what VS Code will call saved is what the last write holds');
       caughtUp();
-      await settle();
+      await until(() => told.length === 5, 'the held edit to be announced');
       assert.deepEqual(told, [1, 2, 3, 4, 5]);
     });
 
@@ -359,7 +369,7 @@ describe('saving a mask document', () => {
       const fill = doc.apply(FILL_CORNER)!;
       const release = codec.hold();
       const saving = queue.runSave((vsCode) => saveMask(doc, codec, 'index', { vsCode }), async () => undefined);
-      await settle();
+      await untilSnapshot();
       fill.undo(); // VS Code's Ctrl+Z during the save
       release();
       await saving;
