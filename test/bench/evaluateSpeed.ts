@@ -21,7 +21,7 @@ import { loadModel } from '../../src/model/modelFiles';
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: '/work/shared/datasets/isic2017/val' },
+    data: { type: 'string', default: path.resolve('..', 'shared', 'datasets', 'isic2017', 'val') },
     model: { type: 'string', default: 'media/models/segnetr-isic2017.onnx' },
     threads: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '2' },

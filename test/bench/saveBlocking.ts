@@ -93,11 +93,12 @@ async function main(): Promise<void> {
       const edit = () => void doc.apply({ kind: 'stroke', points: [(x++ % 100) + 10.5, 10.5], radius: 3, classIndex: 1 });
       const nothing = () => undefined;
       const ways: Record<string, readonly [() => Promise<void>, () => void]> = {
-        // What writeLabel did before: encode in place, write atomically, hash the bytes for the save point.
+        // What writeLabel did before: encode in place, write atomically, hash the bytes for the save point. To a
+        // file of its own: the document's label written by anything else is a label changed on disk.
         'save, before (in place)': [
           async () => {
             const bytes = encodeLabelPng(doc.raster.data, width, height, 'index');
-            await writeFileAtomic(files.labelPath, bytes);
+            await writeFileAtomic(path.join(labelsDir, 'before.png'), bytes);
             sha256Of(bytes);
           },
           edit,

@@ -20,7 +20,7 @@ import { ModelSession } from '../../src/model/session';
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: '/work/shared/datasets/isic2017/val' },
+    data: { type: 'string', default: path.resolve('..', 'shared', 'datasets', 'isic2017', 'val') },
     model: { type: 'string', default: 'media/models/segnetr-isic2017.onnx' },
     threads: { type: 'string', default: '2' },
     top: { type: 'string', default: '15' },
