@@ -91,13 +91,43 @@ export async function readReviewState(labelsDir: string): Promise<Map<string, Re
 }
 
 /** Records (replaces) one image's decision. Serialised across processes by a lock file next to review.tsv. */
-export async function recordReview(labelsDir: string, record: ReviewRecord): Promise<void> {
+/** Returns the image's decision it replaced (undefined: none), for withdrawReview. */
+export async function recordReview(labelsDir: string, record: ReviewRecord): Promise<ReviewRecord | undefined> {
   checkRecord(record);
-  const file = reviewFilePath(labelsDir);
-  await withReviewLock(file, async () => {
-    const records = await readReviewState(labelsDir);
+  return updateReviewState(labelsDir, (records) => {
+    const previous = records.get(record.image);
     records.set(record.image, record);
-    await writeFileAtomic(file, Buffer.from(formatReviewTsv([...records.values()]), 'utf8'));
+    return previous;
+  });
+}
+
+/**
+ * Takes back `recorded` (what recordReview wrote), putting back the decision it replaced. Does nothing when the
+ * image's row is no longer `recorded`: a decision made since then stands.
+ */
+export async function withdrawReview(labelsDir: string, recorded: ReviewRecord, previous: ReviewRecord | undefined): Promise<void> {
+  await updateReviewState(labelsDir, (records) => {
+    const now = records.get(recorded.image);
+    if (now === undefined || !sameRecord(now, recorded)) return;
+    if (previous) records.set(recorded.image, previous);
+    else records.delete(recorded.image);
+  });
+}
+
+function sameRecord(a: ReviewRecord, b: ReviewRecord): boolean {
+  return a.status === b.status && a.modelId === b.modelId && a.modelSha256 === b.modelSha256 && a.time === b.time;
+}
+
+/** Read-modify-write of review.tsv under its lock; written only when `change` changed the rows. */
+async function updateReviewState<T>(labelsDir: string, change: (records: Map<string, ReviewRecord>) => T): Promise<T> {
+  const file = reviewFilePath(labelsDir);
+  return withReviewLock(file, async () => {
+    const records = await readReviewState(labelsDir);
+    const before = formatReviewTsv([...records.values()]);
+    const result = change(records);
+    const after = formatReviewTsv([...records.values()]);
+    if (after !== before) await writeFileAtomic(file, Buffer.from(after, 'utf8'));
+    return result;
   });
 }
 

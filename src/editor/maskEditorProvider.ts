@@ -12,13 +12,14 @@ import { assertNeverMessage } from '../common/editorProtocol';
 import { MASK_EDITOR_VIEW_TYPE } from '../common/editorActions';
 import type { LabelCodec } from '../common/labelCodecProtocol';
 import { writeFileAtomic } from '../core/atomicWrite';
+import { writeEditedLabel } from '../core/editedLabelWrite';
 import { findImageForLabel } from '../core/imageForLabel';
 import { labelPathFor } from '../core/labelPaths';
 import { checkLabelsOutsideImages } from '../core/plan';
 import { samePlace } from '../core/realPath';
 import { thresholdByte } from '../core/predictionRecord';
 import { type Direction, type QueueOrder, neighbourImage } from '../core/reviewQueue';
-import { type HumanDecision, effectiveReviewStatus, readReviewState, recordReview } from '../core/reviewState';
+import { type HumanDecision, type ReviewRecord, effectiveReviewStatus, readReviewState, recordReview } from '../core/reviewState';
 import type { Log } from '../host/log';
 import { inferenceThreads, labelFormat, labelsDirFor } from '../host/settings';
 import { workbenchCaughtUp } from '../host/workbenchCaughtUp';
@@ -507,15 +508,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   }
 
   private async record(doc: OpenMask, status: HumanDecision): Promise<void> {
-    const { model } = doc.opened;
-    const identity = model.predictionModel ?? { id: '-', sha256: '-' };
-    await recordReview(model.files.labelsDir, {
-      image: path.basename(model.files.imagePath),
-      status,
-      modelId: identity.id,
-      modelSha256: identity.sha256,
-      time: new Date().toISOString(),
-    });
+    await recordReview(doc.opened.model.files.labelsDir, reviewRecord(doc, status));
     this.postAll(doc, { type: 'review', review: status });
   }
 
@@ -566,21 +559,23 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (readOnlyReason !== undefined) throw new Error(`${model.files.labelPath} is read-only here: ${readOnlyReason}.`);
     const format = labelFormat(doc.uri);
     checkLabelFormat(format, model.classCount);
-    try {
-      await saveMask(model, this.deps.codec, format, vsCode ? { vsCode } : {});
-    } catch (error) {
-      // Not awaited: the check queues behind this save. It asks Keep Mine / Load Theirs, or reloads a clean mask.
-      if (error instanceof LabelChangedOnDiskError) void this.labelChangedOnDisk(doc).catch((e: unknown) => this.deps.log.error(`Mask editor: ${messageOf(e)}`));
-      throw error;
-    }
+    const { recordError } = await writeEditedLabel(model.files.labelsDir, reviewRecord(doc, 'edited'), async () => {
+      try {
+        await saveMask(model, this.deps.codec, format, vsCode ? { vsCode } : {});
+      } catch (error) {
+        // Not awaited: the check queues behind this save. It asks Keep Mine / Load Theirs, or reloads a clean mask.
+        if (error instanceof LabelChangedOnDiskError) void this.labelChangedOnDisk(doc).catch((e: unknown) => this.deps.log.error(`Mask editor: ${messageOf(e)}`));
+        throw error;
+      }
+    });
     this.deps.log.info(`Saved ${model.files.labelPath}.`);
-    try {
-      await this.record(doc, 'edited');
-    } catch (error) {
-      const text = `Saved ${model.files.labelPath}, but could not record it as edited: ${messageOf(error)}`;
-      this.deps.log.warn(text);
-      void vscode.window.showWarningMessage(`SegNetr: ${text}`);
+    if (recordError === undefined) {
+      this.postAll(doc, { type: 'review', review: 'edited' });
+      return;
     }
+    const text = `Saved ${model.files.labelPath}, but could not record it as edited, so a pre-label with overwrite would replace it: ${messageOf(recordError)}`;
+    this.deps.log.warn(text);
+    void vscode.window.showWarningMessage(`SegNetr: ${text}`);
   }
 
   private watchLabel(doc: OpenMask): void {
@@ -711,4 +706,11 @@ async function readOnlyReason(files: MaskFiles): Promise<string | undefined> {
     }
     if (path.dirname(dir) === dir) return `the labels folder ${files.labelsDir} cannot be created`;
   }
+}
+
+/** The decision `status` on the document's image, naming the model whose prediction it started from. */
+function reviewRecord(doc: OpenMask, status: HumanDecision): ReviewRecord {
+  const { model } = doc.opened;
+  const identity = model.predictionModel ?? { id: '-', sha256: '-' };
+  return { image: path.basename(model.files.imagePath), status, modelId: identity.id, modelSha256: identity.sha256, time: new Date().toISOString() };
 }
