@@ -1,11 +1,13 @@
 // The mask editor's commands: opening an image in it, one command per keyboard action (forwarded to the
-// active editor's webview) and the host commands (accept, reject, next, previous, predict). package.json
-// contributes the same ids and keys from the same table (a unit test checks they agree).
+// active editor's webview), the host commands (accept, reject, next, previous, predict) and restoring a kept copy
+// of unsaved edits. package.json contributes the same ids and keys from the same table (a unit test checks they
+// agree).
 import * as vscode from 'vscode';
 import { ACTION_BINDINGS, EDITOR_COMMANDS, MASK_EDITOR_VIEW_TYPE, actionCommandId } from '../common/editorActions';
 import type { MaskEditorProvider } from '../editor/maskEditorProvider';
 
 export const OPEN_MASK_EDITOR_COMMAND = 'segnetr.openMaskEditor';
+export const RESTORE_KEPT_EDITS_COMMAND = 'segnetr.restoreKeptEdits';
 
 export function registerMaskEditorCommands(provider: MaskEditorProvider): vscode.Disposable[] {
   return [
@@ -16,6 +18,7 @@ export function registerMaskEditorCommands(provider: MaskEditorProvider): vscode
     vscode.commands.registerCommand(EDITOR_COMMANDS.next.command, () => provider.navigateActive('next')),
     vscode.commands.registerCommand(EDITOR_COMMANDS.previous.command, () => provider.navigateActive('previous')),
     vscode.commands.registerCommand(EDITOR_COMMANDS.predict.command, () => provider.predictActive()),
+    vscode.commands.registerCommand(RESTORE_KEPT_EDITS_COMMAND, (file?: unknown) => provider.restoreKeptEditsActive(typeof file === 'string' ? file : undefined)),
   ];
 }
 

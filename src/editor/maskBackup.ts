@@ -12,6 +12,8 @@ import type { LabelCodec } from '../common/labelCodecProtocol';
 import { type BaseKind, MaskDocumentError } from './baseMask';
 
 const FORMAT = 'segnetr.maskBackup';
+/** How the name of a kept copy of a backup ends (keepUnrestoredBackup). */
+export const KEPT_BACKUP_SUFFIX = '.segnetr-backup.json';
 const VERSION = 1;
 
 export type BackupStep =
@@ -115,7 +117,7 @@ export async function keepUnrestoredBackup(dir: string, imagePath: string, text:
   await mkdir(dir, { recursive: true });
   const stamp = time.toISOString().replace(/[:.]/g, '-');
   for (let n = 1; ; n++) {
-    const file = path.join(dir, `${path.basename(imagePath)}.${stamp}${n === 1 ? '' : `-${n}`}.segnetr-backup.json`);
+    const file = path.join(dir, `${path.basename(imagePath)}.${stamp}${n === 1 ? '' : `-${n}`}${KEPT_BACKUP_SUFFIX}`);
     if ((await writeFileAtomic(file, Buffer.from(text, 'utf8'), { replace: false })) === 'written') return file;
   }
 }

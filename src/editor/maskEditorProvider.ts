@@ -16,6 +16,7 @@ import { writeEditedLabel } from '../core/editedLabelWrite';
 import { findImageForLabel } from '../core/imageForLabel';
 import { labelPathFor } from '../core/labelPaths';
 import { checkLabelsOutsideImages } from '../core/plan';
+import { formatBytes } from '../core/readRegularFile';
 import { samePlace } from '../core/realPath';
 import { thresholdByte } from '../core/predictionRecord';
 import { type Direction, type QueueOrder, neighbourImage } from '../core/reviewQueue';
@@ -34,6 +35,7 @@ import { type CompareTarget, compareTargetOf, compareUri } from './compareTarget
 import { DocumentFileQueue, type HeldAnnouncements } from './documentFileQueue';
 import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
+import { keptBackupsOf, readKeptBackup } from './keptBackups';
 import { keepUnrestoredBackup } from './maskBackup';
 import { type DocumentEdit, MaskDocument } from './maskDocument';
 import type { ReviewOrders } from './reviewOrders';
@@ -136,7 +138,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       } catch (error) {
         restoreProblem = messageOf(error);
         const kept = text === undefined ? undefined : await keepUnrestoredBackup(this.deps.keptBackupsDir, imagePath, text).catch((e: unknown) => void this.deps.log.error(`Mask editor: could not keep a copy of ${backupUri.fsPath}: ${messageOf(e)}`));
-        const where = kept === undefined ? '' : ` A copy of the backup is kept in ${kept}.`;
+        const where = kept === undefined ? '' : ` A copy of the backup is kept in ${kept}: once the cause is fixed, reopen the image and run "SegNetr: Restore Unsaved Edits from a Kept Copy…".`;
         const message = `SegNetr could not restore the unsaved edits of ${path.basename(imagePath)}: ${restoreProblem} The mask is opened from disk.${where}`;
         this.deps.log.error(message);
         void vscode.window.showErrorMessage(message);
@@ -248,6 +250,50 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   async predictActive(): Promise<void> {
     if (this.active) await this.predict(this.active.document);
+  }
+
+  /**
+   * "Restore Unsaved Edits from a Kept Copy…": re-applies a backup that hot exit could not restore (kept by
+   * keepUnrestoredBackup) onto the active editor's mask, as one edit that Undo takes back. `file`: that copy
+   * (a test, or another extension); otherwise the person picks one of the copies kept for this image.
+   */
+  async restoreKeptEditsActive(file?: string): Promise<void> {
+    const doc = this.active?.document;
+    if (!doc) {
+      void vscode.window.showInformationMessage('Open the image in the SegNetr Mask Editor first: kept copies are restored into its editor.');
+      return;
+    }
+    const { model, info, readOnlyReason } = doc.opened;
+    const image = path.basename(model.files.imagePath);
+    try {
+      if (readOnlyReason !== undefined) throw new Error(`this mask is read-only (${readOnlyReason})`);
+      const chosen = file ?? (await this.pickKeptBackup(model.files.imagePath));
+      if (chosen === undefined) return;
+      const copy = await readKeptBackup(chosen);
+      if (!samePlace(copy.imagePath, model.files.imagePath)) throw new Error(`${chosen} holds edits of ${copy.imagePath}, not of ${model.files.imagePath}`);
+      const options = { classCount: info.classCount, codec: this.deps.codec, log: (line: string) => this.deps.log.warn(line) };
+      const restored = await MaskDocument.restore(model.files, copy.text, `The kept copy ${chosen}`, options);
+      const edit = model.replaceMask(restored.document.raster.data, 'Restore Kept Edits');
+      if (edit) this.announceEdit(doc, edit, undefined);
+      this.deps.log.info(`Restored the kept unsaved edits of ${model.files.imagePath} from ${chosen}${edit ? '' : ' (the mask already held them)'}.`);
+      const done = `SegNetr: ${edit ? 'Restored' : 'The mask already holds'} the kept edits of ${image} (${chosen} stays; delete it once you no longer need it). Undo takes them back.`;
+      void (restored.warning ? vscode.window.showWarningMessage(`SegNetr: ${restored.warning}`) : vscode.window.showInformationMessage(done));
+    } catch (error) {
+      const message = `SegNetr could not restore kept edits of ${image}: ${messageOf(error)}`;
+      this.deps.log.error(message);
+      void vscode.window.showErrorMessage(message);
+    }
+  }
+
+  private async pickKeptBackup(imagePath: string): Promise<string | undefined> {
+    const copies = await keptBackupsOf(this.deps.keptBackupsDir, imagePath);
+    if (copies.length === 0) {
+      void vscode.window.showInformationMessage(`SegNetr keeps no copy of unsaved edits of ${path.basename(imagePath)} (${this.deps.keptBackupsDir}).`);
+      return undefined;
+    }
+    const items = copies.map((c) => ({ label: c.kept.toLocaleString(), description: formatBytes(c.bytes), detail: c.file, file: c.file }));
+    const pick = await vscode.window.showQuickPick(items, { title: `Kept unsaved edits of ${path.basename(imagePath)}`, placeHolder: 'The copy to re-apply onto the mask (newest first)' });
+    return pick?.file;
   }
 
   /** For host tests: a copy of the current mask of the open document of `uri`, if any. */

@@ -160,6 +160,23 @@ describe('mask editor', function () {
     await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing Predict');
   });
 
+  it('Restore Unsaved Edits from a Kept Copy re-applies a backup hot exit could not restore, as one undoable edit', async () => {
+    const [, , e3] = images;
+    const hands = new EditorHands(e3!.name);
+    await hands.waitUntilShown();
+    const empty = new Uint8Array(e3!.width * e3!.height);
+    await waitForMask(e3!, empty, false, 'the clean, empty mask');
+    // What the editor keeps when a backup cannot be restored (keepUnrestoredBackup): a fill of class 1 on the empty mask.
+    const kept = path.join(path.dirname(masks), `${e3!.name}.2026-12-03T10-00-00-000Z.segnetr-backup.json`);
+    const backup = { format: 'segnetr.maskBackup', version: 1, imagePath: e3!.path, labelPath: e3!.labelPath, width: e3!.width, height: e3!.height, base: { kind: 'empty', sha256: null }, steps: [{ op: { kind: 'fill', x: 0, y: 0, classIndex: 1 } }] };
+    fs.writeFileSync(kept, JSON.stringify(backup));
+    await vscode.commands.executeCommand('segnetr.restoreKeptEdits', kept);
+    await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height).fill(1), true, 'the kept edits in the document, unsaved');
+    await hands.press('Control+z');
+    await waitForMask(e3!, empty, false, 'Undo takes the restored edits back');
+    assert.ok(!fs.existsSync(e3!.labelPath), 'restoring writes no label');
+  });
+
   /** A label file written by "another program": a grey PNG made here with pngjs, not by the extension. */
   function writeLabelFromOutside(image: TestImage, mask: Uint8Array): void {
     const png = new PNG({ width: image.width, height: image.height, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
