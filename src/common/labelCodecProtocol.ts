@@ -15,6 +15,11 @@ export interface CodecPixels {
   readonly data: Uint8Array;
 }
 
+/** A label's class indices and how its file stores them (see decodeLabelPng's DecodedLabel). */
+export interface DecodedLabelPixels extends CodecPixels {
+  readonly storedAs: LabelFormat | undefined;
+}
+
 export interface LabelCodec {
   /**
    * The label file's bytes for `mask` (encodeLabelPng). With `transfer`, the codec may take `mask`'s buffer:
@@ -22,7 +27,7 @@ export interface LabelCodec {
    */
   encodeLabel(mask: Uint8Array, width: number, height: number, format: LabelFormat, options?: { readonly transfer?: boolean }): Promise<Uint8Array>;
   /** decodeLabelPng's class indices; rejects with LabelPngError for a file that is not a label of `classCount` classes. */
-  decodeLabel(bytes: Uint8Array, classCount: number): Promise<CodecPixels>;
+  decodeLabel(bytes: Uint8Array, classCount: number): Promise<DecodedLabelPixels>;
   /** An 8-bit grey PNG's bytes value for value (probability maps, backup patches), with the SHA-256 of the pixels. */
   decodeGrey(bytes: Uint8Array): Promise<CodecPixels & { readonly sha256: string }>;
   /** readMaskPng's class indices, by the evaluation's rules; rejects with ImageError for a mask it refuses. */
@@ -75,6 +80,8 @@ export interface DecodedMessage {
   readonly data: Uint8Array;
   /** Present when the request asked for a digest. */
   readonly sha256: string | null;
+  /** How a label file stores its classes (decodeLabel); null when not told (a grey map, a mask read by readMask). */
+  readonly storedAs: LabelFormat | null;
 }
 
 /** `label`: LabelPngError, `mask`: ImageError (readMaskPng), `internal`: anything else (a bug, memory). */
@@ -126,7 +133,7 @@ export function isLabelCodecResponse(value: unknown): value is LabelCodecRespons
     case 'encoded':
       return has('bytes');
     case 'decoded':
-      return has('width') && has('height') && has('data') && has('sha256');
+      return has('width') && has('height') && has('data') && has('sha256') && has('storedAs');
     case 'failed':
       return has('kind') && has('message');
     default:

@@ -2,7 +2,8 @@
 // prediction (the pre-label job's probability map thresholded as the record says), else an empty mask.
 // Node only, no `vscode`: the document model and its tests use it directly.
 import { createHash } from 'node:crypto';
-import type { LabelCodec } from '../common/labelCodecProtocol';
+import type { DecodedLabelPixels, LabelCodec } from '../common/labelCodecProtocol';
+import type { LabelFormat } from '../common/prelabel';
 import { LabelPngError, MAX_LABEL_PIXELS } from '../mask/labelPng';
 import { createRaster } from '../mask/raster';
 import { thresholdMask } from '../mask/threshold';
@@ -26,6 +27,8 @@ export interface BaseMask {
   /** SHA-256 of the file the mask came from (label, or the stored probability map); null when empty. */
   readonly sha256: string | null;
   readonly raster: LabelRaster;
+  /** How the label file stores its classes (kind 'label'; undefined: it does not show, or there is no file). */
+  readonly storedAs?: LabelFormat;
   /** The stored prediction's record and maps, when it has one (also when a label file exists). */
   readonly prediction?: { readonly record: PredictionRecord; readonly maps: StoredProbability };
 }
@@ -98,7 +101,7 @@ export async function loadBaseMask(
   const bytes = options.labelBytes === undefined ? await readLabelBytes(files, size) : (options.labelBytes ?? undefined);
   const prediction = await storedPrediction(files, size, classCount, codec, options.log ?? (() => undefined));
   if (bytes) {
-    let raster: LabelRaster;
+    let raster: DecodedLabelPixels;
     try {
       raster = await codec.decodeLabel(bytes, classCount);
     } catch (error) {
@@ -106,7 +109,8 @@ export async function loadBaseMask(
       throw new MaskDocumentError(`Cannot edit the label ${files.labelPath}: ${reason}.`);
     }
     if (raster.width !== size.width || raster.height !== size.height) throw labelSizeError(files.labelPath, raster, size, files.imagePath);
-    return { kind: 'label', sha256: sha256Of(bytes), raster, ...(prediction ? { prediction } : {}) };
+    const { storedAs, ...pixels } = raster;
+    return { kind: 'label', sha256: sha256Of(bytes), raster: pixels, ...(storedAs ? { storedAs } : {}), ...(prediction ? { prediction } : {}) };
   }
   if (prediction) {
     const { record, maps, sha256 } = prediction;

@@ -13,6 +13,7 @@
 // few MB per event-loop turn (a 16384 x 8192 mask is 128 MB, over 100 ms to copy at once); every change made
 // between turns reports its rectangle's bytes from before, which the copy takes back at the end.
 import type { LabelCodec } from '../common/labelCodecProtocol';
+import type { LabelFormat } from '../common/prelabel';
 import type { ModelIdentity, StoredProbability } from '../core/predictionRecord';
 import { applyOperation, applyPatchSide, replaceMaskPatch } from '../mask/operations';
 import { readRect, writeRect } from '../mask/raster';
@@ -150,6 +151,14 @@ export class MaskDocument {
     return this.base.sha256;
   }
 
+  /**
+   * The format the label file on disk stores its classes in, when it shows (a 0/255 mask, or indices above 0):
+   * saving writes it again in that format, so editing a label never converts a person's 0/255 masks to 0/1.
+   */
+  get labelFileFormat(): LabelFormat | undefined {
+    return this.base.kind === 'label' ? this.base.storedAs : undefined;
+  }
+
   /** Whether the probability map the threshold slider needs came from the pre-label job's files. */
   get hasStoredProbability(): boolean {
     return this.base.prediction !== undefined;
@@ -220,14 +229,14 @@ export class MaskDocument {
    * stay unsaved, whether on top of it or after undoing part of it (then the way back is the detour). Returns
    * false, changing nothing, when the document was reloaded from disk since the snapshot.
    */
-  markSaved(snapshot: MaskSnapshot, bytes: Uint8Array): boolean {
+  markSaved(snapshot: MaskSnapshot, bytes: Uint8Array, format: LabelFormat): boolean {
     if (snapshot.generation !== this.generation) return false;
     let shared = 0;
     while (shared < snapshot.edits.length && this.history[shared] === snapshot.edits[shared]) shared++;
     this.savedPosition = shared;
     this.detour = snapshot.edits.slice(shared);
     const prediction = this.base.prediction;
-    this.base = { kind: 'label', sha256: sha256Of(bytes), ...(prediction ? { prediction } : {}) };
+    this.base = { kind: 'label', sha256: sha256Of(bytes), storedAs: format, ...(prediction ? { prediction } : {}) };
     this.overwriteAllowed = undefined;
     return true;
   }

@@ -7,6 +7,7 @@
 import { access, constants, mkdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { LabelFormat } from '../common/prelabel';
 import type { EditorInit, HostToWebviewMessage, ReviewStatus, WebviewToHostMessage } from '../common/editorProtocol';
 import { assertNeverMessage } from '../common/editorProtocol';
 import { MASK_EDITOR_VIEW_TYPE } from '../common/editorActions';
@@ -197,7 +198,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (destination.scheme === 'file' && samePlace(destination.fsPath, model.files.imagePath)) {
       throw new Error(`Saving the mask as ${path.basename(model.files.imagePath)} would replace the image with its mask; choose another file name.`);
     }
-    const format = labelFormat(doc.uri);
+    const format = saveFormat(doc);
     checkLabelFormat(format, model.classCount);
     // Files on disk are written atomically, like labels; other file systems through VS Code.
     const target: SaveTarget =
@@ -603,7 +604,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   private async saveLabel(doc: OpenMask, vsCode?: HeldAnnouncements): Promise<void> {
     const { model, readOnlyReason } = doc.opened;
     if (readOnlyReason !== undefined) throw new Error(`${model.files.labelPath} is read-only here: ${readOnlyReason}.`);
-    const format = labelFormat(doc.uri);
+    const format = saveFormat(doc);
     checkLabelFormat(format, model.classCount);
     const { recordError } = await writeEditedLabel(model.files.labelsDir, reviewRecord(doc, 'edited'), async () => {
       try {
@@ -759,4 +760,9 @@ function reviewRecord(doc: OpenMask, status: HumanDecision): ReviewRecord {
   const { model } = doc.opened;
   const identity = model.predictionModel ?? { id: '-', sha256: '-' };
   return { image: path.basename(model.files.imagePath), status, modelId: identity.id, modelSha256: identity.sha256, time: new Date().toISOString() };
+}
+
+/** An existing label keeps the format its file has (a 0/255 mask stays 0/255); a new one takes the setting's. */
+function saveFormat(doc: OpenMask): LabelFormat {
+  return doc.opened.model.labelFileFormat ?? labelFormat(doc.uri);
 }

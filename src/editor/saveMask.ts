@@ -106,7 +106,7 @@ export async function saveMask(document: MaskDocument, codec: LabelCodec, format
     throw new LabelChangedOnDiskError(`Did not save ${target.name}: another program wrote it since the editor loaded or saved it. ${next}`);
   }
   const written = await writeMaskSnapshot(document, codec, format, target, options);
-  if (!document.markSaved(written.snapshot, written.bytes)) {
+  if (!document.markSaved(written.snapshot, written.bytes, format)) {
     // Cannot happen while reloads share the save's queue; say so rather than claim a save point.
     throw new Error(`Saved ${target.name}, but the editor reloaded it meanwhile; check the mask and save again if needed.`);
   }

@@ -255,16 +255,26 @@ export function decodePngSamples(bytes: Uint8Array, rules: PngSampleRules): PngS
   return { width, height, values, fromPalette };
 }
 
+/** A decoded label, and how its file stores the classes, so that saving it again keeps that format. */
+export interface DecodedLabel extends LabelRaster {
+  /**
+   * 'binary255' for a 0/255 mask read as classes 0/1, 'index' for class indices with some pixel above class 0;
+   * undefined for a mask of class 0 only, which both formats write alike.
+   */
+  readonly storedAs: LabelFormat | undefined;
+}
+
 /**
  * The class index of every pixel of a label PNG, checked against the model's `classCount`: the samples
  * (decodePngSamples, 8-bit and opaque); for a two-class model a 0/255 greyscale mask reads as 0/1; a value that is
  * not a class (>= classCount) is refused, naming the pixel.
  * Throws LabelPngError; the message does not name the file (the caller adds it).
  */
-export function decodeLabelPng(bytes: Uint8Array, classCount: number): LabelRaster {
+export function decodeLabelPng(bytes: Uint8Array, classCount: number): DecodedLabel {
   const { width, height, values, fromPalette } = decodePngSamples(bytes, { allow16Bit: false, requireOpaque: true });
   if (!(values instanceof Uint8Array)) throw new Error('decodePngSamples returned 16-bit samples though they were refused');
-  return { width, height, data: toClasses(values, width, classCount, !fromPalette) };
+  const { data, storedAs } = toClasses(values, width, classCount, !fromPalette);
+  return { width, height, data, storedAs };
 }
 
 /** A palette index past the palette's end is a broken file (pngjs refuses it the same way). */
@@ -277,12 +287,12 @@ function checkPaletteIndices(values: Uint8Array, width: number, entries: number)
 }
 
 /** Checks every value is a class; a 0/255 binary greyscale mask of a two-class model becomes 0/1. */
-function toClasses(values: Uint8Array, width: number, classCount: number, allowBinary255: boolean): Uint8Array {
+function toClasses(values: Uint8Array, width: number, classCount: number, allowBinary255: boolean): { data: Uint8Array; storedAs: LabelFormat | undefined } {
   const counts = new Uint32Array(256);
   for (let i = 0; i < values.length; i++) counts[values[i]!]!++;
   if (allowBinary255 && classCount === 2 && counts[255]! > 0 && counts[0]! + counts[255]! === values.length) {
     for (let i = 0; i < values.length; i++) values[i] = values[i] === 255 ? 1 : 0;
-    return values;
+    return { data: values, storedAs: 'binary255' };
   }
   for (let v = classCount; v < 256; v++) {
     if (counts[v] === 0) continue;
@@ -294,5 +304,5 @@ function toClasses(values: Uint8Array, width: number, classCount: number, allowB
       `pixel value ${v} at (${at % width}, ${Math.floor(at / width)}) is not a class: this model has ${classCount} classes (values 0 to ${classCount - 1})${hint}`,
     );
   }
-  return values;
+  return { data: values, storedAs: counts[0] === values.length ? undefined : 'index' };
 }

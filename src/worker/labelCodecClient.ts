@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import {
   type CodecPixels,
+  type DecodedLabelPixels,
   type DecodedMessage,
   type LabelCodec,
   type LabelCodecRequest,
@@ -47,9 +48,9 @@ export class LabelCodecThread implements LabelCodec {
     return response.bytes;
   }
 
-  async decodeLabel(bytes: Uint8Array, classCount: number): Promise<CodecPixels> {
-    const { width, height, data } = await this.decoded({ type: 'decodeLabel', bytes, classCount, digest: false });
-    return { width, height, data };
+  async decodeLabel(bytes: Uint8Array, classCount: number): Promise<DecodedLabelPixels> {
+    const { width, height, data, storedAs } = await this.decoded({ type: 'decodeLabel', bytes, classCount, digest: false });
+    return { width, height, data, storedAs: storedAs ?? undefined };
   }
 
   async decodeGrey(bytes: Uint8Array): Promise<CodecPixels & { readonly sha256: string }> {

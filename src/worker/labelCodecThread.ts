@@ -22,14 +22,14 @@ function answer(request: LabelCodecRequest): LabelCodecResponse {
       return { type: 'encoded', id: request.id, bytes: new Uint8Array(png.buffer, png.byteOffset, png.byteLength) };
     }
     case 'decodeLabel': {
-      const { width, height, data } = decodeLabelPng(request.bytes, request.classCount);
+      const { width, height, data, storedAs } = decodeLabelPng(request.bytes, request.classCount);
       const sha256 = request.digest ? createHash('sha256').update(data).digest('hex') : null;
-      return { type: 'decoded', id: request.id, width, height, data, sha256 };
+      return { type: 'decoded', id: request.id, width, height, data, sha256, storedAs: storedAs ?? null };
     }
     case 'readMask': {
       const { bytes } = request;
       const { width, height, data } = readMaskPng(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), request.classCount, request.role);
-      return { type: 'decoded', id: request.id, width, height, data, sha256: null };
+      return { type: 'decoded', id: request.id, width, height, data, sha256: null, storedAs: null };
     }
     default: {
       const unhandled: never = request;

@@ -2,7 +2,7 @@
 // point, saving, reloading, and hot-exit backups that hold only the unsaved steps. Expected masks are literal
 // grids written by hand.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writePredictionRecord } from '../../src/core/predictionRecord';
 import { maxPngFileBytes } from '../../src/core/readPngOfSize';
@@ -27,7 +27,7 @@ const FILL_CORNER: MaskOperation = { kind: 'fill', x: 0, y: 0, classIndex: 2 };
 async function saveNow(doc: MaskDocument): Promise<Buffer> {
   const snapshot = await doc.snapshot();
   const bytes = encodeLabelPng(snapshot.data, snapshot.width, snapshot.height, 'index');
-  assert.ok(doc.markSaved(snapshot, bytes));
+  assert.ok(doc.markSaved(snapshot, bytes, 'index'));
   return bytes;
 }
 
@@ -64,6 +64,26 @@ describe('mask document', () => {
     const doc = await MaskDocument.open(f, { classCount: 2, codec });
     assertGrid(doc.raster, ['.......', '..1....', '.......', '.......', '......1']);
     assert.equal(doc.source, 'label');
+  });
+
+  it('remembers the format the label file stores its classes in, so a save writes it again (0/255 stays 0/255)', async () => {
+    const f = files();
+    const formatOf = async (rows: readonly string[], format: 'index' | 'binary255', classCount: number) => {
+      writeLabel(f.labelPath, rows, format);
+      return (await MaskDocument.open(f, { classCount, codec })).labelFileFormat;
+    };
+    const dot = ['.......', '..1....', '.......', '.......', '.......'];
+    assert.equal(await formatOf(dot, 'binary255', 2), 'binary255');
+    assert.equal(await formatOf(dot, 'index', 2), 'index');
+    assert.equal(await formatOf(EMPTY_7x5, 'binary255', 2), undefined, 'an all-0 file looks the same in both: the setting decides');
+    assert.equal(await formatOf(['.......', '..2....', '.......', '.......', '.......'], 'index', 3), 'index');
+    rmSync(f.labelPath);
+    const doc = await MaskDocument.open(f, { classCount: 2, codec });
+    assert.equal(doc.labelFileFormat, undefined, 'no file yet: the setting decides');
+    doc.apply(STROKE);
+    const snapshot = await doc.snapshot();
+    assert.ok(doc.markSaved(snapshot, encodeLabelPng(snapshot.data, 7, 5, 'binary255'), 'binary255'));
+    assert.equal(doc.labelFileFormat, 'binary255', 'after a save: the format it was written in');
   });
 
   it('without a label, starts from the stored prediction thresholded as its record says', async () => {

@@ -127,7 +127,7 @@ describe('saving a mask document', () => {
       queue.run(async () => {
         events.push(`encode ${codec.encodes + 1}`);
         const written = await writeMaskSnapshot(doc, codec, 'index', slowWrites, options);
-        doc.markSaved(written.snapshot, written.bytes);
+        doc.markSaved(written.snapshot, written.bytes, 'index');
       });
     doc.apply(STROKE);
     const first = save();

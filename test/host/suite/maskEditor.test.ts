@@ -178,20 +178,25 @@ describe('mask editor', function () {
   });
 
   /** A label file written by "another program": a grey PNG made here with pngjs, not by the extension. */
-  function writeLabelFromOutside(image: TestImage, mask: Uint8Array): void {
+  function writeLabelFromOutside(image: TestImage, mask: Uint8Array, foreground = 1): void {
     const png = new PNG({ width: image.width, height: image.height, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
-    png.data = Buffer.from(mask);
+    png.data = Buffer.from(mask.map((v) => v * foreground));
     fs.mkdirSync(path.dirname(image.labelPath), { recursive: true });
     fs.writeFileSync(image.labelPath, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 }));
   }
 
-  it('a label changed on disk reloads a clean editor, its own save does not, and a dirty one asks (Load Theirs)', async () => {
+  /** The label file's grey values as stored (no 0/255 -> 0/1 reading). */
+  function storedValues(image: TestImage): Uint8Array {
+    return new Uint8Array(PNG.sync.read(fs.readFileSync(image.labelPath)).data.filter((_, i) => i % 4 === 0));
+  }
+
+  it('a label changed on disk reloads a clean editor, its own save does not (and keeps its 0/255 format), and a dirty one asks (Load Theirs)', async () => {
     const [, , , e4] = images;
     const hands = await open(e4!);
     await hands.press('b');
     await hands.fill('#brush-size', BRUSH_SIZE);
     const theirs = maskWith(e4!.width, e4!.height, [FIRST]);
-    writeLabelFromOutside(e4!, theirs);
+    writeLabelFromOutside(e4!, theirs, 255); // 0/255, as many datasets store binary masks
     await waitForMask(e4!, theirs, false, 'the clean editor reloading the label written outside');
 
     // Our own save changes the file too; it must not reload (a reload would forget the undo history).
@@ -200,6 +205,7 @@ describe('mask editor', function () {
     await waitForMask(e4!, both, true, 'a stroke on the reloaded mask');
     await hands.press('Control+s');
     await waitForMask(e4!, both, false, 'saved');
+    assert.deepEqual(storedValues(e4!), both.map((v) => v * 255), 'saved in the file\'s own 0/255 format, whatever segnetr.labelFormat says');
     await new Promise((r) => setTimeout(r, 1500)); // the file watcher reports our own write
     await hands.press('Control+z');
     await waitForMask(e4!, theirs, true, 'undo still works after our own save');
@@ -225,7 +231,7 @@ describe('mask editor', function () {
     await vscode.commands.executeCommand('notifications.hideList');
     await hands.press('Control+s');
     await waitForMask(e4!, mine, false, 'saved over their file after Keep Mine');
-    assert.deepEqual(new Uint8Array(PNG.sync.read(fs.readFileSync(e4!.labelPath)).data.filter((_, i) => i % 4 === 0)), mine, 'the file holds my mask');
+    assert.deepEqual(storedValues(e4!), mine, 'the file holds my mask (as class indices, as their file did)');
   });
 
   it('opening a label file opens its image; a read-only label file makes the editor read-only', async () => {
