@@ -1,9 +1,13 @@
 // `segnetr evaluate`: scores predictions against ground-truth masks with the same job as the extension's
 // worker (src/core/evaluateJob.ts), in this process; prints the summary, writes the reports asked for.
+import * as path from 'node:path';
+import type { EvaluationReport } from '../common/evaluation';
 import { runEvaluateJob } from '../core/evaluateJob';
 import { evaluationJson, writeEvaluationReports } from '../core/evaluationReport';
-import { evaluationText } from '../eval/reportText';
-import { describeFsError } from '../model/errors';
+import { samePlace } from '../core/realPath';
+import { checkReportFolder } from '../core/reportFolder';
+import { evaluationCsv, evaluationText } from '../eval/reportText';
+import { RequestError, describeFsError, messageOf } from '../model/errors';
 import { EVALUATE_USAGE, type EvaluateCommand, parseEvaluateCommandLine } from './evaluateArgs';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, runTerminalJob } from './runtime';
 import { writeLine } from './terminalText';
@@ -17,6 +21,12 @@ export async function evaluate(argv: readonly string[]): Promise<number> {
 async function run(command: EvaluateCommand): Promise<number> {
   const modelPath = chosenModelPath(command.modelPath);
   if (modelPath === undefined) return EXIT_USAGE_OR_MODEL;
+  try {
+    await checkOutputs(command);
+  } catch (error) {
+    writeLine(process.stderr, `segnetr: ${messageOf(error)}`);
+    return EXIT_USAGE_OR_MODEL;
+  }
   const report = await runTerminalJob((hooks) =>
     runEvaluateJob(
       {
@@ -30,21 +40,51 @@ async function run(command: EvaluateCommand): Promise<number> {
     ),
   );
   if (typeof report === 'number') return report;
+  return finishEvaluate(command, report);
+}
+
+/** Prints the report and writes the files asked for (none after an interrupt); resolves with the exit status. */
+export async function finishEvaluate(command: EvaluateCommand, report: EvaluationReport): Promise<number> {
   for (const failure of report.failed) writeLine(process.stderr, `${failure.file}: ${failure.reason}`);
-  const toStdout = command.json === '-';
+  const onStdout = command.json === '-' ? 'json' : command.csv === '-' ? 'csv' : 'summary';
+  if (report.cancelled) {
+    // A partial report must not replace a complete one (the extension's Review Most Uncertain First reads it).
+    if (onStdout === 'summary') process.stdout.write(evaluationText(report));
+    writeLine(process.stderr, `segnetr: interrupted after ${report.images.length + report.failed.length} image(s); no report was written.`);
+    return EXIT_INTERRUPTED;
+  }
   try {
     const written = await writeEvaluationReports(report, {
       ...(command.reportDir === undefined ? {} : { dir: command.reportDir }),
-      ...(command.json === undefined || toStdout ? {} : { json: command.json }),
-      ...(command.csv === undefined ? {} : { csv: command.csv }),
+      ...(command.json === undefined || command.json === '-' ? {} : { json: command.json }),
+      ...(command.csv === undefined || command.csv === '-' ? {} : { csv: command.csv }),
     });
-    if (toStdout) process.stdout.write(evaluationJson(report));
-    else process.stdout.write(evaluationText(report));
+    process.stdout.write(onStdout === 'json' ? evaluationJson(report) : onStdout === 'csv' ? evaluationCsv(report) : evaluationText(report));
     for (const file of written) writeLine(process.stderr, `segnetr: wrote ${file}`);
   } catch (error) {
     process.stderr.write(`segnetr: cannot write the report: ${describeFsError(error)}\n`);
     return EXIT_USAGE_OR_MODEL;
   }
-  if (report.cancelled) return EXIT_INTERRUPTED;
   return report.failed.length > 0 ? EXIT_SOME_FAILED : EXIT_OK;
+}
+
+/**
+ * Before anything runs: reports go outside the folders being evaluated (a histogram PNG in the images folder
+ * would be read as an image next time, a CSV named like a mask would replace it), and --report replaces only an
+ * earlier report's files.
+ */
+async function checkOutputs(command: EvaluateCommand): Promise<void> {
+  const inputs: [string, string][] = [[command.imagesDir, 'images'], [command.gtDir, 'ground-truth']];
+  if (command.predDir !== undefined) inputs.push([command.predDir, 'predictions']);
+  const outsideInputs = (flag: string, value: string, dir: string): void => {
+    const input = inputs.find(([folder]) => samePlace(dir, folder));
+    if (input) throw new RequestError(`${flag} ${value} writes into the ${input[1]} folder ${input[0]}; write reports outside the folders being evaluated.`);
+  };
+  if (command.reportDir !== undefined) {
+    outsideInputs('--report', command.reportDir, command.reportDir);
+    await checkReportFolder(command.reportDir);
+  }
+  for (const [flag, file] of [['--json', command.json], ['--csv', command.csv]] as const) {
+    if (file !== undefined && file !== '-') outsideInputs(flag, file, path.dirname(path.resolve(file)));
+  }
 }

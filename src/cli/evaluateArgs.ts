@@ -12,13 +12,14 @@ Options:
   --pred DIR         label files to score instead of predicting (<name>.png, index or 0/255 values)
   --model FILE.onnx  SegNetr ONNX model with its card FILE.json beside it (default: the bundled model)
   --json FILE        write the full report as JSON ("-" prints it on stdout instead of the summary)
-  --csv FILE         write one row per image as CSV
+  --csv FILE         write one row per image as CSV, failed images last ("-" prints it on stdout)
   --report DIR       write evaluation.json, evaluation.csv, evaluation.md and dice-histogram.png into DIR
+                     (never into the folders evaluated; only an earlier report's files are replaced there)
   --threads N        onnxruntime intra-op threads (default 0: one per CPU, at most 4)
   -h, --help         show this help
 
-Exit status: 0 every image scored, 1 some images failed (listed as "file: reason"), 2 usage or model error,
-130 interrupted.`;
+Exit status: 0 every image scored, 1 some images failed (listed as "file: reason"), 2 usage or model error
+(also: no images in <imagesDir>), 130 interrupted (the summary so far is printed; no file is written).`;
 
 export interface EvaluateCommand {
   readonly kind: 'evaluate';
@@ -50,6 +51,7 @@ export function parseEvaluateCommandLine(argv: readonly string[]): EvaluateComma
   if (!imagesDir) throw new UsageError('Missing <imagesDir>.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(' ')}.`);
   if (values.gt === undefined) throw new UsageError('Missing --gt <masksDir>: the folder of ground-truth masks.');
+  if (values.json === '-' && values.csv === '-') throw new UsageError('Only one of --json and --csv can print on stdout ("-").');
   return {
     kind: 'evaluate',
     imagesDir,

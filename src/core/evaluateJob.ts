@@ -14,7 +14,7 @@ import { type ModelCard, numberOfClasses } from '../model/card';
 import { ImageError, ModelError, RequestError, describeFsError, messageOf } from '../model/errors';
 import { type LoadedModel, loadModel } from '../model/modelFiles';
 import type { ModelSession } from '../model/session';
-import { labelPathFor } from './labelPaths';
+import { IMAGE_EXTENSIONS, labelPathFor } from './labelPaths';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImage } from './predictImage';
 import { readMaskPng } from './readMask';
@@ -40,7 +40,11 @@ export async function runEvaluateJob(request: EvaluateRequest, hooks: EvaluateHo
   }
   // The ground truth follows the label path rule: `<gtDir>/<image base name>.png`.
   const plan = await planPrelabel({ imagesDir: request.imagesDir, labelsDir: request.gtDir });
-  if (plan.items.length > 0 && !plan.items.some((item) => item.labelExists)) {
+  if (plan.items.length === 0) {
+    // Means and medians of nothing would read like a score.
+    throw new RequestError(`No images in ${request.imagesDir}: the evaluation reads the ${IMAGE_EXTENSIONS.join(' ')} files directly in it, not in its subfolders.`);
+  }
+  if (!plan.items.some((item) => item.labelExists)) {
     throw new RequestError(`No ground-truth masks in ${request.gtDir}: expected <image name>.png for the ${plan.items.length} image(s) of ${request.imagesDir}.`);
   }
   const predFiles = request.predDir === undefined ? undefined : await filesIn(request.predDir, 'predictions');

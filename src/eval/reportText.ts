@@ -28,18 +28,25 @@ function csvField(value: string | number | undefined): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One row per scored image; per-class columns when the model has more than one foreground class. */
+/**
+ * One row per image: the scored ones, then those that failed (empty metrics, the reason in the last column, so a
+ * spreadsheet of the run does not silently lack them); per-class columns when the model has more than one
+ * foreground class.
+ */
 export function evaluationCsv(report: EvaluationReport): string {
   const foreground = report.classNames.slice(1);
   const perClass = foreground.length > 1;
   const header = ['image', 'ground_truth', 'prediction', 'width', 'height', ...METRIC_NAMES, 'predicted_area', 'ground_truth_area', 'ignored_pixels', 'uncertainty'];
   if (perClass) for (const c of foreground) for (const m of [...METRIC_NAMES, 'predicted_area', 'ground_truth_area']) header.push(`${m}_${c}`);
+  header.push('failed');
   const rows = report.images.map((i) => {
     const row: (string | number | undefined)[] = [i.image, i.groundTruth, i.predictionFile ?? 'model', i.width, i.height, ...METRIC_NAMES.map((m) => i[m])];
     row.push(i.predictedArea, i.groundTruthArea, i.ignoredPixels, i.uncertainty);
     if (perClass) for (const c of i.classes) row.push(...METRIC_NAMES.map((m) => c[m]), c.predictedArea, c.groundTruthArea);
+    row.push(undefined);
     return row.map(csvField).join(',');
   });
+  for (const f of report.failed) rows.push([f.file, ...new Array<undefined>(header.length - 2), f.reason].map(csvField).join(','));
   return `${[header.map(csvField).join(','), ...rows].join('\n')}\n`;
 }
 

@@ -136,6 +136,51 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     const badModel = segnetr(images, '--gt', empty, '--model', path.join(tmp.path, 'nope.onnx'));
     assert.equal(badModel.status, 2);
     assert.match(badModel.stderr, /Cannot read model .*nope\.onnx/);
+    const noImages = segnetr(empty, '--gt', images, '--model', sigmoidModel);
+    assert.equal(noImages.status, 2);
+    assert.match(noImages.stderr, /No images in .*empty: the evaluation reads the \.png .* files directly in it/);
+    const bothStdout = segnetr(images, '--gt', empty, '--json', '-', '--csv', '-');
+    assert.equal(bothStdout.status, 2);
+    assert.match(bothStdout.stderr, /Only one of --json and --csv can print on stdout/);
+  });
+
+  it('never writes a report into the folders it evaluates, and replaces only an earlier report\'s files', async () => {
+    const { images, gt, written } = await dataSet(2);
+    const mask = path.join(gt, maskName(written[0]!));
+    const maskBytes = readFileSync(mask);
+    const before = readdirSync(images);
+    const cases: [string[], RegExp][] = [
+      [['--report', images], /--report .* writes into the images folder/],
+      [['--report', path.join(images, '.')], /--report .* writes into the images folder/],
+      [['--csv', mask], /--csv .* writes into the ground-truth folder/],
+      [['--json', path.join(gt, 'report.json')], /--json .* writes into the ground-truth folder/],
+    ];
+    for (const [flags, message] of cases) {
+      const run = segnetr(images, '--gt', gt, '--model', sigmoidModel, ...flags);
+      assert.equal(run.status, 2, flags.join(' '));
+      assert.match(run.stderr, message);
+    }
+    assert.deepEqual(readdirSync(images), before);
+    assert.deepEqual(readFileSync(mask), maskBytes, 'the mask a CSV would have replaced');
+    // A folder whose evaluation.csv is someone's own file, not a SegNetr report's.
+    const theirs = path.join(tmp.path, 'theirs');
+    mkdirSync(theirs);
+    writeFileSync(path.join(theirs, 'evaluation.csv'), 'my numbers\n');
+    const refused = segnetr(images, '--gt', gt, '--model', sigmoidModel, '--report', theirs);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /holds evaluation\.csv but no evaluation\.json: they are not a SegNetr report/);
+    assert.equal(readFileSync(path.join(theirs, 'evaluation.csv'), 'utf8'), 'my numbers\n');
+  });
+
+  it('--csv - prints the CSV on stdout, failed images last', async () => {
+    const { images, gt, written } = await dataSet(3);
+    spawnSync('rm', [path.join(gt, maskName(written[1]!))]);
+    const run = segnetr(images, '--gt', gt, '--model', sigmoidModel, '--csv', '-');
+    assert.equal(run.status, 1);
+    const lines = run.stdout.trim().split('\n');
+    assert.equal(lines.length, 4);
+    assert.match(lines[0]!, /^image,ground_truth,.*,failed$/);
+    assert.ok(lines[3]!.startsWith(written[1]!.file) && /,no ground-truth mask /.test(lines[3]!), lines[3]);
   });
 
   it('runs in the worker with progress and stops when cancelled', async () => {
