@@ -19,7 +19,7 @@ import { type PlannedImage, planPrelabel } from './plan';
 import { predictImage } from './predictImage';
 import { readMaskPng } from './readMask';
 import { type SessionCache, withSessions } from './sessionCache';
-import { readImageFile } from './readImageFile';
+import { readImageFile, readImageFileHeader } from './readImageFile';
 
 export interface EvaluateHooks {
   readonly onProgress?: (progress: EvaluateProgress) => void;
@@ -29,8 +29,15 @@ export interface EvaluateHooks {
   readonly sessions?: SessionCache;
 }
 
-export async function runEvaluateJob(request: EvaluateRequest, hooks: EvaluateHooks = {}): Promise<EvaluationReport> {
+export async function runEvaluateJob(asked: EvaluateRequest, hooks: EvaluateHooks = {}): Promise<EvaluationReport> {
   const started = Date.now();
+  // Absolute paths in the report: the extension opens its cases from any working directory (a CLI report too).
+  const request: EvaluateRequest = {
+    ...asked,
+    imagesDir: path.resolve(asked.imagesDir),
+    gtDir: path.resolve(asked.gtDir),
+    ...(asked.predDir === undefined ? {} : { predDir: path.resolve(asked.predDir) }),
+  };
   const model = await loadModel(request.modelPath);
   const classes = numberOfClasses(model.card.output);
   for (const [dir, what] of [[request.gtDir, 'ground-truth'], [request.predDir, 'predictions']] as const) {
@@ -39,7 +46,7 @@ export async function runEvaluateJob(request: EvaluateRequest, hooks: EvaluateHo
     }
   }
   // The ground truth follows the label path rule: `<gtDir>/<image base name>.png`.
-  const plan = await planPrelabel({ imagesDir: request.imagesDir, labelsDir: request.gtDir });
+  const plan = await planPrelabel({ imagesDir: request.imagesDir, labelsDir: request.gtDir }, 'ground-truth');
   if (plan.items.length === 0) {
     // Means and medians of nothing would read like a score.
     throw new RequestError(`No images in ${request.imagesDir}: the evaluation reads the ${IMAGE_EXTENSIONS.join(' ')} files directly in it, not in its subfolders.`);
@@ -107,6 +114,11 @@ async function evaluateOne(
   let uncertainty: number | undefined;
   if (predictionFile !== undefined) {
     prediction = readMask(await readBytes(predictionFile, 'the prediction'), classes, 'prediction', predictionFile);
+    // The image is not decoded here, but its masks must fit it (as a label must, to open in compare mode).
+    const image = await imageHeader(item.imagePath);
+    if (image.width !== groundTruth.width || image.height !== groundTruth.height) {
+      throw new ImageError(`the ground-truth mask ${item.labelPath} is ${groundTruth.width} x ${groundTruth.height}, the image ${image.width} x ${image.height}`);
+    }
   } else {
     const bytes = await readBytes(item.imagePath, 'the image');
     const predicted = await predictImage(bytes, await openSession());
@@ -139,12 +151,17 @@ function readMask(bytes: Buffer, classes: number, role: 'ground truth' | 'predic
 
 /** Reads an image or mask defensively (regular files only, header first, size capped): see readImageFile. */
 async function readBytes(file: string, what: string): Promise<Buffer> {
-  try {
-    return await readImageFile(file);
-  } catch (error) {
-    if (error instanceof ImageError) throw new ImageError(`${what} ${file}: ${error.message}`);
-    throw new ImageError(`cannot read ${what} ${file}: ${describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' })}`);
-  }
+  return readImageFile(file).catch((error: unknown) => Promise.reject(fileImageError(error, what, file)));
+}
+
+/** The image's stored size, from its header alone. */
+async function imageHeader(file: string): Promise<{ width: number; height: number }> {
+  return readImageFileHeader(file).catch((error: unknown) => Promise.reject(fileImageError(error, 'the image', file)));
+}
+
+function fileImageError(error: unknown, what: string, file: string): ImageError {
+  if (error instanceof ImageError) return new ImageError(`${what} ${file}: ${error.message}`);
+  return new ImageError(`cannot read ${what} ${file}: ${describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' })}`);
 }
 
 /** Whether two paths name the same folder, symlinks resolved (a folder that does not exist is no other's). */

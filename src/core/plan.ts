@@ -50,8 +50,13 @@ export function checkShard(shard: Shard): void {
   }
 }
 
-export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesDir' | 'labelsDir' | 'shard'>): Promise<PrelabelPlan> {
-  checkLabelsOutsideImages(request.imagesDir, request.labelsDir);
+/**
+ * `masks`: what the labels folder holds. Labels are written, so they must be outside the images folder;
+ * ground-truth masks (the evaluation) are only read, and may be anywhere but the images folder itself (the
+ * evaluation refuses that: its PNG images would be read as masks).
+ */
+export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesDir' | 'labelsDir' | 'shard'>, masks: 'labels' | 'ground-truth' = 'labels'): Promise<PrelabelPlan> {
+  if (masks === 'labels') checkLabelsOutsideImages(request.imagesDir, request.labelsDir);
   if (request.shard) checkShard(request.shard);
   let images: string[];
   try {
@@ -59,7 +64,7 @@ export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesD
   } catch (error) {
     throw new RequestError(`Cannot read the images folder ${request.imagesDir}: ${describeFsError(error, { ENOENT: 'no such folder' })}.`);
   }
-  const existing = await existingFileNames(request.labelsDir);
+  const existing = await existingFileNames(request.labelsDir, masks);
   const firstImageForLabel = new Map<string, string>();
   const all = images.map((imagePath): PlannedImage => {
     const labelPath = labelPathFor(request.labelsDir, imagePath);
@@ -71,14 +76,14 @@ export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesD
   return { items: selectShard(all, request.shard), folderTotal: all.length };
 }
 
-async function existingFileNames(dir: string): Promise<Set<string>> {
+async function existingFileNames(dir: string, masks: 'labels' | 'ground-truth'): Promise<Set<string>> {
   try {
     return new Set(await readdir(dir));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
     const isFile = await stat(dir).then((s) => !s.isDirectory(), () => false);
     const notDir = isFile ? 'it is a file, not a folder' : 'part of its path is a file, not a folder';
-    throw new RequestError(`Cannot use the labels folder ${dir}: ${describeFsError(error, { ENOTDIR: notDir })}.`);
+    throw new RequestError(`Cannot use the ${masks} folder ${dir}: ${describeFsError(error, { ENOTDIR: notDir })}.`);
   }
 }
 

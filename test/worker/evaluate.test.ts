@@ -172,6 +172,26 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     assert.equal(readFileSync(path.join(theirs, 'evaluation.csv'), 'utf8'), 'my numbers\n');
   });
 
+  it('reads ground truth from a subfolder of the images folder, reports absolute paths, and checks --pred masks against the image size', async () => {
+    const { images, written } = await dataSet(2);
+    const gt = path.join(images, 'gt'); // only read: it may live inside the images folder
+    mkdirSync(gt);
+    written.forEach((image) => writeGreyPng(path.join(gt, maskName(image)), image.width, image.height, discValue(image, 1)));
+    const pred = path.join(tmp.path, 'pred');
+    mkdirSync(pred);
+    const [fits, shrunk] = written as [DiscImage, DiscImage];
+    writeGreyPng(path.join(pred, maskName(fits)), fits.width, fits.height, discValue(fits, 1));
+    // A prediction and a ground truth that agree with each other, but not with their image.
+    writeGreyPng(path.join(gt, maskName(shrunk)), 8, 6, () => 0);
+    writeGreyPng(path.join(pred, maskName(shrunk)), 8, 6, () => 0);
+    const run = spawnSync(process.execPath, [cliScript, 'evaluate', path.relative(tmp.path, images), '--gt', path.relative(tmp.path, gt), '--pred', 'pred', '--model', sigmoidModel, '--json', '-'], { cwd: tmp.path, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 1, run.stderr);
+    const result = JSON.parse(run.stdout) as EvaluationReport;
+    assert.deepEqual([result.imagesDir, result.gtDir, result.predDir], [images, gt, pred]);
+    assert.deepEqual(result.images.map((i) => [i.image, i.groundTruth, i.predictionFile, i.dice]), [[fits.file, path.join(gt, maskName(fits)), path.join(pred, maskName(fits)), 1]]);
+    assert.deepEqual(result.failed, [{ file: shrunk.file, reason: `the ground-truth mask ${path.join(gt, maskName(shrunk))} is 8 x 6, the image ${shrunk.width} x ${shrunk.height}` }]);
+  });
+
   it('--csv - prints the CSV on stdout, failed images last', async () => {
     const { images, gt, written } = await dataSet(3);
     spawnSync('rm', [path.join(gt, maskName(written[1]!))]);
