@@ -27,6 +27,11 @@ export interface BaseMask {
   /** SHA-256 of the file the mask came from (label, or the stored probability map); null when empty. */
   readonly sha256: string | null;
   readonly raster: LabelRaster;
+  /**
+   * Why the mask may be shown but not saved back: a ground-truth file the evaluation reads (16-bit, with alpha,
+   * pixels to ignore, 0/1/255 mixed) that the editor would rewrite in another form.
+   */
+  readonly readOnly?: string;
   /** How the label file stores its classes (kind 'label'; undefined: it does not show, or there is no file). */
   readonly storedAs?: LabelFormat;
   /** The stored prediction's record and maps, when it has one (also when a label file exists). */
@@ -88,6 +93,11 @@ export interface LoadOptions {
   readonly labelBytes?: Buffer | null;
   /** Told why a stored prediction that exists cannot be used. */
   readonly log?: (line: string) => void;
+  /**
+   * The label file is ground truth (compare mode): a mask the evaluation scores opens even where the editor
+   * could not write it back alike, read-only (BaseMask.readOnly), so every case of a report can be inspected.
+   */
+  readonly groundTruth?: boolean;
 }
 
 /** The document's saved state for an image of `size` with `classCount` classes; `codec` decodes the files. */
@@ -102,15 +112,19 @@ export async function loadBaseMask(
   const prediction = await storedPrediction(files, size, classCount, codec, options.log ?? (() => undefined));
   if (bytes) {
     let raster: DecodedLabelPixels;
+    let readOnly: string | undefined;
     try {
       raster = await codec.decodeLabel(bytes, classCount);
     } catch (error) {
       const reason = error instanceof LabelPngError ? error.message : messageOf(error);
-      throw new MaskDocumentError(`Cannot edit the label ${files.labelPath}: ${reason}.`);
+      const asGroundTruth = options.groundTruth && error instanceof LabelPngError ? await codec.readMask(bytes, classCount, 'ground truth').catch(() => undefined) : undefined;
+      if (!asGroundTruth) throw new MaskDocumentError(`Cannot edit the label ${files.labelPath}: ${reason}.`);
+      raster = { ...asGroundTruth, storedAs: undefined };
+      readOnly = `the ground-truth mask is shown as the evaluation reads it, but saving would rewrite it in another form (${reason})`;
     }
     if (raster.width !== size.width || raster.height !== size.height) throw labelSizeError(files.labelPath, raster, size, files.imagePath);
     const { storedAs, ...pixels } = raster;
-    return { kind: 'label', sha256: sha256Of(bytes), raster: pixels, ...(storedAs ? { storedAs } : {}), ...(prediction ? { prediction } : {}) };
+    return { kind: 'label', sha256: sha256Of(bytes), raster: pixels, ...(storedAs ? { storedAs } : {}), ...(readOnly ? { readOnly } : {}), ...(prediction ? { prediction } : {}) };
   }
   if (prediction) {
     const { record, maps, sha256 } = prediction;

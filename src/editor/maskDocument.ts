@@ -106,6 +106,8 @@ export class MaskDocument {
     private base: SavedState,
     /** The mask being edited; its object and buffer stay the same for the document's life. */
     readonly raster: LabelRaster,
+    /** The label file is ground truth (compare mode; LoadOptions.groundTruth). */
+    private readonly groundTruth: boolean,
   ) {
     this.currentSource = base.kind;
     this.adoptStoredPrediction(base);
@@ -114,7 +116,7 @@ export class MaskDocument {
   static async open(files: MaskFiles, options: OpenOptions): Promise<MaskDocument> {
     const size = await readImageSize(files.imagePath);
     const base = await loadBaseMask(files, size, options.classCount, options.codec, options);
-    return new MaskDocument(files, options.classCount, options.codec, savedStateOf(base), base.raster);
+    return new MaskDocument(files, options.classCount, options.codec, savedStateOf(base), base.raster, options.groundTruth === true);
   }
 
   /**
@@ -155,6 +157,11 @@ export class MaskDocument {
    * The format the label file on disk stores its classes in, when it shows (a 0/255 mask, or indices above 0):
    * saving writes it again in that format, so editing a label never converts a person's 0/255 masks to 0/1.
    */
+  /** Why the mask on disk must not be saved over from this document (see BaseMask.readOnly); undefined: it may. */
+  get readOnlyReason(): string | undefined {
+    return this.base.readOnly;
+  }
+
   get labelFileFormat(): LabelFormat | undefined {
     return this.base.kind === 'label' ? this.base.storedAs : undefined;
   }
@@ -272,7 +279,7 @@ export class MaskDocument {
   async reload(options: { labelBytes?: Buffer | null; log?: (line: string) => void } = {}): Promise<Uint8Array> {
     const labelBytes = options.labelBytes === undefined ? ((await readLabelBytes(this.files, this.raster)) ?? null) : options.labelBytes;
     const unchanged = this.isSavedState(labelBytes ?? undefined) && this.detour.length === 0;
-    const base = await loadBaseMask(this.files, this.raster, this.classCount, this.codec, { labelBytes, ...(options.log ? { log: options.log } : {}) });
+    const base = await loadBaseMask(this.files, this.raster, this.classCount, this.codec, { labelBytes, groundTruth: this.groundTruth, ...(options.log ? { log: options.log } : {}) });
     this.generation++;
     this.base = savedStateOf(base);
     this.overwriteAllowed = undefined;

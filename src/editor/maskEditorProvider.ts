@@ -124,7 +124,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     }
     const files = compare === undefined ? await labelFilesOf(uri) : await groundTruthFilesOf(compare);
     const info = await editorModelInfo(this.deps.extensionUri.fsPath, uri, this.deps.log);
-    const options = { classCount: info.classCount, codec: this.deps.codec, log: (line: string) => this.deps.log.warn(line) };
+    const options = { classCount: info.classCount, codec: this.deps.codec, log: (line: string) => this.deps.log.warn(line), groundTruth: compare !== undefined };
     let model: MaskDocument | undefined;
     let restoreProblem: string | undefined;
     if (context.backupId) {
@@ -146,7 +146,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       }
     }
     model ??= await MaskDocument.open(files, options);
-    const document = new MaskEditorDocument(uri, { kind: 'mask', model, info, readOnlyReason: await readOnlyReason(files) }) as OpenMask;
+    const document = new MaskEditorDocument(uri, { kind: 'mask', model, info, readOnlyReason: model.readOnlyReason ?? (await readOnlyReason(files)) }) as OpenMask;
     document.restoreProblem = restoreProblem;
     if (compare !== undefined) document.compare = new CompareSession(compare);
     this.watchLabel(document);
@@ -272,7 +272,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       if (chosen === undefined) return;
       const copy = await readKeptBackup(chosen);
       if (!samePlace(copy.imagePath, model.files.imagePath)) throw new Error(`${chosen} holds edits of ${copy.imagePath}, not of ${model.files.imagePath}`);
-      const options = { classCount: info.classCount, codec: this.deps.codec, log: (line: string) => this.deps.log.warn(line) };
+      const options = { classCount: info.classCount, codec: this.deps.codec, log: (line: string) => this.deps.log.warn(line), groundTruth: doc.compare !== undefined };
       const restored = await MaskDocument.restore(model.files, copy.text, `The kept copy ${chosen}`, options);
       const edit = model.replaceMask(restored.document.raster.data, 'Restore Kept Edits');
       if (edit) this.announceEdit(doc, edit, undefined);

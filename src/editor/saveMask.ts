@@ -101,6 +101,7 @@ export class LabelChangedOnDiskError extends Error {
  */
 export async function saveMask(document: MaskDocument, codec: LabelCodec, format: LabelFormat, options: SaveOptions = {}): Promise<WrittenMask> {
   const target = labelFileTarget(document.files);
+  if (document.readOnlyReason !== undefined) throw new Error(`Did not save ${target.name}: ${document.readOnlyReason}.`);
   if (!document.maySaveOver(await labelFileSha256(document.files))) {
     const next = document.isDirty ? 'Choose Keep Mine to replace it with your mask, or Load Theirs.' : 'The editor loads it now.';
     throw new LabelChangedOnDiskError(`Did not save ${target.name}: another program wrote it since the editor loaded or saved it. ${next}`);

@@ -4,11 +4,13 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { PNG } from 'pngjs';
 import { writePredictionRecord } from '../../src/core/predictionRecord';
 import { maxPngFileBytes } from '../../src/core/readPngOfSize';
 import { MaskDocumentError } from '../../src/editor/baseMask';
 import { keepUnrestoredBackup } from '../../src/editor/maskBackup';
 import { MaskDocument } from '../../src/editor/maskDocument';
+import { saveMask } from '../../src/editor/saveMask';
 import { encodeLabelPng } from '../../src/mask/labelPng';
 import type { MaskOperation } from '../../src/mask/types';
 import type { ModelOutput } from '../../src/model/card';
@@ -108,6 +110,34 @@ describe('mask document', () => {
     const doc = await MaskDocument.open(f, { classCount: 2, codec, log: (line) => lines.push(line) });
     assert.equal(doc.source, 'empty');
     assert.ok(lines.some((line) => line.includes(`${map} is 16384 x 16384, but its record says 4 x 2`)), lines.join('\n'));
+  });
+
+  it('opens ground truth the evaluation scores but the editor could not write back alike read-only, and never saves it', async () => {
+    const f = files();
+    /** An 8-bit grey PNG of `rows` (digits; '!' = 255), written as stored (no 0/255 conversion). */
+    const writePng = (rows: readonly string[]): void => {
+      const png = new PNG({ width: 7, height: 5, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+      png.data = Buffer.from(rows.join('').split('').map((c) => (c === '!' ? 255 : c === '.' ? 0 : Number(c))));
+      mkdirSync(f.labelsDir, { recursive: true });
+      writeFileSync(f.labelPath, PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 }));
+    };
+    writePng(['.......', '..!....', '.......', '.......', '......1']); // 0, 1 and 255 mixed: the evaluation reads 1 and 255 as foreground
+    await assert.rejects(MaskDocument.open(f, { classCount: 2, codec }), /Cannot edit the label .*a\.png: pixel value 255 at \(2, 1\) is not a class/);
+    const mixed = await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true });
+    assertGrid(mixed.raster, ['.......', '..1....', '.......', '.......', '......1']);
+    assert.match(mixed.readOnlyReason ?? '', /^the ground-truth mask is shown as the evaluation reads it, but saving would rewrite it in another form \(pixel value 255/);
+    const before = readFileSync(f.labelPath);
+    mixed.apply(STROKE);
+    await assert.rejects(saveMask(mixed, codec, 'index'), /^Error: Did not save .*a\.png: the ground-truth mask is shown as the evaluation reads it/);
+    assert.deepEqual(readFileSync(f.labelPath), before);
+    // Four classes, 255 = a pixel to ignore: kept as 255, which compare mode draws as neither right nor wrong.
+    writePng(['.......', '..3....', '.......', '...!...', '.......']);
+    const ignoring = await MaskDocument.open(f, { classCount: 4, codec, groundTruth: true });
+    assert.deepEqual([ignoring.raster.data[2 + 7], ignoring.raster.data[3 + 3 * 7]], [3, 255]);
+    assert.ok(ignoring.readOnlyReason !== undefined);
+    // What the editor can write back alike stays editable.
+    writeLabel(f.labelPath, ['.......', '..1....', '.......', '.......', '.......']);
+    assert.equal((await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true })).readOnlyReason, undefined);
   });
 
   it('refuses a label of another size than its image, naming both files', async () => {
