@@ -1,7 +1,7 @@
 // Finds and checks a model on disk: `<name>.onnx` with its card `<name>.json` beside it, and the .onnx's
 // SHA-256 matching the card (a card describing another export would silently mislabel everything).
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { readRegularFile } from '../core/readRegularFile';
 import { type ModelCard, parseModelCard } from './card';
 import { sha256OfFile } from './checksum';
 import { ModelError, describeFsError, messageOf } from './errors';
@@ -18,6 +18,9 @@ export function cardPathFor(onnxPath: string): string {
   const parsed = path.parse(onnxPath);
   return path.join(parsed.dir, `${parsed.name}.json`);
 }
+
+/** Cards are a few KB; a class list of thousands stays far below this. */
+const MAX_CARD_BYTES = 4 * 1024 * 1024;
 
 export async function loadModel(onnxPath: string): Promise<LoadedModel> {
   if (path.extname(onnxPath).toLowerCase() !== '.onnx') {
@@ -44,7 +47,8 @@ export async function loadModel(onnxPath: string): Promise<LoadedModel> {
 export async function readModelCard(cardPath: string): Promise<ModelCard> {
   let text: string;
   try {
-    text = await readFile(cardPath, 'utf8');
+    // A regular file of at most MAX_CARD_BYTES: a named pipe or /dev/zero named like a card must not hang the job.
+    text = (await readRegularFile(cardPath, MAX_CARD_BYTES)).toString('utf8');
   } catch (error) {
     throw new ModelError(`Cannot read the model card ${cardPath} (every model needs a card beside it): ${describeFsError(error)}`);
   }

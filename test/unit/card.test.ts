@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { numberOfClasses, parseModelCard } from '../../src/model/card';
 import { ModelError } from '../../src/model/errors';
@@ -152,5 +153,20 @@ describe('model files on disk', () => {
     writeFileSync(path.join(tmp.path, 'lonely.json'), '{ not json');
     await assert.rejects(loadModel(onnx), /Invalid model card .*lonely\.json: not valid JSON/);
     await assert.rejects(loadModel(path.join(tmp.path, 'missing.onnx')), /Cannot read model .*missing\.onnx: no such file/);
+  });
+
+  it('refuses at once a model or card that is a named pipe or a device, instead of waiting or reading forever', async () => {
+    const pipe = path.join(tmp.path, 'pipe.onnx');
+    execFileSync('mkfifo', [pipe]);
+    copyFileSync(sigmoidCardPath, cardPathFor(pipe));
+    await assert.rejects(loadModel(pipe), /^ModelError: Cannot read model .*pipe\.onnx: not a regular file \(a named pipe\)$/);
+    const zeros = path.join(tmp.path, 'zeros.onnx');
+    symlinkSync('/dev/zero', zeros);
+    copyFileSync(sigmoidCardPath, cardPathFor(zeros));
+    await assert.rejects(loadModel(zeros), /Cannot read model .*zeros\.onnx: not a regular file \(a character device/);
+    const onnx = copyFixtureModel();
+    rmSync(cardPathFor(onnx));
+    execFileSync('mkfifo', [cardPathFor(onnx)]);
+    await assert.rejects(loadModel(onnx), /Cannot read the model card .*m\.json .*: not a regular file \(a named pipe\)/);
   });
 });
