@@ -26,12 +26,14 @@ export interface PrelabelPlan {
 
 /**
  * Image files directly inside `dir`, sorted by name in code-point order (not locale order) so that every
- * machine splitting a folder into shards sees the same sequence.
+ * machine splitting a folder into shards sees the same sequence. `which`: 'files' (regular files and links, for
+ * moving between images) or 'every' entry named like an image, folders, pipes and devices too, for a job that
+ * reports each one it cannot read instead of leaving it out unsaid.
  */
-export async function listImages(dir: string): Promise<string[]> {
+export async function listImages(dir: string, which: 'files' | 'every' = 'files'): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && isImageFileName(e.name))
+    .filter((e) => (which === 'every' || e.isFile() || e.isSymbolicLink()) && isImageFileName(e.name))
     .map((e) => e.name)
     .sort(compareCodePoints)
     .map((name) => path.join(dir, name));
@@ -60,7 +62,7 @@ export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesD
   if (request.shard) checkShard(request.shard);
   let images: string[];
   try {
-    images = await listImages(request.imagesDir);
+    images = await listImages(request.imagesDir, 'every');
   } catch (error) {
     throw new RequestError(`Cannot read the images folder ${request.imagesDir}: ${describeFsError(error, { ENOENT: 'no such folder' })}.`);
   }

@@ -20,7 +20,7 @@ export interface UncertaintyHooks {
 export async function runUncertaintyJob(request: RankUncertaintyRequest, hooks: UncertaintyHooks = {}): Promise<UncertaintyRanking> {
   const started = Date.now();
   const model = await loadModel(request.modelPath);
-  const images = await listImages(request.imagesDir);
+  const images = await listImages(request.imagesDir, 'every');
   const scored: { image: string; uncertainty: number }[] = [];
   const failed: FileError[] = [];
   let cancelled = false;

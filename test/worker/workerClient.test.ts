@@ -81,16 +81,20 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     assert.deepEqual(labelFolderEntries(masks).sort(), ['img_000.png', 'img_001.png', 'img_002.png']);
   });
 
-  it('refuses a symlink to /dev/zero and one to a FIFO at once (no endless read, no hang), labelling the rest', async () => {
+  it('refuses a symlink to /dev/zero, a FIFO (itself or through a link) and a folder named like an image at once, labelling the rest', async () => {
     const { images, masks } = dirs();
     await writeDiscImages(images, 2);
     symlinkSync('/dev/zero', path.join(images, 'zero.jpg'));
     execFileSync('mkfifo', [path.join(tmp.path, 'fifo')]);
     symlinkSync(path.join(tmp.path, 'fifo'), path.join(images, 'fifo.png'));
+    execFileSync('mkfifo', [path.join(images, 'pipe.png')]);
+    mkdirSync(path.join(images, 'folder.jpg'));
     const summary = await client.prelabelFolder(request(images, masks));
-    assert.equal(summary.written, 2);
+    assert.deepEqual([summary.total, summary.written], [6, 2]);
     assert.deepEqual(Object.fromEntries(summary.failed.map((f) => [path.basename(f.file), f.reason])), {
       'fifo.png': 'not a regular file (a named pipe); only image files are read',
+      'folder.jpg': 'not a regular file (a folder); only image files are read',
+      'pipe.png': 'not a regular file (a named pipe); only image files are read',
       'zero.jpg': 'not a regular file (a character device such as /dev/zero); only image files are read',
     });
   });
