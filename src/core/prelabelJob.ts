@@ -52,6 +52,9 @@ async function labelAll(
   started: number,
 ): Promise<PrelabelSummary> {
   const decisions = new ProtectingDecisions(request.labelsDir);
+  // A review.tsv that cannot be read stops an overwrite before any label is written, not at the first label
+  // that exists (the summary would be lost with labels already replaced).
+  if (request.overwrite && !request.overwriteReviewed) await askingReviewState(() => decisions.load());
   const failed: FileError[] = [];
   let written = 0;
   let skipped = 0;
@@ -137,9 +140,13 @@ async function labelOneImage(
 /** Even with overwrite, a label a person edited or accepted is kept unless overwriteReviewed says otherwise. */
 async function keptBecauseReviewed(item: PlannedImage, request: PrelabelFolderRequest, decisions: ProtectingDecisions): Promise<string | undefined> {
   if (request.overwriteReviewed) return undefined;
+  const decision = await askingReviewState(() => decisions.of(item.imagePath));
+  return decision && `kept: a person ${decision.status} this label (${decision.time}); overwriting it needs the explicit "overwrite reviewed" choice`;
+}
+
+async function askingReviewState<T>(ask: () => Promise<T>): Promise<T> {
   try {
-    const decision = await decisions.of(item.imagePath);
-    return decision && `kept: a person ${decision.status} this label (${decision.time}); overwriting it needs the explicit "overwrite reviewed" choice`;
+    return await ask();
   } catch (error) {
     throw new RequestError(`Cannot tell which labels a person reviewed, so none is overwritten: ${messageOf(error)}`);
   }

@@ -61,6 +61,11 @@ export class ProtectingDecisions {
 
   constructor(private readonly labelsDir: string) {}
 
+  /** Reads review.tsv now (if it changed), so that a file that cannot be read stops a job before it writes. */
+  async load(): Promise<void> {
+    await this.records();
+  }
+
   async of(imagePath: string): Promise<ReviewRecord | undefined> {
     const record = (await this.records()).get(path.basename(imagePath));
     return record && isHumanMadeLabel(record.status) ? record : undefined;

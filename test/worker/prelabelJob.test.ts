@@ -1,7 +1,7 @@
 // The pre-label job in this process (real onnxruntime-node), for what a child process's asynchronous progress
 // messages cannot pin down: a person saving a label in the mask editor while the job runs.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runPrelabelJob } from '../../src/core/prelabelJob';
 import { formatReviewTsv, reviewFilePath } from '../../src/core/reviewState';
@@ -22,13 +22,13 @@ describe('pre-label job (in process)', function () {
     const lastLabel = path.join(masks, `${path.parse(last).name}.png`);
     const summary = await runPrelabelJob(request(images, masks, { overwrite: true }), {
       onProgress: (progress) => {
-        // After the first image: the person saves the last image's label in the editor (label, then decision),
+        // After the first image: the person saves the last image's label in the editor (decision, then label),
         // synchronously here so that it lands before the job reaches that image.
         if (progress.done !== 1) return;
-        writeFileSync(lastLabel, 'saved by a person');
         mkdirSync(path.dirname(reviewFilePath(masks)), { recursive: true });
         const decision = { image: path.basename(last), status: 'edited', modelId: '-', modelSha256: '-', time: new Date().toISOString() } as const;
         writeFileSync(reviewFilePath(masks), formatReviewTsv([decision]));
+        writeFileSync(lastLabel, 'saved by a person');
       },
     });
     assert.equal(readFileSync(lastLabel, 'utf8'), 'saved by a person');
@@ -47,5 +47,19 @@ describe('pre-label job (in process)', function () {
     const summary = await runPrelabelJob(request(images, masks, { overwrite: true }));
     assert.deepEqual([summary.written, summary.skipped, summary.keptReviewed], [2, 0, 0]);
     assert.equal(readLabel(path.join(masks, `${path.parse(written[1]!.file).name}.png`)).colorType, 0);
+  });
+
+  it('with overwrite, a review.tsv it cannot read stops the job before any label is written', async () => {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    const written = await writeDiscImages(images, 3);
+    const lastLabel = path.join(masks, `${path.parse(written[2]!.file).name}.png`); // only the last image has a label
+    mkdirSync(path.dirname(reviewFilePath(masks)), { recursive: true });
+    writeFileSync(lastLabel, 'a label');
+    writeFileSync(reviewFilePath(masks), 'garbage\n');
+    await assert.rejects(runPrelabelJob(request(images, masks, { overwrite: true })), /^RequestError: Cannot tell which labels a person reviewed, so none is overwritten: .*review\.tsv: line 1 must be the header/);
+    assert.deepEqual(readdirSync(masks).sort(), ['.segnetr', path.basename(lastLabel)], 'no label written');
+    assert.equal(readFileSync(lastLabel, 'utf8'), 'a label');
   });
 });
