@@ -7,10 +7,10 @@ import { evaluationJson, writeEvaluationReports } from '../core/evaluationReport
 import { samePlace } from '../core/realPath';
 import { checkReportFolder } from '../core/reportFolder';
 import { evaluationCsv, evaluationText } from '../eval/reportText';
-import { RequestError, describeFsError, messageOf } from '../model/errors';
+import { RequestError, messageOf } from '../model/errors';
 import { EVALUATE_USAGE, type EvaluateCommand, parseEvaluateCommandLine } from './evaluateArgs';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, runTerminalJob } from './runtime';
-import { writeLine } from './terminalText';
+import { terminalSafe, writeLine, writeLines } from './terminalText';
 
 /** `argv` after the word "evaluate"; resolves with the exit status. */
 export async function evaluate(argv: readonly string[]): Promise<number> {
@@ -49,7 +49,7 @@ export async function finishEvaluate(command: EvaluateCommand, report: Evaluatio
   const onStdout = command.json === '-' ? 'json' : command.csv === '-' ? 'csv' : 'summary';
   if (report.cancelled) {
     // A partial report must not replace a complete one (the extension's Review Most Uncertain First reads it).
-    if (onStdout === 'summary') process.stdout.write(evaluationText(report));
+    if (onStdout === 'summary') writeLines(process.stdout, evaluationText(report, terminalSafe));
     writeLine(process.stderr, `segnetr: interrupted after ${report.images.length + report.failed.length} image(s); no report was written.`);
     return EXIT_INTERRUPTED;
   }
@@ -59,10 +59,12 @@ export async function finishEvaluate(command: EvaluateCommand, report: Evaluatio
       ...(command.json === undefined || command.json === '-' ? {} : { json: command.json }),
       ...(command.csv === undefined || command.csv === '-' ? {} : { csv: command.csv }),
     });
-    process.stdout.write(onStdout === 'json' ? evaluationJson(report) : onStdout === 'csv' ? evaluationCsv(report) : evaluationText(report));
+    // JSON and CSV quote names in their own way (and are read by programs); the summary is for a person's terminal.
+    if (onStdout === 'summary') writeLines(process.stdout, evaluationText(report, terminalSafe));
+    else process.stdout.write(onStdout === 'json' ? evaluationJson(report) : evaluationCsv(report));
     for (const file of written) writeLine(process.stderr, `segnetr: wrote ${file}`);
   } catch (error) {
-    process.stderr.write(`segnetr: cannot write the report: ${describeFsError(error)}\n`);
+    writeLine(process.stderr, `segnetr: ${messageOf(error)}`);
     return EXIT_USAGE_OR_MODEL;
   }
   return report.failed.length > 0 ? EXIT_SOME_FAILED : EXIT_OK;

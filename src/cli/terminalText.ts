@@ -13,6 +13,13 @@ export function terminalSafe(text: string): string {
   });
 }
 
+/** Writes text of several lines, each made safe (its own line breaks kept), to a terminal stream. */
+export function writeLines(stream: NodeJS.WritableStream, text: string): void {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  for (const line of lines) writeLine(stream, line);
+}
+
 /** Writes one line, made safe, to a terminal stream. */
 export function writeLine(stream: NodeJS.WritableStream, text: string): void {
   stream.write(`${terminalSafe(text)}\n`);

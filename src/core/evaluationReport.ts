@@ -1,13 +1,14 @@
 // Writes an evaluation report to disk: JSON (everything), CSV (one row per image), Markdown (summary) with
 // the Dice histogram as a PNG beside it. Each file is written atomically and replaces an earlier report of
 // the same name (reports are ours, never a person's work).
-import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { EvaluationReport } from '../common/evaluation';
 import { drawHistogram } from '../eval/histogramImage';
 import { evaluationCsv, evaluationMarkdown } from '../eval/reportText';
+import { describeFsError } from '../model/errors';
 import { writeFileAtomic } from './atomicWrite';
+import { makeFolders } from './labelsFolder';
 
 export const REPORT_FILES = { json: 'evaluation.json', csv: 'evaluation.csv', markdown: 'evaluation.md', histogram: 'dice-histogram.png' } as const;
 
@@ -44,9 +45,13 @@ export async function writeEvaluationReports(report: EvaluationReport, targets: 
   if (targets.json !== undefined) files.push([targets.json, () => evaluationJson(report)]);
   if (targets.csv !== undefined) files.push([targets.csv, () => evaluationCsv(report)]);
   for (const [file, content] of files) {
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    const data = content();
-    await writeFileAtomic(file, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { replace: true });
+    try {
+      await makeFolders(path.dirname(path.resolve(file)));
+      const data = content();
+      await writeFileAtomic(file, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { replace: true });
+    } catch (error) {
+      throw new Error(`Cannot write ${file}: ${describeFsError(error, { ENOENT: 'that place cannot hold files', EISDIR: 'it is a folder' })}.`);
+    }
   }
   return files.map(([file]) => file);
 }

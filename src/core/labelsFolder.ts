@@ -20,7 +20,7 @@ export async function prepareLabelsFolder(dir: string): Promise<void> {
  * mkdir -p, by hand: Node 20's `mkdir(dir, { recursive: true })` never returns for a path under /proc (it retries
  * ENOENT forever), which hung `--out /proc/x`.
  */
-async function makeFolders(dir: string): Promise<void> {
+export async function makeFolders(dir: string): Promise<void> {
   const attempt = async (): Promise<'made' | 'missing parent'> => {
     try {
       await mkdir(dir);

@@ -3,10 +3,10 @@
 // state become the saved state, so edits made meanwhile stay unsaved (a save VS Code waits for writes them too:
 // see SaveOptions). A failure changes neither the document nor the file, and its message names the file.
 // No `vscode` here: the provider picks the target and the queue.
-import { mkdir } from 'node:fs/promises';
 import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import { writeFileAtomic } from '../core/atomicWrite';
+import { makeFolders } from '../core/labelsFolder';
 import { describeFsError, messageOf } from '../model/errors';
 import { type MaskFiles, labelFileSha256 } from './baseMask';
 import type { HeldAnnouncements } from './documentFileQueue';
@@ -47,7 +47,7 @@ export function labelFileTarget(files: MaskFiles): SaveTarget {
   return {
     name: files.labelPath,
     write: async (bytes) => {
-      await mkdir(files.labelsDir, { recursive: true });
+      await makeFolders(files.labelsDir);
       await writeFileAtomic(files.labelPath, bytes);
     },
   };

@@ -93,10 +93,10 @@ export function evaluationMarkdown(report: EvaluationReport, histogramFile: stri
     '',
     '## Summary (over images)',
     '',
-    ...statsTable(summary.metrics),
+    ...(summary.images === 0 ? [NOTHING_SCORED] : statsTable(summary.metrics)),
     '',
   ];
-  if (summary.classes.length > 1) {
+  if (summary.classes.length > 1 && summary.images > 0) {
     for (const c of summary.classes) lines.push(`### Class ${c.classIndex}: ${c.name}`, '', ...statsTable(c.metrics), '');
   }
   lines.push('Empty masks per class (images):', '', '| Class | Both non-empty | Both empty | Prediction empty (miss) | Ground truth empty (false alarm) |', '|---|---:|---:|---:|---:|');
@@ -119,10 +119,17 @@ export function evaluationMarkdown(report: EvaluationReport, histogramFile: stri
 
 // ---- plain text (CLI) -------------------------------------------------------------------------------------
 
-/** The numbers of the Markdown summary as aligned plain text. */
-export function evaluationText(report: EvaluationReport): string {
+/** Means of nothing would read like a score of 0. */
+const NOTHING_SCORED = 'No image was scored, so there are no means or medians to show.';
+
+/**
+ * The numbers of the Markdown summary as aligned plain text. `shown`: how a file name is printed (the CLI escapes
+ * control characters, which would otherwise break the lines or reach the terminal).
+ */
+export function evaluationText(report: EvaluationReport, shown: (fileName: string) => string = (n) => n): string {
   const { summary } = report;
   const lines = [`Scored ${summary.images} image(s), ${report.failed.length} failed${report.cancelled ? ' (interrupted)' : ''}.`];
+  if (summary.images === 0) return `${lines[0]}\n  ${NOTHING_SCORED}\n`;
   const table = (s: MetricSummary, indent: string): void => {
     lines.push(`${indent}${'metric'.padEnd(10)} ${'mean'.padStart(9)} ${'median'.padStart(9)} ${'min'.padStart(9)} ${'max'.padStart(9)}`);
     for (const m of METRIC_NAMES) {
@@ -146,6 +153,6 @@ export function evaluationText(report: EvaluationReport): string {
   const bins = summary.diceHistogram.length;
   lines.push(`  Dice histogram: ${summary.diceHistogram.map((n, i) => `${(i / bins).toFixed(1)}:${n}`).join(' ')}`);
   const worst = worstFirst(report.images).slice(0, 5);
-  if (worst.length > 0) lines.push(`  worst by Dice: ${worst.map((i) => `${name(i.image)} ${fixed('dice', i.dice)}`).join(', ')}`);
+  if (worst.length > 0) lines.push(`  worst by Dice: ${worst.map((i) => `${shown(name(i.image))} ${fixed('dice', i.dice)}`).join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -54,4 +54,15 @@ describe('segnetr evaluate: the files written at the end', () => {
     assert.match(stderr, /\/data\/images\/broken\.png: empty file \(0 bytes\)/);
     assert.match(stderr, new RegExp(`wrote ${csv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
+
+  it('prints file names in the summary with control characters escaped, and no table of zeros when nothing was scored', async () => {
+    const hostile = report([image('nl\nname\u001b[31m.png', [1, 0], [1, 0])]);
+    const { stdout } = await captured(() => finishEvaluate(command(path.join(tmp.path, 'r1'), path.join(tmp.path, 'r1.csv')), hostile));
+    assert.match(stdout, /worst by Dice: nl\\nname\\x1b\[31m\.png 1\.0000\n/);
+    assert.ok(!stdout.includes('\u001b'));
+    const none = report([]);
+    const { stdout: empty } = await captured(() => finishEvaluate(command(path.join(tmp.path, 'r2'), path.join(tmp.path, 'r2.csv')), none));
+    assert.equal(empty, 'Scored 0 image(s), 1 failed.\n  No image was scored, so there are no means or medians to show.\n');
+    assert.match(readFileSync(path.join(tmp.path, 'r2', 'evaluation.md'), 'utf8'), /## Summary \(over images\)\n\nNo image was scored/);
+  });
 });

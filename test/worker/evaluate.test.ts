@@ -170,6 +170,10 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /holds evaluation\.csv but no evaluation\.json: they are not a SegNetr report/);
     assert.equal(readFileSync(path.join(theirs, 'evaluation.csv'), 'utf8'), 'my numbers\n');
+    // A place that cannot hold folders (mkdir -p under /proc never returned on Node 20): a message, not a hang.
+    const proc = segnetr(images, '--gt', gt, '--model', sigmoidModel, '--report', '/proc/segnetr-test/report');
+    assert.equal(proc.status, 2);
+    assert.match(proc.stderr, /^segnetr: Cannot write \/proc\/segnetr-test\/report\/evaluation\.json: that place cannot hold files\.$/m);
   });
 
   it('reads ground truth from a subfolder of the images folder, reports absolute paths, and checks --pred masks against the image size', async () => {
