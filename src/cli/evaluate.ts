@@ -38,6 +38,7 @@ async function run(command: EvaluateCommand): Promise<number> {
       },
       { onProgress: hooks.onProgress, isCancelled: hooks.isCancelled },
     ),
+    'no report was written',
   );
   if (typeof report === 'number') return report;
   return finishEvaluate(command, report);

@@ -6,7 +6,7 @@ import { exitAfterWritesSettle } from '../core/atomicWrite';
 import { ModelError, RequestError } from '../model/errors';
 import { UsageError } from './args';
 import { ProgressBar } from './progressBar';
-import { writeLine } from './terminalText';
+import { writeLine, writeLines } from './terminalText';
 
 export const EXIT_OK = 0;
 export const EXIT_SOME_FAILED = 1;
@@ -44,7 +44,7 @@ export function parseOrExitStatus<C extends { readonly kind: string }>(
     command = parse();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    writeLine(process.stderr, `${commandName}: ${error.message}`);
+    writeLines(process.stderr, `${commandName}: ${error.message}`); // node:util's messages span lines
     process.stderr.write(`Run "${commandName} --help" for usage.\n`);
     return EXIT_USAGE_OR_MODEL;
   }
@@ -55,13 +55,16 @@ export function parseOrExitStatus<C extends { readonly kind: string }>(
   return command as Exclude<C, { readonly kind: 'help' }>;
 }
 
+/** What a pre-label job stopped by a signal leaves behind (said after "stopped by SIGTERM; "). */
+const LABELS_LEFT = 'labels written so far are complete';
+
 /**
  * Runs `work` with Ctrl-C turned into a polite stop: the first press sets the flag `work` polls (after the image
  * in hand), a second one quits now. A batch system stopping the job (SIGTERM) or a closed terminal (SIGHUP) quits
  * now too. Quitting lets the label being written finish first (at most 2 s), so it leaves a complete file and no
  * temp file.
  */
-export async function withInterrupt<T>(beforeMessage: () => void, work: (isInterrupted: () => boolean) => Promise<T>): Promise<T> {
+export async function withInterrupt<T>(beforeMessage: () => void, work: (isInterrupted: () => boolean) => Promise<T>, leftBehind = LABELS_LEFT): Promise<T> {
   let interrupted = false;
   const onSigint = (): void => {
     if (interrupted) {
@@ -74,7 +77,7 @@ export async function withInterrupt<T>(beforeMessage: () => void, work: (isInter
   };
   const onTerminate = (signal: NodeJS.Signals): void => {
     beforeMessage();
-    writeLine(process.stderr, `segnetr: stopped by ${signal}; labels written so far are complete`);
+    writeLine(process.stderr, `segnetr: stopped by ${signal}; ${leftBehind}`);
     exitAfterWritesSettle(signal === 'SIGHUP' ? EXIT_HANGUP : EXIT_TERMINATED);
   };
   process.on('SIGINT', onSigint);
@@ -100,7 +103,7 @@ export interface TerminalJobHooks {
  * Runs a batch job with a progress bar on stderr and Ctrl-C handling (withInterrupt). A model or request error is
  * printed as one line and turns into exit status 2; anything else is a bug and is thrown.
  */
-export async function runTerminalJob<T>(job: (hooks: TerminalJobHooks) => Promise<T>): Promise<T | typeof EXIT_USAGE_OR_MODEL> {
+export async function runTerminalJob<T>(job: (hooks: TerminalJobHooks) => Promise<T>, leftBehind = LABELS_LEFT): Promise<T | typeof EXIT_USAGE_OR_MODEL> {
   const bar = new ProgressBar(process.stderr);
   try {
     return await withInterrupt(
@@ -114,6 +117,7 @@ export async function runTerminalJob<T>(job: (hooks: TerminalJobHooks) => Promis
             writeLine(process.stderr, `segnetr: ${line}`);
           },
         }),
+      leftBehind,
     );
   } catch (error) {
     if (error instanceof ModelError || error instanceof RequestError) {

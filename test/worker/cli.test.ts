@@ -139,6 +139,8 @@ describe('segnetr CLI (node dist/cli.js)', function () {
       [['prelabel', images, '--model', softmaxModel, '--format', 'binary255'], /binary255 \(0\/255\) needs a two-class model/],
       [['prelabel', path.join(tmp.path, 'absent'), '--model', sigmoidModel], /Cannot read the images folder .*absent: no such folder/],
       [['prelabel', images, '--out', images, '--model', sigmoidModel], /labels folder must be outside the images folder/],
+      // node:util's message spans lines: printed as lines, not with a literal "\n"
+      [['prelabel', images, '--threads', '-1'], /^segnetr: Option '--threads' argument is ambiguous\.\nDid you forget/],
     ];
     for (const [args, message] of cases) {
       const run = segnetr(...args);
