@@ -2,6 +2,7 @@
 // /dev/zero (endless), to a FIFO (blocks forever), a multi-gigabyte non-image. So: open without blocking, read
 // only regular files, look at the first bytes before reading the rest, and cap the size of one file.
 import { type FileHandle, open } from 'node:fs/promises';
+import * as path from 'node:path';
 import { ImageError, describeFsError } from '../model/errors';
 import { SAFE_OPEN_FLAGS, fileKind, formatBytes } from './readRegularFile';
 import { DEFAULT_IMAGE_LIMITS, type ImageHeader, type ImageLimits, checkPixelLimit, parseImageHeader, readImageHeader, sniffImageFormat } from '../model/imageHeader';
@@ -40,7 +41,10 @@ async function withImageFile<T>(file: string, use: (handle: FileHandle, size: nu
   try {
     handle = await open(file, SAFE_OPEN_FLAGS);
   } catch (error) {
-    throw new ImageError(`cannot open the image: ${describeFsError(error, { ENOENT: 'no such file (a broken link?)' })}`);
+    // A name that is not valid UTF-8 comes out of the folder listing with U+FFFD in place of its bad bytes, so
+    // the path names no file: say so rather than blame a link.
+    const missing = path.basename(file).includes('\uFFFD') ? 'its name is not valid UTF-8 (shown with \uFFFD), so it cannot be opened by name; rename it' : 'no such file (a broken link?)';
+    throw new ImageError(`cannot open the image: ${describeFsError(error, { ENOENT: missing })}`);
   }
   try {
     const info = await handle.stat();

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { getPriority, hostname } from 'node:os';
 import * as path from 'node:path';
 import type { PrelabelProgress } from '../../src/common/prelabel';
@@ -89,9 +89,12 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     symlinkSync(path.join(tmp.path, 'fifo'), path.join(images, 'fifo.png'));
     execFileSync('mkfifo', [path.join(images, 'pipe.png')]);
     mkdirSync(path.join(images, 'folder.jpg'));
+    // A name that is not valid UTF-8 (bytes 'bad', 0xff, '.jpg'): a real image that no string path can open.
+    copyFileSync(path.join(images, readdirSync(images).find((n) => n.startsWith('img_'))!), Buffer.concat([Buffer.from(`${images}/bad`), Buffer.from([0xff]), Buffer.from('.jpg')]));
     const summary = await client.prelabelFolder(request(images, masks));
-    assert.deepEqual([summary.total, summary.written], [6, 2]);
+    assert.deepEqual([summary.total, summary.written], [7, 2]);
     assert.deepEqual(Object.fromEntries(summary.failed.map((f) => [path.basename(f.file), f.reason])), {
+      'bad\uFFFD.jpg': 'cannot open the image: its name is not valid UTF-8 (shown with \uFFFD), so it cannot be opened by name; rename it',
       'fifo.png': 'not a regular file (a named pipe); only image files are read',
       'folder.jpg': 'not a regular file (a folder); only image files are read',
       'pipe.png': 'not a regular file (a named pipe); only image files are read',
