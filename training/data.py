@@ -106,17 +106,20 @@ def lesion_fractions(masks: torch.Tensor) -> torch.Tensor:
 
 
 def epoch_order(fractions: torch.Tensor, big_weight: int, big_fraction: float,
-                gen: torch.Generator) -> torch.Tensor:
+                gen: torch.Generator, also: Optional[torch.Tensor] = None) -> torch.Tensor:
     """The order in which one epoch draws the training images: a shuffle of all ``N`` when ``big_weight`` is 1
     (exactly ``torch.randperm``, so earlier runs replay), else a shuffle of a pool where every image whose lesion
     covers more than ``big_fraction`` appears ``big_weight`` times, cut to ``N`` so that an epoch costs the same.
-    Users' lesions fill the frame more often than the train split's, and the model under-segmented those."""
+    Users' lesions fill the frame more often than the train split's, and the model under-segmented those.
+    ``also``: a boolean per image; those images are drawn ``big_weight`` times as often too (once, if also big).
+    Without it the order is what it was before it existed, so earlier runs replay."""
     n = fractions.numel()
     if big_weight < 1:
         raise ValueError(f"--big-lesion-weight {big_weight} must be at least 1")
     if big_weight == 1:
         return torch.randperm(n, generator=gen)
-    big = torch.nonzero(fractions > big_fraction).flatten()
+    weighted = fractions > big_fraction if also is None else (fractions > big_fraction) | also
+    big = torch.nonzero(weighted).flatten()
     pool = torch.cat([torch.arange(n), big.repeat(big_weight - 1)])
     return pool[torch.randperm(pool.numel(), generator=gen)][:n]
 

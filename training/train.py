@@ -21,7 +21,7 @@ import os
 import random
 import sys
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -83,6 +83,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p.add_argument("--big-lesion-weight", type=int, default=1,
                    help="draw train images whose lesion covers more than 40 %% of the image this many times as often "
                         "(an epoch keeps its length; 1 = a plain shuffle)")
+    p.add_argument("--also-weight", default=None, metavar="FILE",
+                   help="a list of train image names (file stems, one a line, # comments) drawn --big-lesion-weight "
+                        "times as often too, e.g. those the model a fine-tune starts from scores worst on train")
     p.add_argument("--zoom-in-p", type=float, default=0.0,
                    help="share of samples zoomed so their lesion fills 70-100%% of the frame (binary masks)")
     p.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
@@ -133,6 +136,22 @@ def check_run_sizes(model: nn.Module, args: argparse.Namespace) -> None:
         model.check_input(args.size, args.size)
         if args.low_res_epochs or args.crop_epochs:
             model.check_input(args.size // args.low_res_factor, args.size // args.low_res_factor)
+
+
+def also_weighted(args: argparse.Namespace, names: Sequence[str]) -> Optional[torch.Tensor]:
+    """``--also-weight``'s images as a boolean per train image (None without it). Refuses, naming the file, names
+    that are not train images and a list that would change nothing (``--big-lesion-weight`` 1)."""
+    if args.also_weight is None:
+        return None
+    if args.big_lesion_weight < 2:
+        raise SystemExit(f"train: --also-weight {args.also_weight} needs --big-lesion-weight 2 or more")
+    with open(args.also_weight, encoding="utf-8") as f:
+        wanted = {line.split("#", 1)[0].strip() for line in f} - {""}
+    unknown = sorted(wanted - set(names))
+    if unknown:
+        raise SystemExit(f"train: --also-weight {args.also_weight}: {len(unknown)} name(s) are not train images "
+                         f"(first: {unknown[0]})")
+    return torch.tensor([name in wanted for name in names])
 
 
 def load_teacher(args: argparse.Namespace, device: torch.device) -> Tuple[Optional[nn.Module], List[str]]:
@@ -265,6 +284,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
 
     aug = AugmentConfig(scale=(args.scale_min, args.scale_max), zoom_in_p=args.zoom_in_p)
     fractions = lesion_fractions(train.masks)
+    also = also_weighted(args, train.names)
     cmd = recorded_command("training.train", sys.argv[1:] if argv is None else argv)
     # every invocation that shaped these weights, in order (a teacher's chain first: it ran before this one)
     commands = [*merged_commands(teacher_commands, commands), cmd]
@@ -287,7 +307,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
             te, loss_sum = time.time() - partial["seconds"], partial["loss_sum"]
             partial = None
         else:
-            perm, first_step = epoch_order(fractions, args.big_lesion_weight, LARGE_LESION_FRACTION, gen), 0
+            perm, first_step = epoch_order(fractions, args.big_lesion_weight, LARGE_LESION_FRACTION, gen, also), 0
             te, loss_sum = time.time(), 0.0
         for step in range(first_step, steps_per_epoch):
             idx = perm[step * args.batch_size:(step + 1) * args.batch_size]

@@ -52,6 +52,14 @@ def test_big_lesion_weight_draws_big_lesions_more_often_in_an_epoch_of_the_same_
     assert sum(big_share) / len(big_share) == pytest.approx(40 / 130, abs=0.03)
     with pytest.raises(ValueError):
         epoch_order(fractions, 0, 0.4, gen)
+    # images named by --also-weight join the big ones (an image that is both counts once): 10 big + 5 more
+    also = torch.zeros(100, dtype=torch.bool)
+    also[5:15] = True                                            # 5 of them big already
+    replay = epoch_order(fractions, 4, 0.4, torch.Generator().manual_seed(3))
+    assert torch.equal(replay, epoch_order(fractions, 4, 0.4, torch.Generator().manual_seed(3), None))
+    shares = [((order < 15).float().mean().item()) for order in
+              (epoch_order(fractions, 4, 0.4, gen, also) for _ in range(50))]
+    assert sum(shares) / len(shares) == pytest.approx(60 / 145, abs=0.03)  # 15 x 4 of a pool of 100 + 45
 
 
 def test_tversky_is_dice_at_one_half_and_charges_misses_more_when_beta_is_larger() -> None:

@@ -174,3 +174,23 @@ def test_a_student_learns_the_frozen_teachers_probabilities_on_its_own_batches(d
     assert len(loaded) == 1 and all(torch.equal(v, saved[k]) for k, v in loaded[0].state_dict().items())
     commands = load_file(str(tmp_path / "taught" / "last.pt"))["commands"]
     assert len(commands) == 2 and "--seed 7" in commands[0] and "--teacher" in commands[1], commands
+
+
+def test_also_weight_names_train_images_to_draw_more_often_and_refuses_what_it_cannot_use(data_root: str,
+                                                                                          tmp_path) -> None:
+    from training.data import list_pairs, split_stem
+    names = [split_stem(image) for image, _ in list_pairs(os.path.join(data_root, "train"))[:8]]
+    listed = tmp_path / "hard.txt"
+    listed.write_text(f"# the worst two\n{names[0]}\n{names[3]}  # and a comment\n\n", encoding="utf-8")
+    common = ["--data", data_root, "--model", "segnetr_t", "--width", "8", "--partition", "2", "--size", "64",
+              "--batch-size", "2", "--limit-train", "8", "--no-select", "--steps-per-epoch", "2", "--epochs", "1",
+              "--no-bf16", "--log-every", "0", "--out", str(tmp_path / "run")]
+    with pytest.raises(SystemExit, match="needs --big-lesion-weight 2 or more"):
+        train_main(common + ["--also-weight", str(listed)])
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text(f"{names[0]}\nnot_an_image\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"wrong\.txt: 1 name\(s\) are not train images \(first: not_an_image\)"):
+        train_main(common + ["--big-lesion-weight", "3", "--also-weight", str(wrong)])
+    result = train_main(common + ["--big-lesion-weight", "3", "--also-weight", str(listed)])
+    assert len(result["history"]) == 1
+    assert "--also-weight" in load_file(str(tmp_path / "run" / "last.pt"))["command"]
