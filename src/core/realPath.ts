@@ -43,5 +43,6 @@ export function isSameOrInside(inner: string, outer: string): boolean {
   // Case-insensitive file systems are the default on Windows and macOS.
   const fold = (p: string): string => (process.platform === 'win32' || process.platform === 'darwin' ? p.toLowerCase() : p);
   const relative = path.relative(fold(outer), fold(inner));
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  // '..masks' is a folder inside; only '..' itself or a path starting with '../' leads out.
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }

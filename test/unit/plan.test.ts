@@ -79,6 +79,7 @@ describe('planning a folder', () => {
       [path.join(tmp.path, 'dangling-link'), /is inside the images folder/],
       [path.join(tmp.path, 'parent-link', 'images', '..', 'images', 'masks'), /is inside the images folder/],
       [`${images}${path.sep}`, /is the images folder/],
+      [path.join(images, '..masks'), /is inside the images folder/], // a name starting with '..' is still inside
     ];
     for (const [labelsDir, reason] of refused) {
       await assert.rejects(planPrelabel({ imagesDir: images, labelsDir }), (error: Error) => {
@@ -91,6 +92,7 @@ describe('planning a folder', () => {
     // Through a link to the images folder's parent, a sibling folder is fine.
     const plan = await planPrelabel({ imagesDir: path.join(tmp.path, 'parent-link', 'images'), labelsDir: path.join(tmp.path, 'masks') });
     assert.equal(plan.items.length, 1);
+    assert.equal((await planPrelabel({ imagesDir: images, labelsDir: path.join(tmp.path, '..masks') })).items.length, 1, 'beside it, named ..masks');
   });
 
   it('says when the labels folder is a file', async () => {
