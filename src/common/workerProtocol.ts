@@ -129,6 +129,15 @@ export interface WorkerLogMessage {
   readonly line: string;
 }
 
+/**
+ * A job has begun (folder jobs queue behind each other): from now on a Cancel is the job's to honour, so only now
+ * does the host start counting how long it takes to stop.
+ */
+export interface JobStartedMessage {
+  readonly type: 'started';
+  readonly jobId: number;
+}
+
 export type WorkerToHostMessage =
   | JobProgressMessage
   | JobDoneMessage
@@ -138,6 +147,7 @@ export type WorkerToHostMessage =
   | UncertaintyDoneMessage
   | PredictionMessage
   | JobFailedMessage
+  | JobStartedMessage
   | WorkerLogMessage;
 
 // ---- runtime guards (IPC delivers `unknown`) ----------------------------------------------------------------
@@ -161,6 +171,7 @@ export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMess
     case 'uncertaintyProgress':
     case 'uncertaintyDone':
     case 'failed':
+    case 'started':
       return 'jobId' in value && typeof value.jobId === 'number';
     case 'prediction':
       return 'jobId' in value && typeof value.jobId === 'number' && 'prediction' in value;

@@ -97,6 +97,10 @@ interface PendingJob {
   readonly resolveAbandoned: () => void;
   readonly detachSignal: () => void;
   cancelTimer?: NodeJS.Timeout;
+  /** The worker has begun it (JobStartedMessage); a job still queued behind another cannot act on Cancel yet. */
+  started?: boolean;
+  /** Cancel was asked for: the grace period runs from then, or from the start of a job that was still queued. */
+  cancelled?: boolean;
   /** Cancelled but not stopping: its worker is being killed, and the call settles as cancelled. */
   abandoned?: boolean;
 }
@@ -208,10 +212,11 @@ export class WorkerClient {
       const onAbort = (): void => {
         this.post(child, { type: 'cancel', jobId });
         const job = this.jobs.get(jobId);
-        if (job && !job.cancelTimer) {
-          job.cancelTimer = setTimeout(() => this.abandon(jobId), this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
-          job.cancelTimer.unref();
-        }
+        if (!job) return;
+        job.cancelled = true;
+        // A job queued behind another's cannot stop before its turn: killing the worker then would take the
+        // running job (another command's pre-label) down with it.
+        if (job.started) this.startCancelGrace(jobId, job);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const { message, job } = build(jobId, child, resolve, reject);
@@ -220,6 +225,12 @@ export class WorkerClient {
       this.post(child, message);
       if (signal?.aborted) onAbort();
     });
+  }
+
+  private startCancelGrace(jobId: number, job: PendingJob): void {
+    if (job.cancelTimer) return;
+    job.cancelTimer = setTimeout(() => this.abandon(jobId), this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS);
+    job.cancelTimer.unref();
   }
 
   /** Kills the worker if running; the next request starts a fresh one. */
@@ -264,6 +275,13 @@ export class WorkerClient {
       case 'log':
         this.options.log?.(message.line);
         return;
+      case 'started': {
+        const job = this.jobs.get(message.jobId);
+        if (!job) return;
+        job.started = true;
+        if (job.cancelled) this.startCancelGrace(message.jobId, job);
+        return;
+      }
       case 'progress':
       case 'evaluateProgress':
       case 'uncertaintyProgress':

@@ -98,6 +98,7 @@ function handle(message: HostToWorkerMessage): void {
 
 /** Runs one job; its result message, or a `failed` message saying why the whole job could not run. */
 async function runJob(jobId: number, job: () => Promise<WorkerToHostMessage>): Promise<void> {
+  send({ type: 'started', jobId });
   try {
     send(await job());
   } catch (error) {

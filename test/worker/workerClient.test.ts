@@ -134,6 +134,33 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     }
   });
 
+  it('a job cancelled while it waits behind another does not kill the running one: it settles as cancelled once its turn comes', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 24, { width: 480, height: 360 });
+    const queued = path.join(tmp.path, 'queued');
+    mkdirSync(queued);
+    await writeDiscImages(queued, 2);
+    const patient = new WorkerClient({ workerScript, cancelGraceMs: 300, log: (line) => logLines.push(line) });
+    try {
+      let ranking: Promise<{ cancelled: boolean }> | undefined;
+      const abort = new AbortController();
+      const running = patient.prelabelFolder(request(images, masks, { threads: 1 }), {
+        onProgress: (p) => {
+          if (p.done !== 2 || ranking) return;
+          // Another command's folder job queues behind this pre-label, and the person cancels it at once.
+          ranking = patient.rankUncertainty({ imagesDir: queued, modelPath: sigmoidModel, threads: 1 }, { signal: abort.signal });
+          abort.abort();
+        },
+      });
+      const summary = await running;
+      assert.deepEqual([summary.written, summary.cancelled], [24, false], 'the running pre-label went on to the end');
+      assert.equal((await ranking!).cancelled, true);
+      assert.ok(!logLines.some((l) => /did not stop within/.test(l)), logLines.join('\n'));
+    } finally {
+      patient.dispose();
+    }
+  });
+
   it('leaves no temp file when the host process is killed mid-job: the worker finishes the label in hand, then exits', async () => {
     const { images, masks } = dirs();
     await writeDiscImages(images, 24, { width: 480, height: 360 });
