@@ -61,6 +61,14 @@ export interface OpenOptions extends LoadOptions {
   readonly codec: LabelCodec;
 }
 
+/** The mask was edited while a reload read the file: the reload changed nothing (the caller asks instead). */
+export class EditedDuringReloadError extends Error {
+  override readonly name = 'EditedDuringReloadError';
+  constructor() {
+    super('the mask was edited while the label file was being reloaded');
+  }
+}
+
 /** The mask at one moment, for saving: a copy of its pixels and the edits that led to it. */
 export class MaskSnapshot {
   constructor(
@@ -94,6 +102,7 @@ export class MaskDocument {
   /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
   private readonly changeWatchers = new Set<(rect: Rect, before: Uint8Array) => void>();
   private currentSource: MaskSource;
+  private rasterChanges = 0;
   /** The probability map for thresholds and the webview's slider: the stored one, or the last Predict's. */
   probability: StoredProbability | undefined;
   /** The model whose prediction is being reviewed (stored record or the last Predict), for review.tsv. */
@@ -143,6 +152,11 @@ export class MaskDocument {
   /** Where the mask came from when the document was opened or last reloaded. */
   get source(): MaskSource {
     return this.currentSource;
+  }
+
+  /** Counts every change of the raster (edits, undos, redos): a reload can be told to stop if one comes meanwhile. */
+  get changeCount(): number {
+    return this.rasterChanges;
   }
 
   get baseKind(): BaseKind {
@@ -276,10 +290,12 @@ export class MaskDocument {
    * stays usable when the file is still what was saved (VS Code keeps those undo entries after a revert);
    * otherwise every earlier undo entry goes stale. Returns the whole mask.
    */
-  async reload(options: { labelBytes?: Buffer | null; log?: (line: string) => void } = {}): Promise<Uint8Array> {
+  async reload(options: { labelBytes?: Buffer | null; log?: (line: string) => void; unlessChangedSince?: number } = {}): Promise<Uint8Array> {
     const labelBytes = options.labelBytes === undefined ? ((await readLabelBytes(this.files, this.raster)) ?? null) : options.labelBytes;
     const unchanged = this.isSavedState(labelBytes ?? undefined) && this.detour.length === 0;
     const base = await loadBaseMask(this.files, this.raster, this.classCount, this.codec, { labelBytes, groundTruth: this.groundTruth, ...(options.log ? { log: options.log } : {}) });
+    // A reload chosen because the mask had no unsaved edits must not wipe a stroke painted while the file loaded.
+    if (options.unlessChangedSince !== undefined && this.rasterChanges !== options.unlessChangedSince) throw new EditedDuringReloadError();
     this.generation++;
     this.base = savedStateOf(base);
     this.overwriteAllowed = undefined;
@@ -328,6 +344,7 @@ export class MaskDocument {
   }
 
   private changed(rect: Rect, before: Uint8Array): void {
+    this.rasterChanges++;
     for (const watch of this.changeWatchers) watch(rect, before);
   }
 

@@ -38,7 +38,7 @@ import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
 import { keptBackupsOf, readKeptBackup } from './keptBackups';
 import { keepUnrestoredBackup } from './maskBackup';
-import { type DocumentEdit, MaskDocument } from './maskDocument';
+import { type DocumentEdit, EditedDuringReloadError, MaskDocument } from './maskDocument';
 import type { ReviewOrders } from './reviewOrders';
 import { LabelChangedOnDiskError, type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
 import { literalGlob } from './literalGlob';
@@ -490,6 +490,11 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       this.postAll(doc, { type: 'error', message: `This mask is read-only: ${readOnlyReason}.` });
       return;
     }
+    if (doc.compare) {
+      // The mask is the ground truth, and the compared prediction and its probability map must stay as evaluated.
+      this.postAll(doc, { type: 'error', message: 'Predict does not run in compare mode: the mask here is the ground truth. Use Prediction as Label copies the prediction shown.' });
+      return;
+    }
     if (doc.busy) return;
     doc.busy = true;
     this.postAll(doc, { type: 'busy', what: 'Predicting…' });
@@ -650,8 +655,15 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       const theirs = await labelFileSha256(model.files);
       if (model.isSavedFile(theirs)) return { outcome: 'ours', theirs };
       if (model.isDirty) return { outcome: 'ask', theirs };
+      const clean = model.changeCount; // in the same turn as the check: an edit from here on stops the reload
       const bytes = (await readLabelBytes(model.files, model.raster)) ?? null;
-      const data = await model.reload({ labelBytes: bytes, log: (line) => this.deps.log.warn(line) });
+      let data: Uint8Array;
+      try {
+        data = await model.reload({ labelBytes: bytes, log: (line) => this.deps.log.warn(line), unlessChangedSince: clean });
+      } catch (error) {
+        if (error instanceof EditedDuringReloadError) return { outcome: 'ask', theirs };
+        throw error;
+      }
       this.deps.log.info(`${model.files.labelPath} changed on disk; the editor of ${path.basename(model.files.imagePath)} reloaded it.`);
       this.postAll(doc, { type: 'mask', data, source: model.source });
       return { outcome: 'reloaded', theirs };

@@ -1,6 +1,6 @@
-// The polygon / lasso being drawn: vertices in image coordinates, clamped to the image (a pixel centre is never
-// outside it, so clamping does not change which pixels a lasso dragged past the edge selects inside the image).
-// Pure: no DOM.
+// The polygon / lasso being drawn: vertices in image coordinates, kept where they were clicked up to the margin the
+// host accepts (one image size beyond each edge). Clamping to the edge itself would bend an edge that runs into the
+// image, filling other pixels inside it than the ones outlined. Pure: no DOM.
 import type { MaskOperation } from '../mask/types';
 import { PointBuffer } from './pointBuffer';
 import { MAX_STROKE_POINTS } from './strokeSession';
@@ -28,7 +28,8 @@ export class PolygonDraft {
 
   add(x: number, y: number, width: number, height: number): void {
     if (this.full) return;
-    this.points.push(Math.min(width, Math.max(0, x)), Math.min(height, Math.max(0, y)));
+    const margin = Math.max(width, height); // src/mask/validate.ts: polygon points within this of the image
+    this.points.push(Math.min(width + margin, Math.max(-margin, x)), Math.min(height + margin, Math.max(-margin, y)));
   }
 
   /** Drops the last vertex (the second click of a double-click adds one where the first already did). */

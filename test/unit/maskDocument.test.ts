@@ -9,7 +9,7 @@ import { writePredictionRecord } from '../../src/core/predictionRecord';
 import { maxPngFileBytes } from '../../src/core/readPngOfSize';
 import { MaskDocumentError } from '../../src/editor/baseMask';
 import { keepUnrestoredBackup } from '../../src/editor/maskBackup';
-import { MaskDocument } from '../../src/editor/maskDocument';
+import { EditedDuringReloadError, MaskDocument } from '../../src/editor/maskDocument';
 import { saveMask } from '../../src/editor/saveMask';
 import { encodeLabelPng } from '../../src/mask/labelPng';
 import type { MaskOperation } from '../../src/mask/types';
@@ -220,6 +220,23 @@ describe('mask document', () => {
     assertGrid(doc.raster, ['2......', '.......', '.......', '.......', '......2']);
     assert.equal(stroke.undo(), undefined);
     assert.ok(!doc.isDirty);
+  });
+
+  it('a reload chosen for a clean mask changes nothing when a stroke comes while the file loads', async () => {
+    const f = files();
+    writeLabel(f.labelPath, EMPTY_7x5);
+    const doc = await MaskDocument.open(f, { classCount: 3, codec });
+    const theirs = writeLabel(f.labelPath, ['2......', '.......', '.......', '.......', '......2']);
+    const reloading = doc.reload({ labelBytes: theirs, unlessChangedSince: doc.changeCount });
+    const stroke = doc.apply(STROKE)!; // the person paints while the label is read and decoded
+    await assert.rejects(reloading, EditedDuringReloadError);
+    assertGrid(doc.raster, AFTER_STROKE);
+    assert.ok(doc.isDirty);
+    assert.ok(stroke.undo(), 'the stroke is still on the history');
+    assertGrid(doc.raster, EMPTY_7x5);
+    // Without a stroke meanwhile, the same reload loads their file.
+    await doc.reload({ labelBytes: theirs, unlessChangedSince: doc.changeCount });
+    assertGrid(doc.raster, ['2......', '.......', '.......', '.......', '......2']);
   });
 
   describe('backups hold only the unsaved steps', () => {

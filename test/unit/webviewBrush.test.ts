@@ -4,6 +4,7 @@ import { applyOperation } from '../../src/mask/operations';
 import { createRaster } from '../../src/mask/raster';
 import { brushRadius, footprintOutline, stepBrushSize } from '../../src/webview/brushFootprint';
 import { PolygonDraft } from '../../src/webview/polygonDraft';
+import { isParseError, parseMaskOperation } from '../../src/mask/validate';
 import { StrokeSession } from '../../src/webview/strokeSession';
 import { assertGrid, randomSource } from './maskGrid';
 
@@ -106,17 +107,21 @@ describe('webview: stroke session', () => {
 });
 
 describe('webview: polygon draft', () => {
-  it('closes into a polygon operation without repeated vertices, clamped to the image', () => {
+  it('closes into a polygon operation without repeated vertices, kept where clicked up to the host\'s margin', () => {
     const draft = new PolygonDraft();
     draft.start(2);
     draft.add(-5, 1, 10, 10);
     draft.add(4, 1, 10, 10);
     draft.add(4, 1, 10, 10);
     draft.add(4, 12, 10, 10);
+    draft.add(35, -40, 10, 10); // beyond the margin (one image size): clamped to it
     draft.add(-5, 1, 10, 10);
     assert.equal(draft.closable, true);
-    assert.deepEqual(draft.close(), { kind: 'polygon', points: [0, 1, 4, 1, 4, 10], classIndex: 2 });
+    const polygon = draft.close();
+    assert.deepEqual(polygon, { kind: 'polygon', points: [-5, 1, 4, 1, 4, 12, 20, -10], classIndex: 2 });
     assert.equal(draft.active, false);
+    // The host accepts what the draft sends, and fills the pixels of the polygon as clicked.
+    assert.ok(!isParseError(parseMaskOperation(polygon, { width: 10, height: 10, classCount: 3, maxPoints: 100 })));
   });
 
   it('fewer than three distinct vertices give nothing', () => {

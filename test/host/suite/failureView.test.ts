@@ -169,6 +169,11 @@ describe('failure inspection', function () {
     await waitFor('the ground truth back', () => editorState(compareUri), (s) => s?.maskSha256 === sha256(worst.groundTruth) && !s.dirty);
     assert.equal(await numberIn(hands, '#count-fn'), worst.falseNegatives);
     assert.deepEqual(decodeGray8(fs.readFileSync(path.join(gtDir, `${path.parse(worst.name).name}.png`))).pixels, worst.groundTruth, 'the ground-truth file is untouched');
+    // Predict's key does not replace the ground truth (nor the prediction being compared) with a new model run.
+    await hands.press('r');
+    await waitFor('the refusal', () => hands.text('#banner-text'), (t) => t.includes('Predict does not run in compare mode'));
+    const afterR = await editorState(compareUri);
+    assert.deepEqual([afterR?.maskSha256, afterR?.dirty], [sha256(worst.groundTruth), false]);
 
     // The heat map asks for the model's probability map (a file prediction has none: the model runs in the worker);
     // then the threshold re-derives the prediction and the numbers follow: at the top of the scale nothing is predicted.
