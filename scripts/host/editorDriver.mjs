@@ -9,7 +9,8 @@
 //   wait      { image, timeoutMs }        until the editor of `image` (its page title) shows the image and mask
 //   hover     { image, px, py }           puts the pointer over image pixel (px, py), read back from the status bar
 //   drag      { image, from, to, steps }  presses at pixel `from`, moves in `steps` to pixel `to`, releases
-//   press     { image, key }              focuses the canvas, then a key chord (playwright names, e.g. Control+z)
+//   press     { image, key, selector }    focuses `selector` (default the canvas), then a key chord (playwright
+//                                         names, e.g. Control+z)
 //   fill      { image, selector, value }  types into a field and presses Enter
 //   click     { image, selector }
 //   text      { image, selector }         textContent
@@ -150,7 +151,7 @@ export async function editorAction(page, body) {
     }
     case 'press': {
       const { frame } = await requireFrame(page, image);
-      await frame.locator('#canvas').focus();
+      await frame.locator(body.selector ?? '#canvas').focus();
       await page.keyboard.press(body.key);
       return {};
     }

@@ -4,6 +4,7 @@
 // agree).
 import * as vscode from 'vscode';
 import { ACTION_BINDINGS, EDITOR_COMMANDS, MASK_EDITOR_VIEW_TYPE, actionCommandId } from '../common/editorActions';
+import type { EditorCommand } from '../common/editorProtocol';
 import type { MaskEditorProvider } from '../editor/maskEditorProvider';
 
 export const OPEN_MASK_EDITOR_COMMAND = 'segnetr.openMaskEditor';
@@ -13,11 +14,10 @@ export function registerMaskEditorCommands(provider: MaskEditorProvider): vscode
   return [
     vscode.commands.registerCommand(OPEN_MASK_EDITOR_COMMAND, openMaskEditor),
     ...ACTION_BINDINGS.map(({ action }) => vscode.commands.registerCommand(actionCommandId(action), () => provider.postToActive({ type: 'action', action }))),
-    vscode.commands.registerCommand(EDITOR_COMMANDS.accept.command, () => provider.reviewActive('accept')),
-    vscode.commands.registerCommand(EDITOR_COMMANDS.reject.command, () => provider.reviewActive('reject')),
-    vscode.commands.registerCommand(EDITOR_COMMANDS.next.command, () => provider.navigateActive('next')),
-    vscode.commands.registerCommand(EDITOR_COMMANDS.previous.command, () => provider.navigateActive('previous')),
-    vscode.commands.registerCommand(EDITOR_COMMANDS.predict.command, () => provider.predictActive()),
+    // Through the page, like its buttons: a key typed into one of its text fields is the field's, not a command.
+    ...Object.entries(EDITOR_COMMANDS).map(([name, { command }]) =>
+      vscode.commands.registerCommand(command, () => provider.postToActive({ type: 'command', command: name as EditorCommand })),
+    ),
     vscode.commands.registerCommand(RESTORE_KEPT_EDITS_COMMAND, (file?: unknown) => provider.restoreKeptEditsActive(typeof file === 'string' ? file : undefined)),
   ];
 }

@@ -1,7 +1,7 @@
 // The mask editor's keyboard actions: one table, used by package.json's contributed keybindings (a unit test
 // checks they agree), the host's command registration and the webview's help overlay. Every key is a VS Code
 // keybinding (rebindable by the user), active only while the mask editor is the active custom editor.
-import type { EditorAction } from './editorProtocol';
+import type { EditorAction, EditorCommand } from './editorProtocol';
 
 export const MASK_EDITOR_VIEW_TYPE = 'segnetr.maskEditor';
 
@@ -39,7 +39,7 @@ export const ACTION_BINDINGS: readonly ActionBinding[] = [
 ];
 
 /** Host commands of the editor that are not webview actions (they change files or the review state). */
-export const EDITOR_COMMANDS = {
+export const EDITOR_COMMANDS: Record<EditorCommand, { readonly command: string; readonly key: string; readonly title: string }> = {
   accept: { command: 'segnetr.editor.accept', key: 'ctrl+enter', title: 'Accept Mask and Open Next' },
   reject: { command: 'segnetr.editor.reject', key: 'ctrl+shift+backspace', title: 'Reject Mask and Open Next' },
   next: { command: 'segnetr.editor.next', key: 'n', title: 'Next Image' },

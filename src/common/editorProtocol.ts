@@ -4,6 +4,9 @@
 // touches the document. Binary data travels as Uint8Array (transferred), never as arrays of numbers.
 import type { MaskOperation, Rect } from '../mask/types';
 
+/** The host commands the page's buttons also give (src/common/editorActions.ts EDITOR_COMMANDS). */
+export type EditorCommand = 'accept' | 'reject' | 'next' | 'previous' | 'predict';
+
 /** A class of the model card, as the overlay and the class picker show it. */
 export interface ClassStyle {
   readonly index: number;
@@ -89,6 +92,11 @@ export type HostToWebviewMessage =
   | { readonly type: 'review'; readonly review: ReviewStatus | undefined }
   | { readonly type: 'busy'; readonly what: string | null }
   | { readonly type: 'action'; readonly action: EditorAction }
+  /**
+   * A host command's key (accept, reject, next, previous, predict): the page sends what its button sends, unless
+   * the key was typed into one of its text fields (VS Code sees those keys too).
+   */
+  | { readonly type: 'command'; readonly command: EditorCommand }
   /** Compare mode: the prediction as evaluated (width * height class indices). */
   | { readonly type: 'comparePrediction'; readonly prediction: Uint8Array; readonly source: PredictionOrigin }
   | { readonly type: 'error'; readonly message: string };

@@ -241,18 +241,6 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (this.active) void this.active.panel.webview.postMessage(message);
   }
 
-  async reviewActive(decision: 'accept' | 'reject'): Promise<void> {
-    if (this.active) await this.review(this.active.document, this.active.panel, decision);
-  }
-
-  async navigateActive(direction: Direction): Promise<void> {
-    if (this.active) await this.openNeighbour(this.active.document, this.active.panel, direction, false);
-  }
-
-  async predictActive(): Promise<void> {
-    if (this.active) await this.predict(this.active.document);
-  }
-
   /**
    * "Restore Unsaved Edits from a Kept Copy…": re-applies a backup that hot exit could not restore (kept by
    * keepUnrestoredBackup) onto the active editor's mask, as one edit that Undo takes back. `file`: that copy

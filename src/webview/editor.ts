@@ -5,9 +5,11 @@ import {
   assertNeverMessage,
   type ClassStyle,
   type EditorAction,
+  type EditorCommand,
   type EditorInit,
   type HostToWebviewMessage,
   type ReviewStatus,
+  type WebviewToHostMessage,
 } from '../common/editorProtocol';
 import { snapBrushPoint } from '../mask/brush';
 import { applyOperation } from '../mask/operations';
@@ -177,6 +179,10 @@ export class MaskEditor {
         // Keys typed into a text field also reach VS Code's keybindings: those are the field's, not the editor's.
         if (isTextEntry(document.activeElement)) return;
         this.runAction(message.action);
+        break;
+      case 'command':
+        if (isTextEntry(document.activeElement)) return; // Ctrl+Enter in the brush size must not accept the mask
+        this.api.postMessage(commandMessage(message.command));
         break;
       case 'error':
         this.showError(message.message);
@@ -950,6 +956,22 @@ function formatZoom(zoom: number): string {
 }
 
 /** Focus in a field that takes typed characters (its keys are not editor actions). */
+/** What the page's button for a host command sends. */
+function commandMessage(command: EditorCommand): WebviewToHostMessage {
+  switch (command) {
+    case 'accept':
+    case 'reject':
+      return { type: 'review', decision: command };
+    case 'next':
+    case 'previous':
+      return { type: 'navigate', direction: command };
+    case 'predict':
+      return { type: 'predict' };
+    default:
+      return assertNeverMessage(command);
+  }
+}
+
 function isTextEntry(element: Element | null): boolean {
   if (!element) return false;
   if (element instanceof HTMLTextAreaElement) return true;

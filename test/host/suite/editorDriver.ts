@@ -28,9 +28,9 @@ export class EditorHands {
     return drive('drag', { image: this.image, from, to, steps: 16 });
   }
 
-  /** A key chord with the focus inside the webview (playwright names: 'b', 'Control+z', 'Control+Shift+z'). */
-  press(key: string): Promise<void> {
-    return drive('press', { image: this.image, key });
+  /** A key chord with the focus inside the webview (playwright names: 'b', 'Control+z', 'Control+Shift+z'), on the canvas or `selector`. */
+  press(key: string, selector?: string): Promise<void> {
+    return drive('press', { image: this.image, key, ...(selector === undefined ? {} : { selector }) });
   }
 
   fill(selector: string, value: string | number): Promise<void> {
