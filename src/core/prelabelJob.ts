@@ -2,6 +2,7 @@
 // Runs in the worker process for the extension and in-process for the CLI. A broken model or request stops
 // the job (the promise rejects); a bad image is recorded as `file: reason` and the job moves on.
 import { lstat } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
 import { ImageError, ModelError, RequestError, describeFsError, messageOf } from '../model/errors';
@@ -14,7 +15,7 @@ import { prepareLabelsFolder } from './labelsFolder';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImageFile } from './predictImage';
 import { type ModelIdentity, writePredictionRecord } from './predictionRecord';
-import { ProtectingDecisions } from './reviewState';
+import { ProtectingDecisions, forgetReviews, reviewFilePath } from './reviewState';
 import { type SessionCache, withSessions } from './sessionCache';
 
 export interface JobHooks {
@@ -59,6 +60,7 @@ async function labelAll(
   let written = 0;
   let skipped = 0;
   let keptReviewed = 0;
+  const writtenImages = new Set<string>();
   let done = 0;
   let cancelled = false;
   const total = items.length;
@@ -84,12 +86,16 @@ async function labelAll(
       reason = result.reason;
     }
     if (outcome === 'skipped' && reason !== undefined) keptReviewed++;
-    if (outcome === 'written') written++;
+    if (outcome === 'written') {
+      written++;
+      writtenImages.add(path.basename(item.imagePath));
+    }
     else if (outcome === 'skipped') skipped++;
     else failed.push({ file: item.imagePath, reason: reason ?? 'failed' });
     done++;
     hooks.onProgress?.({ done, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
   }
+  await forgetStaleReviews(request.labelsDir, writtenImages, hooks.log ?? (() => undefined));
   return { total, written, skipped, keptReviewed, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir, threads: session.threads };
 }
 
@@ -135,6 +141,20 @@ async function labelOneImage(
     log(`${item.imagePath}: label written, but its prediction record was not: ${describeFileError('cannot write it', error)}`),
   );
   return { outcome: 'written' };
+}
+
+/**
+ * A decision about a label this job replaced was about the old label (a rejected prediction, or an accepted one
+ * replaced by "overwrite reviewed"): it goes, so the editor and the review queue show the image as predicted.
+ * The labels are written either way; a review.tsv that cannot be changed is logged, not a job failure.
+ */
+async function forgetStaleReviews(labelsDir: string, images: ReadonlySet<string>, log: (line: string) => void): Promise<void> {
+  try {
+    const dropped = await forgetReviews(labelsDir, images);
+    if (dropped > 0) log(`${dropped} review decision(s) about labels this job replaced were removed from ${reviewFilePath(labelsDir)}`);
+  } catch (error) {
+    log(`the labels are written, but the review decisions about the ones replaced are still in ${reviewFilePath(labelsDir)}: ${messageOf(error)}`);
+  }
 }
 
 /** Even with overwrite, a label a person edited or accepted is kept unless overwriteReviewed says otherwise. */

@@ -1,6 +1,6 @@
 // Human review decisions, in one plain, git-friendly file beside the labels: `<labelsDir>/.segnetr/review.tsv`.
-// Written only by the extension host (the pre-label job writes per-image prediction records instead, so shards on
-// many machines never touch a shared file). One row per image, sorted by image file name in code-point order, so a
+// Written by the extension host; a pre-label job writes per-image prediction records instead, so shards on many
+// machines do not share a file, and touches review.tsv only to drop the decisions about labels it replaced. One row per image, sorted by image file name in code-point order, so a
 // decision is a one-line diff. Every write is read-modify-write under a lock file and lands atomically.
 import { lstat, open, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -116,6 +116,20 @@ export async function withdrawReview(labelsDir: string, recorded: ReviewRecord, 
     if (now === undefined || !sameRecord(now, recorded)) return;
     if (previous) records.set(recorded.image, previous);
     else records.delete(recorded.image);
+  });
+}
+
+/**
+ * Drops the decisions on these images (file names), because their labels were just replaced by a new prediction:
+ * an "accepted" or "rejected" made about the old one would show on the new one. Returns how many were dropped;
+ * review.tsv is not written when none was there.
+ */
+export async function forgetReviews(labelsDir: string, images: ReadonlySet<string>): Promise<number> {
+  if (images.size === 0 || !(await readReviewState(labelsDir).then((records) => [...records.keys()].some((name) => images.has(name))))) return 0;
+  return updateReviewState(labelsDir, (records) => {
+    let dropped = 0;
+    for (const name of images) if (records.delete(name)) dropped++;
+    return dropped;
   });
 }
 

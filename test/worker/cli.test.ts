@@ -51,14 +51,19 @@ describe('segnetr CLI (node dist/cli.js)', function () {
     const masks = path.join(tmp.path, 'masks');
     assert.equal(segnetr('prelabel', images, '--model', sigmoidModel).status, 0);
     writeFileSync(path.join(masks, 'img_000.png'), 'accepted by a person');
-    writeFileSync(path.join(masks, '.segnetr', 'review.tsv'), 'image\tstatus\tmodel\tmodel_sha256\ttime\nimg_000.png\taccepted\t-\t-\t2026-01-01T00:00:00.000Z\n');
+    const header = 'image\tstatus\tmodel\tmodel_sha256\ttime\n';
+    writeFileSync(path.join(masks, '.segnetr', 'review.tsv'), `${header}img_000.png\taccepted\t-\t-\t2026-01-01T00:00:00.000Z\nimg_001.jpg\trejected\t-\t-\t2026-01-01T00:00:00.000Z\n`);
     const kept = segnetr('prelabel', images, '--model', sigmoidModel, '--overwrite');
     assert.equal(kept.status, 0, kept.stderr);
     assert.match(kept.stdout, /1 written, 1 skipped \(label exists; 1 of them reviewed by a person, kept \(--overwrite-reviewed replaces them\)\)/);
     assert.equal(readFileSync(path.join(masks, 'img_000.png'), 'utf8'), 'accepted by a person');
+    // The rejection was about the label just replaced: it goes; the acceptance of the kept label stays.
+    const review = () => readFileSync(path.join(masks, '.segnetr', 'review.tsv'), 'utf8');
+    assert.equal(review(), `${header}img_000.png\taccepted\t-\t-\t2026-01-01T00:00:00.000Z\n`);
     const forced = segnetr('prelabel', images, '--model', sigmoidModel, '--overwrite-reviewed');
     assert.match(forced.stdout, /2 written, 0 skipped/);
     assert.equal(readLabel(path.join(masks, 'img_000.png')).colorType, 0);
+    assert.equal(review(), header, 'no decision is left about labels the model just made again');
   });
 
   it('exits 1 with "file: reason" lines when some images fail, and still labels the good ones', async () => {
