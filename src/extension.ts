@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { EvaluateFolderCommand, type EvaluateCommandOptions } from './commands/evaluateFolder';
 import { registerMaskEditorCommands } from './commands/maskEditorCommands';
 import { openCompareCase } from './commands/openCompareCase';
+import { folderCommandArgs } from './commands/pickFolder';
 import { openEvaluationReport } from './commands/openEvaluationReport';
 import { PrelabelFolderCommand, type PrelabelCommandOptions } from './commands/prelabelFolder';
 import { ReviewUncertainFirstCommand, type ReviewUncertainOptions } from './commands/reviewUncertainFirst';
@@ -56,14 +57,18 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
     // No retainContextWhenHidden: the host holds the mask, a hidden webview is rebuilt from it.
     vscode.window.registerCustomEditorProvider(MASK_EDITOR_VIEW_TYPE, maskEditor, { supportsMultipleEditorsPerDocument: true }),
     ...registerMaskEditorCommands(maskEditor),
-    vscode.commands.registerCommand('segnetr.prelabelFolder', (folder?: unknown, options?: PrelabelCommandOptions) =>
-      prelabel.run(folder, options),
+    vscode.commands.registerCommand('segnetr.prelabelFolder', (folder?: unknown, options?: unknown) =>
+      withFolderArgs<PrelabelCommandOptions>(folder, options, 'pre-label', (f, o) => prelabel.run(f, o)),
     ),
     failureViews,
     vscode.window.registerWebviewPanelSerializer(FAILURE_VIEW_TYPE, failureViews),
-    vscode.commands.registerCommand('segnetr.evaluateFolder', (folder?: unknown, options?: EvaluateCommandOptions) => evaluate.run(folder, options)),
+    vscode.commands.registerCommand('segnetr.evaluateFolder', (folder?: unknown, options?: unknown) =>
+      withFolderArgs<EvaluateCommandOptions>(folder, options, 'evaluate', (f, o) => evaluate.run(f, o)),
+    ),
     vscode.commands.registerCommand('segnetr.openEvaluationReport', (file?: unknown) => openEvaluationReport(failureViews, file)),
-    vscode.commands.registerCommand('segnetr.reviewUncertainFirst', (folder?: unknown, options?: ReviewUncertainOptions) => reviewUncertain.run(folder, options)),
+    vscode.commands.registerCommand('segnetr.reviewUncertainFirst', (folder?: unknown, options?: unknown) =>
+      withFolderArgs<ReviewUncertainOptions>(folder, options, 'review', (f, o) => reviewUncertain.run(f, o)),
+    ),
     vscode.commands.registerCommand('segnetr.showLog', () => log.show()),
     vscode.commands.registerCommand('segnetr.restartWorker', () => {
       worker.restart();
@@ -75,4 +80,10 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
 
 export function deactivate(): void {
   // Everything is in context.subscriptions; disposing the worker client stops the worker process, the codec its thread.
+}
+
+/** Runs a folder command with its arguments sorted out (folderCommandArgs); several selected folders are refused. */
+async function withFolderArgs<O>(folder: unknown, second: unknown, verb: string, run: (folder: unknown, options: O | undefined) => Promise<unknown>): Promise<unknown> {
+  const args = folderCommandArgs<O>(folder, second, verb);
+  return args && run(args.folder, args.options);
 }

@@ -74,4 +74,13 @@ describe('pre-label a folder', function () {
     assert.deepEqual(s.failed, []);
     assert.ok(!fs.readFileSync(human).equals(sentinel) || images.length === 0, 'the hand-made label was replaced by a prediction');
   });
+
+  it('refuses several folders selected in the Explorer instead of pre-labeling only the one clicked', async () => {
+    const before = fs.readdirSync(labelsDir).map((name) => [name, fs.statSync(path.join(labelsDir, name)).mtimeMs]);
+    const folder = vscode.Uri.file(config().imagesDir);
+    // What VS Code passes for an Explorer context command: the folder clicked, then every folder selected.
+    const outcome = await vscode.commands.executeCommand('segnetr.prelabelFolder', folder, [folder, vscode.Uri.file(path.dirname(config().imagesDir))]);
+    assert.equal(outcome, undefined);
+    assert.deepEqual(fs.readdirSync(labelsDir).map((name) => [name, fs.statSync(path.join(labelsDir, name)).mtimeMs]), before, 'nothing written');
+  });
 });
