@@ -74,8 +74,7 @@ export class CompareMode {
     this.elements.threshold.value = String(threshold);
     this.elements.threshold.disabled = true;
     this.elements.wrongItem.hidden = init.classCount <= 2;
-    this.elements.sources.textContent = `Ground truth ${init.groundTruthName} (edited here) · prediction ${init.predictionSource === 'file' ? init.predictionName : `of the model ${init.predictionName}`}`;
-    this.elements.sources.title = this.elements.sources.textContent;
+    this.showSources();
     this.setLayer(this.layer);
     this.showStats();
   }
@@ -109,6 +108,7 @@ export class CompareMode {
     this.elements.heatLegend.hidden = layer !== 'heat';
     this.elements.legend.hidden = layer === 'heat';
     this.source.layer = OVERLAY_LAYER[layer];
+    this.showSources();
     if (layer === 'heat') this.ensureProbability();
     this.host.requestOverlayAll();
     this.host.announce(COMPARE_LAYERS[layer].label);
@@ -128,9 +128,24 @@ export class CompareMode {
     return this.source.prediction;
   }
 
+  /** Whose prediction is shown: re-thresholded, it is the model's map even where the evaluation scored a file. */
+  private showSources(): void {
+    const init = this.init;
+    if (!init) return;
+    const rethresholded = this.threshold !== null && this.probability !== null;
+    const prediction =
+      init.predictionSource === 'model' ? `of the model ${init.predictionName}`
+      : rethresholded ? `of this editor's model, re-thresholded (the evaluated file ${init.predictionName} has no probability map)`
+      : this.layer === 'heat' ? `${init.predictionName} (the heat map is this editor's model's: the file has no probability map)`
+      : init.predictionName;
+    this.elements.sources.textContent = `Ground truth ${init.groundTruthName} (edited here) · prediction ${prediction}`;
+    this.elements.sources.title = this.elements.sources.textContent;
+  }
+
   private applyPrediction(): void {
     const { threshold, probability } = this;
     this.source.prediction = threshold === null || !probability ? this.evaluated : thresholdMask(probability.probability, probability.classes, threshold);
+    this.showSources();
     this.elements.thresholdValue.value = threshold === null ? 'as evaluated' : (threshold / 255).toFixed(2);
     this.elements.reset.disabled = threshold === null;
     this.host.requestOverlayAll();

@@ -185,6 +185,7 @@ describe('failure inspection', function () {
       return [await hands.text('#count-tp'), await hands.text('#count-fp'), await hands.text('#count-fn')].map((t) => t.trim()).join(' ');
     }, (counts) => counts === `0 0 ${groundTruthArea}`, 60_000);
     assert.equal((await hands.text('#metric-dice')).trim(), '0.0000', 'a miss: Dice 0');
+    assert.match(await hands.text('#compare-sources'), /prediction of this editor's model, re-thresholded \(the evaluated file .* has no probability map\)/, 'whose prediction is shown now');
     await hands.click('#compare-reset');
     assert.equal(await waitFor('the prediction as evaluated again', () => hands.text('#count-fp'), (t) => t.trim() === String(worst.falsePositives)), String(worst.falsePositives));
   });
