@@ -28,7 +28,8 @@ export class SettingError extends Error {
 /**
  * The labels folder for `imagesDir`. A workspace-level `segnetr.labelFolder` is ignored in an untrusted
  * workspace (it is a restricted setting) and, when trusted, must stay inside the workspace folder holding the
- * images; the user's own setting and the default may point anywhere.
+ * images; the user's own setting and the default may point anywhere, except, in an untrusted workspace, into it
+ * and out again through a link it holds (a repository committing `data/masks -> /elsewhere` chose that place).
  */
 export function labelsDirFromSettings(imagesDir: string, levels: SettingLevels<string> | undefined, workspace: WorkspaceState): string {
   const fromWorkspace = nonBlank(levels?.workspaceFolderValue) ?? nonBlank(levels?.workspaceValue);
@@ -44,7 +45,21 @@ export function labelsDirFromSettings(imagesDir: string, levels: SettingLevels<s
     }
     return labelsDir;
   }
-  return labelsDirFor(imagesDir, nonBlank(levels?.globalValue) ?? DEFAULT_LABEL_FOLDER);
+  const labelsDir = labelsDirFor(imagesDir, nonBlank(levels?.globalValue) ?? DEFAULT_LABEL_FOLDER);
+  if (!workspace.trusted) refuseLinkOutOfWorkspace(labelsDir, workspace.folders);
+  return labelsDir;
+}
+
+function refuseLinkOutOfWorkspace(labelsDir: string, folders: readonly string[]): void {
+  const root = folders.find((folder) => isSameOrInside(path.resolve(labelsDir), path.resolve(folder)));
+  if (root === undefined) return;
+  const real = realPathThroughExisting(labelsDir);
+  if (isSameOrInside(real, realPathThroughExisting(root))) return;
+  throw new SettingError(
+    `The labels folder ${labelsDir} is in the untrusted workspace folder ${root}, but a link there leads it to ${real}: the workspace ` +
+      'would choose where labels are written. Trust the workspace (Workspaces: Manage Workspace Trust), or set segnetr.labelFolder ' +
+      'in your user settings to that place.',
+  );
 }
 
 /**

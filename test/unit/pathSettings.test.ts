@@ -25,6 +25,23 @@ describe('path settings and workspace trust', () => {
     }
   });
 
+  it('in an untrusted workspace, does not follow a link the workspace holds out of it (the default labels folder included)', () => {
+    const ws = workspace(false);
+    const elsewhere = path.join(tmp.path, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, path.join(ws.root, 'data', 'masks')); // committed by the repository
+    for (const levels of [undefined, { globalValue: '../masks' }]) {
+      assert.throws(() => labelsDirFromSettings(ws.images, levels, ws), (error: Error) => {
+        assert.ok(error instanceof SettingError);
+        assert.match(error.message, /^The labels folder .*repo\/data\/masks is in the untrusted workspace folder .*repo, but a link there leads it to .*elsewhere: /);
+        return true;
+      });
+    }
+    // Trusted, or named by its real place in the user settings, it is the person's choice.
+    assert.equal(labelsDirFromSettings(ws.images, undefined, { ...ws, trusted: true }), path.join(ws.root, 'data', 'masks'));
+    assert.equal(labelsDirFromSettings(ws.images, { globalValue: elsewhere }, ws), elsewhere);
+  });
+
   it('keeps a trusted workspace setting inside the workspace, judged by real paths', () => {
     const ws = workspace(true);
     assert.equal(labelsDirFromSettings(ws.images, { workspaceValue: '../labels' }, ws), path.join(ws.root, 'data', 'labels'));
