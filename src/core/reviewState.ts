@@ -2,7 +2,7 @@
 // Written by the extension host; a pre-label job writes per-image prediction records instead, so shards on many
 // machines do not share a file, and touches review.tsv only to drop the decisions about labels it replaced. One row per image, sorted by image file name in code-point order, so a
 // decision is a one-line diff. Every write is read-modify-write under a lock file and lands atomically.
-import { lstat, open, stat, unlink } from 'node:fs/promises';
+import { link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { ReviewStatus } from '../common/editorProtocol';
@@ -268,6 +268,28 @@ async function removeIfStale(lockPath: string): Promise<boolean> {
   } catch {
     return false; // released meanwhile (or half-written): retry the open
   }
-  if (stale) await unlink(lockPath).catch(() => undefined);
-  return stale;
+  return stale && removeStaleLock(lockPath, info.ino);
+}
+
+/**
+ * Removes the lock judged stale, and only that file: two writers waiting on one stale lock would otherwise both
+ * unlink "it", the second removing the fresh lock the first made meanwhile, and both would write. The lock is
+ * renamed away first (atomic), then removed if it is the file judged stale, else put back. Exported for tests.
+ */
+export async function removeStaleLock(lockPath: string, staleIno: number): Promise<boolean> {
+  const claimed = `${lockPath}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    await rename(lockPath, claimed);
+  } catch {
+    return false; // released or removed meanwhile: retry the open
+  }
+  const moved = await lstat(claimed).catch(() => undefined);
+  if (moved?.ino === staleIno) {
+    await unlink(claimed).catch(() => undefined);
+    return true;
+  }
+  // A fresh lock, taken after the check: give it back (the link fails only if yet another writer holds the name).
+  await link(claimed, lockPath).catch(() => undefined);
+  await unlink(claimed).catch(() => undefined);
+  return false;
 }

@@ -2,7 +2,7 @@
 // the image of a label file.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { findImageForLabel } from '../../src/core/imageForLabel';
@@ -16,6 +16,7 @@ import {
   parseReviewTsv,
   readReviewState,
   recordReview,
+  removeStaleLock,
   reviewFilePath,
 } from '../../src/core/reviewState';
 import { useTempDir } from './tempDir';
@@ -56,6 +57,21 @@ describe('review state (review.tsv)', () => {
     writeFileSync(`${reviewFilePath(tmp.path)}.lock`, `${hostname()} ${dead} ${T}\n`);
     await recordReview(tmp.path, record('a.png'));
     assert.equal((await readReviewState(tmp.path)).get('a.png')?.status, 'accepted');
+  });
+
+  it('removes a stale lock only if it is still the file judged stale, never a fresh lock taken meanwhile', async () => {
+    const lock = `${reviewFilePath(tmp.path)}.lock`;
+    mkdirSync(path.dirname(lock), { recursive: true });
+    writeFileSync(lock, `${hostname()} 1 ${T}\n`);
+    const staleIno = lstatSync(lock).ino;
+    // Another writer removed the stale lock and took its own before this one got to remove "it".
+    writeFileSync(`${lock}.fresh`, `${hostname()} ${process.pid} ${T}\n`); // made while the stale one exists: another inode
+    renameSync(`${lock}.fresh`, lock);
+    assert.notEqual(lstatSync(lock).ino, staleIno);
+    assert.equal(await removeStaleLock(lock, staleIno), false);
+    assert.equal(readFileSync(lock, 'utf8'), `${hostname()} ${process.pid} ${T}\n`, 'the fresh lock is back in place');
+    assert.equal(await removeStaleLock(lock, lstatSync(lock).ino), true);
+    assert.deepEqual(readdirSync(path.dirname(lock)), [], 'removed, and no renamed copy left');
   });
 
   it('stops at once, naming it, on a lock that is a named pipe or a link to /dev/zero (never reads it)', async function () {
