@@ -27,7 +27,8 @@ Options:
   -h, --help         show this help
 
 Exit status: 0 every image labelled or skipped, 1 some images failed (listed as "file: reason"),
-2 usage, model or labels-folder error (nothing labelled), 130 stopped by Ctrl-C, 143 by SIGTERM.
+2 usage, model or labels-folder error (nothing labelled), 130 stopped by Ctrl-C, 143 by SIGTERM,
+129 by SIGHUP (a closed terminal).
 
        segnetr evaluate <imagesDir> --gt <masksDir> [options]   (segnetr evaluate --help)`;
 

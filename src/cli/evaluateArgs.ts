@@ -19,7 +19,8 @@ Options:
   -h, --help         show this help
 
 Exit status: 0 every image scored, 1 some images failed (listed as "file: reason"), 2 usage or model error
-(also: no images in <imagesDir>), 130 interrupted (the summary so far is printed; no file is written).`;
+(also: no images in <imagesDir>), 130 interrupted (the summary so far is printed; no file is written),
+143 stopped by SIGTERM, 129 by SIGHUP.`;
 
 export interface EvaluateCommand {
   readonly kind: 'evaluate';
