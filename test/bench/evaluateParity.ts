@@ -3,7 +3,7 @@
 //   (1) our evaluation predicting every image (what `segnetr evaluate <images> --gt <masks>` reports),
 //   (2) our evaluation of the label files `segnetr prelabel` writes (--pred),
 //   (3) training.evaluate --labels on those same label files (the Python reference),
-//   (4) with --checkpoint, training.evaluate on the PyTorch checkpoint (decoded by Pillow, not jpeg-js),
+//   (4) with --checkpoint, training.evaluate on the PyTorch checkpoint (decoded by Pillow; the extension decodes with sharp),
 // and the largest per-image difference between (1), (2) and (3).
 //   node scripts/bench.mjs evaluateParity [--data DIR] [--model FILE.onnx] [--threads N] [--checkpoint CKPT.pt]
 import { spawnSync } from 'node:child_process';
