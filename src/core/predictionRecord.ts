@@ -4,6 +4,7 @@
 //   <labelsDir>/.segnetr/predictions/<base>.classes.png predicted class per pixel (multi-class models only)
 // One set of files per image, so shards pre-labelling one folder on many machines never write the same file.
 // The mask editor reads them to re-threshold without running the model, and to show an image as "predicted".
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { ModelOutput } from '../model/card';
 import type { Prediction } from '../model/postprocess';
@@ -57,8 +58,23 @@ export class PredictionRecordError extends Error {
 }
 
 export function predictionPaths(labelsDir: string, imagePath: string): { readonly record: string; readonly probability: string; readonly classes: string } {
-  const base = path.join(labelsDir, STATE_FOLDER, PREDICTIONS_FOLDER, path.parse(imagePath).name);
+  const base = path.join(labelsDir, STATE_FOLDER, PREDICTIONS_FOLDER, recordStem(path.parse(imagePath).name));
   return { record: `${base}.json`, probability: `${base}.prob.png`, classes: `${base}.classes.png` };
+}
+
+/** File names hold at most 255 bytes on the common file systems; the longest of ours adds '.classes.png'. */
+const MAX_STEM_BYTES = 255 - '.classes.png'.length;
+
+/**
+ * The name the image's records go by: its base name, or for a name too long to take our suffixes, its first
+ * characters and a hash of the whole name (still one image's; its label, `<base name>.png`, fits where this did not).
+ */
+function recordStem(name: string): string {
+  if (Buffer.byteLength(name) <= MAX_STEM_BYTES) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  const chars = Array.from(name); // whole code points: no half of a surrogate pair
+  while (Buffer.byteLength(chars.join('')) > MAX_STEM_BYTES - hash.length - 1) chars.pop();
+  return `${chars.join('')}~${hash}`;
 }
 
 /** The 8-bit threshold (probability x 255, "above" = foreground) equivalent to a record's or card's threshold. */

@@ -2,7 +2,7 @@
 // point, saving, reloading, and hot-exit backups that hold only the unsaved steps. Expected masks are literal
 // grids written by hand.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { writePredictionRecord } from '../../src/core/predictionRecord';
@@ -98,6 +98,24 @@ describe('mask document', () => {
     assertGrid(doc.raster, ['..11', '1.1.']);
     assert.deepEqual([doc.source, doc.hasStoredProbability, doc.predictionModel], ['prediction', true, { id: 'm', sha256: 'abc' }]);
     assert.deepEqual(doc.probability?.probability, probability);
+  });
+
+  it('stores and finds the prediction of an image whose name is too long for the record files\' suffixes', async () => {
+    const images = path.join(tmp.path, 'images');
+    mkdirSync(images, { recursive: true });
+    const long = `${'é'.repeat(120)}${'x'.repeat(11)}`; // 251 bytes: its label fits in 255, '.classes.png' would not
+    const imagePath = path.join(images, `${long}.jpg`);
+    writeFileSync(imagePath, pngHeaderOnly(4, 2));
+    const f = { imagePath, labelPath: path.join(tmp.path, 'masks', `${long}.png`), labelsDir: path.join(tmp.path, 'masks') };
+    const output: ModelOutput = { activation: 'softmax', channels: 3 };
+    const mask = Uint8Array.from([0, 1, 2, 0, 1, 2, 0, 1]);
+    await writePredictionRecord(f.labelsDir, f.imagePath, { width: 4, height: 2, mask, probability: new Uint8Array(8).fill(200) }, { id: 'm', sha256: 'abc' }, output);
+    const written = readdirSync(path.join(f.labelsDir, '.segnetr', 'predictions'));
+    assert.equal(written.length, 3);
+    for (const name of written) assert.ok(Buffer.byteLength(name) <= 255 && name.startsWith('é'), name);
+    const doc = await MaskDocument.open(f, { classCount: 3, codec });
+    assert.deepEqual([doc.source, doc.hasStoredProbability], ['prediction', true]);
+    assert.deepEqual(doc.raster.data, mask);
   });
 
   it('does not decode a stored probability map whose header has another size than its record; opens empty and says why', async () => {
