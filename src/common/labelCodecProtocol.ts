@@ -3,6 +3,7 @@
 // so that encoding and decoding large labels never runs on the extension host's thread. Pixel buffers travel as
 // transferred ArrayBuffers (moved, not copied, and never JSON).
 // Environment-neutral: no `vscode`, no Node built-ins.
+import type { DecodedLabel } from '../mask/types';
 import type { LabelFormat } from './prelabel';
 
 /** Whose mask a mask PNG is; ground truth may mark pixels to ignore (src/core/readMask.ts). */
@@ -15,11 +16,6 @@ export interface CodecPixels {
   readonly data: Uint8Array;
 }
 
-/** A label's class indices and how its file stores them (see decodeLabelPng's DecodedLabel). */
-export interface DecodedLabelPixels extends CodecPixels {
-  readonly storedAs: LabelFormat | undefined;
-}
-
 export interface LabelCodec {
   /**
    * The label file's bytes for `mask` (encodeLabelPng). With `transfer`, the codec may take `mask`'s buffer:
@@ -27,7 +23,7 @@ export interface LabelCodec {
    */
   encodeLabel(mask: Uint8Array, width: number, height: number, format: LabelFormat, options?: { readonly transfer?: boolean }): Promise<Uint8Array>;
   /** decodeLabelPng's class indices; rejects with LabelPngError for a file that is not a label of `classCount` classes. */
-  decodeLabel(bytes: Uint8Array, classCount: number): Promise<DecodedLabelPixels>;
+  decodeLabel(bytes: Uint8Array, classCount: number): Promise<DecodedLabel>;
   /** An 8-bit grey PNG's bytes value for value (probability maps, backup patches), with the SHA-256 of the pixels. */
   decodeGrey(bytes: Uint8Array): Promise<CodecPixels & { readonly sha256: string }>;
   /** readMaskPng's class indices, by the evaluation's rules; rejects with ImageError for a mask it refuses. */

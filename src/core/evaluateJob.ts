@@ -3,7 +3,7 @@
 // the image's uncertainty score. Runs in the worker process for the extension and in-process for the CLI. A
 // broken model or request stops the job (the promise rejects); a bad image or mask is recorded as
 // `file: reason` and the job moves on. Nothing is written: reports are src/core/evaluationReport.ts.
-import { readdir, realpath } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { EmptyCase, EvaluateProgress, EvaluateRequest, EvaluationReport, EvaluationSummary, ImageEvaluation } from '../common/evaluation';
 import type { FileError } from '../common/prelabel';
@@ -18,6 +18,7 @@ import { IMAGE_EXTENSIONS, labelPathFor } from './labelPaths';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImage } from './predictImage';
 import { readMaskPng } from './readMask';
+import { samePlace } from './realPath';
 import { type SessionCache, withSessions } from './sessionCache';
 import { readImageFile, readImageFileHeader } from './readImageFile';
 
@@ -41,7 +42,7 @@ export async function runEvaluateJob(asked: EvaluateRequest, hooks: EvaluateHook
   const model = await loadModel(request.modelPath);
   const classes = numberOfClasses(model.card.output);
   for (const [dir, what] of [[request.gtDir, 'ground-truth'], [request.predDir, 'predictions']] as const) {
-    if (dir !== undefined && (await sameFolder(dir, request.imagesDir))) {
+    if (dir !== undefined && samePlace(dir, request.imagesDir)) {
       throw new RequestError(`The ${what} folder ${dir} is the images folder: its PNG images would be read as masks. Keep masks in their own folder.`);
     }
   }
@@ -162,12 +163,6 @@ async function imageHeader(file: string): Promise<{ width: number; height: numbe
 function fileImageError(error: unknown, what: string, file: string): ImageError {
   if (error instanceof ImageError) return new ImageError(`${what} ${file}: ${error.message}`);
   return new ImageError(`cannot read ${what} ${file}: ${describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' })}`);
-}
-
-/** Whether two paths name the same folder, symlinks resolved (a folder that does not exist is no other's). */
-async function sameFolder(a: string, b: string): Promise<boolean> {
-  const real = (p: string): Promise<string> => realpath(p).catch(() => path.resolve(p));
-  return (await real(a)) === (await real(b));
 }
 
 async function filesIn(dir: string, what: string): Promise<Set<string>> {

@@ -89,8 +89,7 @@ async function labelAll(
     if (outcome === 'written') {
       written++;
       writtenImages.add(path.basename(item.imagePath));
-    }
-    else if (outcome === 'skipped') skipped++;
+    } else if (outcome === 'skipped') skipped++;
     else failed.push({ file: item.imagePath, reason: reason ?? 'failed' });
     done++;
     hooks.onProgress?.({ done, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });

@@ -1,7 +1,8 @@
 // Human review decisions, in one plain, git-friendly file beside the labels: `<labelsDir>/.segnetr/review.tsv`.
 // Written by the extension host; a pre-label job writes per-image prediction records instead, so shards on many
-// machines do not share a file, and touches review.tsv only to drop the decisions about labels it replaced. One row per image, sorted by image file name in code-point order, so a
-// decision is a one-line diff. Every write is read-modify-write under a lock file and lands atomically.
+// machines do not share a file, and touches review.tsv only to drop the decisions about labels it replaced. One
+// row per image, sorted by image file name in code-point order, so a decision is a one-line diff. Every write is
+// read-modify-write under a lock file and lands atomically.
 import { link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
@@ -95,8 +96,10 @@ export async function readReviewState(labelsDir: string): Promise<Map<string, Re
   return new Map(parseReviewTsv(text, file).map((r) => [r.image, r]));
 }
 
-/** Records (replaces) one image's decision. Serialised across processes by a lock file next to review.tsv. */
-/** Returns the image's decision it replaced (undefined: none), for withdrawReview. */
+/**
+ * Records (replaces) one image's decision. Serialised across processes by a lock file next to review.tsv.
+ * Returns the image's decision it replaced (undefined: none), for withdrawReview.
+ */
 export async function recordReview(labelsDir: string, record: ReviewRecord): Promise<ReviewRecord | undefined> {
   checkRecord(record);
   return updateReviewState(labelsDir, (records) => {
@@ -125,7 +128,10 @@ export async function withdrawReview(labelsDir: string, recorded: ReviewRecord, 
  * review.tsv is not written when none was there.
  */
 export async function forgetReviews(labelsDir: string, images: ReadonlySet<string>): Promise<number> {
-  if (images.size === 0 || !(await readReviewState(labelsDir).then((records) => [...records.keys()].some((name) => images.has(name))))) return 0;
+  // Looked at without the lock first: most jobs replace no reviewed label, and then review.tsv is not touched.
+  if (images.size === 0) return 0;
+  const records = await readReviewState(labelsDir);
+  if (![...images].some((name) => records.has(name))) return 0;
   return updateReviewState(labelsDir, (records) => {
     let dropped = 0;
     for (const name of images) if (records.delete(name)) dropped++;

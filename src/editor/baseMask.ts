@@ -2,12 +2,12 @@
 // prediction (the pre-label job's probability map thresholded as the record says), else an empty mask.
 // Node only, no `vscode`: the document model and its tests use it directly.
 import { createHash } from 'node:crypto';
-import type { DecodedLabelPixels, LabelCodec } from '../common/labelCodecProtocol';
+import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import { LabelPngError, MAX_LABEL_PIXELS } from '../mask/labelPng';
 import { createRaster } from '../mask/raster';
 import { thresholdMask } from '../mask/threshold';
-import type { LabelRaster } from '../mask/types';
+import type { DecodedLabel, LabelRaster } from '../mask/types';
 import { describeFsError, messageOf } from '../model/errors';
 import { readImageFileHeader } from '../core/readImageFile';
 import { regularFileSha256 } from '../core/fileSha256';
@@ -111,7 +111,7 @@ export async function loadBaseMask(
   const bytes = options.labelBytes === undefined ? await readLabelBytes(files, size) : (options.labelBytes ?? undefined);
   const prediction = await storedPrediction(files, size, classCount, codec, options.log ?? (() => undefined));
   if (bytes) {
-    let raster: DecodedLabelPixels;
+    let raster: DecodedLabel;
     let readOnly: string | undefined;
     try {
       raster = await codec.decodeLabel(bytes, classCount);

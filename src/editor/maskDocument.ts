@@ -167,15 +167,15 @@ export class MaskDocument {
     return this.base.sha256;
   }
 
-  /**
-   * The format the label file on disk stores its classes in, when it shows (a 0/255 mask, or indices above 0):
-   * saving writes it again in that format, so editing a label never converts a person's 0/255 masks to 0/1.
-   */
   /** Why the mask on disk must not be saved over from this document (see BaseMask.readOnly); undefined: it may. */
   get readOnlyReason(): string | undefined {
     return this.base.readOnly;
   }
 
+  /**
+   * The format the label file on disk stores its classes in, when it shows (a 0/255 mask, or indices above 0):
+   * saving writes it again in that format, so editing a label never converts a person's 0/255 masks to 0/1.
+   */
   get labelFileFormat(): LabelFormat | undefined {
     return this.base.kind === 'label' ? this.base.storedAs : undefined;
   }

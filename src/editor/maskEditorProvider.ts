@@ -38,7 +38,7 @@ import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
 import { keptBackupsOf, readKeptBackup } from './keptBackups';
 import { keepUnrestoredBackup } from './maskBackup';
-import { type DocumentEdit, EditedDuringReloadError, MaskDocument } from './maskDocument';
+import { type DocumentEdit, EditedDuringReloadError, MaskDocument, type OpenOptions } from './maskDocument';
 import type { ReviewOrders } from './reviewOrders';
 import { LabelChangedOnDiskError, type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
 import { literalGlob } from './literalGlob';
@@ -124,7 +124,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     }
     const files = compare === undefined ? await labelFilesOf(uri) : await groundTruthFilesOf(compare);
     const info = await editorModelInfo(this.deps.extensionUri.fsPath, uri, this.deps.log);
-    const options = { classCount: info.classCount, codec: this.deps.codec, log: (line: string) => this.deps.log.warn(line), groundTruth: compare !== undefined };
+    const options = this.openOptions(info, compare !== undefined);
     let model: MaskDocument | undefined;
     let restoreProblem: string | undefined;
     if (context.backupId) {
@@ -260,8 +260,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       if (chosen === undefined) return;
       const copy = await readKeptBackup(chosen);
       if (!samePlace(copy.imagePath, model.files.imagePath)) throw new Error(`${chosen} holds edits of ${copy.imagePath}, not of ${model.files.imagePath}`);
-      const options = { classCount: info.classCount, codec: this.deps.codec, log: (line: string) => this.deps.log.warn(line), groundTruth: doc.compare !== undefined };
-      const restored = await MaskDocument.restore(model.files, copy.text, `The kept copy ${chosen}`, options);
+      const restored = await MaskDocument.restore(model.files, copy.text, `The kept copy ${chosen}`, this.openOptions(info, doc.compare !== undefined));
       const edit = model.replaceMask(restored.document.raster.data, 'Restore Kept Edits');
       if (edit) this.announceEdit(doc, edit, undefined);
       this.deps.log.info(`Restored the kept unsaved edits of ${model.files.imagePath} from ${chosen}${edit ? '' : ' (the mask already held them)'}.`);
@@ -272,6 +271,11 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       this.deps.log.error(message);
       void vscode.window.showErrorMessage(message);
     }
+  }
+
+  /** How the documents of this editor open: `groundTruth` for compare mode (LoadOptions.groundTruth). */
+  private openOptions(info: EditorModelInfo, groundTruth: boolean): OpenOptions {
+    return { classCount: info.classCount, codec: this.deps.codec, log: (line: string) => this.deps.log.warn(line), groundTruth };
   }
 
   private async pickKeptBackup(imagePath: string): Promise<string | undefined> {

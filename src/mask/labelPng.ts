@@ -6,7 +6,7 @@ import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import type { LabelFormat } from '../common/prelabel';
 import { ModelError } from '../model/errors';
-import type { LabelRaster } from './types';
+import type { DecodedLabel, LabelRaster } from './types';
 
 const PNG_COLOR_TYPE_GRAYSCALE = 0;
 const PNG_COLOR_TYPE_RGB = 2;
@@ -253,15 +253,6 @@ export function decodePngSamples(bytes: Uint8Array, rules: PngSampleRules): PngS
     values[i] = r;
   }
   return { width, height, values, fromPalette };
-}
-
-/** A decoded label, and how its file stores the classes, so that saving it again keeps that format. */
-export interface DecodedLabel extends LabelRaster {
-  /**
-   * 'binary255' for a 0/255 mask read as classes 0/1, 'index' for class indices with some pixel above class 0;
-   * undefined for a mask of class 0 only, which both formats write alike.
-   */
-  readonly storedAs: LabelFormat | undefined;
 }
 
 /**

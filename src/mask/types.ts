@@ -1,5 +1,6 @@
 // The label raster and the editing operations on it. Environment-neutral: no `vscode`, no DOM, no Node
 // built-ins, so the extension host (source of truth) and the webview (optimistic painting) run the same code.
+import type { LabelFormat } from '../common/prelabel';
 
 /** A half-open pixel rectangle: columns x .. x+width-1, rows y .. y+height-1. */
 export interface Rect {
@@ -14,6 +15,15 @@ export interface LabelRaster {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
+}
+
+/** A decoded label file, and how the file stores the classes, so that saving it again keeps that format. */
+export interface DecodedLabel extends LabelRaster {
+  /**
+   * 'binary255' for a 0/255 mask read as classes 0/1, 'index' for class indices with some pixel above class 0;
+   * undefined for a mask of class 0 only, which both formats write alike.
+   */
+  readonly storedAs: LabelFormat | undefined;
 }
 
 /**

@@ -85,6 +85,14 @@ function classIndex(value: unknown, limits: MaskOperationLimits, min: number): n
   return integerIn(value, 'classIndex', min, limits.classCount - 1);
 }
 
+/**
+ * How far outside the image an operation's points may lie (a stroke dragged or a polygon clicked past the edge),
+ * but not absurdly far: one image size. The page keeps its points within this (StrokeSession, PolygonDraft).
+ */
+export function pointMargin(size: { readonly width: number; readonly height: number }): number {
+  return Math.max(size.width, size.height);
+}
+
 /** A copy of a flat [x0, y0, x1, y1, ...] array of finite numbers within `margin` pixels of the image. */
 function points(value: unknown, limits: MaskOperationLimits, minPoints: number, margin: number): number[] {
   if (!Array.isArray(value)) fail(`points must be an array of numbers, got ${describe(value)}`);
@@ -116,8 +124,7 @@ function parse(value: unknown, limits: MaskOperationLimits): MaskOperation {
   for (const key of Object.keys(record)) {
     if (!allowed.includes(key)) fail(`unexpected field "${key.slice(0, 40)}" in a ${kind} operation`);
   }
-  // Points may lie outside the image (a stroke dragged past the edge) but not absurdly far: one image size.
-  const margin = Math.max(limits.width, limits.height);
+  const margin = pointMargin(limits);
   switch (kind as MaskOperation['kind']) {
     case 'stroke': {
       const radius = record.radius;

@@ -2,6 +2,7 @@
 // host accepts (one image size beyond each edge). Clamping to the edge itself would bend an edge that runs into the
 // image, filling other pixels inside it than the ones outlined. Pure: no DOM.
 import type { MaskOperation } from '../mask/types';
+import { pointMargin } from '../mask/validate';
 import { PointBuffer } from './pointBuffer';
 import { MAX_STROKE_POINTS } from './strokeSession';
 
@@ -28,7 +29,7 @@ export class PolygonDraft {
 
   add(x: number, y: number, width: number, height: number): void {
     if (this.full) return;
-    const margin = Math.max(width, height); // src/mask/validate.ts: polygon points within this of the image
+    const margin = pointMargin({ width, height });
     this.points.push(Math.min(width + margin, Math.max(-margin, x)), Math.min(height + margin, Math.max(-margin, y)));
   }
 

@@ -4,7 +4,7 @@
 // same pixels. Pointer samples are coalesced to one segment per animation frame; recording one allocates nothing.
 // Pure: no DOM.
 import { paintSegment, snapBrushPoint } from '../mask/brush';
-import { DEFAULT_MAX_POINTS } from '../mask/validate';
+import { DEFAULT_MAX_POINTS, pointMargin } from '../mask/validate';
 import type { LabelRaster, MaskOperation } from '../mask/types';
 import { PointBuffer } from './pointBuffer';
 
@@ -100,7 +100,7 @@ export class StrokeSession {
 
   private snap(raster: LabelRaster, value: number, size: number): number {
     // On the brush grid, and within the distance from the image the host accepts (one image size + radius).
-    const margin = Math.max(raster.width, raster.height);
+    const margin = pointMargin(raster);
     return snapBrushPoint(Math.min(size + margin, Math.max(-margin, value)), this.radius);
   }
 

@@ -6,7 +6,6 @@
 import { Worker } from 'node:worker_threads';
 import {
   type CodecPixels,
-  type DecodedLabelPixels,
   type DecodedMessage,
   type LabelCodec,
   type LabelCodecRequest,
@@ -18,6 +17,7 @@ import {
 import type { LabelFormat } from '../common/prelabel';
 import { EVERY_BYTE_VALUE } from '../core/greyPng';
 import { LabelPngError } from '../mask/labelPng';
+import type { DecodedLabel } from '../mask/types';
 import { ImageError } from '../model/errors';
 
 export interface LabelCodecThreadOptions {
@@ -48,7 +48,7 @@ export class LabelCodecThread implements LabelCodec {
     return response.bytes;
   }
 
-  async decodeLabel(bytes: Uint8Array, classCount: number): Promise<DecodedLabelPixels> {
+  async decodeLabel(bytes: Uint8Array, classCount: number): Promise<DecodedLabel> {
     const { width, height, data, storedAs } = await this.decoded({ type: 'decodeLabel', bytes, classCount, digest: false });
     return { width, height, data, storedAs: storedAs ?? undefined };
   }
