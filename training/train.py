@@ -36,6 +36,7 @@ from training.losses import LOSS_NAMES, SegLoss, distilled_target
 from training.metrics import LARGE_LESION_FRACTION, evaluate_split, summary_line, summary_metrics
 from training.models import create_model
 from training.models.segnetr import SegNetr
+from training.tta import VIEW_NAMES, tta_views, with_views
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -105,6 +106,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                    help="distil from this checkpoint (K = 1): the target becomes (1 - w) * truth + w * the "
                         "teacher's probability on the same augmented batch, w = --distill-weight")
     p.add_argument("--distill-weight", type=float, default=0.5, help="w of --teacher, in (0, 1]")
+    p.add_argument("--teacher-tta", type=tta_views, default=(), metavar="VIEWS",
+                   help="the teacher's probability is that of its logits averaged over these flipped views "
+                        f"({', '.join(VIEW_NAMES)}; training.tta), as an export with --tta would ship it")
     p.add_argument("--init", default=None,
                    help="start from these model weights (best.pt/last.pt) with a fresh optimizer and schedule")
     p.add_argument("--resume", nargs="?", const="auto", default=None,
@@ -158,6 +162,8 @@ def load_teacher(args: argparse.Namespace, device: torch.device) -> Tuple[Option
     """The frozen ``--teacher`` network (eval mode) and the commands that made it; ``(None, [])`` without one.
     Refuses, naming the file, what cannot be distilled: K > 1, a multi-class teacher, a weight outside (0, 1]."""
     if args.teacher is None:
+        if args.teacher_tta:
+            raise SystemExit("train: --teacher-tta needs --teacher")
         return None, []
     if args.num_classes != 1:
         raise SystemExit(f"train: --teacher distils binary models only (--num-classes {args.num_classes})")
@@ -172,8 +178,9 @@ def load_teacher(args: argparse.Namespace, device: torch.device) -> Tuple[Option
     check_run_sizes(teacher, args)  # it sees every batch the student does
     if not args.no_channels_last:
         teacher = teacher.to(memory_format=torch.channels_last)
-    print(f"distilling from {args.teacher} with weight {args.distill_weight}", flush=True)
-    return teacher.to(device).requires_grad_(False), commands_of(ck)
+    views = f", views {','.join(args.teacher_tta)}" if args.teacher_tta else ""
+    print(f"distilling from {args.teacher} with weight {args.distill_weight}{views}", flush=True)
+    return with_views(teacher.to(device).requires_grad_(False), args.teacher_tta), commands_of(ck)
 
 
 def param_groups(model: nn.Module, weight_decay: float) -> List[Dict[str, Any]]:

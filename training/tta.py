@@ -38,15 +38,18 @@ def parse_views(spec: str) -> Tuple[str, ...]:
     return checked_views([s.strip() for s in spec.split(",") if s.strip() and s.strip() != "none"])
 
 
+def tta_views(spec: str) -> Tuple[str, ...]:
+    """``parse_views`` as an argparse ``type``: a bad value is a usage error."""
+    try:
+        return parse_views(spec)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e
+
+
 def add_tta_argument(p: argparse.ArgumentParser) -> None:
-    """``--tta VIEWS`` (parsed to a tuple of view names; a bad value is a usage error), shared by
-    ``training.evaluate`` and ``training.export`` so both score and ship the same graph."""
-    def views(spec: str) -> Tuple[str, ...]:
-        try:
-            return parse_views(spec)
-        except ValueError as e:
-            raise argparse.ArgumentTypeError(str(e)) from e
-    p.add_argument("--tta", type=views, default=(), metavar="VIEWS",
+    """``--tta VIEWS``, shared by ``training.evaluate`` and ``training.export`` so both score and ship the same
+    graph."""
+    p.add_argument("--tta", type=tta_views, default=(), metavar="VIEWS",
                    help="comma-separated views whose logits are averaged inside the graph "
                         f"({', '.join(VIEW_NAMES)}; training.tta); default none")
 

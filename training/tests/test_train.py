@@ -176,6 +176,47 @@ def test_a_student_learns_the_frozen_teachers_probabilities_on_its_own_batches(d
     assert len(commands) == 2 and "--seed 7" in commands[0] and "--teacher" in commands[1], commands
 
 
+def test_a_teacher_with_views_teaches_its_flip_averaged_probability(data_root: str, tmp_path, monkeypatch) -> None:
+    import training.train as train_module
+    common = ["--data", data_root, "--model", "segnetr_t", "--width", "8", "--partition", "2", "--size", "64",
+              "--batch-size", "4", "--limit-train", "8", "--no-select", "--no-bf16", "--log-every", "0",
+              "--epochs", "1", "--steps-per-epoch", "2"]
+    teacher = str(tmp_path / "teacher")
+    train_main(common + ["--out", teacher, "--seed", "7"])
+    teacher_ck = os.path.join(teacher, "last.pt")
+    with pytest.raises(SystemExit, match="--teacher-tta needs --teacher"):
+        train_main(common + ["--out", str(tmp_path / "x"), "--teacher-tta", "identity,rot180"])
+    with pytest.raises(SystemExit):  # an unknown view is a usage error
+        train_main(common + ["--out", str(tmp_path / "x"), "--teacher", teacher_ck, "--teacher-tta", "spin"])
+
+    seen = []  # the inner teacher's (input, logits) and the loss's target, step by step
+    real_load = train_module.load_checkpoint
+
+    def load_and_watch(path: str):
+        model, ck = real_load(path)
+        model.register_forward_hook(lambda _m, inp, out: seen.append((inp[0].clone(), out.clone())))
+        return model, ck
+
+    class WatchedLoss(SegLoss):
+        def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+            seen.append(target.clone())
+            return super().forward(logits, target)
+    monkeypatch.setattr(train_module, "load_checkpoint", load_and_watch)
+    monkeypatch.setattr(train_module, "SegLoss", WatchedLoss)
+    train_main(common + ["--out", str(tmp_path / "taught"), "--seed", "0", "--teacher", teacher_ck,
+                         "--distill-weight", "1", "--teacher-tta", "identity,rot180"])
+
+    assert len(seen) == 4  # 2 steps, each one teacher call on both views and one loss
+    for (x, logits), target in zip(seen[::2], seen[1::2]):
+        n = target.shape[0]
+        assert x.shape[0] == logits.shape[0] == 2 * n
+        assert torch.equal(x[n:], x[:n].flip(-1).flip(-2))  # the second view is the batch turned by 180 degrees
+        mean = (logits[:n] + logits[n:].flip(-1).flip(-2)) / 2
+        assert torch.allclose(target, torch.sigmoid(mean), atol=1e-6)
+    commands = load_file(str(tmp_path / "taught" / "last.pt"))["commands"]
+    assert "--teacher-tta identity,rot180" in commands[-1], commands
+
+
 def test_also_weight_names_train_images_to_draw_more_often_and_refuses_what_it_cannot_use(data_root: str,
                                                                                           tmp_path) -> None:
     from training.data import list_pairs, split_stem
