@@ -15,7 +15,8 @@
 import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import type { ModelIdentity, StoredProbability } from '../core/predictionRecord';
-import { applyOperation, applyPatchSide, replaceMaskPatch } from '../mask/operations';
+import { applyOperation, replaceMaskPatch } from '../mask/operations';
+import { type PackedBytes, packBytes, packedByteLength, unpackBytes, writePackedRect } from '../mask/packedBytes';
 import { readRect, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation, RasterPatch, Rect } from '../mask/types';
 import { type BaseKind, type BaseMask, type LoadOptions, type MaskFiles, MaskDocumentError, loadBaseMask, readImageSize, readLabelBytes, sha256Of } from './baseMask';
@@ -35,9 +36,20 @@ export interface DocumentEdit {
   redo(): Rect | undefined;
 }
 
+/** A RasterPatch as history keeps it: both sides packed (see mask/packedBytes). */
+interface StoredPatch {
+  readonly rect: Rect;
+  readonly before: PackedBytes;
+  readonly after: PackedBytes;
+}
+
+function storedPatch({ rect, before, after }: RasterPatch): StoredPatch {
+  return { rect, before: packBytes(before), after: packBytes(after) };
+}
+
 interface Edit {
   readonly label: string;
-  readonly patch: RasterPatch;
+  readonly patch: StoredPatch;
   /** Set when replaying the operation reproduces the patch (not for Predict or threshold): backups store it. */
   readonly operation?: MaskOperation;
   /** PNG base64 of the patch sides, made once for backups. */
@@ -100,7 +112,7 @@ export class MaskDocument {
   /** Counts reloads: a snapshot from before one does not describe this history. */
   private generation = 0;
   /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
-  private readonly changeWatchers = new Set<(rect: Rect, before: Uint8Array) => void>();
+  private readonly changeWatchers = new Set<(rect: Rect, before: PackedBytes) => void>();
   private currentSource: MaskSource;
   private rasterChanges = 0;
   /** The probability map for thresholds and the webview's slider: the stored one, or the last Predict's. */
@@ -221,8 +233,8 @@ export class MaskDocument {
     const generation = this.generation;
     const { width, height, data: source } = this.raster;
     const copy = { width, height, data: new Uint8Array(source.length) };
-    const changes: { rect: Rect; before: Uint8Array }[] = [];
-    const watch = (rect: Rect, before: Uint8Array): void => void changes.push({ rect, before });
+    const changes: { rect: Rect; before: PackedBytes }[] = [];
+    const watch = (rect: Rect, before: PackedBytes): void => void changes.push({ rect, before });
     this.changeWatchers.add(watch);
     try {
       for (let at = 0; at < source.length; at += SNAPSHOT_CHUNK_BYTES) {
@@ -234,8 +246,8 @@ export class MaskDocument {
     }
     if (this.generation !== generation) throw new MaskDocumentError(`${this.files.labelPath} was reloaded while the mask was being saved; save again.`);
     // Newest first, each change's "before" restores the pixels it touched to what they were when the copy began.
-    for (let i = changes.length - 1; i >= 0; i--) writeRect(copy, changes[i]!.rect, changes[i]!.before);
-    for (let i = leftOut.length - 1; i >= 0; i--) applyPatchSide(copy, leftOut[i]!.patch, 'before');
+    for (let i = changes.length - 1; i >= 0; i--) writePackedRect(copy, changes[i]!.rect, changes[i]!.before);
+    for (let i = leftOut.length - 1; i >= 0; i--) writePackedRect(copy, leftOut[i]!.patch.rect, leftOut[i]!.patch.before);
     return new MaskSnapshot(width, height, copy.data, edits, generation);
   }
 
@@ -319,9 +331,9 @@ export class MaskDocument {
    */
   async backup(): Promise<string> {
     const codec = this.codec;
-    const back = async (edit: Edit): Promise<BackupStep> => ({ rect: edit.patch.rect, png: (edit.encodedBefore ??= await encodeRectBytes(codec, edit.patch.rect, edit.patch.before)) });
+    const back = async (edit: Edit): Promise<BackupStep> => ({ rect: edit.patch.rect, png: (edit.encodedBefore ??= await encodeRectBytes(codec, edit.patch.rect, unpackBytes(edit.patch.before))) });
     const forward = async (edit: Edit): Promise<BackupStep> =>
-      edit.operation ? { op: edit.operation } : { rect: edit.patch.rect, png: (edit.encodedAfter ??= await encodeRectBytes(codec, edit.patch.rect, edit.patch.after)) };
+      edit.operation ? { op: edit.operation } : { rect: edit.patch.rect, png: (edit.encodedAfter ??= await encodeRectBytes(codec, edit.patch.rect, unpackBytes(edit.patch.after))) };
     const plan: (() => Promise<BackupStep>)[] = [];
     for (let i = this.detour.length - 1; i >= 0; i--) plan.push(back.bind(undefined, this.detour[i]!));
     for (let i = this.savedPosition - 1; i >= this.position; i--) plan.push(back.bind(undefined, this.history[i]!));
@@ -343,13 +355,21 @@ export class MaskDocument {
     return readRect(this.raster, rect);
   }
 
-  private changed(rect: Rect, before: Uint8Array): void {
+  /** Bytes the undo history holds for its edits' pixels (both sides, packed). */
+  get historyBytes(): number {
+    let total = 0;
+    for (const edit of [...this.history, ...this.detour]) total += packedByteLength(edit.patch.before) + packedByteLength(edit.patch.after);
+    return total;
+  }
+
+  private changed(rect: Rect, before: PackedBytes): void {
     this.rasterChanges++;
     for (const watch of this.changeWatchers) watch(rect, before);
   }
 
-  /** Records an edit already applied to the raster. */
-  private push(edit: Edit): DocumentEdit {
+  /** Records an edit already applied to the raster; its patch is packed for the history. */
+  private push(applied: { readonly label: string; readonly patch: RasterPatch; readonly operation?: MaskOperation }): DocumentEdit {
+    const edit: Edit = { label: applied.label, patch: storedPatch(applied.patch), ...(applied.operation ? { operation: applied.operation } : {}) };
     this.changed(edit.patch.rect, edit.patch.before);
     if (this.savedPosition > this.position) {
       // The saved state is on the branch being cut off: keep the way back to it.
@@ -365,14 +385,14 @@ export class MaskDocument {
       undo: () => {
         if (this.history[this.position - 1] !== edit) return undefined;
         this.changed(edit.patch.rect, edit.patch.after);
-        applyPatchSide(this.raster, edit.patch, 'before');
+        writePackedRect(this.raster, edit.patch.rect, edit.patch.before);
         this.position--;
         return edit.patch.rect;
       },
       redo: () => {
         if (this.history[this.position] !== edit) return undefined;
         this.changed(edit.patch.rect, edit.patch.before);
-        applyPatchSide(this.raster, edit.patch, 'after');
+        writePackedRect(this.raster, edit.patch.rect, edit.patch.after);
         this.position++;
         return edit.patch.rect;
       },
@@ -391,7 +411,7 @@ export class MaskDocument {
     }
     const before = readRect(this.raster, step.rect);
     const patch: RasterPatch = { rect: step.rect, before, after: data };
-    applyPatchSide(this.raster, patch, 'after');
+    writeRect(this.raster, step.rect, data);
     this.push({ label: 'Restored Edit', patch });
   }
 

@@ -38,6 +38,10 @@ describe('the README\'s benchmarks run', function () {
     }
   });
 
+  it('undoMemory prints the raw and packed history for each size', () => {
+    assert.match(bench('undoMemory', '--sizes', '120x90', '--commits', '2'), /^120x90 +\| +[\d.]+ \| +[\d.]+ \| +\d+ \|/m);
+  });
+
   it('evaluateSpeed and uncertainty run on a split', () => {
     const split = smallSplit();
     assert.match(bench('evaluateSpeed', '--data', split, '--rounds', '1'), /evaluation job \/ prediction only = \d/);
