@@ -1,9 +1,12 @@
 // The label PNG codec the mask editor uses (LabelCodec), and the messages between the extension host and the
 // thread that runs it (src/worker/labelCodecThread.ts, a worker_threads Worker started by labelCodecClient.ts),
-// so that encoding and decoding large labels never runs on the extension host's thread. Pixel buffers travel as
+// so that encoding and decoding large labels, and the edits that read the whole mask, never run on the extension
+// host's thread. Pixel buffers travel as
 // transferred ArrayBuffers (moved, not copied, and never JSON).
 // Environment-neutral: no `vscode`, no Node built-ins.
+import type { PackedPatch } from '../mask/packedBytes';
 import type { DecodedLabel } from '../mask/types';
+import type { WholeImageOperation } from '../mask/wholeImage';
 import type { LabelFormat } from './prelabel';
 
 /** Whose mask a mask PNG is; ground truth may mark pixels to ignore (src/core/readMask.ts). */
@@ -28,6 +31,18 @@ export interface LabelCodec {
   decodeGrey(bytes: Uint8Array): Promise<CodecPixels & { readonly sha256: string }>;
   /** readMaskPng's class indices, by the evaluation's rules; rejects with ImageError for a mask it refuses. */
   readMask(bytes: Uint8Array, classCount: number, role: MaskRole): Promise<CodecPixels>;
+  /**
+   * applyWholeImage on `mask`, with the probability map and classes a threshold needs; what changed, packed, or
+   * undefined when nothing did. The codec takes the mask's and the context's buffers (they move to the thread,
+   * not copied on the caller's): pass copies and do not use them afterwards.
+   */
+  applyWholeImage(mask: CodecPixels, operation: WholeImageOperation, context: WholeImageContext): Promise<PackedPatch | undefined>;
+}
+
+/** What a threshold reads besides the mask; null for the clean-ups. */
+export interface WholeImageContext {
+  readonly probability: Uint8Array | null;
+  readonly predictedClasses: Uint8Array | null;
 }
 
 // ---- host -> thread ---------------------------------------------------------------------------------------
@@ -58,7 +73,16 @@ export interface ReadMaskRequest {
   readonly role: MaskRole;
 }
 
-export type LabelCodecRequest = EncodeLabelRequest | DecodeLabelRequest | ReadMaskRequest;
+export interface WholeImageRequest extends WholeImageContext {
+  readonly type: 'wholeImage';
+  readonly id: number;
+  readonly width: number;
+  readonly height: number;
+  readonly mask: Uint8Array;
+  readonly operation: WholeImageOperation;
+}
+
+export type LabelCodecRequest = EncodeLabelRequest | DecodeLabelRequest | ReadMaskRequest | WholeImageRequest;
 
 // ---- thread -> host ---------------------------------------------------------------------------------------
 
@@ -90,7 +114,14 @@ export interface CodecFailedMessage {
   readonly message: string;
 }
 
-export type LabelCodecResponse = EncodedMessage | DecodedMessage | CodecFailedMessage;
+export interface PatchedMessage {
+  readonly type: 'patched';
+  readonly id: number;
+  /** null when the operation changed nothing. */
+  readonly patch: PackedPatch | null;
+}
+
+export type LabelCodecResponse = EncodedMessage | DecodedMessage | PatchedMessage | CodecFailedMessage;
 
 // ---- both directions --------------------------------------------------------------------------------------
 
@@ -117,6 +148,8 @@ export function isLabelCodecRequest(value: unknown): value is LabelCodecRequest 
       return has('bytes') && has('classCount') && has('digest');
     case 'readMask':
       return has('bytes') && has('classCount') && has('role');
+    case 'wholeImage':
+      return has('width') && has('height') && has('mask') && has('operation') && has('probability') && has('predictedClasses');
     default:
       return false;
   }
@@ -130,6 +163,8 @@ export function isLabelCodecResponse(value: unknown): value is LabelCodecRespons
       return has('bytes');
     case 'decoded':
       return has('width') && has('height') && has('data') && has('sha256') && has('storedAs');
+    case 'patched':
+      return has('patch');
     case 'failed':
       return has('kind') && has('message');
     default:

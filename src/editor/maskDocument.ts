@@ -16,9 +16,10 @@ import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import type { ModelIdentity, StoredProbability } from '../core/predictionRecord';
 import { applyOperation, replaceMaskPatch } from '../mask/operations';
-import { type PackedBytes, packBytes, packedByteLength, unpackBytes, writePackedRect } from '../mask/packedBytes';
+import { type PackedBytes, type PackedPatch, packPatch, packedByteLength, unpackBytes, writePackedRect } from '../mask/packedBytes';
 import { readRect, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation, RasterPatch, Rect } from '../mask/types';
+import { type WholeImageOperation, isWholeImageOperation } from '../mask/wholeImage';
 import { type BaseKind, type BaseMask, type LoadOptions, type MaskFiles, MaskDocumentError, loadBaseMask, readImageSize, readLabelBytes, sha256Of } from './baseMask';
 import { type BackupStep, decodeRectBytes, encodeRectBytes, parseBackup, serializeBackup } from './maskBackup';
 
@@ -36,20 +37,10 @@ export interface DocumentEdit {
   redo(): Rect | undefined;
 }
 
-/** A RasterPatch as history keeps it: both sides packed (see mask/packedBytes). */
-interface StoredPatch {
-  readonly rect: Rect;
-  readonly before: PackedBytes;
-  readonly after: PackedBytes;
-}
-
-function storedPatch({ rect, before, after }: RasterPatch): StoredPatch {
-  return { rect, before: packBytes(before), after: packBytes(after) };
-}
-
 interface Edit {
   readonly label: string;
-  readonly patch: StoredPatch;
+  /** Both sides packed (mask/packedBytes): whole-image edits would otherwise keep two copies of the mask. */
+  readonly patch: PackedPatch;
   /** Set when replaying the operation reproduces the patch (not for Predict or threshold): backups store it. */
   readonly operation?: MaskOperation;
   /** PNG base64 of the patch sides, made once for backups. */
@@ -67,6 +58,11 @@ const OPERATION_LABELS: Readonly<Record<MaskOperation['kind'], string>> = {
   threshold: 'Threshold',
 };
 
+/** How VS Code's Edit menu and the editor's messages name an operation ("Undo Fill Holes"). */
+export function operationLabel(operation: MaskOperation): string {
+  return OPERATION_LABELS[operation.kind];
+}
+
 export interface OpenOptions extends LoadOptions {
   readonly classCount: number;
   /** Decodes the label file and stored maps, encodes backup patches (off the extension host's thread). */
@@ -79,6 +75,24 @@ export class EditedDuringReloadError extends Error {
   constructor() {
     super('the mask was edited while the label file was being reloaded');
   }
+}
+
+/** The mask changed (an undo, a redo, a reload) while a whole-image edit ran on the codec thread: it was not applied. */
+export class ChangedDuringEditError extends Error {
+  override readonly name = 'ChangedDuringEditError';
+  constructor(label: string) {
+    super(`the mask changed while ${label} ran, so it was not applied; run it again`);
+  }
+}
+
+/** A copy of `source`, made a few MB per event-loop turn so that copying a huge mask never stalls the thread. */
+async function copyInChunks(source: Uint8Array): Promise<Uint8Array> {
+  const copy = new Uint8Array(source.length);
+  for (let at = 0; at < source.length; at += SNAPSHOT_CHUNK_BYTES) {
+    if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+    copy.set(source.subarray(at, at + SNAPSHOT_CHUNK_BYTES), at);
+  }
+  return copy;
 }
 
 /** The mask at one moment, for saving: a copy of its pixels and the edits that led to it. */
@@ -210,14 +224,42 @@ export class MaskDocument {
     const probability = this.probability;
     const patch = applyOperation(this.raster, operation, probability ? { probability: probability.probability, predictedClasses: probability.classes } : {});
     if (!patch) return undefined;
+    return this.push(this.editOf(operation, packPatch(patch)));
+  }
+
+  /**
+   * Applies a validated whole-image operation (a clean-up, a threshold) on the codec thread, so that it does not
+   * stop the extension host on a large mask; the mask and the probability map are copied to it a few MB per
+   * event-loop turn. Undefined when it changed nothing. Throws ChangedDuringEditError, changing nothing, when the
+   * mask changed meanwhile: callers queue their own edits behind this one, so only an undo, a redo or a reload can.
+   */
+  async applyWholeImage(operation: WholeImageOperation): Promise<DocumentEdit | undefined> {
+    const probability = operation.kind === 'threshold' ? this.probability : undefined;
+    if (operation.kind === 'threshold' && !probability) throw new Error('a threshold edit needs the probability map, and this document has none');
+    const [changes, generation] = [this.rasterChanges, this.generation];
+    const { width, height } = this.raster;
+    const data = await copyInChunks(this.raster.data);
+    const context = {
+      probability: probability ? await copyInChunks(probability.probability) : null,
+      predictedClasses: probability?.classes ? await copyInChunks(probability.classes) : null,
+    };
+    const patch = await this.codec.applyWholeImage({ width, height, data }, operation, context);
+    if (this.rasterChanges !== changes || this.generation !== generation) throw new ChangedDuringEditError(operationLabel(operation));
+    if (!patch) return undefined;
+    writePackedRect(this.raster, patch.rect, patch.after);
+    return this.push(this.editOf(operation, patch));
+  }
+
+  /** The history entry of an applied operation; replayable ones keep the operation for backups. */
+  private editOf(operation: MaskOperation, patch: PackedPatch): Edit {
     const replayable = operation.kind !== 'threshold';
-    return this.push({ label: OPERATION_LABELS[operation.kind], patch, ...(replayable ? { operation } : {}) });
+    return { label: operationLabel(operation), patch, ...(replayable ? { operation } : {}) };
   }
 
   /** Replaces the whole mask (a Predict result) as one edit; undefined when nothing changed. */
   replaceMask(data: Uint8Array, label: string): DocumentEdit | undefined {
     const patch = replaceMaskPatch(this.raster, data);
-    return patch ? this.push({ label, patch }) : undefined;
+    return patch ? this.push({ label, patch: packPatch(patch) }) : undefined;
   }
 
   /**
@@ -231,16 +273,13 @@ export class MaskDocument {
     const edits = this.history.slice(0, end);
     const leftOut = this.history.slice(end, this.position);
     const generation = this.generation;
-    const { width, height, data: source } = this.raster;
-    const copy = { width, height, data: new Uint8Array(source.length) };
+    const { width, height } = this.raster;
     const changes: { rect: Rect; before: PackedBytes }[] = [];
     const watch = (rect: Rect, before: PackedBytes): void => void changes.push({ rect, before });
     this.changeWatchers.add(watch);
+    let copy: LabelRaster;
     try {
-      for (let at = 0; at < source.length; at += SNAPSHOT_CHUNK_BYTES) {
-        if (at > 0) await new Promise((resolve) => setImmediate(resolve));
-        copy.data.set(source.subarray(at, at + SNAPSHOT_CHUNK_BYTES), at);
-      }
+      copy = { width, height, data: await copyInChunks(this.raster.data) };
     } finally {
       this.changeWatchers.delete(watch);
     }
@@ -367,9 +406,8 @@ export class MaskDocument {
     for (const watch of this.changeWatchers) watch(rect, before);
   }
 
-  /** Records an edit already applied to the raster; its patch is packed for the history. */
-  private push(applied: { readonly label: string; readonly patch: RasterPatch; readonly operation?: MaskOperation }): DocumentEdit {
-    const edit: Edit = { label: applied.label, patch: storedPatch(applied.patch), ...(applied.operation ? { operation: applied.operation } : {}) };
+  /** Records an edit already applied to the raster. */
+  private push(edit: Edit): DocumentEdit {
     this.changed(edit.patch.rect, edit.patch.before);
     if (this.savedPosition > this.position) {
       // The saved state is on the branch being cut off: keep the way back to it.
@@ -402,7 +440,8 @@ export class MaskDocument {
   private async replayStep(step: BackupStep, where: string): Promise<void> {
     if ('op' in step) {
       if (step.op.kind === 'threshold') throw new MaskDocumentError(`${where}: a threshold step must be stored as pixels.`);
-      this.apply(step.op);
+      if (isWholeImageOperation(step.op)) await this.applyWholeImage(step.op);
+      else this.apply(step.op);
       return;
     }
     const data = await decodeRectBytes(this.codec, step, where);
@@ -412,7 +451,7 @@ export class MaskDocument {
     const before = readRect(this.raster, step.rect);
     const patch: RasterPatch = { rect: step.rect, before, after: data };
     writeRect(this.raster, step.rect, data);
-    this.push({ label: 'Restored Edit', patch });
+    this.push({ label: 'Restored Edit', patch: packPatch(patch) });
   }
 
   private adoptStoredPrediction(base: SavedState): void {

@@ -27,6 +27,7 @@ import { inferenceThreads, labelFormat, labelsDirFor } from '../host/settings';
 import { workbenchCaughtUp } from '../host/workbenchCaughtUp';
 import { checkLabelFormat } from '../mask/labelPng';
 import { DEFAULT_MAX_POINTS, type MaskOperationLimits } from '../mask/validate';
+import { isWholeImageOperation } from '../mask/wholeImage';
 import { messageOf } from '../model/errors';
 import type { WorkerClient } from '../worker/client';
 import { type MaskFiles, labelFileSha256, readLabelBytes, sha256Of } from './baseMask';
@@ -38,7 +39,7 @@ import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
 import { keptBackupsOf, readKeptBackup } from './keptBackups';
 import { keepUnrestoredBackup } from './maskBackup';
-import { type DocumentEdit, EditedDuringReloadError, MaskDocument, type OpenOptions } from './maskDocument';
+import { ChangedDuringEditError, type DocumentEdit, EditedDuringReloadError, MaskDocument, type OpenOptions, operationLabel } from './maskDocument';
 import type { ReviewOrders } from './reviewOrders';
 import { LabelChangedOnDiskError, type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
 import { literalGlob } from './literalGlob';
@@ -60,6 +61,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   restoreProblem: string | undefined;
   /** Saves, reverts and reloads after label file events (a save fires several), one at a time. */
   readonly fileWork = new DocumentFileQueue();
+  /** The page's edits, applied in the order it sent them: a whole-image edit runs on the codec thread and later ones wait. */
+  edits: Promise<void> = Promise.resolve();
   /** Compare mode: the document's label is a ground-truth file, shown against this prediction. */
   compare: CompareSession | undefined;
 
@@ -340,7 +343,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         if (doc.compare) await this.sendComparePrediction(doc, panel);
         return;
       case 'edit':
-        this.applyEdit(doc, panel, message);
+        await this.inOrder(doc, () => this.applyEdit(doc, panel, message));
         return;
       case 'predict':
         await this.predict(doc);
@@ -358,7 +361,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         this.deps.log.warn(`Mask editor could not display ${doc.opened.model.files.imagePath}: ${message.detail}`);
         return;
       case 'usePrediction':
-        this.usePrediction(doc, message.threshold);
+        await this.inOrder(doc, () => this.usePrediction(doc, message.threshold));
         return;
       default:
         assertNeverMessage(message);
@@ -436,17 +439,27 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (edit) this.announceEdit(doc, edit, undefined);
   }
 
-  private applyEdit(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): void {
+  /** Runs `work` after the document's earlier edits (see MaskEditorDocument.edits). */
+  private inOrder(doc: OpenMask, work: () => Promise<void> | void): Promise<void> {
+    const done = doc.edits.then(work);
+    doc.edits = done.catch(() => undefined);
+    return done;
+  }
+
+  private async applyEdit(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): Promise<void> {
     const { model, readOnlyReason } = doc.opened;
+    const { operation } = message;
     let refusal: string | undefined;
     let edit: DocumentEdit | undefined;
     if (readOnlyReason !== undefined) refusal = `This mask is read-only: ${readOnlyReason}.`;
-    else if (message.operation.kind === 'threshold' && !model.probability) refusal = 'There is no probability map to threshold yet; it is loading or the model could not run.';
+    else if (operation.kind === 'threshold' && !model.probability) refusal = 'There is no probability map to threshold yet; it is loading or the model could not run.';
     else {
       try {
-        edit = model.apply(message.operation);
+        edit = isWholeImageOperation(operation)
+          ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `${operationLabel(operation)}…` }, () => model.applyWholeImage(operation))
+          : model.apply(operation);
       } catch (error) {
-        refusal = `Edit ${message.id} could not be applied: ${messageOf(error)}`;
+        refusal = error instanceof ChangedDuringEditError ? `${operationLabel(operation)} was not applied: the mask changed while it ran (an undo or a reload). Run it again.` : `Edit ${message.id} could not be applied: ${messageOf(error)}`;
       }
     }
     if (refusal !== undefined) {

@@ -4,7 +4,7 @@
 // stay as they are. Written here rather than taken from a library: it is twenty lines, needs no Node built-ins
 // (the webview shares src/mask), and undo decodes straight into the mask without a temporary copy.
 import { rectInside } from './raster';
-import type { LabelRaster, Rect } from './types';
+import type { LabelRaster, RasterPatch, Rect } from './types';
 
 /** Bytes kept as they are, or as runs: each entry is (run length << 8) | value, read in order. */
 export type PackedBytes =
@@ -91,4 +91,22 @@ export function writePackedRect(raster: LabelRaster, rect: Rect, packed: PackedB
       }
     }
   }
+}
+
+/** A RasterPatch with both sides packed: how undo history keeps it, and how the codec thread hands one back. */
+export interface PackedPatch {
+  readonly rect: Rect;
+  readonly before: PackedBytes;
+  readonly after: PackedBytes;
+}
+
+export function packPatch({ rect, before, after }: RasterPatch): PackedPatch {
+  return { rect, before: packBytes(before), after: packBytes(after) };
+}
+
+/** The buffers a message carrying `packed` can move instead of copying (none for raw bytes in a larger buffer). */
+export function packedBuffers(packed: PackedBytes): ArrayBuffer[] {
+  const view = packed.kind === 'raw' ? packed.bytes : packed.runs;
+  const { buffer } = view;
+  return buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buffer.byteLength ? [buffer] : [];
 }

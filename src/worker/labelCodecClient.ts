@@ -11,13 +11,16 @@ import {
   type LabelCodecRequest,
   type LabelCodecResponse,
   type MaskRole,
+  type WholeImageContext,
   isLabelCodecResponse,
   transferListFor,
 } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import { EVERY_BYTE_VALUE } from '../core/greyPng';
 import { LabelPngError } from '../mask/labelPng';
+import type { PackedPatch } from '../mask/packedBytes';
 import type { DecodedLabel } from '../mask/types';
+import type { WholeImageOperation } from '../mask/wholeImage';
 import { ImageError } from '../model/errors';
 
 export interface LabelCodecThreadOptions {
@@ -64,6 +67,15 @@ export class LabelCodecThread implements LabelCodec {
     return { width, height, data };
   }
 
+  async applyWholeImage(mask: CodecPixels, operation: WholeImageOperation, context: WholeImageContext): Promise<PackedPatch | undefined> {
+    const { width, height, data } = mask;
+    const { probability, predictedClasses } = context;
+    const transfer = [data, probability, predictedClasses].flatMap((view) => (view ? transferListFor(view) : []));
+    const response = await this.call({ type: 'wholeImage', width, height, mask: data, operation, probability, predictedClasses }, transfer);
+    if (response.type !== 'patched') throw new Error(`the label codec thread answered a whole-image edit with ${response.type}`);
+    return response.patch ?? undefined;
+  }
+
   /** Stops the thread; pending requests fail and later ones are refused. */
   dispose(): void {
     this.disposed = true;
@@ -73,7 +85,7 @@ export class LabelCodecThread implements LabelCodec {
   }
 
   /** Decoding requests send a copy of the file's bytes (a few MB at most): the caller still hashes or keeps them. */
-  private async decoded(request: Unnumbered<Exclude<LabelCodecRequest, { type: 'encodeLabel' }>>): Promise<DecodedMessage> {
+  private async decoded(request: Unnumbered<Extract<LabelCodecRequest, { type: 'decodeLabel' | 'readMask' }>>): Promise<DecodedMessage> {
     const response = await this.call(request, []);
     if (response.type !== 'decoded') throw new Error(`the label codec thread answered a decode with ${response.type}`);
     return response;
@@ -117,6 +129,7 @@ export class LabelCodecThread implements LabelCodec {
     switch (message.type) {
       case 'encoded':
       case 'decoded':
+      case 'patched':
         pending.resolve(message);
         return;
       case 'failed':

@@ -1,7 +1,8 @@
 // Entry point of the label codec thread (dist/labelCodec.js, a worker_threads Worker started by
 // LabelCodecThread in src/worker/labelCodecClient.ts): encodes and decodes label PNGs, probability maps and
 // mask PNGs for the mask editor, so the extension host's thread never does (627 ms to encode a 4096 x 4096
-// label, about 5 s at 16384 x 8192). One request at a time, in arrival order; results go back transferred.
+// label, about 5 s at 16384 x 8192), and runs the editor's whole-image edits (clean-ups, threshold). One request
+// at a time, in arrival order; results go back transferred.
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import {
@@ -13,6 +14,8 @@ import {
 } from '../common/labelCodecProtocol';
 import { readMaskPng } from '../core/readMask';
 import { LabelPngError, decodeLabelPng, encodeLabelPng } from '../mask/labelPng';
+import { packedBuffers } from '../mask/packedBytes';
+import { applyWholeImage } from '../mask/wholeImage';
 import { ImageError, messageOf } from '../model/errors';
 
 function answer(request: LabelCodecRequest): LabelCodecResponse {
@@ -31,6 +34,12 @@ function answer(request: LabelCodecRequest): LabelCodecResponse {
       const { width, height, data } = readMaskPng(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), request.classCount, request.role);
       return { type: 'decoded', id: request.id, width, height, data, sha256: null, storedAs: null };
     }
+    case 'wholeImage': {
+      const { width, height, mask, operation, probability, predictedClasses } = request;
+      if (mask.length !== width * height) throw new RangeError(`a ${width} x ${height} mask needs ${width * height} pixels, got ${mask.length}`);
+      const patch = applyWholeImage({ width, height, data: mask }, operation, { ...(probability ? { probability } : {}), predictedClasses });
+      return { type: 'patched', id: request.id, patch: patch ?? null };
+    }
     default: {
       const unhandled: never = request;
       throw new Error(`unknown request ${JSON.stringify(unhandled)}`);
@@ -44,14 +53,16 @@ function failureKind(error: unknown): LabelCodecFailureKind {
   return 'internal';
 }
 
-function payloadOf(response: LabelCodecResponse): Uint8Array | undefined {
+function transferOf(response: LabelCodecResponse): ArrayBuffer[] {
   switch (response.type) {
     case 'encoded':
-      return response.bytes;
+      return transferListFor(response.bytes);
     case 'decoded':
-      return response.data;
+      return transferListFor(response.data);
+    case 'patched':
+      return response.patch ? [...packedBuffers(response.patch.before), ...packedBuffers(response.patch.after)] : [];
     case 'failed':
-      return undefined;
+      return [];
     default: {
       const unhandled: never = response;
       throw new Error(`unknown response ${JSON.stringify(unhandled)}`);
@@ -76,6 +87,5 @@ port.on('message', (message: unknown) => {
   } catch (error) {
     response = { type: 'failed', id: message.id, kind: failureKind(error), message: messageOf(error) };
   }
-  const payload = payloadOf(response);
-  port.postMessage(response, payload ? transferListFor(payload) : []);
+  port.postMessage(response, transferOf(response));
 });

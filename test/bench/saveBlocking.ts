@@ -1,7 +1,9 @@
 // Measurement: how long the extension host's thread is blocked while the mask editor saves (and opens) a large
 // label, the old way (encodeLabelPng / decodeLabelPng on the calling thread, as the editor did before the label
 // codec thread) and the current way (saveMask / MaskDocument.open through the codec thread, dist/labelCodec.js:
-// run `npm run build` first). A 5 ms timer ticks throughout (test/host/suite/busyProbe.ts, the probe of the host
+// run `npm run build` first); and while it runs a whole-image edit (Fill Holes of a hole punched before each
+// round, a threshold of a smooth map), in place (MaskDocument.apply, as the editor did before) and on the codec
+// thread (MaskDocument.applyWholeImage). A 5 ms timer ticks throughout (test/host/suite/busyProbe.ts, the probe of the host
 // responsiveness test); reported per size and way:
 //   wall        the save (or open) from start to end
 //   longest     the most CPU this thread used between two ticks: its longest run without yielding (thread clock
@@ -39,6 +41,18 @@ function editorBenchMask(width: number, height: number): Uint8Array {
   const [top, bottom] = [Math.floor(height * 0.1), Math.floor(height * 0.12)];
   applyOperation(raster, { kind: 'polygon', points: [0, top, width, top, width, bottom, 0, bottom], classIndex: 2 });
   return raster.data;
+}
+
+const FILL_HOLES = { kind: 'fillHoles', classIndex: 1 } as const;
+
+/** A probability map falling off from the centre, so that each threshold is a disc of another size. */
+function smoothMap(width: number, height: number): Uint8Array {
+  const map = new Uint8Array(width * height);
+  const scale = 255 / Math.hypot(width / 2, height / 2);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) map[y * width + x] = 255 - Math.round(Math.hypot(x - width / 2, y - height / 2) * scale);
+  }
+  return map;
 }
 
 type CpuClock = () => NodeJS.CpuUsage;
@@ -92,6 +106,10 @@ async function main(): Promise<void> {
       let x = 0;
       const edit = () => void doc.apply({ kind: 'stroke', points: [(x++ % 100) + 10.5, 10.5], radius: 3, classIndex: 1 });
       const nothing = () => undefined;
+      const punchHole = () => void doc.apply({ kind: 'stroke', points: [width / 2, height / 2], radius: Math.min(width, height) / 20, classIndex: 0 });
+      doc.probability = { probability: smoothMap(width, height), classes: null };
+      let thresholds = 0;
+      const nextThreshold = () => ({ kind: 'threshold' as const, threshold: 80 + ((thresholds++ * 53) % 100) });
       const ways: Record<string, readonly [() => Promise<void>, () => void]> = {
         // What writeLabel did before: encode in place, write atomically, hash the bytes for the save point. To a
         // file of its own: the document's label written by anything else is a label changed on disk.
@@ -114,13 +132,17 @@ async function main(): Promise<void> {
           nothing,
         ],
         'open, after (codec thread)': [() => MaskDocument.open(files, { classCount: 3, codec }).then(nothing), nothing],
+        'fill holes, before (in place)': [async () => void doc.apply(FILL_HOLES), punchHole],
+        'fill holes, after (codec thread)': [() => doc.applyWholeImage(FILL_HOLES).then(nothing), punchHole],
+        'threshold, before (in place)': [async () => void doc.apply(nextThreshold()), nothing],
+        'threshold, after (codec thread)': [() => doc.applyWholeImage(nextThreshold()).then(nothing), nothing],
       };
       for (const [way, [run, prepare]] of Object.entries(ways)) {
         const results: Measured[] = [];
         for (let r = 0; r < rounds; r++) results.push(await measure(run, prepare));
         const row = [
           `${width}x${height}`.padEnd(11),
-          way.padEnd(27),
+          way.padEnd(33),
           `${median(results.map((m) => m.wallMs)).toFixed(0)} ms`.padStart(9),
           `${median(results.map((m) => m.probe.maxBusyMs)).toFixed(1)} ms`.padStart(10),
           `${median(results.map((m) => m.probe.maxLateMs)).toFixed(1)} ms`.padStart(10),
@@ -137,9 +159,9 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const clock = threadCpuUsage ? 'thread CPU (process.threadCpuUsage)' : 'process CPU (no thread clock on this Node: the codec thread is counted too)';
-  console.log(`\nExtension host thread blocking while saving / opening a label; median of ${rounds} rounds; ${TICK_MS} ms ticks; longest = most ${clock} between ticks`);
+  console.log(`\nExtension host thread blocking while saving / opening a label and running whole-image edits; median of ${rounds} rounds; ${TICK_MS} ms ticks; longest = most ${clock} between ticks`);
   console.log(`Node ${process.version}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`${'size'.padEnd(11)}  ${'way'.padEnd(27)}  ${'wall'.padStart(9)}  ${'longest'.padStart(10)}  ${'late'.padStart(10)}  ${'thread CPU'.padStart(11)}`);
+  console.log(`${'size'.padEnd(11)}  ${'way'.padEnd(33)}  ${'wall'.padStart(9)}  ${'longest'.padStart(10)}  ${'late'.padStart(10)}  ${'thread CPU'.padStart(11)}`);
   for (const row of rowsOut) console.log(row);
 }
 

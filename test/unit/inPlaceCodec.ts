@@ -1,11 +1,13 @@
 // A LabelCodec for document tests that runs the codec functions in place (the extension uses the codec thread,
 // tested on its own in labelCodecThread.test.ts). `hold` pauses the next encodes until released, `failEncode`
-// makes them fail, so tests can edit while a save is in flight or see a save fail.
+// makes them fail, so tests can edit while a save is in flight or see a save fail; `holdWholeImage` pauses the
+// next whole-image edits, so tests can edit while one runs.
 import { createHash } from 'node:crypto';
 import type { LabelCodec } from '../../src/common/labelCodecProtocol';
 import { EVERY_BYTE_VALUE } from '../../src/core/greyPng';
 import { readMaskPng } from '../../src/core/readMask';
 import { decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
+import { applyWholeImage } from '../../src/mask/wholeImage';
 
 export interface InPlaceCodec extends LabelCodec {
   /** Encodes started so far. */
@@ -14,28 +16,41 @@ export interface InPlaceCodec extends LabelCodec {
   hold(): () => void;
   /** Every later encode fails with this message (undefined: they succeed again). */
   failEncode: string | undefined;
+  /** Holds every later whole-image edit until the returned function is called. */
+  holdWholeImage(): () => void;
+}
+
+/** A gate that is open until `hold` closes it; the returned function opens it again. */
+function gate(): { readonly passed: () => Promise<void>; hold(): () => void } {
+  let closed: Promise<void> = Promise.resolve();
+  return {
+    passed: () => closed,
+    hold() {
+      let release!: () => void;
+      closed = new Promise((resolve) => (release = resolve));
+      return () => {
+        closed = Promise.resolve();
+        release();
+      };
+    },
+  };
 }
 
 export function inPlaceCodec(): InPlaceCodec {
-  let gate: Promise<void> = Promise.resolve();
+  const encodeGate = gate();
+  const wholeImageGate = gate();
   let encodes = 0;
   const codec: InPlaceCodec = {
     get encodes() {
       return encodes;
     },
     failEncode: undefined,
-    hold() {
-      let release!: () => void;
-      gate = new Promise((resolve) => (release = resolve));
-      return () => {
-        gate = Promise.resolve();
-        release();
-      };
-    },
+    hold: () => encodeGate.hold(),
+    holdWholeImage: () => wholeImageGate.hold(),
     async encodeLabel(mask, width, height, format) {
       encodes++;
       const copy = mask.slice(); // what the codec received at the call, as a transfer would
-      await gate;
+      await encodeGate.passed();
       if (codec.failEncode !== undefined) throw new Error(codec.failEncode);
       return encodeLabelPng(copy, width, height, format);
     },
@@ -48,6 +63,10 @@ export function inPlaceCodec(): InPlaceCodec {
     },
     async readMask(bytes, classCount, role) {
       return readMaskPng(Buffer.from(bytes), classCount, role);
+    },
+    async applyWholeImage(mask, operation, { probability, predictedClasses }) {
+      await wholeImageGate.passed();
+      return applyWholeImage(mask, operation, { ...(probability ? { probability } : {}), predictedClasses });
     },
   };
   return codec;

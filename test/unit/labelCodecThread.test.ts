@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readMaskPng } from '../../src/core/readMask';
 import { LabelPngError, decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
+import { applyOperation } from '../../src/mask/operations';
+import { unpackBytes } from '../../src/mask/packedBytes';
+import type { WholeImageOperation } from '../../src/mask/wholeImage';
 import { ImageError } from '../../src/model/errors';
 import { LabelCodecThread } from '../../src/worker/labelCodecClient';
 import { codecThread } from './codecThread';
@@ -123,6 +126,33 @@ describe('label codec thread', () => {
     const view = backing.subarray(10, 50);
     await codec.encodeLabel(view, 8, 5, 'index', { transfer: true });
     assert.equal(backing.byteLength, 100);
+  });
+
+  it('runs whole-image edits as applyOperation does in place, handing back the packed patch', async () => {
+    const holed = grid(['.........', '.1111111.', '.1.....1.', '.1.111.1.', '.1.....1.', '.1111111.', '.........', '......1..']);
+    const probability = new Uint8Array(holed.data.length).map((_, i) => (i * 37) % 256);
+    const operations: WholeImageOperation[] = [
+      { kind: 'fillHoles', classIndex: 1 },
+      { kind: 'removeIslands', minArea: 2 },
+      { kind: 'keepLargest', classIndex: 1 },
+      { kind: 'threshold', threshold: 128 },
+    ];
+    for (const operation of operations) {
+      const inPlace = { ...holed, data: holed.data.slice() };
+      const expected = applyOperation(inPlace, operation, { probability });
+      assert.ok(expected, `${operation.kind} changes the grid`);
+      const given = holed.data.slice();
+      const context = { probability: operation.kind === 'threshold' ? probability.slice() : null, predictedClasses: null };
+      const patch = await codec.applyWholeImage({ width: holed.width, height: holed.height, data: given }, operation, context);
+      assert.equal(given.byteLength, 0, 'the mask copy moved to the thread');
+      assert.ok(patch);
+      assert.deepEqual(patch.rect, expected.rect, operation.kind);
+      assert.deepEqual([unpackBytes(patch.before), unpackBytes(patch.after)], [expected.before, expected.after], operation.kind);
+    }
+    const clean = grid(['....', '.11.', '.11.', '....']);
+    assert.equal(await codec.applyWholeImage({ ...clean, data: clean.data.slice() }, { kind: 'fillHoles', classIndex: 1 }, { probability: null, predictedClasses: null }), undefined, 'nothing to change');
+    await assert.rejects(codec.applyWholeImage({ width: 3, height: 3, data: new Uint8Array(8) }, { kind: 'fillHoles', classIndex: 1 }, { probability: null, predictedClasses: null }), /3 x 3 mask needs 9 pixels, got 8/);
+    await assert.rejects(codec.applyWholeImage({ ...clean, data: clean.data.slice() }, { kind: 'threshold', threshold: 9 }, { probability: null, predictedClasses: null }), /probability map/);
   });
 
   it('leaves the calling thread idle while it encodes a large mask', async function () {

@@ -9,7 +9,7 @@ import { writePredictionRecord } from '../../src/core/predictionRecord';
 import { maxPngFileBytes } from '../../src/core/readPngOfSize';
 import { MaskDocumentError } from '../../src/editor/baseMask';
 import { keepUnrestoredBackup } from '../../src/editor/maskBackup';
-import { EditedDuringReloadError, MaskDocument } from '../../src/editor/maskDocument';
+import { ChangedDuringEditError, EditedDuringReloadError, MaskDocument } from '../../src/editor/maskDocument';
 import { saveMask } from '../../src/editor/saveMask';
 import { encodeLabelPng } from '../../src/mask/labelPng';
 import type { MaskOperation } from '../../src/mask/types';
@@ -222,6 +222,30 @@ describe('mask document', () => {
       edit.redo();
       assert.deepEqual(doc.raster.data, masks[i + 1], `after redoing edit ${i}`);
     }
+  });
+
+  it('runs a whole-image edit on the codec, as one undoable edit; one the mask changed under is not applied', async () => {
+    const holed = ['.......', '.11111.', '.1...1.', '.11111.', '.......'];
+    const f = files();
+    writeLabel(f.labelPath, holed);
+    const doc = await MaskDocument.open(f, { classCount: 3, codec });
+    const edit = (await doc.applyWholeImage({ kind: 'fillHoles', classIndex: 1 }))!;
+    assertGrid(doc.raster, ['.......', '.11111.', '.11111.', '.11111.', '.......']);
+    assert.deepEqual([edit.label, edit.rect, doc.isDirty], ['Fill Holes', { x: 2, y: 2, width: 3, height: 1 }, true]);
+    edit.undo();
+    assertGrid(doc.raster, holed);
+    assert.equal(await doc.applyWholeImage({ kind: 'keepLargest', classIndex: 2 }), undefined, 'nothing of class 2 to change');
+
+    // An undo lands while the clean-up runs: the clean-up's result would overwrite it, so it is dropped.
+    const stroke = doc.apply(STROKE)!;
+    const release = codec.holdWholeImage();
+    const pending = doc.applyWholeImage({ kind: 'fillHoles', classIndex: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    stroke.undo();
+    release();
+    await assert.rejects(pending, (error: Error) => error instanceof ChangedDuringEditError && /changed while Fill Holes ran/.test(error.message));
+    assertGrid(doc.raster, holed);
+    assert.ok(!doc.isDirty, 'the dropped clean-up left no history');
   });
 
   it('an undo that is not the next step does nothing (VS Code keeps entries a revert made stale)', async () => {
