@@ -8,7 +8,8 @@
 // API (POST, JSON body { op, ...args }, JSON answer { ok: true, result } or { ok: false, error }):
 //   wait      { image, timeoutMs }        until the editor of `image` (its page title) shows the image and mask
 //   hover     { image, px, py }           puts the pointer over image pixel (px, py), read back from the status bar
-//   drag      { image, from, to, steps }  presses at pixel `from`, moves in `steps` to pixel `to`, releases
+//   drag      { image, from, to, steps, hold? }  presses at pixel `from`, moves in `steps` to pixel `to`, releases
+//             (with the key `hold` held down throughout, e.g. ' ' to pan)
 //   press     { image, key, selector }    focuses `selector` (default the canvas), then a key chord (playwright
 //                                         names, e.g. Control+z)
 //   fill      { image, selector, value }  types into a field and presses Enter
@@ -144,9 +145,11 @@ export async function editorAction(page, body) {
       const to = await positionOf(page, frame, box, body.to[0], body.to[1]);
       // Same screen row for the whole drag: the stroke stays on one image row.
       await page.mouse.move(from.x, from.y);
+      if (body.hold) await page.keyboard.down(body.hold);
       await page.mouse.down();
       await page.mouse.move(to.x, from.y, { steps: body.steps ?? 12 });
       await page.mouse.up();
+      if (body.hold) await page.keyboard.up(body.hold);
       return { status: await statusText(frame) };
     }
     case 'press': {

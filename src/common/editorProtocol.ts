@@ -45,6 +45,11 @@ export type EditorAction =
 export interface EditorInit {
   /** Webview URL of the image (loaded by URL, shown in its stored pixel grid: CSS image-orientation: none). */
   readonly imageUrl: string;
+  /**
+   * Present when the page cannot show the file itself (TIFF, 16-bit PNG): the image as the model sees it, as a
+   * PNG, shown instead of the URL's, and a note saying how it was rendered; or why it could not be rendered.
+   */
+  readonly renderedImage?: { readonly png: Uint8Array; readonly note: string } | { readonly failed: string };
   readonly imageName: string;
   readonly width: number;
   readonly height: number;

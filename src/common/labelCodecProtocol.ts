@@ -5,6 +5,7 @@
 // transferred ArrayBuffers (moved, not copied, and never JSON).
 // Environment-neutral: no `vscode`, no Node built-ins.
 import type { PackedPatch } from '../mask/packedBytes';
+import type { RenderedImage } from '../model/renderImage';
 import type { DecodedLabel } from '../mask/types';
 import type { WholeImageOperation } from '../mask/wholeImage';
 import type { LabelFormat } from './prelabel';
@@ -37,6 +38,11 @@ export interface LabelCodec {
    * not copied on the caller's): pass copies and do not use them afterwards.
    */
   applyWholeImage(mask: CodecPixels, operation: WholeImageOperation, context: WholeImageContext): Promise<PackedPatch | undefined>;
+  /**
+   * renderImage: the image file's `bytes` as the model sees them, as a PNG the editor's page can show (TIFF,
+   * 16-bit PNG); rejects with ImageError for a file it refuses. The codec takes the bytes' buffer when it is theirs alone.
+   */
+  renderImage(bytes: Uint8Array, maxPixels: number): Promise<RenderedImage>;
 }
 
 /** What a threshold reads besides the mask; null for the clean-ups. */
@@ -82,7 +88,14 @@ export interface WholeImageRequest extends WholeImageContext {
   readonly operation: WholeImageOperation;
 }
 
-export type LabelCodecRequest = EncodeLabelRequest | DecodeLabelRequest | ReadMaskRequest | WholeImageRequest;
+export interface RenderImageRequest {
+  readonly type: 'renderImage';
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly maxPixels: number;
+}
+
+export type LabelCodecRequest = EncodeLabelRequest | DecodeLabelRequest | ReadMaskRequest | WholeImageRequest | RenderImageRequest;
 
 // ---- thread -> host ---------------------------------------------------------------------------------------
 
@@ -121,7 +134,12 @@ export interface PatchedMessage {
   readonly patch: PackedPatch | null;
 }
 
-export type LabelCodecResponse = EncodedMessage | DecodedMessage | PatchedMessage | CodecFailedMessage;
+export interface RenderedMessage extends RenderedImage {
+  readonly type: 'rendered';
+  readonly id: number;
+}
+
+export type LabelCodecResponse = EncodedMessage | DecodedMessage | PatchedMessage | RenderedMessage | CodecFailedMessage;
 
 // ---- both directions --------------------------------------------------------------------------------------
 
@@ -150,6 +168,8 @@ export function isLabelCodecRequest(value: unknown): value is LabelCodecRequest 
       return has('bytes') && has('classCount') && has('role');
     case 'wholeImage':
       return has('width') && has('height') && has('mask') && has('operation') && has('probability') && has('predictedClasses');
+    case 'renderImage':
+      return has('bytes') && has('maxPixels');
     default:
       return false;
   }
@@ -165,6 +185,8 @@ export function isLabelCodecResponse(value: unknown): value is LabelCodecRespons
       return has('width') && has('height') && has('data') && has('sha256') && has('storedAs');
     case 'patched':
       return has('patch');
+    case 'rendered':
+      return has('png') && has('bitDepth') && has('window');
     case 'failed':
       return has('kind') && has('message');
     default:

@@ -32,6 +32,7 @@ import { messageOf } from '../model/errors';
 import type { WorkerClient } from '../worker/client';
 import { type MaskFiles, labelFileSha256, readLabelBytes, sha256Of } from './baseMask';
 import { compareQueue } from './compareQueue';
+import { renderedImageFor } from './renderedImage';
 import { CompareSession } from './compareSession';
 import { type CompareTarget, compareTargetOf, compareUri } from './compareTarget';
 import { DocumentFileQueue, type HeldAnnouncements } from './documentFileQueue';
@@ -65,6 +66,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   edits: Promise<void> = Promise.resolve();
   /** Compare mode: the document's label is a ground-truth file, shown against this prediction. */
   compare: CompareSession | undefined;
+  /** The image as its page shows it when the page cannot decode the file (renderedImage.ts); made once. */
+  rendered: Promise<EditorInit['renderedImage']> | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -372,8 +375,10 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     const { model, info, readOnlyReason } = doc.opened;
     const { imagePath, labelPath } = model.files;
     const stored = model.storedThreshold;
+    const rendered = await this.renderedImage(doc);
     return {
       imageUrl: panel.webview.asWebviewUri(vscode.Uri.file(imagePath)).toString(),
+      ...(rendered ? { renderedImage: rendered } : {}),
       imageName: path.basename(imagePath),
       width: model.raster.width,
       height: model.raster.height,
@@ -388,6 +393,16 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       hasStoredProbability: model.hasStoredProbability,
       ...(doc.compare ? { compare: this.compareInit(doc, doc.compare) } : {}),
     };
+  }
+
+  /** The image rendered for a page that cannot decode its file, once per document; a failure is the page's to show. */
+  private renderedImage(doc: OpenMask): Promise<NonNullable<EditorInit['renderedImage']> | undefined> {
+    const { imagePath } = doc.opened.model.files;
+    doc.rendered ??= renderedImageFor(imagePath, this.deps.codec).catch((error: unknown) => {
+      this.deps.log.warn(`Mask editor: cannot render ${imagePath} for display: ${messageOf(error)}`);
+      return { failed: messageOf(error) };
+    });
+    return doc.rendered;
   }
 
   // ---- compare mode ----

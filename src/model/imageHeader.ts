@@ -12,6 +12,8 @@ export interface ImageHeader {
   readonly format: ImageFormat;
   readonly width: number;
   readonly height: number;
+  /** PNG only: bits per sample (IHDR), e.g. 16 for the 16-bit scans browsers cut to their top 8 bits. */
+  readonly bitDepth?: number;
 }
 
 export interface ImageLimits {
@@ -72,7 +74,8 @@ export function parseImageHeader(bytes: Uint8Array): ImageHeader {
   }
   const { width, height } = size;
   if (!(width > 0 && height > 0)) throw new ImageError(`${FORMAT_NAMES[format]} header gives an empty size (${width} x ${height})`);
-  return { format, width, height };
+  // IHDR is the first chunk (image-size checked it): its bit depth is byte 24.
+  return format === 'png' ? { format, width, height, bitDepth: bytes[24]! } : { format, width, height };
 }
 
 /** The one pixel limit every decoder honours, and its one wording. */

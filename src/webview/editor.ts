@@ -66,6 +66,7 @@ export class MaskEditor {
   /** A threshold committed before the probability map arrived; applied when it does. */
   private pendingThresholdCommit: number | null = null;
   private thresholdByKeyboard = false;
+  private keyboardThresholdTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly stroke: StrokeSession;
   private readonly compare: CompareMode;
@@ -178,10 +179,12 @@ export class MaskEditor {
       case 'action':
         // Keys typed into a text field also reach VS Code's keybindings: those are the field's, not the editor's.
         if (isTextEntry(document.activeElement)) return;
+        this.flushKeyboardThreshold();
         this.runAction(message.action);
         break;
       case 'command':
         if (isTextEntry(document.activeElement)) return; // Ctrl+Enter in the brush size must not accept the mask
+        this.flushKeyboardThreshold(); // Accept or Next right after arrow keys takes the threshold they set
         this.api.postMessage(commandMessage(message.command));
         break;
       case 'error':
@@ -249,7 +252,11 @@ export class MaskEditor {
     this.page.stage.setAttribute('aria-busy', 'true');
     this.renderer.bitmap?.close();
     this.renderer.bitmap = null;
-    loadImageBitmap(init.imageUrl, init.width, init.height).then(
+    const rendered = init.renderedImage;
+    const loading = rendered && 'failed' in rendered
+      ? Promise.reject(new ImageLoadError(rendered.failed))
+      : loadImageBitmap(init.imageUrl, init.width, init.height, rendered?.png);
+    loading.then(
       (bitmap) => {
         if (token !== this.imageToken) {
           bitmap.close();
@@ -467,7 +474,23 @@ export class MaskEditor {
     this.commit({ kind: 'threshold', threshold: value });
   }
 
+  /** Arrow keys on the slider preview; a pause commits what they set as one edit (as typing groups into one undo). */
+  private scheduleKeyboardThreshold(): void {
+    clearTimeout(this.keyboardThresholdTimer);
+    this.keyboardThresholdTimer = setTimeout(() => this.flushKeyboardThreshold(), KEYBOARD_THRESHOLD_PAUSE_MS);
+  }
+
+  /** Commits a threshold set with the keys and not committed yet, now. */
+  private flushKeyboardThreshold(): void {
+    clearTimeout(this.keyboardThresholdTimer);
+    this.keyboardThresholdTimer = undefined;
+    const value = Number(this.page.threshold.value);
+    if (this.thresholdByKeyboard && value !== this.committedThreshold && value !== this.pendingThresholdCommit) this.commitThreshold(value);
+  }
+
   private cancelThresholdPreview(): void {
+    clearTimeout(this.keyboardThresholdTimer);
+    this.keyboardThresholdTimer = undefined;
     this.source.previewThreshold = -1;
     this.pendingThresholdCommit = null;
     this.page.threshold.value = String(this.committedThreshold);
@@ -728,7 +751,9 @@ export class MaskEditor {
         return;
       }
       const target = e.target as Element | null;
-      if (e.key === ' ' && !isControl(target)) {
+      // Space pans whenever the pointer is over the image, even if a toolbar control still has the focus from a
+      // click (else the drag paints, or the button is pressed again); a text field keeps its spaces.
+      if (e.key === ' ' && (!isControl(target) || (this.cursorInside && !isTextEntry(target)))) {
         e.preventDefault();
         if (!this.spaceDown) {
           this.spaceDown = true;
@@ -750,7 +775,10 @@ export class MaskEditor {
       }
     });
     window.addEventListener('keyup', (e) => {
-      if (e.key === ' ') this.releaseSpace();
+      if (e.key !== ' ') return;
+      // A focused button would be pressed by the Space that panned.
+      if (this.spaceDown && isControl(e.target as Element | null) && !isTextEntry(e.target as Element | null)) e.preventDefault();
+      this.releaseSpace();
     });
     window.addEventListener('blur', () => this.releaseSpace());
   }
@@ -793,6 +821,8 @@ export class MaskEditor {
     threshold.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
         e.preventDefault();
+        clearTimeout(this.keyboardThresholdTimer);
+        this.keyboardThresholdTimer = undefined;
         this.commitThreshold(Number(threshold.value));
       } else if (e.key === 'Escape') {
         this.cancelThresholdPreview();
@@ -800,13 +830,17 @@ export class MaskEditor {
         this.thresholdByKeyboard = true;
       }
     });
-    threshold.addEventListener('input', () => this.previewThreshold(Number(threshold.value)));
-    // A drag commits when released; arrow keys preview, and commit on Enter or when focus leaves the slider.
+    threshold.addEventListener('input', () => {
+      this.previewThreshold(Number(threshold.value));
+      if (this.thresholdByKeyboard) this.scheduleKeyboardThreshold();
+    });
+    // A drag commits when released; arrow keys preview, and commit after a pause, on Enter, when focus leaves
+    // the slider, or before a command (Accept, Next) or tool key acts.
     threshold.addEventListener('change', () => {
       if (!this.thresholdByKeyboard) this.commitThreshold(Number(threshold.value));
     });
     threshold.addEventListener('blur', () => {
-      if (this.thresholdByKeyboard && this.source.previewThreshold >= 0) this.commitThreshold(Number(threshold.value));
+      this.flushKeyboardThreshold();
       this.thresholdByKeyboard = false;
     });
 
@@ -938,6 +972,7 @@ export class MaskEditor {
       this.polygon.active ? `${this.polygon.points.length} polygon points: Enter or double-click closes, Esc cancels` : '',
       this.probabilityStatus === 'requested' ? 'loading probability map…' : '',
       this.busy ?? '',
+      init.renderedImage && 'note' in init.renderedImage ? init.renderedImage.note : '',
     ];
     this.page.status.textContent = parts.filter((part) => part !== '').join(' · ');
   }
@@ -971,6 +1006,9 @@ function commandMessage(command: EditorCommand): WebviewToHostMessage {
       return assertNeverMessage(command);
   }
 }
+
+/** How long arrow keys on the threshold slider may pause before what they set is committed as an edit. */
+const KEYBOARD_THRESHOLD_PAUSE_MS = 700;
 
 function isTextEntry(element: Element | null): boolean {
   if (!element) return false;

@@ -6,9 +6,18 @@ import { neutralizeExifOrientation } from './exifOrientation';
 
 export class ImageLoadError extends Error {}
 
-export async function loadImageBitmap(url: string, expectedWidth: number, expectedHeight: number): Promise<ImageBitmap> {
+/** Loads the image at `url`, or the PNG the extension rendered for it (`rendered`, a TIFF or 16-bit PNG). */
+export async function loadImageBitmap(url: string, expectedWidth: number, expectedHeight: number, rendered?: Uint8Array): Promise<ImageBitmap> {
   let bitmap: ImageBitmap;
   let bytes: Uint8Array<ArrayBuffer> | undefined;
+  if (rendered) {
+    try {
+      bitmap = await createImageBitmap(new Blob([rendered.slice()], { type: 'image/png' }));
+    } catch (error) {
+      throw new ImageLoadError(`the browser cannot decode the image the extension rendered (${messageOf(error)})`);
+    }
+    return checkedSize(bitmap, expectedWidth, expectedHeight);
+  }
   try {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -26,6 +35,10 @@ export async function loadImageBitmap(url: string, expectedWidth: number, expect
   } else {
     bitmap = await decodeThroughImageElement(url);
   }
+  return checkedSize(bitmap, expectedWidth, expectedHeight);
+}
+
+function checkedSize(bitmap: ImageBitmap, expectedWidth: number, expectedHeight: number): ImageBitmap {
   if (bitmap.width !== expectedWidth || bitmap.height !== expectedHeight) {
     const size = `${bitmap.width} x ${bitmap.height}`;
     bitmap.close();

@@ -19,6 +19,7 @@ import type { LabelFormat } from '../common/prelabel';
 import { EVERY_BYTE_VALUE } from '../core/greyPng';
 import { LabelPngError } from '../mask/labelPng';
 import type { PackedPatch } from '../mask/packedBytes';
+import type { RenderedImage } from '../model/renderImage';
 import type { DecodedLabel } from '../mask/types';
 import type { WholeImageOperation } from '../mask/wholeImage';
 import { ImageError } from '../model/errors';
@@ -76,6 +77,13 @@ export class LabelCodecThread implements LabelCodec {
     return response.patch ?? undefined;
   }
 
+  async renderImage(bytes: Uint8Array, maxPixels: number): Promise<RenderedImage> {
+    const response = await this.call({ type: 'renderImage', bytes, maxPixels }, transferListFor(bytes));
+    if (response.type !== 'rendered') throw new Error(`the label codec thread answered a rendering with ${response.type}`);
+    const { png, bitDepth, window } = response;
+    return { png, bitDepth, window };
+  }
+
   /** Stops the thread; pending requests fail and later ones are refused. */
   dispose(): void {
     this.disposed = true;
@@ -130,6 +138,7 @@ export class LabelCodecThread implements LabelCodec {
       case 'encoded':
       case 'decoded':
       case 'patched':
+      case 'rendered':
         pending.resolve(message);
         return;
       case 'failed':

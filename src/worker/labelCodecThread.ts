@@ -1,8 +1,9 @@
 // Entry point of the label codec thread (dist/labelCodec.js, a worker_threads Worker started by
 // LabelCodecThread in src/worker/labelCodecClient.ts): encodes and decodes label PNGs, probability maps and
 // mask PNGs for the mask editor, so the extension host's thread never does (627 ms to encode a 4096 x 4096
-// label, about 5 s at 16384 x 8192), and runs the editor's whole-image edits (clean-ups, threshold). One request
-// at a time, in arrival order; results go back transferred.
+// label, about 5 s at 16384 x 8192), runs the editor's whole-image edits (clean-ups, threshold) and renders the
+// images its page cannot decode (TIFF, 16-bit PNG). One request at a time, in arrival order; results go back
+// transferred.
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import {
@@ -17,8 +18,9 @@ import { LabelPngError, decodeLabelPng, encodeLabelPng } from '../mask/labelPng'
 import { packedBuffers } from '../mask/packedBytes';
 import { applyWholeImage } from '../mask/wholeImage';
 import { ImageError, messageOf } from '../model/errors';
+import { renderImage } from '../model/renderImage';
 
-function answer(request: LabelCodecRequest): LabelCodecResponse {
+async function answer(request: LabelCodecRequest): Promise<LabelCodecResponse> {
   switch (request.type) {
     case 'encodeLabel': {
       const png = encodeLabelPng(request.mask, request.width, request.height, request.format);
@@ -39,6 +41,11 @@ function answer(request: LabelCodecRequest): LabelCodecResponse {
       if (mask.length !== width * height) throw new RangeError(`a ${width} x ${height} mask needs ${width * height} pixels, got ${mask.length}`);
       const patch = applyWholeImage({ width, height, data: mask }, operation, { ...(probability ? { probability } : {}), predictedClasses });
       return { type: 'patched', id: request.id, patch: patch ?? null };
+    }
+    case 'renderImage': {
+      const { bytes } = request;
+      const rendered = await renderImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxPixels: request.maxPixels });
+      return { type: 'rendered', id: request.id, ...rendered };
     }
     default: {
       const unhandled: never = request;
@@ -61,6 +68,8 @@ function transferOf(response: LabelCodecResponse): ArrayBuffer[] {
       return transferListFor(response.data);
     case 'patched':
       return response.patch ? [...packedBuffers(response.patch.before), ...packedBuffers(response.patch.after)] : [];
+    case 'rendered':
+      return transferListFor(response.png);
     case 'failed':
       return [];
     default: {
@@ -75,17 +84,25 @@ if (!port) {
   console.error('dist/labelCodec.js is the SegNetr label codec thread; the extension starts it, not a person.');
   process.exit(2);
 }
+
+/** Requests run one after another, in arrival order, even where one waits (a JPEG decode). */
+let queue: Promise<void> = Promise.resolve();
+
+const handle = async (request: LabelCodecRequest): Promise<void> => {
+  let response: LabelCodecResponse;
+  try {
+    response = await answer(request);
+  } catch (error) {
+    response = { type: 'failed', id: request.id, kind: failureKind(error), message: messageOf(error) };
+  }
+  port.postMessage(response, transferOf(response));
+};
+
 port.on('message', (message: unknown) => {
   if (!isLabelCodecRequest(message)) {
     // Without an id there is no one to answer; the host never sends this.
     console.error(`label codec thread: ignored a malformed request ${String(JSON.stringify(message)).slice(0, 200)}`);
     return;
   }
-  let response: LabelCodecResponse;
-  try {
-    response = answer(message);
-  } catch (error) {
-    response = { type: 'failed', id: message.id, kind: failureKind(error), message: messageOf(error) };
-  }
-  port.postMessage(response, transferOf(response));
+  queue = queue.then(() => handle(message));
 });

@@ -4,6 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { NATIVE_PACKAGES } from '../../scripts/nativePackages.mjs';
 
 const built = new Map<string, Promise<string>>();
 
@@ -21,6 +22,7 @@ export function bundleScript(entry: string, name: string): Promise<string> {
         platform: 'node',
         format: 'cjs',
         target: 'es2022',
+        external: NATIVE_PACKAGES, // loaded from node_modules at run time, as in dist/
         logLevel: 'warning',
       });
       return outfile;

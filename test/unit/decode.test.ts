@@ -99,7 +99,7 @@ describe('refusing bad files with a reason', () => {
 
   it('applies a custom pixel limit', () => {
     assert.throws(() => readImageHeader(pngHeaderOnly(100, 100), { maxPixels: 9999 }), /over the 0\.009999-megapixel limit/);
-    assert.deepEqual(readImageHeader(pngHeaderOnly(100, 100), { maxPixels: 10000 }), { format: 'png', width: 100, height: 100 });
+    assert.deepEqual(readImageHeader(pngHeaderOnly(100, 100), { maxPixels: 10000 }), { format: 'png', width: 100, height: 100, bitDepth: 8 });
   });
 
   it('explains empty, text, unknown and unsupported files', async () => {

@@ -8,6 +8,7 @@ import { EVERY_BYTE_VALUE } from '../../src/core/greyPng';
 import { readMaskPng } from '../../src/core/readMask';
 import { decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
 import { applyWholeImage } from '../../src/mask/wholeImage';
+import { renderImage } from '../../src/model/renderImage';
 
 export interface InPlaceCodec extends LabelCodec {
   /** Encodes started so far. */
@@ -63,6 +64,9 @@ export function inPlaceCodec(): InPlaceCodec {
     },
     async readMask(bytes, classCount, role) {
       return readMaskPng(Buffer.from(bytes), classCount, role);
+    },
+    async renderImage(bytes, maxPixels) {
+      return renderImage(Buffer.from(bytes), { maxPixels });
     },
     async applyWholeImage(mask, operation, { probability, predictedClasses }) {
       await wholeImageGate.passed();

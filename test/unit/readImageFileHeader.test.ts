@@ -14,7 +14,7 @@ describe('readImageFileHeader', () => {
   it('gives the format and stored size from the first bytes', async () => {
     const file = path.join(tmp.path, 'a.png');
     writeFileSync(file, pngHeaderOnly(640, 480));
-    assert.deepEqual(await readImageFileHeader(file), { format: 'png', width: 640, height: 480 });
+    assert.deepEqual(await readImageFileHeader(file), { format: 'png', width: 640, height: 480, bitDepth: 8 });
   });
 
   it('reads on when a JPEG frame header follows a large EXIF block', async () => {

@@ -23,9 +23,9 @@ export class EditorHands {
     return drive('wait', { image: this.image, timeoutMs });
   }
 
-  /** Presses at pixel `from`, drags along the row to pixel `to`, releases. */
-  drag(from: readonly [number, number], to: readonly [number, number]): Promise<{ status: string }> {
-    return drive('drag', { image: this.image, from, to, steps: 16 });
+  /** Presses at pixel `from`, drags along the row to pixel `to`, releases; with `hold` (a key, e.g. ' ') held throughout. */
+  drag(from: readonly [number, number], to: readonly [number, number], hold?: string): Promise<{ status: string }> {
+    return drive('drag', { image: this.image, from, to, steps: 16, ...(hold === undefined ? {} : { hold }) });
   }
 
   /** A key chord with the focus inside the webview (playwright names: 'b', 'Control+z', 'Control+Shift+z'), on the canvas or `selector`. */

@@ -119,6 +119,18 @@ describe('mask editor', function () {
     assert.deepEqual(fs.readFileSync(e1!.labelPath), saved, 'revert does not touch the file');
   });
 
+  it('Space+drag pans, not paints, even while a toolbar button clicked just before has the focus', async () => {
+    const [e1] = images;
+    const hands = new EditorHands(e1!.name);
+    await hands.click('#keep-largest'); // one component: nothing to change, but the button keeps the focus
+    await hands.drag([SECOND.from, SECOND.row + 10], [SECOND.to, SECOND.row + 10], ' ');
+    // A stroke the Space+drag painted would reach the host before this one.
+    await hands.drag([SECOND.from, SECOND.row], [SECOND.to, SECOND.row]);
+    await waitForMask(e1!, maskWith(e1!.width, e1!.height, [FIRST, SECOND]), true, 'only the plain drag\'s stroke');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitForMask(e1!, maskWith(e1!.width, e1!.height, [FIRST]), false, 'the saved mask again');
+  });
+
   it('Accept (Ctrl+Enter) saves the mask, records "accepted" and opens the next image', async () => {
     const [e1, e2] = images;
     const hands = new EditorHands(e1!.name);
@@ -163,6 +175,18 @@ describe('mask editor', function () {
     assert.equal(predicted!.source, 'empty', 'the document still says where it started from');
     await hands.press('Control+z');
     await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing Predict');
+  });
+
+  it('a threshold set with the keys on the slider becomes one undoable edit after a pause, without Enter', async () => {
+    const [, , e3] = images;
+    const hands = new EditorHands(e3!.name);
+    await hands.waitUntilShown();
+    const empty = sha256(new Uint8Array(e3!.width * e3!.height));
+    // Home: threshold 0, every pixel the model gives any probability. Focusing the slider loads the map (a model run).
+    await hands.press('Home', '#threshold');
+    await waitFor('the threshold edit', () => editorState(e3!.uri), (s) => s !== undefined && s.maskSha256 !== empty && s.dirty && workbenchDirty(e3!.uri) === true, 60_000);
+    await hands.press('Control+z');
+    await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing the threshold');
   });
 
   it('Restore Unsaved Edits from a Kept Copy re-applies a backup hot exit could not restore, as one undoable edit', async () => {
@@ -237,6 +261,20 @@ describe('mask editor', function () {
     await hands.press('Control+s');
     await waitForMask(e4!, mine, false, 'saved over their file after Keep Mine');
     assert.deepEqual(storedValues(e4!), mine, 'the file holds my mask (as class indices, as their file did)');
+  });
+
+  it('shows a TIFF and a 16-bit PNG as the model sees them (the page cannot decode either from the file)', async () => {
+    const folder = path.join(path.dirname(masks), 'rendered');
+    fs.mkdirSync(folder, { recursive: true });
+    for (const [name, note] of [['grey16.png', /16-bit values \d+–\d+ shown black to white, as the model sees them/], ['rgb8.tif', /TIFF as the model sees it/]] as const) {
+      const file = path.join(folder, name);
+      fs.copyFileSync(path.join(config().repoRoot, 'test', 'fixtures', 'images', name), file);
+      await vscode.commands.executeCommand('segnetr.openMaskEditor', vscode.Uri.file(file));
+      const hands = new EditorHands(name);
+      const { status } = await hands.waitUntilShown();
+      assert.match(status, note, `${name}: the status says how it is shown`);
+      assert.equal((await hands.text('#banner-text')).trim(), '', `${name}: no error banner`);
+    }
   });
 
   it('opening a label file opens its image; a read-only label file makes the editor read-only', async () => {
