@@ -12,6 +12,9 @@ import { COMPARE_LAYERS, type CompareElements, type CompareLayer } from './compa
 import { compareStats } from './compareStats';
 import type { OverlayLayer, OverlaySource } from './overlayPixels';
 
+/** How long the compare threshold must rest before its metrics are read out. */
+const STATS_ANNOUNCE_DELAY_MS = 600;
+
 export interface CompareHost {
   /** The ground truth as the page has it now (painted optimistically). */
   readonly raster: () => LabelRaster;
@@ -32,7 +35,10 @@ export class CompareMode {
   private probability: { readonly probability: Uint8Array; readonly classes: Uint8Array | null } | null = null;
   /** null: the prediction as evaluated; else the probability map above this threshold is the prediction. */
   private threshold: number | null = null;
+  /** The slider's position when the document opened (the model's threshold). */
+  private startThreshold = 128;
   private statsFrame = 0;
+  private announceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly elements: CompareElements,
@@ -40,8 +46,8 @@ export class CompareMode {
     private readonly host: CompareHost,
   ) {
     for (const [layer, button] of elements.layerButtons) button.addEventListener('click', () => this.setLayer(layer));
+    // Its first use asks for the map (a model run); merely tabbing past it does not.
     elements.threshold.addEventListener('pointerdown', () => this.ensureProbability());
-    elements.threshold.addEventListener('focus', () => this.ensureProbability());
     elements.threshold.addEventListener('input', () => this.setThreshold(Number(elements.threshold.value)));
     elements.reset.addEventListener('click', () => this.setThreshold(null));
     elements.usePrediction.addEventListener('click', () => {
@@ -72,7 +78,10 @@ export class CompareMode {
       return;
     }
     this.elements.threshold.value = String(threshold);
-    this.elements.threshold.disabled = true;
+    this.startThreshold = threshold;
+    // Not `disabled`: a disabled slider cannot be reached by Tab, and its first use is what loads the map.
+    this.elements.threshold.setAttribute('aria-disabled', 'true');
+    this.elements.threshold.title = 'Threshold: use it to run the model for a probability map, then re-threshold';
     this.elements.wrongItem.hidden = init.classCount <= 2;
     this.showSources();
     this.setLayer(this.layer);
@@ -89,7 +98,8 @@ export class CompareMode {
   setProbability(probability: Uint8Array, classes: Uint8Array | null): void {
     if (!this.init) return;
     this.probability = { probability, classes };
-    this.elements.threshold.disabled = false;
+    this.elements.threshold.removeAttribute('aria-disabled');
+    this.elements.threshold.title = 'Threshold: re-threshold the probability map';
     if (this.layer === 'heat') this.host.requestOverlayAll();
   }
 
@@ -117,10 +127,17 @@ export class CompareMode {
   private setThreshold(value: number | null): void {
     if (value !== null && !this.probability) {
       this.ensureProbability();
+      this.elements.threshold.value = String(this.threshold ?? this.startThreshold); // nothing to move yet
       return;
     }
     this.threshold = value;
     this.applyPrediction();
+    // The numbers change with every slider step: say them once it rests (not a live region that floods).
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => {
+      const { dice, precision, recall } = this.elements.metrics;
+      this.host.announce(`Threshold ${this.elements.thresholdValue.value}: Dice ${dice.textContent}, precision ${precision.textContent}, recall ${recall.textContent}`);
+    }, STATS_ANNOUNCE_DELAY_MS);
   }
 
   /** The prediction shown and scored: as evaluated, or re-thresholded. */
@@ -147,6 +164,7 @@ export class CompareMode {
     this.source.prediction = threshold === null || !probability ? this.evaluated : thresholdMask(probability.probability, probability.classes, threshold);
     this.showSources();
     this.elements.thresholdValue.value = threshold === null ? 'as evaluated' : (threshold / 255).toFixed(2);
+    this.elements.threshold.setAttribute('aria-valuetext', this.elements.thresholdValue.value);
     this.elements.reset.disabled = threshold === null;
     this.host.requestOverlayAll();
     this.scheduleStats();

@@ -83,7 +83,7 @@ export function buildCompareBar(): CompareElements {
     legend,
     heatLegend,
     el('div', { class: 'group', role: 'group', 'aria-label': 'Prediction threshold' }, el('label', { class: 'inline' }, 'Threshold ', threshold), thresholdValue, reset),
-    el('div', { id: 'compare-metrics', class: 'group', role: 'status', 'aria-label': 'Metrics of the prediction against the ground truth' }, ...metricItems),
+    el('div', { id: 'compare-metrics', class: 'group', role: 'group', 'aria-label': 'Metrics of the prediction against the ground truth' }, ...metricItems),
     usePrediction,
     sources,
   );

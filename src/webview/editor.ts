@@ -67,6 +67,8 @@ export class MaskEditor {
   private pendingThresholdCommit: number | null = null;
   private thresholdByKeyboard = false;
   private keyboardThresholdTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What had the focus when the keyboard help opened. */
+  private helpOpener: HTMLElement | null = null;
 
   private readonly stroke: StrokeSession;
   private readonly compare: CompareMode;
@@ -169,16 +171,21 @@ export class MaskEditor {
       case 'review':
         this.showReview(message.review);
         break;
-      case 'busy':
+      case 'busy': {
+        const finished = this.busy;
         this.busy = message.what;
         this.page.busy.hidden = message.what === null;
         if (message.what) this.announce(message.what);
+        else if (finished) this.announce(`Done: ${finished.replace(/…$/, '')}`);
         this.syncControls();
         this.updateStatus();
         break;
+      }
       case 'action':
         // Keys typed into a text field also reach VS Code's keybindings: those are the field's, not the editor's.
         if (isTextEntry(document.activeElement)) return;
+        // Behind the open keyboard help the editor does not change (only ? closes it).
+        if (!this.page.help.hidden && message.action !== 'help.toggle') return;
         this.flushKeyboardThreshold();
         this.runAction(message.action);
         break;
@@ -209,6 +216,11 @@ export class MaskEditor {
     this.init = init;
     this.stroke.finish(this.raster);
     this.polygon.cancel();
+    const saved = this.state.polygon;
+    // A polygon left unfinished when the tab was hidden (the page was rebuilt) goes on where it was.
+    if (saved && saved.imageKey === imageKeyOf(init.imageName, init.width, init.height) && !init.readOnly) {
+      this.polygon.restore(saved.classIndex, saved.points, init.width, init.height);
+    }
     this.gesture = 'none';
     this.classes = paintableClasses(init.classes);
     if (!this.classes.some((c) => c.index === this.state.classIndex)) this.state.classIndex = this.classes[0]!.index;
@@ -319,6 +331,7 @@ export class MaskEditor {
       case 'brush.bigger':
       case 'brush.smaller':
         this.setBrushSize(stepBrushSize(this.state.brushSize, action === 'brush.bigger' ? 1 : -1));
+        this.announce(`Brush size ${this.state.brushSize} pixels`);
         break;
       case 'mask.fillHoles':
         this.commit({ kind: 'fillHoles', classIndex: this.state.classIndex });
@@ -331,30 +344,38 @@ export class MaskEditor {
         break;
       case 'view.toggleMask':
         this.update({ showMask: !this.state.showMask });
+        this.announce(this.state.showMask ? 'Mask shown' : 'Mask hidden');
         break;
       case 'view.toggleOutline':
         this.update({ outline: !this.state.outline });
+        this.announce(this.state.outline ? 'Mask as outline' : 'Mask filled');
         break;
       case 'view.toggleUncertain':
         this.update({ showUncertain: !this.state.showUncertain });
+        this.announce(this.state.showUncertain ? 'Uncertain band shown' : 'Uncertain band hidden');
         break;
       case 'view.opacityUp':
       case 'view.opacityDown': {
         const delta = action === 'view.opacityUp' ? OPACITY_STEP : -OPACITY_STEP;
         this.update({ opacity: Math.round(Math.min(1, Math.max(0, this.state.opacity + delta)) * 100) / 100, showMask: true });
+        this.announce(`Mask opacity ${Math.round(this.state.opacity * 100)}%`);
         break;
       }
       case 'view.zoomFit':
         this.fit();
+        this.announce(`Zoom to fit, ${formatZoom(this.view.zoom)}`);
         break;
       case 'view.zoomActual':
         this.zoomAtCentre(1);
+        this.announce(`Zoom ${formatZoom(this.view.zoom)}`);
         break;
       case 'view.zoomIn':
         this.zoomAtCentre(this.view.zoom * ZOOM_STEP);
+        this.announce(`Zoom ${formatZoom(this.view.zoom)}`);
         break;
       case 'view.zoomOut':
         this.zoomAtCentre(this.view.zoom / ZOOM_STEP);
+        this.announce(`Zoom ${formatZoom(this.view.zoom)}`);
         break;
       case 'help.toggle':
         this.toggleHelp();
@@ -362,8 +383,13 @@ export class MaskEditor {
       default: {
         // class.N
         const index = Number(action.slice('class.'.length));
-        if (this.classes.some((c) => c.index === index)) this.update({ classIndex: index });
-        else this.announce(`This model has no class ${index}`);
+        const chosen = this.classes.find((c) => c.index === index);
+        if (chosen) {
+          this.update({ classIndex: index });
+          this.announce(`Class ${index}, ${chosen.name}`);
+        } else {
+          this.announce(`This model has no class ${index}`);
+        }
       }
     }
   }
@@ -452,6 +478,7 @@ export class MaskEditor {
   private previewThreshold(value: number): void {
     this.ensureProbability();
     this.page.thresholdValue.value = formatProbability(value);
+    this.page.threshold.setAttribute('aria-valuetext', this.page.thresholdValue.value);
     if (this.probabilityStatus !== 'loaded') return;
     this.source.previewThreshold = value;
     this.renderer.requestOverlayAll();
@@ -531,6 +558,15 @@ export class MaskEditor {
     this.viewChanged();
   }
 
+  /** Moves the image by (dx, dy) screen pixels (arrow keys: the view moves over the image the other way). */
+  private panBy(dx: number, dy: number): void {
+    if (!this.init) return;
+    this.view.panX += dx;
+    this.view.panY += dy;
+    clampPan(this.view, this.init.width, this.init.height, this.renderer.width, this.renderer.height);
+    this.viewChanged();
+  }
+
   private zoomAtCentre(zoom: number): void {
     this.zoomAt(zoom, this.renderer.width / 2, this.renderer.height / 2);
   }
@@ -558,7 +594,8 @@ export class MaskEditor {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       const imageKey = this.init ? imageKeyOf(this.init.imageName, this.init.width, this.init.height) : this.state.imageKey;
-      this.state = { ...this.state, imageKey, zoom: this.view.zoom, panX: this.view.panX, panY: this.view.panY };
+      const polygon = this.polygon.active ? { imageKey, classIndex: this.polygon.classIndex, points: this.polygon.toFlat() } : null;
+      this.state = { ...this.state, imageKey, zoom: this.view.zoom, panX: this.view.panX, panY: this.view.panY, polygon };
       this.api.setState(this.state);
     }, STATE_SAVE_DELAY_MS);
   }
@@ -644,6 +681,7 @@ export class MaskEditor {
           this.polygon.add(ix, iy, this.raster.width, this.raster.height);
         }
         this.renderer.requestUi();
+        this.saveStateSoon();
         break;
       }
     }
@@ -696,8 +734,9 @@ export class MaskEditor {
       if (op) this.send(op);
     } else if (gesture === 'pan') {
       this.page.canvas.classList.remove('panning');
-    } else if (gesture === 'polygon' && this.lasso && this.polygon.points.length > 2) {
-      this.closePolygon();
+    } else if (gesture === 'polygon') {
+      if (this.lasso && this.polygon.points.length > 2) this.closePolygon();
+      this.saveStateSoon();
     }
     this.renderer.requestUi();
   }
@@ -723,6 +762,7 @@ export class MaskEditor {
     const op = this.polygon.close();
     this.lasso = false;
     this.renderer.requestUi();
+    this.saveStateSoon();
     if (op) this.commit(op);
   }
 
@@ -762,6 +802,12 @@ export class MaskEditor {
         return;
       }
       if (isControl(target)) return;
+      const pan = ARROW_PAN[e.key];
+      if (pan && target === this.page.canvas && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        this.panBy(pan[0] * (e.shiftKey ? PAN_STEP_LARGE : PAN_STEP), pan[1] * (e.shiftKey ? PAN_STEP_LARGE : PAN_STEP));
+        return;
+      }
       if (e.key === 'Enter' && this.polygon.active) {
         e.preventDefault();
         this.closePolygon();
@@ -769,6 +815,7 @@ export class MaskEditor {
         if (this.polygon.active) {
           this.polygon.cancel();
           this.renderer.requestUi();
+          this.saveStateSoon();
         } else if (this.source.previewThreshold >= 0 || this.pendingThresholdCommit !== null) {
           this.cancelThresholdPreview();
         }
@@ -813,7 +860,7 @@ export class MaskEditor {
     p.bandHigh.addEventListener('input', band);
 
     const threshold = p.threshold;
-    threshold.addEventListener('focus', () => this.ensureProbability());
+    // Not on focus: tabbing past the slider must not run the model (it would disable Accept and Reject meanwhile).
     threshold.addEventListener('pointerdown', () => {
       this.thresholdByKeyboard = false;
       this.ensureProbability();
@@ -844,9 +891,9 @@ export class MaskEditor {
       this.thresholdByKeyboard = false;
     });
 
-    p.predict.addEventListener('click', () => this.api.postMessage({ type: 'predict' }));
-    p.accept.addEventListener('click', () => this.api.postMessage({ type: 'review', decision: 'accept' }));
-    p.reject.addEventListener('click', () => this.api.postMessage({ type: 'review', decision: 'reject' }));
+    p.predict.addEventListener('click', () => this.unlessBusy(() => this.api.postMessage({ type: 'predict' })));
+    p.accept.addEventListener('click', () => this.unlessBusy(() => this.api.postMessage({ type: 'review', decision: 'accept' })));
+    p.reject.addEventListener('click', () => this.unlessBusy(() => this.api.postMessage({ type: 'review', decision: 'reject' })));
     p.previous.addEventListener('click', () => this.api.postMessage({ type: 'navigate', direction: 'previous' }));
     p.next.addEventListener('click', () => this.api.postMessage({ type: 'navigate', direction: 'next' }));
     p.helpClose.addEventListener('click', () => this.toggleHelp());
@@ -898,18 +945,44 @@ export class MaskEditor {
     p.bandHigh.value = String(s.bandHigh);
     p.bandValue.value = `${formatProbability(s.bandLow)}–${formatProbability(s.bandHigh)}`;
     p.thresholdValue.value = formatProbability(Number(p.threshold.value));
+    // Screen readers say the probability shown beside each slider, not its 0..255 value.
+    p.bandLow.setAttribute('aria-valuetext', formatProbability(s.bandLow));
+    p.bandHigh.setAttribute('aria-valuetext', formatProbability(s.bandHigh));
+    p.threshold.setAttribute('aria-valuetext', p.thresholdValue.value);
+    p.opacity.setAttribute('aria-valuetext', `${p.opacity.value}%`);
     p.threshold.disabled = !this.init;
-    p.predict.disabled = !this.init || readOnly || this.busy !== null;
-    p.accept.disabled = !this.init || readOnly || this.busy !== null;
-    p.reject.disabled = !this.init || this.busy !== null;
+    // While the host is busy these only look disabled (aria-disabled): a disabled button would drop the keyboard
+    // focus of someone waiting on Accept. Their clicks are refused below until it is done.
+    p.predict.disabled = !this.init || readOnly;
+    p.accept.disabled = !this.init || readOnly;
+    p.reject.disabled = !this.init;
+    for (const button of [p.predict, p.accept, p.reject]) button.setAttribute('aria-disabled', String(button.disabled || this.busy !== null));
     p.canvas.dataset.tool = s.tool;
   }
 
+  /** Runs `act` unless the host is busy (a prediction, a map loading): then says so instead. */
+  private unlessBusy(act: () => void): void {
+    if (this.busy === null) act();
+    else this.announce(`Wait: ${this.busy}`);
+  }
+
+  /** The keyboard help is modal: the page behind it is inert (no Tab into it), and closing returns the focus. */
   private toggleHelp(): void {
     const help = this.page.help;
-    help.hidden = !help.hidden;
-    if (!help.hidden) this.page.helpClose.focus();
-    else this.page.canvas.focus({ preventScroll: true });
+    const opening = help.hidden;
+    help.hidden = !opening;
+    for (const element of Array.from(document.body.children)) {
+      if (element !== help && element instanceof HTMLElement && element !== this.page.announcer) element.inert = opening;
+    }
+    if (opening) {
+      this.helpOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      this.page.helpClose.focus();
+    } else {
+      const opener = this.helpOpener;
+      this.helpOpener = null;
+      if (opener?.isConnected && opener !== document.body) opener.focus({ preventScroll: true });
+      else this.page.canvas.focus({ preventScroll: true });
+    }
   }
 
   private showError(message: string): void {
@@ -917,8 +990,15 @@ export class MaskEditor {
     this.page.banner.hidden = false;
   }
 
+  /** Says `message` through the live region; the same words twice in a row are said twice. */
   private announce(message: string): void {
-    this.page.announcer.textContent = message;
+    const announcer = this.page.announcer;
+    if (announcer.textContent === message) {
+      announcer.textContent = '';
+      requestAnimationFrame(() => (announcer.textContent = message));
+      return;
+    }
+    announcer.textContent = message;
   }
 
   // ---- drawing the UI layer and the status line ----
@@ -1006,6 +1086,11 @@ function commandMessage(command: EditorCommand): WebviewToHostMessage {
       return assertNeverMessage(command);
   }
 }
+
+/** Arrow keys on the image pan it: which way the view moves, in steps of PAN_STEP screen pixels (Shift: PAN_STEP_LARGE). */
+const ARROW_PAN: Readonly<Record<string, readonly [number, number]>> = { ArrowLeft: [1, 0], ArrowRight: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+const PAN_STEP = 40;
+const PAN_STEP_LARGE = 200;
 
 /** How long arrow keys on the threshold slider may pause before what they set is committed as an edit. */
 const KEYBOARD_THRESHOLD_PAUSE_MS = 700;

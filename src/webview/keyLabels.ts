@@ -30,7 +30,7 @@ export interface HelpSection {
 /** The webview's own keys and gestures (not VS Code keybindings, so not rebindable). */
 const POINTER_HELP: readonly HelpRow[] = [
   { title: 'Paint, erase, fill, add a polygon point', keys: 'Left button' },
-  { title: 'Pan', keys: 'Space+drag, middle button' },
+  { title: 'Pan', keys: 'Space+drag, middle button, arrow keys (Shift: further)' },
   { title: 'Zoom around the cursor', keys: 'Wheel' },
   { title: 'Lasso (polygon tools)', keys: 'Drag' },
   { title: 'Close the polygon', keys: 'Enter, double-click, first point' },

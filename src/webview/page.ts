@@ -150,7 +150,7 @@ export function buildPage(): PageElements {
       button('zoom-out', '−', 'Zoom out', 'icon', 'view.zoomOut'),
       button('zoom-in', '+', 'Zoom in', 'icon', 'view.zoomIn')),
     group('Model', thresholdLabel, thresholdValue,
-      showUncertain, bandLow, bandHigh, bandValue, predict),
+      showUncertain, el('label', { class: 'inline' }, 'from ', bandLow), el('label', { class: 'inline' }, 'to ', bandHigh), bandValue, predict),
     group('Review', review, previous, reject, accept, next, busy, helpButton),
   );
 

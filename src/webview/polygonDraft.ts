@@ -33,6 +33,19 @@ export class PolygonDraft {
     this.points.push(Math.min(width + margin, Math.max(-margin, x)), Math.min(height + margin, Math.max(-margin, y)));
   }
 
+  /** The vertices as [x0, y0, x1, y1, ...], for the page's saved state (a tab switch rebuilds the page). */
+  toFlat(): number[] {
+    const flat: number[] = [];
+    for (let i = 0; i < this.points.length; i++) flat.push(this.points.x(i), this.points.y(i));
+    return flat;
+  }
+
+  /** Starts again from saved vertices (toFlat's), kept within the host's margin as `add` keeps them. */
+  restore(classIndex: number, flat: readonly number[], width: number, height: number): void {
+    this.start(classIndex);
+    for (let i = 0; i + 1 < flat.length; i += 2) this.add(flat[i]!, flat[i + 1]!, width, height);
+  }
+
   /** Drops the last vertex (the second click of a double-click adds one where the first already did). */
   removeLast(): void {
     this.points.pop();

@@ -1,7 +1,8 @@
-// What the webview remembers across tab switches (vscode.setState / getState): the view and the tool settings
-// only. The mask always comes from the host. Pure: getState returns whatever was stored, possibly by an older
+// What the webview remembers across tab switches (vscode.setState / getState): the view, the tool settings and a
+// polygon being drawn. The mask always comes from the host. Pure: getState returns whatever was stored, possibly by an older
 // version, so every field is checked and defaulted.
 import { clampBrushSize } from './brushFootprint';
+import { MAX_STROKE_POINTS } from './strokeSession';
 
 export type Tool = 'brush' | 'eraser' | 'fill' | 'polygon' | 'polygonErase';
 
@@ -26,6 +27,14 @@ export interface ViewState {
   bandHigh: number;
   /** Remove islands smaller than this many pixels. */
   islandMinArea: number;
+  /** An unfinished polygon of the image `imageKey` names (a tab switch rebuilds the page): flat x, y vertices. */
+  polygon: PolygonState | null;
+}
+
+export interface PolygonState {
+  readonly imageKey: string;
+  readonly classIndex: number;
+  readonly points: readonly number[];
 }
 
 export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
@@ -43,6 +52,7 @@ export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
   bandLow: 77,
   bandHigh: 178,
   islandMinArea: 64,
+  polygon: null,
 };
 
 export const MAX_ISLAND_AREA = 1_000_000;
@@ -73,7 +83,17 @@ export function sanitizeViewState(stored: unknown): ViewState {
     bandLow: Math.min(bandLow, bandHigh),
     bandHigh: Math.max(bandLow, bandHigh),
     islandMinArea: Number.isInteger(s.islandMinArea) ? Math.min(MAX_ISLAND_AREA, Math.max(1, s.islandMinArea as number)) : d.islandMinArea,
+    polygon: polygonState(s.polygon),
   };
+}
+
+function polygonState(value: unknown): PolygonState | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { imageKey, classIndex, points } = value as Record<string, unknown>;
+  if (typeof imageKey !== 'string' || !Number.isInteger(classIndex) || (classIndex as number) < 0 || (classIndex as number) > 255) return null;
+  if (!Array.isArray(points) || points.length < 2 || points.length % 2 !== 0 || points.length > 2 * MAX_STROKE_POINTS) return null;
+  if (!points.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
+  return { imageKey, classIndex: classIndex as number, points: points as number[] };
 }
 
 function finite(value: unknown, fallback: number, min: number, max: number): number {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { clampPan, fitView, imageX, imageY, MAX_ZOOM, minZoom, overlayLevel, screenX, zoomAround, type ViewTransform } from '../../src/webview/viewTransform';
 import { DEFAULT_VIEW_STATE, sanitizeViewState } from '../../src/webview/viewState';
+import { PolygonDraft } from '../../src/webview/polygonDraft';
 import { formatKey, helpSections } from '../../src/webview/keyLabels';
 import { ACTION_BINDINGS, EDITOR_COMMANDS } from '../../src/common/editorActions';
 
@@ -68,6 +69,28 @@ describe('webview: persisted view state', () => {
       ...DEFAULT_VIEW_STATE, imageKey: 'a.png|10x10', zoom: 2, panX: 5, panY: 0, brushSize: 2048, classIndex: 3,
       opacity: 1, showMask: false, bandLow: 50, bandHigh: 200, islandMinArea: 1,
     });
+  });
+});
+
+describe('webview: an unfinished polygon across a tab switch', () => {
+  it('is kept in the saved state when well-formed, dropped otherwise', () => {
+    const polygon = { imageKey: 'a.png|10x10', classIndex: 0, points: [1, 2, 3.5, 4, -2, 9] };
+    assert.deepEqual(sanitizeViewState({ polygon }).polygon, polygon);
+    for (const bad of [
+      { ...polygon, points: [1, 2, 3] }, { ...polygon, points: [1, NaN] }, { ...polygon, points: [] }, { ...polygon, points: 'x' },
+      { ...polygon, classIndex: 256 }, { ...polygon, classIndex: 1.5 }, { ...polygon, imageKey: 7 }, 'polygon',
+    ]) {
+      assert.equal(sanitizeViewState({ polygon: bad }).polygon, null, JSON.stringify(bad));
+    }
+  });
+
+  it('comes back as the same vertices, kept within the host\'s margin like clicked ones', () => {
+    const draft = new PolygonDraft();
+    draft.restore(2, [1, 2, 3.5, 4, -50, 9], 10, 10);
+    assert.deepEqual([draft.classIndex, draft.toFlat()], [2, [1, 2, 3.5, 4, -10, 9]]);
+    const again = new PolygonDraft();
+    again.restore(2, draft.toFlat(), 10, 10);
+    assert.deepEqual(again.toFlat(), draft.toFlat());
   });
 });
 

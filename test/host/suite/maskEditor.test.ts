@@ -189,6 +189,42 @@ describe('mask editor', function () {
     await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing the threshold');
   });
 
+  it('a polygon left unfinished while another tab is shown goes on where it was (the page is rebuilt)', async () => {
+    const [, e2, e3] = images;
+    const hands = new EditorHands(e3!.name);
+    await hands.waitUntilShown();
+    await hands.press('p'); // Polygon Fill
+    for (const corner of [[10, 10], [40, 10], [40, 30], [10, 30]] as const) await hands.drag(corner, corner); // four clicks
+    await new Promise((r) => setTimeout(r, 500)); // the page saves its state a moment after a change
+    await vscode.commands.executeCommand('segnetr.openMaskEditor', e2!.uri); // e2: no later test needs it closed
+    await new EditorHands(e2!.name).waitUntilShown();
+    await vscode.commands.executeCommand('segnetr.openMaskEditor', e3!.uri);
+    await hands.waitUntilShown();
+    await hands.press('Enter'); // closes the polygon: only possible if its four vertices came back
+    const filled = await waitFor('the polygon in the document', async () => (await segnetrApi()).maskEditorMask(e3!.uri), (mask) => mask !== undefined && mask[20 * e3!.width + 25] === 1);
+    assert.equal(filled![5 * e3!.width + 5], 0, 'outside the polygon stays background');
+    await hands.press('Control+z');
+    await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing the polygon');
+    await hands.press('b');
+  });
+
+  it('says what a key did through the live region, and changes nothing behind the open keyboard help', async () => {
+    const [, , e3] = images;
+    const hands = new EditorHands(e3!.name);
+    await hands.waitUntilShown();
+    await hands.press('m');
+    await waitFor('"Mask hidden" announced', () => hands.text('#announcer'), (text) => text === 'Mask hidden');
+    await hands.press('m');
+    await waitFor('"Mask shown" announced', () => hands.text('#announcer'), (text) => text === 'Mask shown');
+    await hands.press('Shift+?');
+    await new Promise((r) => setTimeout(r, 500));
+    // The Eraser key, on the help's Close button: had the help not opened, or not held the page, the tool would change.
+    await hands.press('e', '#help-close');
+    await new Promise((r) => setTimeout(r, 500));
+    await hands.press('Escape', '#help-close');
+    await waitFor('the help closed, the tool unchanged', () => hands.text('#status'), (text) => text.startsWith('Brush'));
+  });
+
   it('Restore Unsaved Edits from a Kept Copy re-applies a backup hot exit could not restore, as one undoable edit', async () => {
     const [, , e3] = images;
     const hands = new EditorHands(e3!.name);
