@@ -38,6 +38,8 @@ export interface LabelCodec {
    * not copied on the caller's): pass copies and do not use them afterwards.
    */
   applyWholeImage(mask: CodecPixels, operation: WholeImageOperation, context: WholeImageContext): Promise<PackedPatch | undefined>;
+  /** replaceMaskPatch of `mask` by `data` (a Predict result), packed; the codec takes both buffers, as above. */
+  replaceMask(mask: CodecPixels, data: Uint8Array): Promise<PackedPatch | undefined>;
   /**
    * renderImage: the image file's `bytes` as the model sees them, as a PNG the editor's page can show (TIFF,
    * 16-bit PNG); rejects with ImageError for a file it refuses. The codec takes the bytes' buffer when it is theirs alone.
@@ -88,6 +90,15 @@ export interface WholeImageRequest extends WholeImageContext {
   readonly operation: WholeImageOperation;
 }
 
+export interface ReplaceMaskRequest {
+  readonly type: 'replaceMask';
+  readonly id: number;
+  readonly width: number;
+  readonly height: number;
+  readonly mask: Uint8Array;
+  readonly data: Uint8Array;
+}
+
 export interface RenderImageRequest {
   readonly type: 'renderImage';
   readonly id: number;
@@ -95,7 +106,7 @@ export interface RenderImageRequest {
   readonly maxPixels: number;
 }
 
-export type LabelCodecRequest = EncodeLabelRequest | DecodeLabelRequest | ReadMaskRequest | WholeImageRequest | RenderImageRequest;
+export type LabelCodecRequest = EncodeLabelRequest | DecodeLabelRequest | ReadMaskRequest | WholeImageRequest | ReplaceMaskRequest | RenderImageRequest;
 
 // ---- thread -> host ---------------------------------------------------------------------------------------
 
@@ -168,6 +179,8 @@ export function isLabelCodecRequest(value: unknown): value is LabelCodecRequest 
       return has('bytes') && has('classCount') && has('role');
     case 'wholeImage':
       return has('width') && has('height') && has('mask') && has('operation') && has('probability') && has('predictedClasses');
+    case 'replaceMask':
+      return has('width') && has('height') && has('mask') && has('data');
     case 'renderImage':
       return has('bytes') && has('maxPixels');
     default:

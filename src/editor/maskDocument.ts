@@ -263,6 +263,21 @@ export class MaskDocument {
   }
 
   /**
+   * replaceMask, with the comparing and packing (a few hundred ms at 8000 x 6000) on the codec thread. Should the
+   * mask change meanwhile (an undo), the replacement is made again here, on this thread: it must not be lost.
+   */
+  async replaceMaskOffThread(data: Uint8Array, label: string): Promise<DocumentEdit | undefined> {
+    if (data.length !== this.raster.data.length) throw new RangeError(`new mask has ${data.length} pixels, expected ${this.raster.width} x ${this.raster.height}`);
+    const [changes, generation] = [this.rasterChanges, this.generation];
+    const { width, height } = this.raster;
+    const patch = await this.codec.replaceMask({ width, height, data: await copyInChunks(this.raster.data) }, await copyInChunks(data));
+    if (this.rasterChanges !== changes || this.generation !== generation) return this.replaceMask(data, label);
+    if (!patch) return undefined;
+    writePackedRect(this.raster, patch.rect, patch.after);
+    return this.push({ label, patch });
+  }
+
+  /**
    * The mask to save, as it is now without its newest `unannounced` edits (edits VS Code has not been told about
    * yet; see DocumentFileQueue): a copy, so editing on while it is encoded and written does not change it. Copied
    * a few MB per event-loop turn; edits made meanwhile are applied to the document as usual and left out here.

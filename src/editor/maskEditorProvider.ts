@@ -66,8 +66,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   edits: Promise<void> = Promise.resolve();
   /** Compare mode: the document's label is a ground-truth file, shown against this prediction. */
   compare: CompareSession | undefined;
-  /** The image as its page shows it when the page cannot decode the file (renderedImage.ts); made once. */
-  rendered: Promise<EditorInit['renderedImage']> | undefined;
+  /** The image as its page shows it when the page cannot decode the file (renderedImage.ts), when kept. */
+  rendered: { readonly png: Uint8Array; readonly note: string } | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -80,6 +80,9 @@ export class MaskEditorDocument implements vscode.CustomDocument {
     for (const d of this.disposables) d.dispose();
   }
 }
+
+/** A rendered image (TIFF, 16-bit PNG) up to this size is kept for the next page of its document; larger ones are rendered again. */
+const MAX_KEPT_RENDERING_BYTES = 32 * 2 ** 20;
 
 type OpenMask = MaskEditorDocument & { readonly opened: { readonly kind: 'mask' } };
 
@@ -195,6 +198,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   async saveCustomDocument(document: MaskEditorDocument): Promise<void> {
     const doc = asMask(document);
+    await doc.edits; // an edit the page sent before the save (a clean-up on the codec thread) belongs in it
     await doc.fileWork.runSave((held) => this.saveLabel(doc, held), workbenchCaughtUp);
   }
 
@@ -206,6 +210,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     }
     const format = saveFormat(doc);
     checkLabelFormat(format, model.classCount);
+    await doc.edits;
     // Files on disk are written atomically, like labels; other file systems through VS Code.
     const target: SaveTarget =
       destination.scheme === 'file'
@@ -217,6 +222,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   async revertCustomDocument(document: MaskEditorDocument): Promise<void> {
     const doc = asMask(document);
     const { model } = doc.opened;
+    await doc.edits; // reverting drops them too, rather than having them land on the reloaded mask
     const data = await doc.fileWork.run(() => model.reload({ log: (line) => this.deps.log.warn(line) }));
     this.deps.log.info(`Reverted ${model.files.imagePath} to its ${model.source === 'label' ? 'label file' : `${model.source} mask`}.`);
     this.postAll(doc, { type: 'mask', data, source: model.source });
@@ -267,8 +273,11 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       const copy = await readKeptBackup(chosen);
       if (!samePlace(copy.imagePath, model.files.imagePath)) throw new Error(`${chosen} holds edits of ${copy.imagePath}, not of ${model.files.imagePath}`);
       const restored = await MaskDocument.restore(model.files, copy.text, `The kept copy ${chosen}`, this.openOptions(info, doc.compare !== undefined));
-      const edit = model.replaceMask(restored.document.raster.data, 'Restore Kept Edits');
-      if (edit) this.announceEdit(doc, edit, undefined);
+      let edit: DocumentEdit | undefined;
+      await this.inOrder(doc, async () => {
+        edit = await model.replaceMaskOffThread(restored.document.raster.data, 'Restore Kept Edits');
+        if (edit) this.announceEdit(doc, edit, undefined);
+      });
       this.deps.log.info(`Restored the kept unsaved edits of ${model.files.imagePath} from ${chosen}${edit ? '' : ' (the mask already held them)'}.`);
       const done = `SegNetr: ${edit ? 'Restored' : 'The mask already holds'} the kept edits of ${image} (${chosen} stays; delete it once you no longer need it). Undo takes them back.`;
       void (restored.warning ? vscode.window.showWarningMessage(`SegNetr: ${restored.warning}`) : vscode.window.showInformationMessage(done));
@@ -328,7 +337,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       if (doc.rejectedMessages++ < MAX_LOGGED_REJECTIONS) this.deps.log.warn(`Mask editor ignored a message from its webview: ${message.error}`);
       this.post(panel, { type: 'error', message: `The editor ignored an invalid message (${message.error}).` });
       // A rejected edit was already painted by the page: give it the document's mask back.
-      if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'edit') this.resync(doc, panel);
+      if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'edit') this.resyncAfterEdits(doc, panel);
       return;
     }
     try {
@@ -349,15 +358,20 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         await this.inOrder(doc, () => this.applyEdit(doc, panel, message));
         return;
       case 'predict':
+        await doc.edits; // Predict after the edits sent before it (a clean-up may still run on the codec thread)
         await this.predict(doc);
         return;
       case 'loadProbability':
         await this.sendProbability(doc, panel);
         return;
       case 'review':
+        // Not in the edit queue (an Accept saves through VS Code, whose save waits for that queue), but after it:
+        // Accept right after a clean-up or a keyboard threshold decides on the mask with it.
+        await doc.edits;
         await this.review(doc, panel, message.decision);
         return;
       case 'navigate':
+        await doc.edits; // the tab closes if clean: an edit still running would be lost
         await this.openNeighbour(doc, panel, message.direction, false);
         return;
       case 'loadFailed':
@@ -395,14 +409,21 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     };
   }
 
-  /** The image rendered for a page that cannot decode its file, once per document; a failure is the page's to show. */
-  private renderedImage(doc: OpenMask): Promise<NonNullable<EditorInit['renderedImage']> | undefined> {
+  /**
+   * The image rendered for a page that cannot decode its file; a failure is the page's to show. Kept for the
+   * document's next page (a tab switch rebuilds it) when small; a failure is tried again next time.
+   */
+  private async renderedImage(doc: OpenMask): Promise<EditorInit['renderedImage']> {
     const { imagePath } = doc.opened.model.files;
-    doc.rendered ??= renderedImageFor(imagePath, this.deps.codec).catch((error: unknown) => {
+    if (doc.rendered) return doc.rendered;
+    try {
+      const rendered = await renderedImageFor(imagePath, this.deps.codec);
+      if (rendered && rendered.png.byteLength <= MAX_KEPT_RENDERING_BYTES) doc.rendered = rendered;
+      return rendered;
+    } catch (error) {
       this.deps.log.warn(`Mask editor: cannot render ${imagePath} for display: ${messageOf(error)}`);
       return { failed: messageOf(error) };
-    });
-    return doc.rendered;
+    }
   }
 
   // ---- compare mode ----
@@ -446,11 +467,11 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   }
 
   /** "Use Prediction as Label": the host's copy of the prediction replaces the ground truth, as one undoable edit. */
-  private usePrediction(doc: OpenMask, threshold: number | null): void {
+  private async usePrediction(doc: OpenMask, threshold: number | null): Promise<void> {
     const { model, readOnlyReason } = doc.opened;
     if (!doc.compare) throw new Error('Use Prediction as Label works in compare mode (open the image from a failure view).');
     if (readOnlyReason !== undefined) throw new Error(`This mask is read-only: ${readOnlyReason}.`);
-    const edit = model.replaceMask(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label');
+    const edit = await model.replaceMaskOffThread(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label');
     if (edit) this.announceEdit(doc, edit, undefined);
   }
 
@@ -479,7 +500,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     }
     if (refusal !== undefined) {
       this.post(panel, { type: 'error', message: refusal });
-      this.resync(doc, panel);
+      this.resyncAfterEdits(doc, panel);
       return;
     }
     if (edit) this.announceEdit(doc, edit, panel);
@@ -525,8 +546,11 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       }
       model.probability = { probability: prediction.probability, classes: prediction.classes };
       model.predictionModel = prediction.model;
-      const edit = model.replaceMask(prediction.mask, 'Predict');
-      if (edit) this.announceEdit(doc, edit, undefined);
+      // In the edit queue: strokes sent while the model ran apply first, then the prediction replaces them all.
+      await this.inOrder(doc, async () => {
+        const edit = await model.replaceMaskOffThread(prediction.mask, 'Predict');
+        if (edit) this.announceEdit(doc, edit, undefined);
+      });
       this.postAll(doc, { type: 'probability', probability: prediction.probability, classes: prediction.classes });
     } catch (error) {
       this.deps.log.error(`Predict ${model.files.imagePath}: ${messageOf(error)}`);
@@ -721,6 +745,14 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   }
 
   // ---- posting ----
+
+  /**
+   * The page painted an edit the host refused: it gets the document's mask once the edits it sent after that one
+   * are applied too (they were painted on the page already, and the host tells the painting page nothing of them).
+   */
+  private resyncAfterEdits(doc: OpenMask, panel: vscode.WebviewPanel): void {
+    void this.inOrder(doc, () => this.resync(doc, panel));
+  }
 
   private resync(doc: OpenMask, panel: vscode.WebviewPanel): void {
     const { model } = doc.opened;

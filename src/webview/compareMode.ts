@@ -8,7 +8,8 @@ import type { MetricName } from '../common/evaluation';
 import { thresholdMask } from '../mask/threshold';
 import type { LabelRaster } from '../mask/types';
 import { ERROR_THEME_COLORS, type ErrorColorName, type Rgb, errorColorTable, heatColorTable, parseCssColor } from './compareColors';
-import { COMPARE_LAYERS, type CompareElements, type CompareLayer } from './comparePage';
+import { COMPARE_LAYERS, type CompareLayer } from './compareLayers';
+import type { CompareElements } from './comparePage';
 import { compareStats } from './compareStats';
 import type { OverlayLayer, OverlaySource } from './overlayPixels';
 
@@ -23,13 +24,14 @@ export interface CompareHost {
   /** Asks the host for the probability map (a prediction from a file has none until the model runs). */
   readonly loadProbability: () => void;
   readonly announce: (text: string) => void;
+  /** The person chose another layer (the page keeps it across tab switches). */
+  readonly layerChosen: (layer: CompareLayer) => void;
 }
 
 const OVERLAY_LAYER: Readonly<Record<CompareLayer, OverlayLayer>> = { errors: 'errors', groundTruth: 'mask', prediction: 'prediction', heat: 'heat' };
 
 export class CompareMode {
   private init: CompareInit | undefined;
-  private layer: CompareLayer = 'errors';
   /** The prediction as evaluated (from the host). */
   private evaluated: Uint8Array | null = null;
   private probability: { readonly probability: Uint8Array; readonly classes: Uint8Array | null } | null = null;
@@ -44,8 +46,14 @@ export class CompareMode {
     private readonly elements: CompareElements,
     private readonly source: OverlaySource,
     private readonly host: CompareHost,
+    private layer: CompareLayer,
   ) {
-    for (const [layer, button] of elements.layerButtons) button.addEventListener('click', () => this.setLayer(layer));
+    for (const [layer, button] of elements.layerButtons) {
+      button.addEventListener('click', () => {
+        this.setLayer(layer);
+        this.host.layerChosen(layer);
+      });
+    }
     // Its first use asks for the map (a model run); merely tabbing past it does not.
     elements.threshold.addEventListener('pointerdown', () => this.ensureProbability());
     elements.threshold.addEventListener('input', () => this.setThreshold(Number(elements.threshold.value)));

@@ -4,16 +4,9 @@
 // #metric-dice, #use-prediction, ...) are the contract for assistive technology and the host tests.
 import { METRIC_NAMES, type MetricName } from '../common/evaluation';
 import { type ErrorColorName, HEAT_STOPS } from './compareColors';
+import { COMPARE_LAYERS, type CompareLayer } from './compareLayers';
 import { el } from './dom';
 
-export type CompareLayer = 'errors' | 'groundTruth' | 'prediction' | 'heat';
-
-export const COMPARE_LAYERS: Readonly<Record<CompareLayer, { label: string; title: string }>> = {
-  errors: { label: 'TP/FP/FN', title: 'Where the prediction agrees with the ground truth (TP), adds to it (FP) and misses it (FN)' },
-  groundTruth: { label: 'Ground truth', title: 'The ground truth: the mask you edit here' },
-  prediction: { label: 'Prediction', title: 'The prediction, at the threshold below' },
-  heat: { label: 'Heat map', title: "The model's probability map" },
-};
 
 const METRIC_LABELS: Readonly<Record<MetricName, string>> = { dice: 'Dice', iou: 'IoU', precision: 'Precision', recall: 'Recall', hd95: 'HD95' };
 

@@ -67,6 +67,10 @@ export class MaskEditor {
   private pendingThresholdCommit: number | null = null;
   private thresholdByKeyboard = false;
   private keyboardThresholdTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Space is held down, whatever has the focus (spaceDown: held with the page's Space handling, pan-ready). */
+  private spaceHeld = false;
+  /** Whether the focus last moved by a pointer press (not Tab or the page's own focus calls). */
+  private focusByPointer = false;
   /** What had the focus when the keyboard help opened. */
   private helpOpener: HTMLElement | null = null;
 
@@ -122,7 +126,11 @@ export class MaskEditor {
       },
       loadProbability: () => this.ensureProbability(),
       announce: (text) => this.announce(text),
-    });
+      layerChosen: (compareLayer) => {
+        this.state = { ...this.state, compareLayer };
+        this.saveStateSoon();
+      },
+    }, this.state.compareLayer);
     this.bindControls();
     this.bindPointer();
     this.bindKeys();
@@ -191,6 +199,7 @@ export class MaskEditor {
         break;
       case 'command':
         if (isTextEntry(document.activeElement)) return; // Ctrl+Enter in the brush size must not accept the mask
+        if (!this.page.help.hidden) return; // nothing acts behind the open keyboard help
         this.flushKeyboardThreshold(); // Accept or Next right after arrow keys takes the threshold they set
         this.api.postMessage(commandMessage(message.command));
         break;
@@ -631,7 +640,7 @@ export class MaskEditor {
     this.trackCursor(e);
     const x = this.cursorX;
     const y = this.cursorY;
-    if (e.button === 1 || (e.button === 0 && this.spaceDown)) {
+    if (e.button === 1 || (e.button === 0 && (this.spaceDown || this.spaceHeld))) {
       e.preventDefault();
       this.beginGesture('pan', e);
       this.lastX = x;
@@ -784,6 +793,16 @@ export class MaskEditor {
   // ---- keys the webview handles itself (not tool keys: those are VS Code keybindings sent as 'action') ----
 
   private bindKeys(): void {
+    window.addEventListener('pointerdown', () => (this.focusByPointer = true), true);
+    window.addEventListener('keydown', (e) => {
+      if (e.key === 'Tab') this.focusByPointer = false;
+      // Held wherever the focus is: a drag that starts on the image while Space is down pans.
+      if (e.key === ' ' && !isTextEntry(e.target as Element | null)) this.spaceHeld = true;
+    }, true);
+    window.addEventListener('keyup', (e) => {
+      if (e.key === ' ') this.spaceHeld = false;
+    }, true);
+    window.addEventListener('blur', () => (this.spaceHeld = false));
     window.addEventListener('keydown', (e) => {
       if (!this.page.help.hidden && e.key === 'Escape') {
         e.preventDefault();
@@ -792,8 +811,10 @@ export class MaskEditor {
       }
       const target = e.target as Element | null;
       // Space pans whenever the pointer is over the image, even if a toolbar control still has the focus from a
-      // click (else the drag paints, or the button is pressed again); a text field keeps its spaces.
-      if (e.key === ' ' && (!isControl(target) || (this.cursorInside && !isTextEntry(target)))) {
+      // click (else the drag paints, or the button is pressed again); a control reached with the keyboard keeps
+      // Space (it presses it), and so does a text field.
+      const clickedControl = this.focusByPointer && this.cursorInside && this.page.help.hidden && !isTextEntry(target);
+      if (e.key === ' ' && (!isControl(target) || clickedControl)) {
         e.preventDefault();
         if (!this.spaceDown) {
           this.spaceDown = true;
@@ -862,6 +883,7 @@ export class MaskEditor {
     const threshold = p.threshold;
     // Not on focus: tabbing past the slider must not run the model (it would disable Accept and Reject meanwhile).
     threshold.addEventListener('pointerdown', () => {
+      this.flushKeyboardThreshold(); // a value set with the keys just before is an edit, even if this click moves nothing
       this.thresholdByKeyboard = false;
       this.ensureProbability();
     });
@@ -974,6 +996,7 @@ export class MaskEditor {
     for (const element of Array.from(document.body.children)) {
       if (element !== help && element instanceof HTMLElement && element !== this.page.announcer) element.inert = opening;
     }
+    this.focusByPointer = false;
     if (opening) {
       this.helpOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       this.page.helpClose.focus();

@@ -2,6 +2,7 @@
 // polygon being drawn. The mask always comes from the host. Pure: getState returns whatever was stored, possibly by an older
 // version, so every field is checked and defaulted.
 import { clampBrushSize } from './brushFootprint';
+import { COMPARE_LAYERS, type CompareLayer } from './compareLayers';
 import { MAX_STROKE_POINTS } from './strokeSession';
 
 export type Tool = 'brush' | 'eraser' | 'fill' | 'polygon' | 'polygonErase';
@@ -29,6 +30,8 @@ export interface ViewState {
   islandMinArea: number;
   /** An unfinished polygon of the image `imageKey` names (a tab switch rebuilds the page): flat x, y vertices. */
   polygon: PolygonState | null;
+  /** Compare mode's overlay layer. */
+  compareLayer: CompareLayer;
 }
 
 export interface PolygonState {
@@ -53,6 +56,7 @@ export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
   bandHigh: 178,
   islandMinArea: 64,
   polygon: null,
+  compareLayer: 'errors',
 };
 
 export const MAX_ISLAND_AREA = 1_000_000;
@@ -84,6 +88,7 @@ export function sanitizeViewState(stored: unknown): ViewState {
     bandHigh: Math.max(bandLow, bandHigh),
     islandMinArea: Number.isInteger(s.islandMinArea) ? Math.min(MAX_ISLAND_AREA, Math.max(1, s.islandMinArea as number)) : d.islandMinArea,
     polygon: polygonState(s.polygon),
+    compareLayer: typeof s.compareLayer === 'string' && Object.hasOwn(COMPARE_LAYERS, s.compareLayer) ? (s.compareLayer as CompareLayer) : d.compareLayer,
   };
 }
 

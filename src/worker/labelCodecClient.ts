@@ -77,6 +77,13 @@ export class LabelCodecThread implements LabelCodec {
     return response.patch ?? undefined;
   }
 
+  async replaceMask(mask: CodecPixels, data: Uint8Array): Promise<PackedPatch | undefined> {
+    const { width, height } = mask;
+    const response = await this.call({ type: 'replaceMask', width, height, mask: mask.data, data }, [...transferListFor(mask.data), ...transferListFor(data)]);
+    if (response.type !== 'patched') throw new Error(`the label codec thread answered a mask replacement with ${response.type}`);
+    return response.patch ?? undefined;
+  }
+
   async renderImage(bytes: Uint8Array, maxPixels: number): Promise<RenderedImage> {
     const response = await this.call({ type: 'renderImage', bytes, maxPixels }, transferListFor(bytes));
     if (response.type !== 'rendered') throw new Error(`the label codec thread answered a rendering with ${response.type}`);

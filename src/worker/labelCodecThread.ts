@@ -15,7 +15,8 @@ import {
 } from '../common/labelCodecProtocol';
 import { readMaskPng } from '../core/readMask';
 import { LabelPngError, decodeLabelPng, encodeLabelPng } from '../mask/labelPng';
-import { packedBuffers } from '../mask/packedBytes';
+import { replaceMaskPatch } from '../mask/operations';
+import { packPatch, packedBuffers } from '../mask/packedBytes';
 import { applyWholeImage } from '../mask/wholeImage';
 import { ImageError, messageOf } from '../model/errors';
 import { renderImage } from '../model/renderImage';
@@ -41,6 +42,12 @@ async function answer(request: LabelCodecRequest): Promise<LabelCodecResponse> {
       if (mask.length !== width * height) throw new RangeError(`a ${width} x ${height} mask needs ${width * height} pixels, got ${mask.length}`);
       const patch = applyWholeImage({ width, height, data: mask }, operation, { ...(probability ? { probability } : {}), predictedClasses });
       return { type: 'patched', id: request.id, patch: patch ?? null };
+    }
+    case 'replaceMask': {
+      const { width, height, mask, data } = request;
+      if (mask.length !== width * height) throw new RangeError(`a ${width} x ${height} mask needs ${width * height} pixels, got ${mask.length}`);
+      const patch = replaceMaskPatch({ width, height, data: mask }, data);
+      return { type: 'patched', id: request.id, patch: patch ? packPatch(patch) : null };
     }
     case 'renderImage': {
       const { bytes } = request;

@@ -7,6 +7,8 @@ import type { LabelCodec } from '../../src/common/labelCodecProtocol';
 import { EVERY_BYTE_VALUE } from '../../src/core/greyPng';
 import { readMaskPng } from '../../src/core/readMask';
 import { decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
+import { replaceMaskPatch } from '../../src/mask/operations';
+import { packPatch } from '../../src/mask/packedBytes';
 import { applyWholeImage } from '../../src/mask/wholeImage';
 import { renderImage } from '../../src/model/renderImage';
 
@@ -17,7 +19,7 @@ export interface InPlaceCodec extends LabelCodec {
   hold(): () => void;
   /** Every later encode fails with this message (undefined: they succeed again). */
   failEncode: string | undefined;
-  /** Holds every later whole-image edit until the returned function is called. */
+  /** Holds every later whole-image edit and mask replacement until the returned function is called. */
   holdWholeImage(): () => void;
 }
 
@@ -67,6 +69,11 @@ export function inPlaceCodec(): InPlaceCodec {
     },
     async renderImage(bytes, maxPixels) {
       return renderImage(Buffer.from(bytes), { maxPixels });
+    },
+    async replaceMask(mask, data) {
+      await wholeImageGate.passed();
+      const patch = replaceMaskPatch(mask, data);
+      return patch && packPatch(patch);
     },
     async applyWholeImage(mask, operation, { probability, predictedClasses }) {
       await wholeImageGate.passed();

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readMaskPng } from '../../src/core/readMask';
 import { LabelPngError, decodeLabelPng, encodeLabelPng } from '../../src/mask/labelPng';
-import { applyOperation } from '../../src/mask/operations';
+import { applyOperation, replaceMaskPatch } from '../../src/mask/operations';
 import { unpackBytes } from '../../src/mask/packedBytes';
 import type { WholeImageOperation } from '../../src/mask/wholeImage';
 import { ImageError } from '../../src/model/errors';
@@ -128,7 +128,7 @@ describe('label codec thread', () => {
     assert.equal(backing.byteLength, 100);
   });
 
-  it('runs whole-image edits as applyOperation does in place, handing back the packed patch', async () => {
+  it('runs whole-image edits and mask replacements as applyOperation / replaceMaskPatch do in place, handing back the packed patch', async () => {
     const holed = grid(['.........', '.1111111.', '.1.....1.', '.1.111.1.', '.1.....1.', '.1111111.', '.........', '......1..']);
     const probability = new Uint8Array(holed.data.length).map((_, i) => (i * 37) % 256);
     const operations: WholeImageOperation[] = [
@@ -149,6 +149,10 @@ describe('label codec thread', () => {
       assert.deepEqual(patch.rect, expected.rect, operation.kind);
       assert.deepEqual([unpackBytes(patch.before), unpackBytes(patch.after)], [expected.before, expected.after], operation.kind);
     }
+    const predicted = grid(['.........', '.........', '..22.....', '..22.....', '.........', '.........', '.........', '.........']);
+    const replaced = replaceMaskPatch({ ...holed, data: holed.data.slice() }, predicted.data)!;
+    const threaded = (await codec.replaceMask({ width: holed.width, height: holed.height, data: holed.data.slice() }, predicted.data.slice()))!;
+    assert.deepEqual([threaded.rect, unpackBytes(threaded.before), unpackBytes(threaded.after)], [replaced.rect, replaced.before, replaced.after], 'replaceMask');
     const clean = grid(['....', '.11.', '.11.', '....']);
     assert.equal(await codec.applyWholeImage({ ...clean, data: clean.data.slice() }, { kind: 'fillHoles', classIndex: 1 }, { probability: null, predictedClasses: null }), undefined, 'nothing to change');
     await assert.rejects(codec.applyWholeImage({ width: 3, height: 3, data: new Uint8Array(8) }, { kind: 'fillHoles', classIndex: 1 }, { probability: null, predictedClasses: null }), /3 x 3 mask needs 9 pixels, got 8/);

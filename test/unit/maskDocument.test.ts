@@ -248,6 +248,33 @@ describe('mask document', () => {
     assert.ok(!doc.isDirty, 'the dropped clean-up left no history');
   });
 
+  it('replaces the mask through the codec as replaceMask does in place; an undo meanwhile does not lose the replacement', async () => {
+    const f = files();
+    const prediction = grid(['.......', '..111..', '.11111.', '..111..', '.......']).data;
+    const inPlace = await MaskDocument.open(f, { classCount: 3, codec });
+    inPlace.apply(STROKE);
+    const expected = inPlace.replaceMask(prediction, 'Predict')!;
+    const doc = await MaskDocument.open(f, { classCount: 3, codec });
+    const stroke = doc.apply(STROKE)!;
+    const edit = (await doc.replaceMaskOffThread(prediction, 'Predict'))!;
+    assert.deepEqual([edit.label, edit.rect], [expected.label, expected.rect]);
+    assert.deepEqual(doc.raster.data, prediction);
+    edit.undo();
+    assertGrid(doc.raster, AFTER_STROKE);
+    assert.equal(await doc.replaceMaskOffThread(doc.raster.data.slice(), 'Predict'), undefined, 'the same mask changes nothing');
+
+    // The stroke is undone while the codec compares: the prediction still replaces the mask, as one edit.
+    const release = codec.holdWholeImage();
+    const pending = doc.replaceMaskOffThread(prediction, 'Predict');
+    await new Promise((resolve) => setImmediate(resolve));
+    stroke.undo();
+    release();
+    const late = (await pending)!;
+    assert.deepEqual(doc.raster.data, prediction);
+    late.undo();
+    assertGrid(doc.raster, EMPTY_7x5);
+  });
+
   it('an undo that is not the next step does nothing (VS Code keeps entries a revert made stale)', async () => {
     const f = files();
     writeLabel(f.labelPath, EMPTY_7x5);

@@ -84,6 +84,12 @@ describe('webview: an unfinished polygon across a tab switch', () => {
     }
   });
 
+  it('keeps compare mode\'s layer when it is one', () => {
+    assert.equal(sanitizeViewState({ compareLayer: 'heat' }).compareLayer, 'heat');
+    assert.equal(sanitizeViewState({ compareLayer: 'toString' }).compareLayer, 'errors');
+    assert.equal(sanitizeViewState({ compareLayer: 3 }).compareLayer, 'errors');
+  });
+
   it('comes back as the same vertices, kept within the host\'s margin like clicked ones', () => {
     const draft = new PolygonDraft();
     draft.restore(2, [1, 2, 3.5, 4, -50, 9], 10, 10);
