@@ -2,8 +2,8 @@
 // label, the old way (encodeLabelPng / decodeLabelPng on the calling thread, as the editor did before the label
 // codec thread) and the current way (saveMask / MaskDocument.open through the codec thread, dist/labelCodec.js:
 // run `npm run build` first); and while it runs a whole-image edit (Fill Holes of a hole punched before each
-// round, a threshold of a smooth map), in place (MaskDocument.apply, as the editor did before) and on the codec
-// thread (MaskDocument.applyWholeImage). A 5 ms timer ticks throughout (test/host/suite/busyProbe.ts, the probe of the host
+// round, a threshold of a smooth map) or replaces the mask with a Predict result, in place (MaskDocument.apply /
+// replaceMask, as the editor did before) and on the codec thread (applyWholeImage / replaceMaskOffThread). A 5 ms timer ticks throughout (test/host/suite/busyProbe.ts, the probe of the host
 // responsiveness test); reported per size and way:
 //   wall        the save (or open) from start to end
 //   longest     the most CPU this thread used between two ticks: its longest run without yielding (thread clock
@@ -110,6 +110,11 @@ async function main(): Promise<void> {
       doc.probability = { probability: smoothMap(width, height), classes: null };
       let thresholds = 0;
       const nextThreshold = () => ({ kind: 'threshold' as const, threshold: 80 + ((thresholds++ * 53) % 100) });
+      // Predict results: the map thresholded at alternating levels, so each one changes the mask.
+      const map = smoothMap(width, height);
+      const predictions = [100, 160].map((t) => map.map((p) => (p > t ? 1 : 0)));
+      let predicted = 0;
+      const nextPrediction = () => predictions[predicted++ % 2]!;
       const ways: Record<string, readonly [() => Promise<void>, () => void]> = {
         // What writeLabel did before: encode in place, write atomically, hash the bytes for the save point. To a
         // file of its own: the document's label written by anything else is a label changed on disk.
@@ -136,6 +141,8 @@ async function main(): Promise<void> {
         'fill holes, after (codec thread)': [() => doc.applyWholeImage(FILL_HOLES).then(nothing), punchHole],
         'threshold, before (in place)': [async () => void doc.apply(nextThreshold()), nothing],
         'threshold, after (codec thread)': [() => doc.applyWholeImage(nextThreshold()).then(nothing), nothing],
+        'predict, before (in place)': [async () => void doc.replaceMask(nextPrediction(), 'Predict'), nothing],
+        'predict, after (codec thread)': [() => doc.replaceMaskOffThread(nextPrediction(), 'Predict').then(nothing), nothing],
       };
       for (const [way, [run, prepare]] of Object.entries(ways)) {
         const results: Measured[] = [];

@@ -33,7 +33,7 @@ describe('the README\'s benchmarks run', function () {
 
   it('saveBlocking prints a row for each way of saving and opening', () => {
     const out = bench('saveBlocking', '--sizes', '96x64', '--rounds', '1');
-    for (const way of ['save, before (in place)', 'save, after (codec thread)', 'open, before (in place)', 'open, after (codec thread)', 'fill holes, before (in place)', 'fill holes, after (codec thread)', 'threshold, before (in place)', 'threshold, after (codec thread)']) {
+    for (const way of ['save, before (in place)', 'save, after (codec thread)', 'open, before (in place)', 'open, after (codec thread)', 'fill holes, before (in place)', 'fill holes, after (codec thread)', 'threshold, before (in place)', 'threshold, after (codec thread)', 'predict, before (in place)', 'predict, after (codec thread)']) {
       assert.equal(out.split('\n').filter((line) => line.startsWith('96x64') && line.includes(way)).length, 2, `${way} in\n${out}`);
     }
   });
