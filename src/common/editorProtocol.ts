@@ -96,6 +96,11 @@ export type HostToWebviewMessage =
   | { readonly type: 'probability'; readonly probability: Uint8Array; readonly classes: Uint8Array | null }
   | { readonly type: 'review'; readonly review: ReviewStatus | undefined }
   | { readonly type: 'busy'; readonly what: string | null }
+  /**
+   * A whole-image edit the page sent (a clean-up, a threshold) is done on the host, applied or not: until then the
+   * page sends no other edit, so that VS Code's undo stack, told of it at once, stays in the order of the edits.
+   */
+  | { readonly type: 'editDone'; readonly id: number }
   | { readonly type: 'action'; readonly action: EditorAction }
   /**
    * A host command's key (accept, reject, next, previous, predict): the page sends what its button sends, unless

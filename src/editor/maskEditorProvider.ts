@@ -27,6 +27,7 @@ import { inferenceThreads, labelFormat, labelsDirFor } from '../host/settings';
 import { workbenchCaughtUp } from '../host/workbenchCaughtUp';
 import { checkLabelFormat } from '../mask/labelPng';
 import { DEFAULT_MAX_POINTS, type MaskOperationLimits } from '../mask/validate';
+import type { Rect } from '../mask/types';
 import { isWholeImageOperation } from '../mask/wholeImage';
 import { messageOf } from '../model/errors';
 import type { WorkerClient } from '../worker/client';
@@ -64,6 +65,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   readonly fileWork = new DocumentFileQueue();
   /** The page's edits, applied in the order it sent them: a whole-image edit runs on the codec thread and later ones wait. */
   edits: Promise<void> = Promise.resolve();
+  /** How many pieces of work `edits` holds (for the host tests' state). */
+  pendingEdits = 0;
   /** Compare mode: the document's label is a ground-truth file, shown against this prediction. */
   compare: CompareSession | undefined;
   /** The image as its page shows it when the page cannot decode the file (renderedImage.ts), when kept. */
@@ -99,6 +102,8 @@ export interface MaskEditorState {
   readonly rejectedMessages: number;
   /** Why a hot-exit backup could not be restored on open, if one could not. */
   readonly restoreProblem: string | undefined;
+  /** Edits the page sent that are queued or running (a whole-image edit on the codec thread). */
+  readonly pendingEdits: number;
 }
 
 export interface MaskEditorDeps {
@@ -231,6 +236,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   async backupCustomDocument(document: MaskEditorDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
     const doc = asMask(document);
+    await doc.edits; // VS Code counts an edit still running as made (see applyEdit): the backup must hold it
     const text = await doc.opened.model.backup();
     const { destination } = context;
     if (destination.scheme === 'file') {
@@ -323,6 +329,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         backups: doc.backups,
         rejectedMessages: doc.rejectedMessages,
         restoreProblem: doc.restoreProblem,
+        pendingEdits: doc.pendingEdits,
       };
     }
     return undefined;
@@ -477,52 +484,77 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   /** Runs `work` after the document's earlier edits (see MaskEditorDocument.edits). */
   private inOrder(doc: OpenMask, work: () => Promise<void> | void): Promise<void> {
-    const done = doc.edits.then(work);
+    doc.pendingEdits++;
+    const done = doc.edits.then(work).finally(() => doc.pendingEdits--);
     doc.edits = done.catch(() => undefined);
     return done;
   }
 
   private async applyEdit(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): Promise<void> {
+    try {
+      await this.applyEditNow(doc, panel, message);
+    } finally {
+      // The page waits for this after a whole-image edit, whatever became of it (see 'editDone').
+      if (isWholeImageOperation(message.operation)) this.post(panel, { type: 'editDone', id: message.id });
+    }
+  }
+
+  private async applyEditNow(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): Promise<void> {
     const { model, readOnlyReason } = doc.opened;
     const { operation } = message;
     let refusal: string | undefined;
     let edit: DocumentEdit | undefined;
     if (readOnlyReason !== undefined) refusal = `This mask is read-only: ${readOnlyReason}.`;
     else if (operation.kind === 'threshold' && !model.probability) refusal = 'There is no probability map to threshold yet; it is loading or the model could not run.';
-    else {
+    else if (isWholeImageOperation(operation)) {
+      // VS Code hears of it now, as the page shows it now: Ctrl+Z right away undoes it (once it has landed), and
+      // closing the tab meanwhile asks about it. Saves, reverts and reloads wait for the edit queue.
+      const pending = vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `${operationLabel(operation)}…` }, () => model.applyWholeImage(operation));
+      this.tellVsCode(doc, operationLabel(operation), Promise.resolve(pending).catch(() => undefined));
       try {
-        edit = isWholeImageOperation(operation)
-          ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `${operationLabel(operation)}…` }, () => model.applyWholeImage(operation))
-          : model.apply(operation);
+        edit = await pending;
       } catch (error) {
-        refusal = error instanceof ChangedDuringEditError ? `${operationLabel(operation)} was not applied: the mask changed while it ran (an undo or a reload). Run it again.` : `Edit ${message.id} could not be applied: ${messageOf(error)}`;
+        refusal = error instanceof ChangedDuringEditError ? `${operationLabel(operation)} was not applied: the mask changed while it ran (a reload). Run it again.` : `Edit ${message.id} could not be applied: ${messageOf(error)}`;
       }
+      if (edit) this.sendToPages(doc, edit.rect, panel);
+    } else {
+      try {
+        edit = model.apply(operation);
+      } catch (error) {
+        refusal = `Edit ${message.id} could not be applied: ${messageOf(error)}`;
+      }
+      if (edit) this.announceEdit(doc, edit, panel);
     }
     if (refusal !== undefined) {
       this.post(panel, { type: 'error', message: refusal });
       this.resyncAfterEdits(doc, panel);
-      return;
     }
-    if (edit) this.announceEdit(doc, edit, panel);
   }
 
   /** Hands the edit to VS Code's undo stack; other views of the document get the changed rectangle. */
   private announceEdit(doc: OpenMask, edit: DocumentEdit, painted: vscode.WebviewPanel | undefined): void {
-    const sendPatch = (rect: ReturnType<DocumentEdit['undo']>, except?: vscode.WebviewPanel): void => {
-      if (!rect) return;
-      const data = doc.opened.model.read(rect);
-      for (const panel of doc.panels) if (panel !== except) this.post(panel, { type: 'patch', rect, data });
-    };
-    doc.fileWork.announce(() =>
-      this.changes.fire({
-        document: doc,
-        label: edit.label,
-        undo: () => sendPatch(edit.undo()),
-        redo: () => sendPatch(edit.redo()),
-      }),
-    );
+    this.tellVsCode(doc, edit.label, Promise.resolve(edit));
     // The page that painted it already shows it; the others (and, for Predict, every page) need the pixels.
-    if (doc.panels.size > (painted ? 1 : 0)) sendPatch(edit.rect, painted);
+    this.sendToPages(doc, edit.rect, painted);
+  }
+
+  /**
+   * Puts an edit on VS Code's undo stack; `edit` may still be running (a whole-image edit on the codec thread):
+   * undo and redo then wait for it. One that ends up changing nothing leaves an entry whose undo does nothing.
+   */
+  private tellVsCode(doc: OpenMask, label: string, edit: Promise<DocumentEdit | undefined>): void {
+    const step = async (side: 'undo' | 'redo'): Promise<void> => {
+      const done = await edit;
+      if (done) this.sendToPages(doc, done[side](), undefined);
+    };
+    doc.fileWork.announce(() => this.changes.fire({ document: doc, label, undo: () => step('undo'), redo: () => step('redo') }));
+  }
+
+  /** The document's pixels in `rect`, to every page of it but `except` (the page that painted them itself). */
+  private sendToPages(doc: OpenMask, rect: Rect | undefined, except: vscode.WebviewPanel | undefined): void {
+    if (!rect) return;
+    const data = doc.opened.model.read(rect);
+    for (const panel of doc.panels) if (panel !== except) this.post(panel, { type: 'patch', rect, data });
   }
 
   private async predict(doc: OpenMask): Promise<void> {
@@ -693,6 +725,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
    */
   private async labelChangedOnDisk(doc: OpenMask): Promise<void> {
     const { model } = doc.opened;
+    await doc.edits; // an edit still running makes the mask dirty: then the person is asked
     // The file is first told apart by its hash alone, so that a file that is no label at all (another size, half
     // written) still gets the question when there are unsaved edits.
     const { outcome, theirs } = await doc.fileWork.run(async (): Promise<{ outcome: 'ours' | 'reloaded' | 'ask'; theirs: string | undefined }> => {

@@ -15,6 +15,7 @@ import { snapBrushPoint } from '../mask/brush';
 import { applyOperation } from '../mask/operations';
 import { rectInside, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation } from '../mask/types';
+import { type WholeImageOperation, isWholeImageOperation } from '../mask/wholeImage';
 import { brushRadius, clampBrushSize, footprintOutline, stepBrushSize } from './brushFootprint';
 import { classColor, classColorTable, packRgba, paintableClasses, parseHexColor, UNCERTAIN_COLOR } from './classColors';
 import { CompareMode } from './compareMode';
@@ -69,6 +70,8 @@ export class MaskEditor {
   private keyboardThresholdTimer: ReturnType<typeof setTimeout> | undefined;
   /** Space is held down, whatever has the focus (spaceDown: held with the page's Space handling, pan-ready). */
   private spaceHeld = false;
+  /** A whole-image edit sent and not yet done on the host: the page sends no other edit meanwhile. */
+  private waiting: { readonly id: number; readonly name: string; readonly timer: ReturnType<typeof setTimeout> } | null = null;
   /** Whether the focus last moved by a pointer press (not Tab or the page's own focus calls). */
   private focusByPointer = false;
   /** What had the focus when the keyboard help opened. */
@@ -159,7 +162,11 @@ export class MaskEditor {
         this.compare.maskChanged();
         break;
       }
+      case 'editDone':
+        if (this.waiting?.id === message.id) this.stopWaiting();
+        break;
       case 'mask':
+        this.stopWaiting(); // the host's whole mask: nothing of the page's is pending any more
         if (!this.init) return;
         if (message.data.length !== this.raster.width * this.raster.height) {
           this.showError(`The editor received a mask of ${message.data.length} pixels for a ${this.raster.width} x ${this.raster.height} image; reopen the image.`);
@@ -223,6 +230,7 @@ export class MaskEditor {
       return;
     }
     this.init = init;
+    this.stopWaiting();
     this.stroke.finish(this.raster);
     this.polygon.cancel();
     const saved = this.state.polygon;
@@ -462,13 +470,31 @@ export class MaskEditor {
   private send(operation: MaskOperation): void {
     this.statusValue = -1;
     this.compare.maskChanged();
-    this.api.postMessage({ type: 'edit', id: this.nextEditId++, operation });
+    const id = this.nextEditId++;
+    if (isWholeImageOperation(operation)) this.waitFor(id, WHOLE_IMAGE_NAMES[operation.kind]);
+    this.api.postMessage({ type: 'edit', id, operation });
+  }
+
+  /** No other edit until the host has done whole-image edit `id` (see the 'editDone' message). */
+  private waitFor(id: number, name: string): void {
+    this.stopWaiting();
+    // A host that never answers (it crashed) must not leave the page unable to edit for good.
+    this.waiting = { id, name, timer: setTimeout(() => this.stopWaiting(), MAX_EDIT_WAIT_MS) };
+  }
+
+  private stopWaiting(): void {
+    if (this.waiting) clearTimeout(this.waiting.timer);
+    this.waiting = null;
   }
 
   private editable(): boolean {
     if (!this.init) return false;
     if (this.init.readOnly) {
       this.announce(this.page.readOnly.textContent ?? 'Read-only');
+      return false;
+    }
+    if (this.waiting) {
+      this.announce(`Wait: ${this.waiting.name} is still running`);
       return false;
     }
     return true;
@@ -1114,6 +1140,17 @@ function commandMessage(command: EditorCommand): WebviewToHostMessage {
 const ARROW_PAN: Readonly<Record<string, readonly [number, number]>> = { ArrowLeft: [1, 0], ArrowRight: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
 const PAN_STEP = 40;
 const PAN_STEP_LARGE = 200;
+
+/** The names the page gives its whole-image edits while the host runs them. */
+const WHOLE_IMAGE_NAMES: Readonly<Record<WholeImageOperation['kind'], string>> = {
+  fillHoles: 'Fill holes',
+  removeIslands: 'Remove islands',
+  keepLargest: 'Keep largest',
+  threshold: 'The threshold',
+};
+
+/** The longest the page waits for the host to finish a whole-image edit before it lets editing go on. */
+const MAX_EDIT_WAIT_MS = 120_000;
 
 /** How long arrow keys on the threshold slider may pause before what they set is committed as an edit. */
 const KEYBOARD_THRESHOLD_PAUSE_MS = 700;

@@ -69,6 +69,12 @@ describe('mask editor', function () {
     }
   }
 
+  /** waitForMask for a document that is not one of `images`. */
+  async function waitForMaskOf(uri: vscode.Uri, expected: Uint8Array, dirty: boolean, what: string): Promise<void> {
+    const want = sha256(expected);
+    await waitFor(what, () => editorState(uri), (s) => s?.maskSha256 === want && s.dirty === dirty && workbenchDirty(uri) === dirty, 60_000);
+  }
+
   async function waitForReview(pattern: RegExp): Promise<void> {
     await waitFor(`review.tsv to match ${pattern}`, () => (fs.existsSync(reviewFile()) ? fs.readFileSync(reviewFile(), 'utf8') : ''), (text) => pattern.test(text));
   }
@@ -311,6 +317,37 @@ describe('mask editor', function () {
       assert.match(status, note, `${name}: the status says how it is shown`);
       assert.equal((await hands.text('#banner-text')).trim(), '', `${name}: no error banner`);
     }
+  });
+
+  it('Ctrl+Z right after a whole-image edit undoes that edit, though it still runs on the codec thread', async () => {
+    // A large image, so that Keep Largest takes a while on the codec thread (the race this guards against), and
+    // a label of two components: Keep Largest drops the smaller one.
+    const [width, height] = [6000, 6000];
+    const file = path.join(path.dirname(masks), 'large', 'images', 'large.png');
+    const label = path.join(path.dirname(masks), 'large', 'masks', 'large.png');
+    const grey = (values: Buffer): Buffer => {
+      const png = new PNG({ width, height, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+      png.data = values;
+      return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+    };
+    const two = Buffer.alloc(width * height);
+    for (let y = 1000; y < 3000; y++) two.fill(1, y * width + 1000, y * width + 3000);
+    for (let y = 4000; y < 4200; y++) two.fill(1, y * width + 4000, y * width + 4200); // within 6000 x 6000
+    for (const [target, bytes] of [[file, grey(Buffer.alloc(width * height, 90))], [label, grey(two)]] as const) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, bytes);
+    }
+    const uri = vscode.Uri.file(file);
+    await vscode.commands.executeCommand('segnetr.openMaskEditor', uri);
+    const hands = new EditorHands('large.png');
+    await hands.waitUntilShown(120_000);
+    await waitForMaskOf(uri, two, false, 'the label\'s two components');
+    await hands.press('k'); // Keep Largest: runs on the codec thread for a while...
+    await waitFor('Keep Largest to reach the host', () => editorState(uri), (st) => (st?.pendingEdits ?? 0) > 0, 30_000);
+    await hands.press('Control+z'); // ...and Ctrl+Z meanwhile takes it back (VS Code heard of it at once)
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await waitForMaskOf(uri, two, false, 'both components again, and a clean document');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('opening a label file opens its image; a read-only label file makes the editor read-only', async () => {
