@@ -6,8 +6,7 @@
 // Environment-neutral: no `vscode`, no Node built-ins.
 import type { PackedPatch } from '../mask/packedBytes';
 import type { RenderedImage } from '../model/renderImage';
-import type { DecodedLabel } from '../mask/types';
-import type { WholeImageOperation } from '../mask/wholeImage';
+import type { DecodedLabel, MaskOperation } from '../mask/types';
 import type { LabelFormat } from './prelabel';
 
 /** Whose mask a mask PNG is; ground truth may mark pixels to ignore (src/core/readMask.ts). */
@@ -37,7 +36,7 @@ export interface LabelCodec {
    * undefined when nothing did. The codec takes the mask's and the context's buffers (they move to the thread,
    * not copied on the caller's): pass copies and do not use them afterwards.
    */
-  applyWholeImage(mask: CodecPixels, operation: WholeImageOperation, context: WholeImageContext): Promise<PackedPatch | undefined>;
+  applyWholeImage(mask: CodecPixels, operation: MaskOperation, context: WholeImageContext): Promise<PackedPatch | undefined>;
   /** replaceMaskPatch of `mask` by `data` (a Predict result), packed; the codec takes both buffers, as above. */
   replaceMask(mask: CodecPixels, data: Uint8Array): Promise<PackedPatch | undefined>;
   /**
@@ -87,7 +86,7 @@ export interface WholeImageRequest extends WholeImageContext {
   readonly width: number;
   readonly height: number;
   readonly mask: Uint8Array;
-  readonly operation: WholeImageOperation;
+  readonly operation: MaskOperation;
 }
 
 export interface ReplaceMaskRequest {

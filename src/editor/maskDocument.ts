@@ -19,7 +19,7 @@ import { applyOperation, replaceMaskPatch } from '../mask/operations';
 import { type PackedBytes, type PackedPatch, packPatch, packedByteLength, unpackBytes, writePackedRect } from '../mask/packedBytes';
 import { readRect, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation, RasterPatch, Rect } from '../mask/types';
-import { type WholeImageOperation, isWholeImageOperation } from '../mask/wholeImage';
+import { isWholeImageOperation } from '../mask/wholeImage';
 import { type BaseKind, type BaseMask, type LoadOptions, type MaskFiles, MaskDocumentError, loadBaseMask, readImageSize, readLabelBytes, sha256Of } from './baseMask';
 import { type BackupStep, decodeRectBytes, encodeRectBytes, parseBackup, serializeBackup } from './maskBackup';
 
@@ -233,7 +233,7 @@ export class MaskDocument {
    * event-loop turn. Undefined when it changed nothing. Throws ChangedDuringEditError, changing nothing, when the
    * mask changed meanwhile: callers queue their own edits behind this one, so only an undo, a redo or a reload can.
    */
-  async applyWholeImage(operation: WholeImageOperation): Promise<DocumentEdit | undefined> {
+  async applyWholeImage(operation: MaskOperation): Promise<DocumentEdit | undefined> {
     const probability = operation.kind === 'threshold' ? this.probability : undefined;
     if (operation.kind === 'threshold' && !probability) throw new Error('a threshold edit needs the probability map, and this document has none');
     const [changes, generation] = [this.rasterChanges, this.generation];

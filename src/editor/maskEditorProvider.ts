@@ -28,7 +28,7 @@ import { workbenchCaughtUp } from '../host/workbenchCaughtUp';
 import { checkLabelFormat } from '../mask/labelPng';
 import { DEFAULT_MAX_POINTS, type MaskOperationLimits } from '../mask/validate';
 import type { Rect } from '../mask/types';
-import { isWholeImageOperation } from '../mask/wholeImage';
+import { runsOnCodecThread } from '../mask/wholeImage';
 import { messageOf } from '../model/errors';
 import type { WorkerClient } from '../worker/client';
 import { type MaskFiles, labelFileSha256, readLabelBytes, sha256Of } from './baseMask';
@@ -495,7 +495,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       await this.applyEditNow(doc, panel, message);
     } finally {
       // The page waits for this after a whole-image edit, whatever became of it (see 'editDone').
-      if (isWholeImageOperation(message.operation)) this.post(panel, { type: 'editDone', id: message.id });
+      if (runsOnCodecThread(message.operation, doc.opened.model.raster.height)) this.post(panel, { type: 'editDone', id: message.id });
     }
   }
 
@@ -506,7 +506,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     let edit: DocumentEdit | undefined;
     if (readOnlyReason !== undefined) refusal = `This mask is read-only: ${readOnlyReason}.`;
     else if (operation.kind === 'threshold' && !model.probability) refusal = 'There is no probability map to threshold yet; it is loading or the model could not run.';
-    else if (isWholeImageOperation(operation)) {
+    else if (runsOnCodecThread(operation, model.raster.height)) {
       // VS Code hears of it now, as the page shows it now: Ctrl+Z right away undoes it (once it has landed), and
       // closing the tab meanwhile asks about it. Saves, reverts and reloads wait for the edit queue.
       const pending = vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `${operationLabel(operation)}…` }, () => model.applyWholeImage(operation));

@@ -41,6 +41,26 @@ function rowWork(points: readonly number[], pad: number, height: number, closed:
   return total;
 }
 
+/** How much work a stroke or polygon asks of the host, in the units of MAX_ROW_WORK; 0 for the other kinds. */
+export function operationRowWork(operation: MaskOperation, height: number): number {
+  switch (operation.kind) {
+    case 'stroke':
+      return rowWork(operation.points, operation.radius, height, false);
+    case 'polygon':
+      return rowWork(operation.points, 0, height, true);
+    case 'fill':
+    case 'fillHoles':
+    case 'removeIslands':
+    case 'keepLargest':
+    case 'threshold':
+      return 0;
+    default: {
+      const unhandled: never = operation;
+      throw new Error(`unknown operation ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
 function checkWork(kind: string, points: readonly number[], pad: number, height: number, closed: boolean): void {
   const work = rowWork(points, pad, height, closed);
   if (work > MAX_ROW_WORK) {

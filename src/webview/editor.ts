@@ -15,7 +15,7 @@ import { snapBrushPoint } from '../mask/brush';
 import { applyOperation } from '../mask/operations';
 import { rectInside, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation } from '../mask/types';
-import { type WholeImageOperation, isWholeImageOperation } from '../mask/wholeImage';
+import { runsOnCodecThread } from '../mask/wholeImage';
 import { brushRadius, clampBrushSize, footprintOutline, stepBrushSize } from './brushFootprint';
 import { classColor, classColorTable, packRgba, paintableClasses, parseHexColor, UNCERTAIN_COLOR } from './classColors';
 import { CompareMode } from './compareMode';
@@ -471,7 +471,7 @@ export class MaskEditor {
     this.statusValue = -1;
     this.compare.maskChanged();
     const id = this.nextEditId++;
-    if (isWholeImageOperation(operation)) this.waitFor(id, WHOLE_IMAGE_NAMES[operation.kind]);
+    if (runsOnCodecThread(operation, this.raster.height)) this.waitFor(id, OPERATION_NAMES[operation.kind]);
     this.api.postMessage({ type: 'edit', id, operation });
   }
 
@@ -1141,8 +1141,11 @@ const ARROW_PAN: Readonly<Record<string, readonly [number, number]>> = { ArrowLe
 const PAN_STEP = 40;
 const PAN_STEP_LARGE = 200;
 
-/** The names the page gives its whole-image edits while the host runs them. */
-const WHOLE_IMAGE_NAMES: Readonly<Record<WholeImageOperation['kind'], string>> = {
+/** The names the page gives its edits while the host runs them on its codec thread (runsOnCodecThread). */
+const OPERATION_NAMES: Readonly<Record<MaskOperation['kind'], string>> = {
+  stroke: 'The stroke',
+  fill: 'The fill',
+  polygon: 'The polygon',
   fillHoles: 'Fill holes',
   removeIslands: 'Remove islands',
   keepLargest: 'Keep largest',

@@ -20,8 +20,7 @@ import { EVERY_BYTE_VALUE } from '../core/greyPng';
 import { LabelPngError } from '../mask/labelPng';
 import type { PackedPatch } from '../mask/packedBytes';
 import type { RenderedImage } from '../model/renderImage';
-import type { DecodedLabel } from '../mask/types';
-import type { WholeImageOperation } from '../mask/wholeImage';
+import type { DecodedLabel, MaskOperation } from '../mask/types';
 import { ImageError } from '../model/errors';
 
 export interface LabelCodecThreadOptions {
@@ -68,7 +67,7 @@ export class LabelCodecThread implements LabelCodec {
     return { width, height, data };
   }
 
-  async applyWholeImage(mask: CodecPixels, operation: WholeImageOperation, context: WholeImageContext): Promise<PackedPatch | undefined> {
+  async applyWholeImage(mask: CodecPixels, operation: MaskOperation, context: WholeImageContext): Promise<PackedPatch | undefined> {
     const { width, height, data } = mask;
     const { probability, predictedClasses } = context;
     const transfer = [data, probability, predictedClasses].flatMap((view) => (view ? transferListFor(view) : []));

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { applyOperation, applyPatchSide } from '../../src/mask/operations';
 import { cloneRaster, createRaster } from '../../src/mask/raster';
 import type { MaskOperation } from '../../src/mask/types';
-import { MAX_BRUSH_RADIUS, isParseError, parseMaskOperation } from '../../src/mask/validate';
+import { MAX_BRUSH_RADIUS, isParseError, operationRowWork, parseMaskOperation } from '../../src/mask/validate';
+import { CODEC_THREAD_ROW_WORK, runsOnCodecThread } from '../../src/mask/wholeImage';
 import { randomSource } from './maskGrid';
 
 const FIELDS: Record<string, readonly string[]> = {
@@ -76,6 +77,19 @@ describe('mask: validating operations from the webview', () => {
     assert.ok(isParseError(polygon) && /polygon too large/.test(polygon.error));
     // The same drag with a tenth of the points is fine.
     assert.ok(!isParseError(parseMaskOperation({ kind: 'stroke', points: zigzag.slice(0, 4002), radius: 5, classIndex: 1 }, tall)));
+  });
+
+  it('sends the whole-image edits, and strokes and polygons of much work, to the codec thread; the rest stays on the host', () => {
+    const height = 8192;
+    const small: MaskOperation = { kind: 'stroke', points: [10, 10, 200, 300], radius: 20, classIndex: 1 };
+    const huge: MaskOperation = { kind: 'stroke', points: Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? i : (i % 4 === 1 ? 0 : height))), radius: 2048, classIndex: 1 };
+    const tallPolygon: MaskOperation = { kind: 'polygon', points: Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? i : (i % 4 === 1 ? 0 : height))), classIndex: 1 };
+    assert.ok(operationRowWork(huge, height) > CODEC_THREAD_ROW_WORK && operationRowWork(small, height) < 400);
+    assert.deepEqual(
+      [small, huge, tallPolygon, { kind: 'fill', x: 1, y: 1, classIndex: 1 }, { kind: 'fillHoles', classIndex: 1 }, { kind: 'threshold', threshold: 9 }]
+        .map((op) => runsOnCodecThread(op as MaskOperation, height)),
+      [false, true, true, false, true, true],
+    );
   });
 
   it('allows stroke points a little outside the image (a stroke dragged past the edge)', () => {
