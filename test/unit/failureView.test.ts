@@ -33,6 +33,11 @@ describe('failure view', () => {
     assert.ok(!JSON.stringify(data.rows).includes('/data/'), 'no path in the rows');
   });
 
+  it('sorts names as the Explorer does: numbers by value, letter case aside', () => {
+    const named = failureViewData(report(['img10.png', 'b.png', 'Img3.png', 'A.png', 'img2.png'].map((n) => image(n, [1, 0], [1, 0]))), '/data/images-evaluation/evaluation.json', (p) => p);
+    assert.deepEqual(names(visibleRows(named.rows, sortedBy(DEFAULT_QUERY, 'name'))), ['A.png', 'b.png', 'img2.png', 'Img3.png', 'img10.png']);
+  });
+
   it('sorts worst first by default and by any column; a second click flips; ties by name', () => {
     assert.deepEqual(names(visibleRows(data.rows, DEFAULT_QUERY)), ['b.png', 'd.png', 'c.png', 'a.png', 'e.png']);
     const byHd = sortedBy(DEFAULT_QUERY, 'hd95');
@@ -80,6 +85,7 @@ describe('failure view', () => {
     assert.equal(parseDiceBelow(''), null);
     assert.equal(parseDiceBelow(' .7 '), 0.7);
     assert.equal(parseDiceBelow('1'), 1);
+    assert.equal(parseDiceBelow('0,9'), 0.9, 'a decimal comma');
     for (const bad of ['0', '1.5', '-0.2', 'abc', '0x1', '1e-1', 'NaN']) assert.equal(parseDiceBelow(bad), undefined, bad);
   });
 

@@ -51,6 +51,11 @@ const EMPTY_LABELS: Readonly<Record<EmptyFilter, string>> = {
 };
 
 const PAGE_ROWS = 10;
+/** Rows drawn at once when the list changes; the rest follow ROWS_PER_TURN per event-loop turn. */
+const FIRST_ROWS = 200;
+const ROWS_PER_TURN = 500;
+/** The name filter applies once typing pauses this long. */
+const TYPING_PAUSE_MS = 150;
 
 export function formatValue(column: Exclude<SortColumn, 'name'>, value: number | undefined): string {
   if (value === undefined) return '–';
@@ -85,6 +90,13 @@ export class FailurePage {
   private readonly table = el('table', { id: 'cases', class: 'cases', 'aria-label': 'Images, worst first' }, el('thead', {}, this.head), this.body);
   private readonly failed = el('details', { id: 'failed', class: 'failed' });
   private readonly banner = el('div', { id: 'banner', class: 'banner', role: 'alert', hidden: '' });
+  /** The table's row of each shown case drawn so far, by case index. */
+  private readonly rowElements = new Map<number, HTMLTableRowElement>();
+  /** How many rows of `shown` are in the table (the rest follow a chunk per event-loop turn). */
+  private rendered = 0;
+  private renderToken = 0;
+  private columns: readonly SortColumn[] = [];
+  private textTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     root: HTMLElement,
@@ -112,22 +124,29 @@ export class FailurePage {
     );
     this.classSelect.addEventListener('change', () => this.update({ ...this.query, classIndex: Number(this.classSelect.value) }));
     this.emptySelect.addEventListener('change', () => this.update({ ...this.query, empty: this.emptySelect.value as EmptyFilter }));
-    this.text.addEventListener('input', () => this.update({ ...this.query, text: this.text.value }));
+    // A large report redraws its list on every filter change: wait until typing pauses.
+    this.text.addEventListener('input', () => {
+      clearTimeout(this.textTimer);
+      this.textTimer = setTimeout(() => this.update({ ...this.query, text: this.text.value }), TYPING_PAUSE_MS);
+    });
     this.diceBelow.addEventListener('input', () => {
       const value = parseDiceBelow(this.diceBelow.value);
       this.diceBelow.setAttribute('aria-invalid', String(value === undefined));
-      this.diceHint.textContent = value === undefined ? 'a number in (0, 1]' : '';
-      if (value !== undefined) this.update({ ...this.query, diceBelow: value });
+      // What the box shows is what filters: text that is no number in (0, 1] filters nothing, and says so.
+      this.diceHint.textContent = value === undefined ? 'not applied: type a number from 0 to 1, e.g. 0.7' : '';
+      this.update({ ...this.query, diceBelow: value ?? null });
     });
     this.body.addEventListener('click', (event) => {
       const row = (event.target as Element).closest('tr[data-index]');
       if (row) this.open(Number(row.getAttribute('data-index')));
     });
     this.body.addEventListener('keydown', (event) => this.onKey(event));
+    this.banner.addEventListener('click', () => (this.banner.hidden = true));
   }
 
   show(data: FailureViewData, query: TableQuery): void {
     this.data = data;
+    this.banner.hidden = true;
     this.query = query;
     this.title.textContent = `Evaluation of ${data.imagesDir}`;
     const predicted = data.rows.filter((r) => r.prediction === 'model').length;
@@ -156,12 +175,18 @@ export class FailurePage {
 
   /** The host opened case `index`: mark its row. */
   markOpened(index: number): void {
+    const before = this.opened === undefined ? undefined : this.rowElements.get(this.opened);
+    before?.classList.remove('opened');
+    before?.removeAttribute('aria-current');
     this.opened = index;
-    for (const row of this.body.querySelectorAll('tr[data-index]')) row.classList.toggle('opened', Number(row.getAttribute('data-index')) === index);
+    this.rowElements.get(index)?.classList.add('opened');
+    this.rowElements.get(index)?.setAttribute('aria-current', 'true');
+    this.banner.hidden = true; // an earlier error is about another case
   }
 
   showError(message: string): void {
     this.banner.textContent = message;
+    this.banner.title = 'Click to dismiss';
     this.banner.hidden = false;
   }
 
@@ -181,10 +206,38 @@ export class FailurePage {
     this.renderSummary(data);
     this.count.textContent = `${this.shown.length} of ${data.rows.length} image(s) shown`;
     if (this.current === undefined || !this.shown.some((r) => r.index === this.current)) this.current = this.shown[0]?.index;
-    const rows = this.shown.map((row, position) => {
+    this.columns = columns;
+    this.rowElements.clear();
+    this.rendered = 0;
+    this.body.replaceChildren();
+    const token = ++this.renderToken;
+    if (this.shown.length === 0) {
+      const why = data.rows.length === 0 ? 'No image was scored (see the failures below).' : 'No image matches the filters.';
+      this.body.append(el('tr', {}, el('td', { colspan: String(columns.length), class: 'none' }, why)));
+      return;
+    }
+    // The first screenfuls now, the rest a chunk per event-loop turn: thousands of rows would freeze the page.
+    this.renderUpTo(FIRST_ROWS);
+    const more = (): void => {
+      if (token !== this.renderToken || this.rendered >= this.shown.length) return;
+      this.renderUpTo(this.rendered + ROWS_PER_TURN);
+      setTimeout(more, 0);
+    };
+    setTimeout(more, 0);
+  }
+
+  /** Appends the rows of `shown` up to position `end` (exclusive) that are not in the table yet. */
+  private renderUpTo(end: number): void {
+    const stop = Math.min(end, this.shown.length);
+    const rows: HTMLTableRowElement[] = [];
+    for (let position = this.rendered; position < stop; position++) {
+      const row = this.shown[position]!;
       const tr = el('tr', { 'data-index': String(row.index), tabindex: row.index === this.current ? '0' : '-1', 'aria-rowindex': String(position + 2) });
-      if (row.index === this.opened) tr.classList.add('opened');
-      for (const column of columns) {
+      if (row.index === this.opened) {
+        tr.classList.add('opened');
+        tr.setAttribute('aria-current', 'true');
+      }
+      for (const column of this.columns) {
         if (column === 'name') {
           tr.append(el('th', { scope: 'row', class: 'name', title: row.name }, row.name));
           continue;
@@ -194,18 +247,21 @@ export class FailurePage {
         if (column === 'dice' && value !== undefined && value < 0.5) td.classList.add('bad');
         tr.append(td);
       }
-      return tr;
-    });
-    this.body.replaceChildren(...rows);
-    if (rows.length === 0) this.body.append(el('tr', {}, el('td', { colspan: String(columns.length), class: 'none' }, 'No image matches the filters.')));
+      this.rowElements.set(row.index, tr);
+      rows.push(tr);
+    }
+    this.rendered = Math.max(this.rendered, stop);
+    this.body.append(...rows);
   }
 
   private renderHead(columns: readonly SortColumn[]): void {
+    const order = this.query.direction === 'ascending' ? 'ascending' : 'descending';
+    this.table.setAttribute('aria-label', `Images sorted by ${COLUMN_LABELS[this.query.sort]} (${order})`);
     this.head.replaceChildren(
       ...columns.map((column) => {
         const sorted = this.query.sort === column;
         const th = el('th', { scope: 'col', 'aria-sort': sorted ? this.query.direction : 'none', class: column === 'name' ? 'name' : 'num' });
-        const arrow = sorted ? (this.query.direction === 'ascending' ? ' ▲' : ' ▼') : '';
+        const arrow = el('span', { 'aria-hidden': 'true' }, sorted ? (this.query.direction === 'ascending' ? ' ▲' : ' ▼') : '');
         const button = el('button', { type: 'button', 'data-sort': column, title: `${COLUMN_TITLES[column] ?? COLUMN_LABELS[column]}. Click to sort (first click: worst first).` }, COLUMN_LABELS[column], arrow);
         button.addEventListener('click', () => {
           this.update(sortedBy(this.query, column));
@@ -233,6 +289,7 @@ export class FailurePage {
 
   private renderFailed(data: FailureViewData): void {
     this.failed.hidden = data.failed.length === 0;
+    this.failed.open = data.rows.length === 0; // nothing scored: the reasons are what there is to read
     this.failed.replaceChildren(
       el('summary', {}, `${data.failed.length} image(s) could not be scored`),
       el('ul', {}, ...data.failed.map((f) => el('li', {}, el('code', {}, f.name), `: ${f.reason}`))),
@@ -245,15 +302,15 @@ export class FailurePage {
   }
 
   private focusRow(index: number): void {
+    const position = this.shown.findIndex((r) => r.index === index);
+    if (position >= this.rendered) this.renderUpTo(position + 1); // End before the rest has been drawn
+    if (this.current !== undefined) this.rowElements.get(this.current)?.setAttribute('tabindex', '-1');
     this.current = index;
-    for (const row of this.body.querySelectorAll<HTMLElement>('tr[data-index]')) {
-      const mine = Number(row.getAttribute('data-index')) === index;
-      row.tabIndex = mine ? 0 : -1;
-      if (mine) {
-        row.focus();
-        row.scrollIntoView({ block: 'nearest' });
-      }
-    }
+    const row = this.rowElements.get(index);
+    if (!row) return;
+    row.tabIndex = 0;
+    row.focus();
+    row.scrollIntoView({ block: 'nearest' });
   }
 
   private onKey(event: KeyboardEvent): void {

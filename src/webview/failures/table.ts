@@ -70,7 +70,7 @@ export function visibleRows(rows: readonly FailureRow[], query: TableQuery): Fai
     return true;
   });
   const sign = query.direction === 'ascending' ? 1 : -1;
-  const byName = (a: FailureRow, b: FailureRow): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.index - b.index);
+  const byName = (a: FailureRow, b: FailureRow): number => NAME_ORDER.compare(a.name, b.name) || a.index - b.index;
   const column = query.sort;
   if (column === 'name') return kept.sort((a, b) => sign * byName(a, b));
   return kept.sort((a, b) => {
@@ -105,8 +105,11 @@ export function sanitizeQuery(value: unknown, classCount: number): TableQuery {
 }
 
 /** Parses the "Dice below" field: '' (no filter) or a number in (0, 1]; undefined for anything else. */
+/** Names in the order the Explorer shows files: numbers by value (img2 before img10), letter case aside. */
+const NAME_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
 export function parseDiceBelow(text: string): number | null | undefined {
-  const trimmed = text.trim();
+  const trimmed = text.trim().replace(',', '.'); // a decimal comma, as many keyboards type it
   if (trimmed === '') return null;
   if (!/^(\d+(\.\d*)?|\.\d+)$/.test(trimmed)) return undefined;
   const value = Number(trimmed);
