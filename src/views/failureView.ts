@@ -2,6 +2,7 @@
 // filters (the page is src/webview/failures/). A row opens that image in the mask editor's compare mode
 // through `openCase`. Panels survive a window reload: the page keeps the report's path in its state and the
 // serializer re-reads the report from disk.
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvaluationReport } from '../common/evaluation';
@@ -46,6 +47,18 @@ class FailurePanel {
   ) {}
 }
 
+/** The evaluation's folders that no longer exist, named for a message. */
+async function missingFolders(report: EvaluationReport): Promise<string[]> {
+  const folders: [string, string | undefined][] = [['the images folder', report.imagesDir], ['the ground-truth folder', report.gtDir], ['the predictions folder', report.predDir]];
+  const missing: string[] = [];
+  for (const [what, folder] of folders) {
+    if (folder === undefined) continue;
+    const there = await stat(folder).then((s) => s.isDirectory(), () => false);
+    if (!there) missing.push(`${what} ${folder}`);
+  }
+  return missing;
+}
+
 export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewState>, vscode.Disposable {
   private readonly panels = new Set<FailurePanel>();
 
@@ -75,6 +88,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
       this.attach(panel, await readEvaluationReport(reportPath), reportPath);
     } catch (error) {
       this.deps.log.warn(`Failure view not restored: ${messageOf(error)}`);
+      void vscode.window.showWarningMessage(`SegNetr: the failure view of ${reportPath} was not restored: ${messageOf(error)}`);
       panel.dispose();
     }
   }
@@ -116,6 +130,13 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
         case 'ready': {
           const display = (folder: string): string => vscode.workspace.asRelativePath(folder);
           this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display) });
+          // A page rebuilt after a tab switch marks the case opened last again.
+          const last = entry.openedCases.at(-1);
+          if (last !== undefined) this.post(entry, { type: 'opened', index: last });
+          const missing = await missingFolders(entry.report);
+          if (missing.length > 0) {
+            this.post(entry, { type: 'error', message: `${missing.join(' and ')} of this evaluation ${missing.length > 1 ? 'are' : 'is'} not there any more (moved or renamed?): its cases cannot be opened. Evaluate the folder again where it is now.` });
+          }
           return;
         }
         case 'openCase':

@@ -61,7 +61,7 @@ export function formatValue(column: Exclude<SortColumn, 'name'>, value: number |
   if (value === undefined) return '–';
   if (column === 'hd95') return value.toFixed(2);
   if (column === 'groundTruthArea' || column === 'predictedArea') return String(value);
-  if (column === 'uncertainty') return value.toFixed(3);
+  if (column === 'uncertainty') return value.toFixed(4); // as evaluation.md writes it
   return value.toFixed(4);
 }
 

@@ -190,6 +190,20 @@ describe('failure inspection', function () {
     assert.equal(await waitFor('the prediction as evaluated again', () => hands.text('#count-fp'), (t) => t.trim() === String(worst.falsePositives)), String(worst.falsePositives));
   });
 
+  it('says at once when the evaluated folders are not there any more, instead of failing case by case', async () => {
+    const written = path.join(`${images}-evaluation`, 'evaluation.json');
+    const report = JSON.parse(fs.readFileSync(written, 'utf8')) as { imagesDir: string };
+    const elsewhere = path.join(path.dirname(images), 'moved-report');
+    fs.mkdirSync(elsewhere, { recursive: true });
+    const copy = path.join(elsewhere, 'evaluation.json');
+    fs.writeFileSync(copy, JSON.stringify({ ...report, imagesDir: path.join(path.dirname(images), 'renamed-images') }));
+    await vscode.commands.executeCommand('segnetr.openEvaluationReport', vscode.Uri.file(copy));
+    const view = new ViewHands('SegNetr failures: renamed-images');
+    await view.waitFor('#banner:not([hidden])');
+    assert.match(await view.text('#banner'), /the images folder .*renamed-images of this evaluation is not there any more/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('Review Most Uncertain First opens the most uncertain image; Next follows the order', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const outcome = await vscode.commands.executeCommand<ReviewUncertainOutcome | undefined>('segnetr.reviewUncertainFirst', vscode.Uri.file(images), { source: 'model' });
