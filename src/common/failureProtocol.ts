@@ -65,4 +65,6 @@ export type FailureViewToHostMessage =
 export interface FailureViewState {
   readonly reportPath?: string;
   readonly query?: unknown;
+  /** Where the list was (focused case, scroll): checked by the page before use. */
+  readonly place?: unknown;
 }

@@ -25,6 +25,14 @@ export interface FailurePageEvents {
   readonly onQuery: (query: TableQuery) => void;
   readonly onOpen: (index: number) => void;
   readonly onOpenReport: (file: ReportFileKind) => void;
+  /** Where the person is in the list (the page keeps it across tab switches). */
+  readonly onPlace: (place: ListPlace) => void;
+}
+
+/** The case whose row has the keyboard focus, and how far the list is scrolled. */
+export interface ListPlace {
+  readonly current: number | undefined;
+  readonly scrollTop: number;
 }
 
 const COLUMN_LABELS: Readonly<Record<SortColumn, string>> = {
@@ -97,6 +105,8 @@ export class FailurePage {
   private renderToken = 0;
   private columns: readonly SortColumn[] = [];
   private textTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly wrap = el('div', { class: 'table-wrap' }, this.table);
+  private placeFrame = 0;
 
   constructor(
     root: HTMLElement,
@@ -119,7 +129,7 @@ export class FailurePage {
         el('label', {}, 'Name ', this.text),
         this.count,
       ),
-      el('div', { class: 'table-wrap' }, this.table),
+      this.wrap,
       this.failed,
     );
     this.classSelect.addEventListener('change', () => this.update({ ...this.query, classIndex: Number(this.classSelect.value) }));
@@ -142,6 +152,30 @@ export class FailurePage {
     });
     this.body.addEventListener('keydown', (event) => this.onKey(event));
     this.banner.addEventListener('click', () => (this.banner.hidden = true));
+    this.wrap.addEventListener('scroll', () => this.placeChanged(), { passive: true });
+  }
+
+  /** Reports where the person is, once per frame at most. */
+  private placeChanged(): void {
+    if (this.placeFrame !== 0) return;
+    this.placeFrame = requestAnimationFrame(() => {
+      this.placeFrame = 0;
+      this.events.onPlace({ current: this.current, scrollTop: this.wrap.scrollTop });
+    });
+  }
+
+  /** After a tab switch rebuilt the page: the focused case and the scroll position as they were. */
+  restorePlace(place: ListPlace): void {
+    const position = place.current === undefined ? -1 : this.shown.findIndex((r) => r.index === place.current);
+    const rowHeight = this.rowElements.values().next().value?.offsetHeight ?? 0;
+    const rowsToScroll = rowHeight > 0 ? Math.ceil((place.scrollTop + this.wrap.clientHeight) / rowHeight) : 0;
+    this.renderUpTo(Math.max(position + 1, rowsToScroll));
+    if (position >= 0 && place.current !== undefined) {
+      if (this.current !== undefined) this.rowElements.get(this.current)?.setAttribute('tabindex', '-1');
+      this.current = place.current;
+      this.rowElements.get(place.current)?.setAttribute('tabindex', '0');
+    }
+    this.wrap.scrollTop = place.scrollTop;
   }
 
   show(data: FailureViewData, query: TableQuery): void {
@@ -311,6 +345,7 @@ export class FailurePage {
     row.tabIndex = 0;
     row.focus();
     row.scrollIntoView({ block: 'nearest' });
+    this.placeChanged();
   }
 
   private onKey(event: KeyboardEvent): void {
