@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
     orders,
     keptBackupsDir: path.join(context.globalStorageUri.fsPath, 'unrestored-backups'),
   });
-  const failureViews = new FailureViews({ extensionUri: context.extensionUri, log, openCase: (report, index) => openCompareCase(orders, report, index) });
+  const failureViews = new FailureViews({ extensionUri: context.extensionUri, log, openCase: (report, index, order) => openCompareCase(orders, report, index, order) });
   const evaluate = new EvaluateFolderCommand({ ...jobs, failureViews });
   const reviewUncertain = new ReviewUncertainFirstCommand({ ...jobs, orders });
 

@@ -58,7 +58,8 @@ export type HostToFailureViewMessage =
 export type FailureViewToHostMessage =
   | { readonly type: 'ready' }
   /** Open the image `index` of the report in the mask editor's compare mode. */
-  | { readonly type: 'openCase'; readonly index: number }
+  /** `order`: the cases the view shows, in its order (filtered, sorted): Next and Previous in compare mode follow it. */
+  | { readonly type: 'openCase'; readonly index: number; readonly order?: readonly number[] }
   | { readonly type: 'openReport'; readonly file: ReportFileKind };
 
 /** What the page keeps across reloads (webview state); untrusted when it comes back. */

@@ -24,7 +24,8 @@ export interface FailureViewDeps {
   readonly extensionUri: vscode.Uri;
   readonly log: Log;
   /** Opens image `index` of `report` in the mask editor's compare mode. */
-  readonly openCase: (report: EvaluationReport, index: number) => Promise<void>;
+  /** `order`: the view's cases in its order, for Next/Previous (default: worst first by Dice). */
+  readonly openCase: (report: EvaluationReport, index: number, order?: readonly number[]) => Promise<void>;
 }
 
 /** What host tests read about an open failure view. */
@@ -140,7 +141,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
           return;
         }
         case 'openCase':
-          await this.deps.openCase(entry.report, message.index);
+          await this.deps.openCase(entry.report, message.index, message.order);
           entry.openedCases.push(message.index);
           this.post(entry, { type: 'opened', index: message.index });
           return;

@@ -7,7 +7,7 @@ export type FailureMessageResult = FailureViewToHostMessage | { readonly error: 
 
 const FIELDS: Readonly<Record<FailureViewToHostMessage['type'], readonly string[]>> = {
   ready: ['type'],
-  openCase: ['type', 'index'],
+  openCase: ['type', 'index', 'order'],
   openReport: ['type', 'file'],
 };
 
@@ -32,7 +32,18 @@ function parse(value: unknown, rows: number): FailureMessageResult {
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= rows) {
         return { error: `openCase index must be an integer in [0, ${rows}), got ${describeValue(index)}` };
       }
-      return { type: 'openCase', index };
+      if (record.order === undefined) return { type: 'openCase', index };
+      const order = record.order;
+      if (!Array.isArray(order) || order.length > rows) return { error: `openCase order must be a list of at most ${rows} case indexes` };
+      const seen = new Set<number>();
+      for (const i of order) {
+        if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= rows || seen.has(i)) {
+          return { error: `openCase order must hold distinct integers in [0, ${rows}), got ${describeValue(i)}` };
+        }
+        seen.add(i);
+      }
+      if (!seen.has(index)) return { error: 'openCase order must include the case it opens' };
+      return { type: 'openCase', index, order: [...order] as number[] };
     }
     case 'openReport': {
       const file = record.file;

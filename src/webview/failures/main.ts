@@ -30,7 +30,7 @@ const page = new FailurePage(document.body.appendChild(document.createElement('m
     query = q;
     persist();
   },
-  onOpen: (index) => api.postMessage({ type: 'openCase', index }),
+  onOpen: (index, order) => api.postMessage({ type: 'openCase', index, order }),
   onOpenReport: (file) => api.postMessage({ type: 'openReport', file }),
   onPlace: (p: ListPlace) => {
     place = p;

@@ -23,7 +23,8 @@ import {
 
 export interface FailurePageEvents {
   readonly onQuery: (query: TableQuery) => void;
-  readonly onOpen: (index: number) => void;
+  /** `order`: the shown cases in the table's order, for Next/Previous in compare mode. */
+  readonly onOpen: (index: number, order: readonly number[]) => void;
   readonly onOpenReport: (file: ReportFileKind) => void;
   /** Where the person is in the list (the page keeps it across tab switches). */
   readonly onPlace: (place: ListPlace) => void;
@@ -332,7 +333,7 @@ export class FailurePage {
 
   private open(index: number): void {
     this.focusRow(index);
-    this.events.onOpen(index);
+    this.events.onOpen(index, this.shown.map((r) => r.index));
   }
 
   private focusRow(index: number): void {

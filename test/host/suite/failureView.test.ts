@@ -190,6 +190,26 @@ describe('failure inspection', function () {
     assert.equal(await waitFor('the prediction as evaluated again', () => hands.text('#count-fp'), (t) => t.trim() === String(worst.falsePositives)), String(worst.falsePositives));
   });
 
+  it('Next in compare mode follows the view\'s order (here sorted by name), not the report\'s worst first', async () => {
+    const report = JSON.parse(fs.readFileSync(path.join(`${images}-evaluation`, 'evaluation.json'), 'utf8')) as { images: { image: string; dice: number }[] };
+    const names = report.images.map((i) => path.basename(i.image));
+    const byName = [...names].sort(new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare);
+    const worstFirst = [...report.images].sort((a, b) => a.dice - b.dice).map((i) => path.basename(i.image));
+    // Name order, one way or the other, so that the case after the first is not the one worst first would give.
+    const descending = worstFirst[worstFirst.indexOf(byName[0]!) + 1] === byName[1];
+    const order = descending ? [...byName].reverse() : byName;
+    const view = new ViewHands('SegNetr failures: images');
+    await view.click('button[data-sort="name"]');
+    if (descending) await view.click('button[data-sort="name"]');
+    await waitFor('the view sorted by name', () => view.text('#cases tbody tr[data-index] th'), (t) => t.trim() === order[0]);
+    await view.press('#cases tbody tr[data-index]', 'Enter');
+    await waitFor('the first case in compare mode', activeMaskEditorUri, (uri) => uri !== undefined && path.basename(uri) === order[0]);
+    const hands = new EditorHands(order[0]!);
+    await hands.waitUntilShown();
+    await hands.press('n');
+    await waitFor(`Next: ${order[1]} (worst first would give ${worstFirst[worstFirst.indexOf(order[0]!) + 1]})`, activeMaskEditorUri, (uri) => uri !== undefined && path.basename(uri) === order[1]);
+  });
+
   it('says at once when the evaluated folders are not there any more, instead of failing case by case', async () => {
     const written = path.join(`${images}-evaluation`, 'evaluation.json');
     const report = JSON.parse(fs.readFileSync(written, 'utf8')) as { imagesDir: string };
