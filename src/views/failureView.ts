@@ -43,10 +43,14 @@ class FailurePanel {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    readonly report: EvaluationReport,
+    /** Replaced when the report file is written again (a re-run of `segnetr evaluate --report`). */
+    public report: EvaluationReport,
     readonly reportPath: string | undefined,
   ) {}
 }
+
+/** How long the report file must be quiet after a change before it is read again. */
+const REPORT_SETTLE_MS = 300;
 
 /** The evaluation's folders that no longer exist, named for a message. */
 async function missingFolders(report: EvaluationReport): Promise<string[]> {
@@ -115,8 +119,44 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     panel.title = titleOf(report);
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')] };
     panel.webview.html = failureViewHtml(panel.webview, this.deps.extensionUri, pageTitle(report));
-    panel.onDidDispose(() => this.panels.delete(entry));
+    const watcher = reportPath === undefined ? undefined : this.watchReport(entry, reportPath);
+    panel.onDidDispose(() => {
+      this.panels.delete(entry);
+      watcher?.dispose();
+    });
     panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(entry, message));
+  }
+
+  /**
+   * The report file written again (the CLI run once more, or another window's Evaluate Folder): the view shows the
+   * new numbers, with its filters and sort, instead of old ones beside links to the new files.
+   */
+  private watchReport(entry: FailurePanel, reportPath: string): vscode.Disposable {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(reportPath)), path.basename(reportPath)));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const reread = (): void => {
+      clearTimeout(timer);
+      // A writer's rename lands as several events: read once they settle.
+      timer = setTimeout(() => {
+        readEvaluationReport(reportPath).then(
+          (report) => {
+            entry.report = report;
+            entry.openedCases.length = 0;
+            entry.panel.title = titleOf(report);
+            this.showReport(entry);
+          },
+          (error: unknown) => this.post(entry, { type: 'error', message: `The report file changed and cannot be read now: ${messageOf(error)}` }),
+        );
+      }, REPORT_SETTLE_MS);
+    };
+    watcher.onDidChange(reread);
+    watcher.onDidCreate(reread);
+    return {
+      dispose: () => {
+        clearTimeout(timer);
+        watcher.dispose();
+      },
+    };
   }
 
   private async receive(entry: FailurePanel, raw: unknown): Promise<void> {
@@ -129,8 +169,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     try {
       switch (message.type) {
         case 'ready': {
-          const display = (folder: string): string => vscode.workspace.asRelativePath(folder);
-          this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display) });
+          this.showReport(entry);
           // A page rebuilt after a tab switch marks the case opened last again.
           const last = entry.openedCases.at(-1);
           if (last !== undefined) this.post(entry, { type: 'opened', index: last });
@@ -157,6 +196,11 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
       this.deps.log.error(`Failure view: ${message.type} failed: ${messageOf(error)}`);
       this.post(entry, { type: 'error', message: messageOf(error) });
     }
+  }
+
+  private showReport(entry: FailurePanel): void {
+    const display = (folder: string): string => vscode.workspace.asRelativePath(folder);
+    this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display) });
   }
 
   private async openReportFile(entry: FailurePanel, kind: ReportFileKind): Promise<void> {

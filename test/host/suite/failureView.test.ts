@@ -210,6 +210,20 @@ describe('failure inspection', function () {
     await waitFor(`Next: ${order[1]} (worst first would give ${worstFirst[worstFirst.indexOf(order[0]!) + 1]})`, activeMaskEditorUri, (uri) => uri !== undefined && path.basename(uri) === order[1]);
   });
 
+  it('shows the report again when its file is written again (a CLI re-run), keeping the view', async () => {
+    const written = path.join(`${images}-evaluation`, 'evaluation.json');
+    const before = fs.readFileSync(written);
+    const report = JSON.parse(before.toString('utf8')) as { model: { name: string } };
+    const view = new ViewHands('SegNetr failures: images');
+    try {
+      fs.writeFileSync(`${written}.tmp`, JSON.stringify({ ...report, model: { ...report.model, name: 'Re-run Model' } }));
+      fs.renameSync(`${written}.tmp`, written); // as the CLI writes it: atomically
+      await waitFor('the new report in the view', () => view.text('#meta'), (t) => t.includes('model Re-run Model'), 30_000);
+    } finally {
+      fs.writeFileSync(written, before);
+    }
+  });
+
   it('says at once when the evaluated folders are not there any more, instead of failing case by case', async () => {
     const written = path.join(`${images}-evaluation`, 'evaluation.json');
     const report = JSON.parse(fs.readFileSync(written, 'utf8')) as { imagesDir: string };
