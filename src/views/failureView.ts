@@ -69,9 +69,23 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
 
   constructor(private readonly deps: FailureViewDeps) {}
 
-  /** Shows `report` (reusing the panel of the same report file or folder), read from `reportPath` when given. */
+  /**
+   * Shows `report`, read from `reportPath` when given. The view of the same report file is shown the new report
+   * (its filters and sort stay); another view of the same folder is replaced, except that a cancelled run (no
+   * file) never replaces the view of a complete report: it opens beside it.
+   */
   show(report: EvaluationReport, reportPath: string | undefined): void {
-    const existing = [...this.panels].find((p) => (reportPath !== undefined && p.reportPath === reportPath) || p.report.imagesDir === report.imagesDir);
+    const same = [...this.panels].find((p) => p.reportPath === reportPath && p.report.imagesDir === report.imagesDir);
+    if (same) {
+      same.report = report;
+      same.openedCases.length = 0;
+      same.panel.title = titleOf(report);
+      this.showReport(same);
+      same.panel.reveal();
+      return;
+    }
+    const cancelledOverComplete = (p: FailurePanel): boolean => reportPath === undefined && p.reportPath !== undefined;
+    const existing = [...this.panels].find((p) => (reportPath !== undefined && p.reportPath === reportPath) || (p.report.imagesDir === report.imagesDir && !cancelledOverComplete(p)));
     const column = existing?.panel.viewColumn ?? vscode.ViewColumn.Active;
     existing?.panel.dispose();
     const panel = vscode.window.createWebviewPanel(FAILURE_VIEW_TYPE, titleOf(report), column, {});

@@ -224,6 +224,17 @@ describe('failure inspection', function () {
     }
   });
 
+  it('Evaluate Folder run again shows the new report in the same view, its filters kept', async () => {
+    const view = new ViewHands('SegNetr failures: images');
+    for (const key of ['0', '.', '9']) await view.press('#dice-below', key);
+    const filtered = await waitFor('the Dice filter applied', () => view.text('#shown'), (t) => /^(\d+) of (\d+) image/.test(t) && t.split(' ')[0] !== t.split(' ')[2]);
+    const outcome = await vscode.commands.executeCommand<EvaluateOutcome | undefined>('segnetr.evaluateFolder', vscode.Uri.file(images), { gtDir, predDir });
+    assert.ok(outcome?.reportDir);
+    assert.equal((await segnetrApi()).failureViews().length, 1, 'one view of the folder');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(await view.text('#shown'), filtered, 'the same rows shown, through the same filter');
+  });
+
   it('says at once when the evaluated folders are not there any more, instead of failing case by case', async () => {
     const written = path.join(`${images}-evaluation`, 'evaluation.json');
     const report = JSON.parse(fs.readFileSync(written, 'utf8')) as { imagesDir: string };
