@@ -124,6 +124,58 @@ async function linkWithoutReplacing(tempPath: string, finalPath: string): Promis
   return 'written';
 }
 
+/** Thrown by writeFilesAtomically: which file could not be written, and why (the cause). */
+export class FileSetWriteError extends Error {
+  override readonly name = 'FileSetWriteError';
+  constructor(
+    readonly file: string,
+    override readonly cause: unknown,
+  ) {
+    super(`cannot write ${file}`, { cause });
+  }
+}
+
+/**
+ * Writes several files that belong together (a report's JSON, CSV, Markdown and chart) so that a failure leaves
+ * the earlier set as it was: every file is written to its temp file first, and only once all are written are they
+ * renamed into place, one after another (a rename in the same folder does not run out of space). A target that is
+ * a folder or another non-file is refused before anything is written.
+ */
+export async function writeFilesAtomically(files: readonly { readonly path: string; readonly data: Uint8Array }[]): Promise<void> {
+  if (registry.exiting) throw new Error(`Not writing ${files[0]?.path ?? 'files'}: SegNetr is exiting.`);
+  for (const { path: file } of files) {
+    const kind = await stat(file).then((s) => (s.isFile() ? 'file' : 'other'), () => 'none');
+    if (kind === 'other') throw new FileSetWriteError(file, Object.assign(new Error('it is a folder or another non-file'), { code: 'EISDIR' }));
+  }
+  const temps = files.map(({ path: file }) => path.join(path.dirname(file), tempFileName(process.pid)));
+  const work = (async () => {
+    try {
+      for (const [i, { path: file, data }] of files.entries()) {
+        try {
+          await writeFile(temps[i]!, data, { flag: 'wx' });
+        } catch (error) {
+          throw new FileSetWriteError(file, error);
+        }
+      }
+      for (const [i, { path: file }] of files.entries()) {
+        try {
+          await rename(temps[i]!, file);
+        } catch (error) {
+          throw new FileSetWriteError(file, error);
+        }
+      }
+    } finally {
+      await Promise.all(temps.map((temp) => unlink(temp).catch(() => undefined))); // those not renamed
+    }
+  })();
+  for (const temp of temps) registry.inFlight.set(temp, work);
+  try {
+    await work;
+  } finally {
+    for (const temp of temps) registry.inFlight.delete(temp);
+  }
+}
+
 export type TempFileSelection = { readonly pid: number } | { readonly abandoned: true };
 
 /**

@@ -7,7 +7,7 @@ import type { EvaluationReport } from '../common/evaluation';
 import { drawHistogram } from '../eval/histogramImage';
 import { evaluationCsv, evaluationMarkdown } from '../eval/reportText';
 import { describeFsError } from '../model/errors';
-import { writeFileAtomic } from './atomicWrite';
+import { FileSetWriteError, writeFilesAtomically } from './atomicWrite';
 import { makeFolders } from './labelsFolder';
 
 export const REPORT_FILES = { json: 'evaluation.json', csv: 'evaluation.csv', markdown: 'evaluation.md', histogram: 'dice-histogram.png' } as const;
@@ -44,14 +44,23 @@ export async function writeEvaluationReports(report: EvaluationReport, targets: 
   }
   if (targets.json !== undefined) files.push([targets.json, () => evaluationJson(report)]);
   if (targets.csv !== undefined) files.push([targets.csv, () => evaluationCsv(report)]);
+  const reasons = { ENOENT: 'that place cannot hold files', EISDIR: 'it is a folder' };
+  const contents: { path: string; data: Uint8Array }[] = [];
   for (const [file, content] of files) {
     try {
       await makeFolders(path.dirname(path.resolve(file)));
-      const data = content();
-      await writeFileAtomic(file, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { replace: true });
     } catch (error) {
-      throw new Error(`Cannot write ${file}: ${describeFsError(error, { ENOENT: 'that place cannot hold files', EISDIR: 'it is a folder' })}.`);
+      throw new Error(`Cannot write ${file}: ${describeFsError(error, reasons)}.`);
     }
+    const data = content();
+    contents.push({ path: file, data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
+  }
+  // All or none: a failure (a full disk) must not leave a new JSON beside an old CSV.
+  try {
+    await writeFilesAtomically(contents);
+  } catch (error) {
+    if (!(error instanceof FileSetWriteError)) throw error;
+    throw new Error(`Cannot write ${error.file}: ${describeFsError(error.cause, reasons)}.`);
   }
   return files.map(([file]) => file);
 }

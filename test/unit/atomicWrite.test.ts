@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { isTempFileName, removeTempFiles, tempFileName, writeFileAtomic } from '../../src/core/atomicWrite';
+import { FileSetWriteError, isTempFileName, removeTempFiles, tempFileName, writeFileAtomic, writeFilesAtomically } from '../../src/core/atomicWrite';
+import { REPORT_FILES, writeEvaluationReports } from '../../src/core/evaluationReport';
+import { image, report } from './evaluationFixtures';
 import { bundleScript } from './bundleScript';
 import { useTempDir } from './tempDir';
 
@@ -95,5 +97,40 @@ describe('atomic label writes', () => {
     assert.equal(await removeTempFiles(tmp.path, { pid: process.pid }), 1);
     assert.deepEqual(readdirSync(tmp.path).sort(), [names.otherHostFresh, names.label].sort());
     assert.equal(await removeTempFiles(path.join(tmp.path, 'absent'), { abandoned: true }), 0);
+  });
+});
+
+describe('writing a set of files that belong together', () => {
+  const tmp = useTempDir('atomic-set');
+
+  it('writes every file, or leaves the earlier set as it was; no temp file stays behind', async () => {
+    const dir = tmp.path;
+    const [a, b] = [path.join(dir, 'evaluation.json'), path.join(dir, 'evaluation.csv')];
+    await writeFilesAtomically([{ path: a, data: Buffer.from('new json') }, { path: b, data: Buffer.from('new csv') }]);
+    assert.deepEqual([readFileSync(a, 'utf8'), readFileSync(b, 'utf8')], ['new json', 'new csv']);
+
+    // The second file's folder does not exist: its write fails after the first file's temp was written.
+    const missing = path.join(dir, 'no-such-folder', 'x.csv');
+    await assert.rejects(writeFilesAtomically([{ path: a, data: Buffer.from('newer json') }, { path: missing, data: Buffer.from('x') }]),
+      (error: unknown) => error instanceof FileSetWriteError && error.file === missing);
+    assert.equal(readFileSync(a, 'utf8'), 'new json', 'the first file was not replaced');
+
+    // A target that is a folder is refused before anything is written.
+    const folder = path.join(dir, 'a-folder.csv');
+    mkdirSync(folder);
+    await assert.rejects(writeFilesAtomically([{ path: a, data: Buffer.from('newer json') }, { path: folder, data: Buffer.from('x') }]),
+      (error: unknown) => error instanceof FileSetWriteError && error.file === folder);
+    assert.equal(readFileSync(a, 'utf8'), 'new json');
+    assert.deepEqual(readdirSync(dir).filter(isTempFileName), [], 'no temp files left');
+  });
+
+  it('an evaluation report that cannot be written whole leaves the earlier report whole', async () => {
+    const dir = path.join(tmp.path, 'report');
+    await writeEvaluationReports(report([image('a.png', [1, 1, 0, 0], [1, 1, 0, 0])]), { dir });
+    const before = readFileSync(path.join(dir, REPORT_FILES.json), 'utf8');
+    const folder = path.join(tmp.path, 'taken.csv');
+    mkdirSync(folder);
+    await assert.rejects(writeEvaluationReports(report([image('b.png', [1, 0, 0, 0], [1, 1, 0, 0])]), { dir, csv: folder }), /Cannot write .*taken\.csv: it is a folder/);
+    assert.equal(readFileSync(path.join(dir, REPORT_FILES.json), 'utf8'), before, 'the JSON of the earlier run stays');
   });
 });
