@@ -57,8 +57,10 @@ export type HostToFailureViewMessage =
 
 export type FailureViewToHostMessage =
   | { readonly type: 'ready' }
-  /** Open the image `index` of the report in the mask editor's compare mode. */
-  /** `order`: the cases the view shows, in its order (filtered, sorted): Next and Previous in compare mode follow it. */
+  /**
+   * Open the image `index` of the report in the mask editor's compare mode. `order`: the cases the view shows, in
+   * its order (filtered, sorted): Next and Previous in compare mode follow it.
+   */
   | { readonly type: 'openCase'; readonly index: number; readonly order?: readonly number[] }
   | { readonly type: 'openReport'; readonly file: ReportFileKind };
 

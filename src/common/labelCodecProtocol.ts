@@ -1,8 +1,7 @@
 // The label PNG codec the mask editor uses (LabelCodec), and the messages between the extension host and the
 // thread that runs it (src/worker/labelCodecThread.ts, a worker_threads Worker started by labelCodecClient.ts),
 // so that encoding and decoding large labels, and the edits that read the whole mask, never run on the extension
-// host's thread. Pixel buffers travel as
-// transferred ArrayBuffers (moved, not copied, and never JSON).
+// host's thread. Pixel buffers travel as transferred ArrayBuffers (moved, not copied, and never JSON).
 // Environment-neutral: no `vscode`, no Node built-ins.
 import type { PackedPatch } from '../mask/packedBytes';
 import type { RenderedImage } from '../model/renderImage';
@@ -157,7 +156,7 @@ export type LabelCodecResponse = EncodedMessage | DecodedMessage | PatchedMessag
  * The transfer list for a message carrying `view`: its buffer, when the view is all of it. A view into a larger
  * buffer (Node's small-Buffer pool, a caller's raster) is copied instead: transferring would take the rest too.
  */
-export function transferListFor(view: Uint8Array): ArrayBuffer[] {
+export function transferListFor(view: Uint8Array | Uint32Array): ArrayBuffer[] {
   const { buffer } = view;
   return buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buffer.byteLength ? [buffer] : [];
 }

@@ -12,7 +12,7 @@
 // written only the snapshot's state becomes the saved state; edits made since stay unsaved. The copy is made a
 // few MB per event-loop turn (a 16384 x 8192 mask is 128 MB, over 100 ms to copy at once); every change made
 // between turns reports its rectangle's bytes from before, which the copy takes back at the end.
-import type { LabelCodec } from '../common/labelCodecProtocol';
+import type { CodecPixels, LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import type { ModelIdentity, StoredProbability } from '../core/predictionRecord';
 import { applyOperation, replaceMaskPatch } from '../mask/operations';
@@ -236,18 +236,32 @@ export class MaskDocument {
   async applyWholeImage(operation: MaskOperation): Promise<DocumentEdit | undefined> {
     const probability = operation.kind === 'threshold' ? this.probability : undefined;
     if (operation.kind === 'threshold' && !probability) throw new Error('a threshold edit needs the probability map, and this document has none');
+    const outcome = await this.onCodec(async (mask) => {
+      const context = {
+        probability: probability ? await copyInChunks(probability.probability) : null,
+        predictedClasses: probability?.classes ? await copyInChunks(probability.classes) : null,
+      };
+      return this.codec.applyWholeImage(mask, operation, context);
+    });
+    if (outcome === 'changed') throw new ChangedDuringEditError(operationLabel(operation));
+    return outcome && this.land(this.editOf(operation, outcome));
+  }
+
+  /**
+   * Runs `compute` on the codec thread with a copy of the mask (made a few MB per event-loop turn); 'changed' when
+   * the mask changed meanwhile (an undo, a reload), so the patch no longer fits it.
+   */
+  private async onCodec(compute: (mask: CodecPixels) => Promise<PackedPatch | undefined>): Promise<PackedPatch | undefined | 'changed'> {
     const [changes, generation] = [this.rasterChanges, this.generation];
     const { width, height } = this.raster;
-    const data = await copyInChunks(this.raster.data);
-    const context = {
-      probability: probability ? await copyInChunks(probability.probability) : null,
-      predictedClasses: probability?.classes ? await copyInChunks(probability.classes) : null,
-    };
-    const patch = await this.codec.applyWholeImage({ width, height, data }, operation, context);
-    if (this.rasterChanges !== changes || this.generation !== generation) throw new ChangedDuringEditError(operationLabel(operation));
-    if (!patch) return undefined;
-    writePackedRect(this.raster, patch.rect, patch.after);
-    return this.push(this.editOf(operation, patch));
+    const patch = await compute({ width, height, data: await copyInChunks(this.raster.data) });
+    return this.rasterChanges !== changes || this.generation !== generation ? 'changed' : patch;
+  }
+
+  /** Writes an edit computed on a copy of the current mask into the mask, and records it. */
+  private land(edit: Edit): DocumentEdit {
+    writePackedRect(this.raster, edit.patch.rect, edit.patch.after);
+    return this.push(edit);
   }
 
   /** The history entry of an applied operation; replayable ones keep the operation for backups. */
@@ -268,13 +282,9 @@ export class MaskDocument {
    */
   async replaceMaskOffThread(data: Uint8Array, label: string): Promise<DocumentEdit | undefined> {
     if (data.length !== this.raster.data.length) throw new RangeError(`new mask has ${data.length} pixels, expected ${this.raster.width} x ${this.raster.height}`);
-    const [changes, generation] = [this.rasterChanges, this.generation];
-    const { width, height } = this.raster;
-    const patch = await this.codec.replaceMask({ width, height, data: await copyInChunks(this.raster.data) }, await copyInChunks(data));
-    if (this.rasterChanges !== changes || this.generation !== generation) return this.replaceMask(data, label);
-    if (!patch) return undefined;
-    writePackedRect(this.raster, patch.rect, patch.after);
-    return this.push({ label, patch });
+    const outcome = await this.onCodec(async (mask) => this.codec.replaceMask(mask, await copyInChunks(data)));
+    if (outcome === 'changed') return this.replaceMask(data, label);
+    return outcome && this.land({ label, patch: outcome });
   }
 
   /**

@@ -491,22 +491,23 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   }
 
   private async applyEdit(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): Promise<void> {
+    const offThread = runsOnCodecThread(message.operation, doc.opened.model.raster.height);
     try {
-      await this.applyEditNow(doc, panel, message);
+      await this.applyEditNow(doc, panel, message, offThread);
     } finally {
       // The page waits for this after a whole-image edit, whatever became of it (see 'editDone').
-      if (runsOnCodecThread(message.operation, doc.opened.model.raster.height)) this.post(panel, { type: 'editDone', id: message.id });
+      if (offThread) this.post(panel, { type: 'editDone', id: message.id });
     }
   }
 
-  private async applyEditNow(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): Promise<void> {
+  private async applyEditNow(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>, offThread: boolean): Promise<void> {
     const { model, readOnlyReason } = doc.opened;
     const { operation } = message;
     let refusal: string | undefined;
     let edit: DocumentEdit | undefined;
     if (readOnlyReason !== undefined) refusal = `This mask is read-only: ${readOnlyReason}.`;
     else if (operation.kind === 'threshold' && !model.probability) refusal = 'There is no probability map to threshold yet; it is loading or the model could not run.';
-    else if (runsOnCodecThread(operation, model.raster.height)) {
+    else if (offThread) {
       // VS Code hears of it now, as the page shows it now: Ctrl+Z right away undoes it (once it has landed), and
       // closing the tab meanwhile asks about it. Saves, reverts and reloads wait for the edit queue.
       const pending = vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `${operationLabel(operation)}…` }, () => model.applyWholeImage(operation));

@@ -103,10 +103,3 @@ export interface PackedPatch {
 export function packPatch({ rect, before, after }: RasterPatch): PackedPatch {
   return { rect, before: packBytes(before), after: packBytes(after) };
 }
-
-/** The buffers a message carrying `packed` can move instead of copying (none for raw bytes in a larger buffer). */
-export function packedBuffers(packed: PackedBytes): ArrayBuffer[] {
-  const view = packed.kind === 'raw' ? packed.bytes : packed.runs;
-  const { buffer } = view;
-  return buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buffer.byteLength ? [buffer] : [];
-}

@@ -16,7 +16,7 @@ import {
 import { readMaskPng } from '../core/readMask';
 import { LabelPngError, decodeLabelPng, encodeLabelPng } from '../mask/labelPng';
 import { replaceMaskPatch } from '../mask/operations';
-import { packPatch, packedBuffers } from '../mask/packedBytes';
+import { type PackedBytes, packPatch } from '../mask/packedBytes';
 import { applyWholeImage } from '../mask/wholeImage';
 import { ImageError, messageOf } from '../model/errors';
 import { renderImage } from '../model/renderImage';
@@ -67,6 +67,9 @@ function failureKind(error: unknown): LabelCodecFailureKind {
   return 'internal';
 }
 
+/** The array a packed side holds its bytes in. */
+const packedView = (packed: PackedBytes): Uint8Array | Uint32Array => (packed.kind === 'raw' ? packed.bytes : packed.runs);
+
 function transferOf(response: LabelCodecResponse): ArrayBuffer[] {
   switch (response.type) {
     case 'encoded':
@@ -74,7 +77,7 @@ function transferOf(response: LabelCodecResponse): ArrayBuffer[] {
     case 'decoded':
       return transferListFor(response.data);
     case 'patched':
-      return response.patch ? [...packedBuffers(response.patch.before), ...packedBuffers(response.patch.after)] : [];
+      return response.patch ? [response.patch.before, response.patch.after].flatMap(packedView).flatMap(transferListFor) : [];
     case 'rendered':
       return transferListFor(response.png);
     case 'failed':

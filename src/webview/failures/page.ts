@@ -156,6 +156,15 @@ export class FailurePage {
     this.wrap.addEventListener('scroll', () => this.placeChanged(), { passive: true });
   }
 
+  /** Makes case `index`'s row the table's one Tab stop (roving tabindex); its row, once drawn. */
+  private moveTabStop(index: number): HTMLElement | undefined {
+    if (this.current !== undefined) this.rowElements.get(this.current)?.setAttribute('tabindex', '-1');
+    this.current = index;
+    const row = this.rowElements.get(index);
+    row?.setAttribute('tabindex', '0');
+    return row;
+  }
+
   /** Reports where the person is, once per frame at most. */
   private placeChanged(): void {
     if (this.placeFrame !== 0) return;
@@ -171,11 +180,7 @@ export class FailurePage {
     const rowHeight = this.rowElements.values().next().value?.offsetHeight ?? 0;
     const rowsToScroll = rowHeight > 0 ? Math.ceil((place.scrollTop + this.wrap.clientHeight) / rowHeight) : 0;
     this.renderUpTo(Math.max(position + 1, rowsToScroll));
-    if (position >= 0 && place.current !== undefined) {
-      if (this.current !== undefined) this.rowElements.get(this.current)?.setAttribute('tabindex', '-1');
-      this.current = place.current;
-      this.rowElements.get(place.current)?.setAttribute('tabindex', '0');
-    }
+    if (position >= 0 && place.current !== undefined) this.moveTabStop(place.current);
     this.wrap.scrollTop = place.scrollTop;
   }
 
@@ -339,11 +344,8 @@ export class FailurePage {
   private focusRow(index: number): void {
     const position = this.shown.findIndex((r) => r.index === index);
     if (position >= this.rendered) this.renderUpTo(position + 1); // End before the rest has been drawn
-    if (this.current !== undefined) this.rowElements.get(this.current)?.setAttribute('tabindex', '-1');
-    this.current = index;
-    const row = this.rowElements.get(index);
+    const row = this.moveTabStop(index);
     if (!row) return;
-    row.tabIndex = 0;
     row.focus();
     row.scrollIntoView({ block: 'nearest' });
     this.placeChanged();
