@@ -80,7 +80,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
       same.report = report;
       same.openedCases.length = 0;
       same.panel.title = titleOf(report);
-      this.showReport(same);
+      void this.showReport(same);
       same.panel.reveal();
       return;
     }
@@ -157,7 +157,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
             entry.report = report;
             entry.openedCases.length = 0;
             entry.panel.title = titleOf(report);
-            this.showReport(entry);
+            void this.showReport(entry);
           },
           (error: unknown) => this.post(entry, { type: 'error', message: `The report file changed and cannot be read now: ${messageOf(error)}` }),
         );
@@ -182,17 +182,9 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     }
     try {
       switch (message.type) {
-        case 'ready': {
-          this.showReport(entry);
-          // A page rebuilt after a tab switch marks the case opened last again.
-          const last = entry.openedCases.at(-1);
-          if (last !== undefined) this.post(entry, { type: 'opened', index: last });
-          const missing = await missingFolders(entry.report);
-          if (missing.length > 0) {
-            this.post(entry, { type: 'error', message: `${missing.join(' and ')} of this evaluation ${missing.length > 1 ? 'are' : 'is'} not there any more (moved or renamed?): its cases cannot be opened. Evaluate the folder again where it is now.` });
-          }
+        case 'ready':
+          await this.showReport(entry);
           return;
-        }
         case 'openCase':
           await this.deps.openCase(entry.report, message.index, message.order);
           entry.openedCases.push(message.index);
@@ -212,9 +204,20 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     }
   }
 
-  private showReport(entry: FailurePanel): void {
+  /**
+   * Shows the panel's report on its page (a page showing a report clears its error line, so whatever is wrong with
+   * this report is said after it, each time it is shown: on 'ready', and when the report is read again).
+   */
+  private async showReport(entry: FailurePanel): Promise<void> {
     const display = (folder: string): string => vscode.workspace.asRelativePath(folder);
     this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display) });
+    // A page rebuilt after a tab switch marks the case opened last again.
+    const last = entry.openedCases.at(-1);
+    if (last !== undefined) this.post(entry, { type: 'opened', index: last });
+    const missing = await missingFolders(entry.report);
+    if (missing.length > 0) {
+      this.post(entry, { type: 'error', message: `${missing.join(' and ')} of this evaluation ${missing.length > 1 ? 'are' : 'is'} not there any more (moved or renamed?): its cases cannot be opened. Evaluate the folder again where it is now.` });
+    }
   }
 
   private async openReportFile(entry: FailurePanel, kind: ReportFileKind): Promise<void> {
