@@ -8,6 +8,7 @@ import { inferenceThreads, labelsDirFor, resolveModel } from '../host/settings';
 import { messageOf } from '../model/errors';
 import type { FailureViews } from '../views/failureView';
 import { WorkerCrashedError } from '../worker/client';
+import { evaluateAcrossCrashes } from '../worker/evaluateAcrossCrashes';
 import { reportFileProgress } from './jobProgress';
 import { commandFolder, pickFolder } from './pickFolder';
 import type { PrelabelDeps } from './prelabelFolder';
@@ -111,7 +112,11 @@ export class EvaluateFolderCommand {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
-          return await worker.evaluate(request, { signal: abort.signal, onProgress: reportFileProgress(progress, this.deps, name, 'Evaluating') });
+          return await evaluateAcrossCrashes(worker, request, {
+            signal: abort.signal,
+            onProgress: reportFileProgress(progress, this.deps, name, 'Evaluating'),
+            onCrash: (image, message) => log.error(`${image}: ${message} The image is recorded as failed; a fresh worker goes on with the rest.`),
+          });
         } catch (error) {
           log.error(`Evaluate ${request.imagesDir} failed: ${messageOf(error)}`);
           const detail = error instanceof WorkerCrashedError ? `${error.message} Nothing was written; run the command again.` : messageOf(error);
@@ -130,6 +135,14 @@ export class EvaluateFolderCommand {
     const name = path.basename(report.imagesDir);
     for (const failure of report.failed) log.error(`${failure.file}: ${failure.reason}`);
     const numbers = `mean Dice ${report.summary.metrics.dice.mean.toFixed(4)} over ${report.summary.images} image(s)${report.failed.length > 0 ? `, ${report.failed.length} failed` : ''}`;
+    if (report.stopped !== undefined) {
+      log.error(`Evaluation of ${report.imagesDir} stopped: ${report.stopped} ${numbers} so far; no report written.`);
+      failureViews.show(report, undefined);
+      void vscode.window
+        .showErrorMessage(`SegNetr: evaluating ${name} stopped before the end: ${report.stopped} ${numbers} so far are shown; no report was written.`, 'Show Log')
+        .then((c) => c && log.show());
+      return { report };
+    }
     if (report.cancelled) {
       log.info(`Evaluation of ${report.imagesDir} cancelled: ${numbers} so far; no report written.`);
       failureViews.show(report, undefined);

@@ -74,6 +74,11 @@ export interface EvaluateRequest {
   readonly modelPath: string;
   /** onnxruntime intra-op threads; 0 = automatic. */
   readonly threads: number;
+  /**
+   * Images (absolute paths) this run leaves out: those a run stopped by a worker crash had already done, and the
+   * one it was scoring, so that the run that goes on after the crash scores only the rest.
+   */
+  readonly exclude?: readonly string[];
 }
 
 /** Where an image's prediction came from. */
@@ -92,12 +97,26 @@ export interface ImageEvaluation extends ImageMetrics {
   readonly uncertainty?: number;
 }
 
-export interface EvaluateProgress {
+/** One image done: its scores travel with the progress, so a run cut short still has the images it scored. */
+export type EvaluateProgress = {
   readonly done: number;
   readonly total: number;
   readonly file: string;
-  readonly outcome: 'scored' | 'failed';
-  readonly reason?: string;
+} & ({ readonly outcome: 'scored'; readonly evaluation: ImageEvaluation } | { readonly outcome: 'failed'; readonly reason: string });
+
+/** What was scored against what, with which model: the start of every report. */
+export interface EvaluationSetup {
+  readonly imagesDir: string;
+  readonly gtDir: string;
+  readonly predDir?: string;
+  readonly model: { readonly path: string; readonly name: string; readonly sha256: string };
+  readonly classNames: readonly string[];
+}
+
+/** What a report knows before its first image: sent first, so that a run cut short can still be reported. */
+export interface EvaluationHeader extends EvaluationSetup {
+  /** The images this run scores, in the order it scores them (names the image in hand when the run is cut short). */
+  readonly planned: readonly string[];
 }
 
 export interface MetricStats {
@@ -121,15 +140,13 @@ export interface EvaluationSummary {
 
 export const DICE_HISTOGRAM_BINS = 10;
 
-export interface EvaluationReport {
-  readonly imagesDir: string;
-  readonly gtDir: string;
-  readonly predDir?: string;
-  readonly model: { readonly path: string; readonly name: string; readonly sha256: string };
-  readonly classNames: readonly string[];
+export interface EvaluationReport extends EvaluationSetup {
   readonly images: readonly ImageEvaluation[];
   readonly failed: readonly { readonly file: string; readonly reason: string }[];
   readonly summary: EvaluationSummary;
+  /** True for any run that did not reach the end (Cancel, or `stopped`): such a report is shown, never written. */
   readonly cancelled: boolean;
+  /** Why the run ended early when no one cancelled it (its worker process stopped). */
+  readonly stopped?: string;
   readonly elapsedMs: number;
 }

@@ -43,6 +43,8 @@ export interface FailureViewData {
   readonly failed: readonly { readonly name: string; readonly reason: string }[];
   readonly summary: EvaluationSummary;
   readonly cancelled: boolean;
+  /** Why the run ended early when no one cancelled it. */
+  readonly stopped?: string;
 }
 
 /** The report files the page can ask the host to open. */

@@ -2,7 +2,7 @@
 // channel ('advanced' serialization: typed arrays travel as bytes). Pre-label jobs send only paths, numbers and
 // short strings; a mask editor's Predict gets its mask and probability map back as Uint8Arrays.
 // Environment-neutral: no `vscode`, no Node built-ins.
-import type { EvaluateProgress, EvaluateRequest, EvaluationReport } from './evaluation';
+import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport } from './evaluation';
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from './prelabel';
 import type { RankUncertaintyRequest, UncertaintyProgress, UncertaintyRanking } from './uncertainty';
 
@@ -62,6 +62,13 @@ export interface JobDoneMessage {
   readonly type: 'done';
   readonly jobId: number;
   readonly summary: PrelabelSummary;
+}
+
+/** Sent before the first image's progress: with the progress messages, it is the report of a run cut short. */
+export interface EvaluateStartedMessage {
+  readonly type: 'evaluateStarted';
+  readonly jobId: number;
+  readonly header: EvaluationHeader;
 }
 
 export interface EvaluateProgressMessage {
@@ -141,6 +148,7 @@ export interface JobStartedMessage {
 export type WorkerToHostMessage =
   | JobProgressMessage
   | JobDoneMessage
+  | EvaluateStartedMessage
   | EvaluateProgressMessage
   | EvaluateDoneMessage
   | UncertaintyProgressMessage
@@ -166,6 +174,7 @@ export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMess
   switch (value.type) {
     case 'progress':
     case 'done':
+    case 'evaluateStarted':
     case 'evaluateProgress':
     case 'evaluateDone':
     case 'uncertaintyProgress':

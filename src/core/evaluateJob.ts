@@ -5,12 +5,13 @@
 // `file: reason` and the job moves on. Nothing is written: reports are src/core/evaluationReport.ts.
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { EmptyCase, EvaluateProgress, EvaluateRequest, EvaluationReport, EvaluationSummary, ImageEvaluation } from '../common/evaluation';
+import type { EvaluateRequest, EvaluationHeader, EvaluationReport, EvaluateProgress, ImageEvaluation } from '../common/evaluation';
 import type { FileError } from '../common/prelabel';
-import { diceHistogram, scoreImage, summarize } from '../eval/metrics';
+import { assembleReport } from '../eval/evaluationReport';
+import { scoreImage } from '../eval/metrics';
 import { uncertaintyScore } from '../eval/uncertainty';
 import type { LabelRaster } from '../mask/types';
-import { type ModelCard, numberOfClasses } from '../model/card';
+import { numberOfClasses } from '../model/card';
 import { ImageError, ModelError, RequestError, describeFsError, messageOf } from '../model/errors';
 import { type LoadedModel, loadModel } from '../model/modelFiles';
 import type { ModelSession } from '../model/session';
@@ -23,6 +24,8 @@ import { type SessionCache, withSessions } from './sessionCache';
 import { readImageFile, readImageFileHeader } from './readImageFile';
 
 export interface EvaluateHooks {
+  /** Called once, before the first image, with what the report will say about the run. */
+  readonly onStart?: (header: EvaluationHeader) => void;
   readonly onProgress?: (progress: EvaluateProgress) => void;
   /** Polled before each image: true stops the job after the image in hand (the report covers those done). */
   readonly isCancelled?: () => boolean;
@@ -56,46 +59,47 @@ export async function runEvaluateJob(asked: EvaluateRequest, hooks: EvaluateHook
     throw new RequestError(`No ground-truth masks in ${request.gtDir}: expected <image name>.png for the ${plan.items.length} image(s) of ${request.imagesDir}.`);
   }
   const predFiles = request.predDir === undefined ? undefined : await filesIn(request.predDir, 'predictions');
+  const excluded = new Set(request.exclude ?? []);
+  const items = plan.items.filter((item) => !excluded.has(item.imagePath));
+  const header: EvaluationHeader = {
+    imagesDir: request.imagesDir,
+    gtDir: request.gtDir,
+    ...(request.predDir === undefined ? {} : { predDir: request.predDir }),
+    model: { path: model.onnxPath, name: model.card.name, sha256: model.sha256 },
+    classNames: model.card.classes.map((c) => c.name),
+    planned: items.map((item) => item.imagePath),
+  };
+  hooks.onStart?.(header);
 
   const images: ImageEvaluation[] = [];
   const failed: FileError[] = [];
   let cancelled = false;
-  const total = plan.items.length;
+  const total = items.length;
   await withSessions(hooks.sessions, async (sessions) => {
     let session: ModelSession | undefined;
     const openSession = async (): Promise<ModelSession> => (session ??= await sessions.open(model, request.threads));
-    for (const item of plan.items) {
+    for (const item of items) {
       if (hooks.isCancelled?.()) {
         cancelled = true;
         break;
       }
       const predictionFile = request.predDir === undefined ? undefined : labelPathFor(request.predDir, item.imagePath);
       const fromFile = predictionFile !== undefined && predFiles!.has(path.basename(predictionFile)) ? predictionFile : undefined;
-      let outcome: EvaluateProgress['outcome'] = 'scored';
-      let reason: string | undefined;
+      let progress: EvaluateProgress;
       try {
-        images.push(await evaluateOne(item, fromFile, classes, model, openSession));
+        const evaluation = await evaluateOne(item, fromFile, classes, model, openSession);
+        images.push(evaluation);
+        progress = { done: images.length + failed.length, total, file: item.imagePath, outcome: 'scored', evaluation };
       } catch (error) {
         if (error instanceof ModelError) throw error;
-        outcome = 'failed';
-        reason = error instanceof ImageError ? error.message : `cannot evaluate the image: ${messageOf(error)}`;
+        const reason = error instanceof ImageError ? error.message : `cannot evaluate the image: ${messageOf(error)}`;
         failed.push({ file: item.imagePath, reason });
+        progress = { done: images.length + failed.length, total, file: item.imagePath, outcome: 'failed', reason };
       }
-      hooks.onProgress?.({ done: images.length + failed.length, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
+      hooks.onProgress?.(progress);
     }
   });
-  return {
-    imagesDir: request.imagesDir,
-    gtDir: request.gtDir,
-    ...(request.predDir === undefined ? {} : { predDir: request.predDir }),
-    model: { path: model.onnxPath, name: model.card.name, sha256: model.sha256 },
-    classNames: model.card.classes.map((c) => c.name),
-    images,
-    failed,
-    summary: summarizeEvaluation(images, model.card),
-    cancelled,
-    elapsedMs: Date.now() - started,
-  };
+  return assembleReport(header, { images, failed, cancelled, elapsedMs: Date.now() - started });
 }
 
 /** Scores one image; per-image problems throw ImageError, model failures ModelError. */
@@ -171,14 +175,4 @@ async function filesIn(dir: string, what: string): Promise<Set<string>> {
   } catch (error) {
     throw new RequestError(`Cannot read the ${what} folder ${dir}: ${describeFsError(error, { ENOENT: 'no such folder' })}.`);
   }
-}
-
-export function summarizeEvaluation(images: readonly ImageEvaluation[], card: ModelCard): EvaluationSummary {
-  const classes = card.classes.slice(1).map((c) => {
-    const rows = images.map((image) => image.classes.find((m) => m.classIndex === c.index)!);
-    const empty: Record<EmptyCase, number> = { neither: 0, both: 0, prediction: 0, groundTruth: 0 };
-    for (const row of rows) empty[row.empty]++;
-    return { classIndex: c.index, name: c.name, metrics: summarize(rows), empty };
-  });
-  return { images: images.length, metrics: summarize(images), classes, diceHistogram: diceHistogram(images.map((i) => i.dice)) };
 }

@@ -221,7 +221,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
   }
 
   private async openReportFile(entry: FailurePanel, kind: ReportFileKind): Promise<void> {
-    if (entry.reportPath === undefined) throw new Error('This evaluation was not written to disk (it was cancelled), so there is no report file to open.');
+    if (entry.reportPath === undefined) throw new Error('This evaluation was not written to disk (it did not reach the end), so there is no report file to open.');
     const dir = path.dirname(entry.reportPath);
     const file = vscode.Uri.file(kind === 'json' ? entry.reportPath : path.join(dir, kind === 'csv' ? REPORT_FILES.csv : REPORT_FILES.markdown));
     if (kind === 'markdown') {

@@ -44,5 +44,6 @@ export function failureViewData(report: EvaluationReport, reportPath: string | u
     failed: report.failed.map((f) => ({ name: baseName(f.file), reason: f.reason })),
     summary: report.summary,
     cancelled: report.cancelled,
+    ...(report.stopped === undefined ? {} : { stopped: report.stopped }),
   };
 }

@@ -3,15 +3,18 @@
 // progress, turns an AbortSignal into a cancel message, and survives the worker dying. When the worker dies
 // mid-job the pending calls reject with WorkerCrashedError (after its temp files are removed) and the next
 // call forks a fresh worker. A worker that does not honour a cancel within a grace period (stuck in a read
-// on a hung network share, say) is killed, and the cancelled call resolves with what was done until then.
+// on a hung network share, say) is killed, and the cancelled call resolves with what was done until then. An
+// evaluation's progress carries each image's scores, so a failure leaves what it had scored in the error
+// (EvaluationCutShortError) and a killed cancelled evaluation resolves with a report of those images.
 import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
-import type { EvaluateProgress, EvaluateRequest, EvaluationReport } from '../common/evaluation';
+import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../common/evaluation';
 import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import type { RankUncertaintyRequest, UncertaintyProgress, UncertaintyRanking } from '../common/uncertainty';
 import {
   type EvaluateDoneMessage,
   type EvaluateProgressMessage,
+  type EvaluateStartedMessage,
   type HostToWorkerMessage,
   type ImagePrediction,
   type JobDoneMessage,
@@ -24,6 +27,7 @@ import {
   type WorkerToHostMessage,
   isWorkerToHostMessage,
 } from '../common/workerProtocol';
+import { assembleReport } from '../eval/evaluationReport';
 import { messageOf } from '../model/errors';
 import { removeTempFiles } from '../core/atomicWrite';
 import { inferenceThreadCount } from '../core/defaults';
@@ -62,14 +66,42 @@ type JobActivity = 'pre-labeling' | 'evaluating' | 'ranking by uncertainty' | 'p
 
 /** The worker process exited while a job was running. No partial label file is left behind. */
 export class WorkerCrashedError extends Error {
-  override readonly name = 'WorkerCrashedError';
+  override readonly name: string = 'WorkerCrashedError';
+  /** How it stopped and the likely cause, without the advice about the restart. */
+  readonly description: string;
   constructor(
     readonly exitCode: number | null,
     readonly signal: NodeJS.Signals | null,
-    detail?: string,
-    activity: JobActivity = 'pre-labeling',
+    readonly detail?: string,
+    readonly activity: JobActivity = 'pre-labeling',
   ) {
-    super(describeExit(exitCode, signal, activity, detail));
+    const description = describeExit(exitCode, signal, activity, detail);
+    super(`${description} It restarts on the next request.`);
+    this.description = description;
+  }
+}
+
+/** What an evaluation had scored when its worker stopped: the header and every image its progress reported. */
+export interface EvaluationSoFar {
+  readonly header: EvaluationHeader;
+  readonly images: readonly ImageEvaluation[];
+  readonly failed: readonly FileError[];
+  /** The image it was scoring when it stopped (undefined when it had scored them all). */
+  readonly inHand: string | undefined;
+  readonly elapsedMs: number;
+}
+
+/**
+ * An evaluation that had started failed (its worker died, or the model failed on an image): the error, with what
+ * had been scored until then.
+ */
+export class EvaluationCutShortError extends Error {
+  override readonly name = 'EvaluationCutShortError';
+  constructor(
+    readonly reason: Error,
+    readonly soFar: EvaluationSoFar,
+  ) {
+    super(reason.message);
   }
 }
 
@@ -90,7 +122,7 @@ interface PendingJob {
   readonly activity: JobActivity;
   /** Where the job writes files, so a dead worker's temp files there can be removed (pre-label jobs). */
   readonly writesInto?: string;
-  readonly onProgress: (message: JobProgressMessage | EvaluateProgressMessage | UncertaintyProgressMessage) => void;
+  readonly onProgress: (message: JobProgressMessage | EvaluateStartedMessage | EvaluateProgressMessage | UncertaintyProgressMessage) => void;
   readonly resolve: (message: JobDoneMessage | EvaluateDoneMessage | UncertaintyDoneMessage | PredictionMessage) => void;
   readonly reject: (error: Error) => void;
   /** Settles the call of a cancelled job whose worker had to be killed, from what its progress reported. */
@@ -150,17 +182,39 @@ export class WorkerClient {
     }));
   }
 
-  /** Scores predictions against ground-truth masks in the worker; see src/core/evaluateJob.ts. */
+  /**
+   * Scores predictions against ground-truth masks in the worker; see src/core/evaluateJob.ts. A failure once the job
+   * has started (a crash) rejects with EvaluationCutShortError (what was scored); a cancelled job whose worker had to be
+   * killed resolves as cancelled with the images scored until then.
+   */
   evaluate(request: EvaluateRequest, options: EvaluateCallOptions = {}): Promise<EvaluationReport> {
+    const started = Date.now();
+    let header: EvaluationHeader | undefined;
+    const images: ImageEvaluation[] = [];
+    const failed: FileError[] = [];
     return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
       message: { type: 'evaluate', jobId, request },
       job: {
         child,
         activity: 'evaluating',
-        onProgress: (m) => m.type === 'evaluateProgress' && options.onProgress?.(m.progress),
+        onProgress: (m) => {
+          if (m.type === 'evaluateStarted') header = m.header;
+          if (m.type !== 'evaluateProgress') return;
+          const p = m.progress;
+          if (p.outcome === 'scored') images.push(p.evaluation);
+          else failed.push({ file: p.file, reason: p.reason });
+          options.onProgress?.(p);
+        },
         resolve: (m) => (m.type === 'evaluateDone' ? resolve(m.report) : reject(new Error(`the worker answered an evaluation with ${m.type}`))),
-        reject,
-        resolveAbandoned: () => reject(new WorkerJobError('request', 'The evaluation was cancelled; its worker was restarted because it did not stop in time.')),
+        reject: (error) => {
+          if (header === undefined) return reject(error);
+          const inHand = header.planned[images.length + failed.length];
+          reject(new EvaluationCutShortError(error, { header, images, failed, inHand, elapsedMs: Date.now() - started }));
+        },
+        resolveAbandoned: () => {
+          if (header !== undefined) return resolve(assembleReport(header, { images, failed, cancelled: true, elapsedMs: Date.now() - started }));
+          reject(new WorkerJobError('request', 'The evaluation was cancelled; its worker was restarted because it did not stop in time.'));
+        },
       },
     }));
   }
@@ -283,6 +337,7 @@ export class WorkerClient {
         return;
       }
       case 'progress':
+      case 'evaluateStarted':
       case 'evaluateProgress':
       case 'uncertaintyProgress':
         this.jobs.get(message.jobId)?.onProgress(message);
@@ -410,7 +465,7 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null, activi
   else if (signal === 'SIGSEGV' || signal === 'SIGBUS' || signal === 'SIGILL' || signal === 'SIGABRT') cause = 'This is a native crash (onnxruntime or an image decoder).';
   else if (code === 134) cause = 'Exit code 134 is an abort, usually running out of memory.';
   else cause = 'See the SegNetr log for its last output.';
-  return `The SegNetr inference worker ${how} while ${activity}. ${cause} It restarts on the next request.`;
+  return `The SegNetr inference worker ${how} while ${activity}. ${cause}`;
 }
 
 /**

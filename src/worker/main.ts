@@ -60,6 +60,7 @@ function handle(message: HostToWorkerMessage): void {
           const report = await runEvaluateJob(request, {
             sessions,
             isCancelled: () => cancelledJobs.has(jobId),
+            onStart: (header) => send({ type: 'evaluateStarted', jobId, header }),
             onProgress: (progress) => send({ type: 'evaluateProgress', jobId, progress }),
           });
           return { type: 'evaluateDone', jobId, report };

@@ -31,6 +31,9 @@ describe('failure view', () => {
     assert.deepEqual(data.failed, [{ name: 'broken.png', reason: 'empty file (0 bytes)' }]);
     assert.equal(data.rows[3]!.uncertainty, undefined);
     assert.ok(!JSON.stringify(data.rows).includes('/data/'), 'no path in the rows');
+    assert.deepEqual([data.cancelled, data.stopped], [false, undefined]);
+    const stopped = failureViewData({ ...report([]), cancelled: true, stopped: 'the inference worker stopped on two images in a row' }, '/r.json', (p) => p);
+    assert.deepEqual([stopped.cancelled, stopped.stopped], [true, 'the inference worker stopped on two images in a row']);
   });
 
   it('sorts names as the Explorer does: numbers by value, letter case aside', () => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { EvaluateProgress, EvaluationReport } from '../../src/common/evaluation';
 import { WorkerClient } from '../../src/worker/client';
+import { evaluateAcrossCrashes } from '../../src/worker/evaluateAcrossCrashes';
 import { useTempDir } from '../unit/tempDir';
 import { type DiscImage, writeDiscImages } from './testImages';
 import { cliScript, requireBuild, sigmoidModel, workerScript } from './workerSetup';
@@ -230,6 +231,78 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
       assert.equal(partial.summary.images, partial.images.length);
     } finally {
       client.dispose();
+    }
+  });
+
+  it('goes on after its worker is killed: the image in hand is recorded as failed, a fresh worker scores the rest', async () => {
+    const { images, gt } = await dataSet(24);
+    const client = new WorkerClient({ workerScript });
+    try {
+      const request = { imagesDir: images, gtDir: gt, modelPath: sigmoidModel, threads: 1 };
+      const clean = await client.evaluate(request);
+      const progress: EvaluateProgress[] = [];
+      const crashes: string[] = [];
+      let killedPid: number | undefined;
+      const report = await evaluateAcrossCrashes(client, request, {
+        onProgress: (p) => {
+          progress.push(p);
+          if (p.done === 3 && killedPid === undefined) {
+            killedPid = client.pid;
+            process.kill(killedPid!, 'SIGKILL');
+          }
+        },
+        onCrash: (image) => crashes.push(image),
+      });
+      assert.notEqual(client.pid, killedPid, 'a fresh worker scored the rest');
+      assert.equal(report.cancelled, false);
+      assert.equal(report.stopped, undefined);
+      assert.equal(report.failed.length, 1, JSON.stringify(report.failed));
+      assert.deepEqual(crashes, [report.failed[0]!.file]);
+      assert.match(report.failed[0]!.reason, /^the inference worker stopped while scoring it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while evaluating\./);
+      assert.equal(report.images.length, 23);
+      assert.equal(report.summary.images, 23);
+      // Every other image once, scored as in a clean run.
+      const cleanDice = new Map(clean.images.map((i) => [i.image, i.dice]));
+      assert.deepEqual(report.images.map((i) => i.image).sort(), clean.images.map((i) => i.image).filter((f) => f !== report.failed[0]!.file).sort());
+      for (const image of report.images) assert.equal(image.dice, cleanDice.get(image.image));
+      // Progress counts on over the restart, against the whole folder.
+      assert.ok(progress.every((p) => p.total === 24), JSON.stringify(progress.map((p) => p.total)));
+      const done = progress.map((p) => p.done);
+      assert.ok(done.every((d, i) => i === 0 || d > done[i - 1]!), `done ${done.join(',')}`);
+      assert.equal(done.at(-1), 24);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('a cancelled run whose worker does not stop is killed and still reports the images scored until then', async () => {
+    const { images, gt } = await dataSet(24);
+    const deaf = new WorkerClient({ workerScript, cancelGraceMs: 500 });
+    try {
+      const abort = new AbortController();
+      let stoppedPid: number | undefined;
+      const report = await deaf.evaluate(
+        { imagesDir: images, gtDir: gt, modelPath: sigmoidModel, threads: 1 },
+        {
+          signal: abort.signal,
+          onProgress: (p) => {
+            if (p.done === 2 && stoppedPid === undefined) {
+              // As deaf as a worker stuck in a read on a hung network share.
+              stoppedPid = deaf.pid;
+              process.kill(stoppedPid!, 'SIGSTOP');
+              abort.abort();
+            }
+          },
+        },
+      );
+      assert.equal(report.cancelled, true);
+      assert.ok(report.images.length >= 2 && report.images.length < 24, `scored ${report.images.length}`);
+      assert.equal(report.summary.images, 2);
+      assert.ok(report.summary.metrics.dice.mean > 0.5, `mean Dice ${report.summary.metrics.dice.mean}`);
+      assert.equal(report.gtDir, gt);
+      assert.equal(deaf.pid, undefined, 'the deaf worker was killed');
+    } finally {
+      deaf.dispose();
     }
   });
 });

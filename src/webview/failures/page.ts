@@ -193,7 +193,7 @@ export class FailurePage {
     this.meta.textContent =
       `Ground truth ${data.gtDir}${data.predDir ? `, predictions ${data.predDir}` : ''}; model ${data.modelName}. ` +
       `${data.rows.length} image(s) scored (${predicted} predicted by the model), ${data.failed.length} failed` +
-      `${data.cancelled ? '; the run was cancelled before the end' : ''}.`;
+      `${data.stopped !== undefined ? `; the run stopped before the end: ${data.stopped}` : data.cancelled ? '; the run was cancelled before the end' : ''}.`;
     this.reportLinks.replaceChildren();
     if (data.reportPath !== undefined) {
       for (const [kind, label] of [['markdown', 'Markdown report'], ['csv', 'CSV'], ['json', 'JSON']] as const) {

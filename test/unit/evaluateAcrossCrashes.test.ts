@@ -1,0 +1,118 @@
+// evaluateAcrossCrashes against a scripted worker: which runs it starts after a crash (what they leave out),
+// how it counts progress over them, and when it stops instead of going on.
+import * as assert from 'node:assert/strict';
+import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../../src/common/evaluation';
+import { assembleReport } from '../../src/eval/evaluationReport';
+import { type EvaluateCallOptions, EvaluationCutShortError, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
+import { evaluateAcrossCrashes } from '../../src/worker/evaluateAcrossCrashes';
+import { image } from './evaluationFixtures';
+
+const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+const files = names.map((n) => `/data/images/${n}`);
+const request: EvaluateRequest = { imagesDir: '/data/images', gtDir: '/data/masks', modelPath: '/m/model.onnx', threads: 1 };
+
+function headerFor(planned: readonly string[]): EvaluationHeader {
+  return { imagesDir: '/data/images', gtDir: '/data/masks', model: { path: '/m/model.onnx', name: 'model', sha256: 'a'.repeat(64) }, classNames: ['background', 'lesion'], planned };
+}
+
+const scored = (file: string): ImageEvaluation => image(file.slice('/data/images/'.length), [1, 1, 0, 0], [1, 1, 1, 0]);
+const kill = (): WorkerCrashedError => new WorkerCrashedError(null, 'SIGKILL', undefined, 'evaluating');
+
+/** One scripted run: how many of its planned images it scores, then how it ends. */
+type Script = { readonly score: number; readonly end: 'done' | 'crash' | 'modelError' | 'noStart' | 'cancelled' };
+
+/** A stand-in for WorkerClient.evaluate that follows the scripts in turn and records each request. */
+function scriptedWorker(scripts: Script[]): { evaluate: (r: EvaluateRequest, o?: EvaluateCallOptions) => Promise<EvaluationReport>; requests: EvaluateRequest[] } {
+  const requests: EvaluateRequest[] = [];
+  return {
+    requests,
+    evaluate: async (r, options = {}) => {
+      requests.push(r);
+      const script = scripts[requests.length - 1]!;
+      if (script.end === 'noStart') throw kill();
+      const planned = files.filter((f) => !(r.exclude ?? []).includes(f));
+      const header = headerFor(planned);
+      const images = planned.slice(0, script.score).map(scored);
+      images.forEach((evaluation, i) => {
+        const p: EvaluateProgress = { done: i + 1, total: planned.length, file: evaluation.image, outcome: 'scored', evaluation };
+        options.onProgress?.(p);
+      });
+      const soFar = { header, images, failed: [], inHand: planned[images.length], elapsedMs: 1 };
+      if (script.end === 'crash') throw new EvaluationCutShortError(kill(), soFar);
+      if (script.end === 'modelError') throw new EvaluationCutShortError(new WorkerJobError('model', 'onnxruntime failed: out of memory'), soFar);
+      return assembleReport(header, { images, failed: [], cancelled: script.end === 'cancelled', elapsedMs: 1 });
+    },
+  };
+}
+
+describe('evaluateAcrossCrashes', () => {
+  it('returns the report of a run that was not cut short as it is', async () => {
+    const worker = scriptedWorker([{ score: 6, end: 'done' }]);
+    const report = await evaluateAcrossCrashes(worker, request);
+    assert.deepEqual([report.images.length, report.failed.length, report.cancelled], [6, 0, false]);
+    assert.deepEqual(worker.requests, [request]);
+  });
+
+  it('after a crash, skips the image in hand and scores the rest in a fresh run that leaves out what was done', async () => {
+    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 3, end: 'done' }]);
+    const progress: EvaluateProgress[] = [];
+    const crashes: string[] = [];
+    const report = await evaluateAcrossCrashes(worker, request, { onProgress: (p) => progress.push(p), onCrash: (file) => crashes.push(file) });
+    assert.deepEqual(worker.requests[1]!.exclude, files.slice(0, 3));
+    assert.deepEqual(crashes, [files[2]]);
+    assert.deepEqual(report.images.map((i) => i.image), [files[0], files[1], files[3], files[4], files[5]]);
+    assert.deepEqual(report.failed.map((f) => f.file), [files[2]]);
+    assert.match(report.failed[0]!.reason, /stopped while scoring it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while evaluating\. SIGKILL usually means/);
+    assert.doesNotMatch(report.failed[0]!.reason, /restarts on the next request/);
+    assert.deepEqual([report.cancelled, report.stopped, report.summary.images], [false, undefined, 5]);
+    // Progress over both runs: against the whole folder, the skipped image counted.
+    assert.deepEqual(progress.map((p) => [p.done, p.total]), [[1, 6], [2, 6], [4, 6], [5, 6], [6, 6]]);
+  });
+
+  it('steps over separate crashes, each time leaving out everything done before', async () => {
+    const worker = scriptedWorker([{ score: 1, end: 'crash' }, { score: 1, end: 'crash' }, { score: 2, end: 'done' }]);
+    const report = await evaluateAcrossCrashes(worker, request);
+    assert.deepEqual(worker.requests.map((r) => r.exclude), [undefined, files.slice(0, 2), files.slice(0, 4)]);
+    assert.deepEqual(report.failed.map((f) => f.file), [files[1], files[3]]);
+    assert.equal(report.images.length, 4);
+    assert.equal(report.cancelled, false);
+  });
+
+  it('stops when the worker dies on two images in a row: the report keeps what was scored and says why', async () => {
+    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 0, end: 'crash' }, { score: 3, end: 'done' }]);
+    const report = await evaluateAcrossCrashes(worker, request);
+    assert.equal(worker.requests.length, 2);
+    assert.deepEqual(report.images.map((i) => i.image), files.slice(0, 2));
+    assert.deepEqual(report.failed.map((f) => f.file), files.slice(2, 4));
+    assert.equal(report.cancelled, true);
+    assert.match(report.stopped ?? '', /^the inference worker stopped on two images in a row, the last \/data\/images\/d: The SegNetr inference worker was killed by SIGKILL/);
+  });
+
+  it('stops, keeping what was scored, when the fresh worker cannot start or the model fails mid-run', async () => {
+    const noStart = await evaluateAcrossCrashes(scriptedWorker([{ score: 3, end: 'crash' }, { score: 0, end: 'noStart' }]), request);
+    assert.deepEqual([noStart.images.length, noStart.failed.length, noStart.cancelled], [3, 1, true]);
+    assert.match(noStart.stopped ?? '', /^after a crash, the inference worker could not go on: The SegNetr inference worker was killed by SIGKILL/);
+
+    const modelError = await evaluateAcrossCrashes(scriptedWorker([{ score: 4, end: 'modelError' }, { score: 2, end: 'done' }]), request);
+    assert.deepEqual([modelError.images.length, modelError.failed.length, modelError.cancelled], [4, 0, true]);
+    assert.equal(modelError.stopped, 'onnxruntime failed: out of memory');
+  });
+
+  it('passes on a failure before the first run started: there is nothing to report', async () => {
+    await assert.rejects(evaluateAcrossCrashes(scriptedWorker([{ score: 0, end: 'noStart' }]), request), WorkerCrashedError);
+  });
+
+  it('a cancelled run after a crash is a cancelled report of both runs', async () => {
+    const report = await evaluateAcrossCrashes(scriptedWorker([{ score: 1, end: 'crash' }, { score: 1, end: 'cancelled' }]), request);
+    assert.deepEqual([report.images.length, report.failed.length, report.cancelled, report.stopped], [2, 1, true, undefined]);
+  });
+
+  it('does not start another run when Cancel came during the crash', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 3, end: 'done' }]);
+    const report = await evaluateAcrossCrashes(worker, request, { signal: abort.signal });
+    assert.equal(worker.requests.length, 1);
+    assert.deepEqual([report.images.length, report.failed.length, report.cancelled], [2, 1, true]);
+  });
+});
