@@ -8,7 +8,7 @@ import { inferenceThreads, labelsDirFor, resolveModel } from '../host/settings';
 import { messageOf } from '../model/errors';
 import type { FailureViews } from '../views/failureView';
 import { WorkerCrashedError } from '../worker/client';
-import { evaluateAcrossCrashes } from '../worker/evaluateAcrossCrashes';
+import { evaluateAcrossCrashes } from '../worker/acrossCrashes';
 import { reportFileProgress } from './jobProgress';
 import { commandFolder, pickFolder } from './pickFolder';
 import type { PrelabelDeps } from './prelabelFolder';

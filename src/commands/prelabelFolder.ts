@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PrelabelFolderRequest, PrelabelSummary } from '../common/prelabel';
 import { messageOf } from '../model/errors';
+import { prelabelAcrossCrashes } from '../worker/acrossCrashes';
 import { WorkerCrashedError, type WorkerClient } from '../worker/client';
 import { reportFileProgress } from './jobProgress';
 import { commandFolder } from './pickFolder';
@@ -119,7 +120,11 @@ export class PrelabelFolderCommand {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
-          return await worker.prelabelFolder(request, { signal: abort.signal, onProgress: reportFileProgress(progress, this.deps, folderName, 'Pre-labeling') });
+          return await prelabelAcrossCrashes(worker, request, {
+            signal: abort.signal,
+            onProgress: reportFileProgress(progress, this.deps, folderName, 'Pre-labeling'),
+            onCrash: (image, message) => log.error(`${image}: ${message} The image is recorded as failed; a fresh worker goes on with the rest.`),
+          });
         } catch (error) {
           reportJobError(error, request, log);
           return undefined;
@@ -163,10 +168,13 @@ function reportSummary(summary: PrelabelSummary, folderName: string, log: Log): 
   const kept = summary.keptReviewed > 0 ? `; ${summary.keptReviewed} of them kept because a person reviewed them` : '';
   if (summary.skipped > 0) parts.push(`${summary.skipped} skipped (label exists${kept})`);
   if (summary.failed.length > 0) parts.push(`${summary.failed.length} failed`);
-  const text = `${summary.cancelled ? 'Cancelled pre-labeling' : 'Pre-labeled'} ${folderName}: ${parts.join(', ')} in ${seconds} s.`;
+  const how = summary.stopped !== undefined ? 'Pre-labeling stopped before the end for' : summary.cancelled ? 'Cancelled pre-labeling' : 'Pre-labeled';
+  const text = `${how} ${folderName}: ${parts.join(', ')} in ${seconds} s.${summary.stopped === undefined ? '' : ` ${summary.stopped} The labels written are complete; run the command again to finish the folder.`}`;
   log.info(`${text} Labels: ${summary.labelsDir}`);
   for (const failure of summary.failed) log.error(`${failure.file}: ${failure.reason}`);
-  if (summary.failed.length > 0) {
+  if (summary.stopped !== undefined) {
+    void vscode.window.showErrorMessage(`SegNetr: ${text}`, 'Show Log').then((c) => c && log.show());
+  } else if (summary.failed.length > 0) {
     void vscode.window.showWarningMessage(text, 'Show Failures').then((c) => c && log.show());
   } else {
     void vscode.window.showInformationMessage(text);

@@ -25,6 +25,8 @@ export interface PrelabelFolderRequest {
   /** onnxruntime intra-op threads; 0 = automatic. Always clamped to the CPUs (core/defaults.ts). */
   readonly threads: number;
   readonly shard?: Shard;
+  /** Images (absolute paths) to leave out: those a run cut short by a worker crash had done or had in hand. */
+  readonly exclude?: readonly string[];
 }
 
 export type FileOutcome = 'written' | 'skipped' | 'failed';
@@ -50,7 +52,10 @@ export interface PrelabelSummary {
   /** Of the skipped: labels kept although overwrite was asked for, because a person edited or accepted them. */
   readonly keptReviewed: number;
   readonly failed: readonly FileError[];
+  /** True for a job that did not reach the end (Cancel, or `stopped`). */
   readonly cancelled: boolean;
+  /** Why the job ended early when no one cancelled it (its worker process stopped). */
+  readonly stopped?: string;
   readonly elapsedMs: number;
   readonly labelsDir: string;
   /** onnxruntime intra-op threads the job ran with: the request, clamped to the CPUs. */

@@ -64,6 +64,16 @@ export interface JobDoneMessage {
   readonly summary: PrelabelSummary;
 }
 
+/**
+ * A pre-label job's images, in the order it labels them, sent before the first one: if its worker dies, the host
+ * knows which image it had in hand.
+ */
+export interface PrelabelStartedMessage {
+  readonly type: 'prelabelStarted';
+  readonly jobId: number;
+  readonly planned: readonly string[];
+}
+
 /** Sent before the first image's progress: with the progress messages, it is the report of a run cut short. */
 export interface EvaluateStartedMessage {
   readonly type: 'evaluateStarted';
@@ -147,6 +157,7 @@ export interface JobStartedMessage {
 
 export type WorkerToHostMessage =
   | JobProgressMessage
+  | PrelabelStartedMessage
   | JobDoneMessage
   | EvaluateStartedMessage
   | EvaluateProgressMessage
@@ -173,6 +184,7 @@ export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMess
   if (!hasType(value)) return false;
   switch (value.type) {
     case 'progress':
+    case 'prelabelStarted':
     case 'done':
     case 'evaluateStarted':
     case 'evaluateProgress':

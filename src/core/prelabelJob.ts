@@ -19,6 +19,8 @@ import { ProtectingDecisions, forgetReviews, reviewFilePath } from './reviewStat
 import { type SessionCache, withSessions } from './sessionCache';
 
 export interface JobHooks {
+  /** Called once, before the first image, with the images in the order they are labelled. */
+  readonly onStart?: (planned: readonly string[]) => void;
   readonly onProgress?: (progress: PrelabelProgress) => void;
   /** Polled before each image: true stops the job after the image in hand. */
   readonly isCancelled?: () => boolean;
@@ -41,7 +43,10 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
     await prepareLabelsFolder(request.labelsDir);
     const removed = await removeTempFiles(request.labelsDir, { abandoned: true });
     if (removed > 0) log(`removed ${removed} temp file(s) left in ${request.labelsDir} by an interrupted job`);
-    return labelAll(plan.items, session, request, hooks, started);
+    const excluded = new Set(request.exclude ?? []);
+    const items = plan.items.filter((item) => !excluded.has(item.imagePath));
+    hooks.onStart?.(items.map((item) => item.imagePath));
+    return labelAll(items, session, request, hooks, started);
   });
 }
 

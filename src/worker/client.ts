@@ -4,8 +4,9 @@
 // mid-job the pending calls reject with WorkerCrashedError (after its temp files are removed) and the next
 // call forks a fresh worker. A worker that does not honour a cancel within a grace period (stuck in a read
 // on a hung network share, say) is killed, and the cancelled call resolves with what was done until then. An
-// evaluation's progress carries each image's scores, so a failure leaves what it had scored in the error
-// (EvaluationCutShortError) and a killed cancelled evaluation resolves with a report of those images.
+// folder job's first message lists its images and each progress message says how one went (an evaluation's
+// carries its scores), so a failure after the start leaves what the run had done in the error (JobCutShortError)
+// and a killed cancelled evaluation resolves with a report of the images scored.
 import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
 import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../common/evaluation';
@@ -22,6 +23,7 @@ import {
   type JobProgressMessage,
   type PredictImageRequest,
   type PredictionMessage,
+  type PrelabelStartedMessage,
   type UncertaintyDoneMessage,
   type UncertaintyProgressMessage,
   type WorkerToHostMessage,
@@ -81,25 +83,32 @@ export class WorkerCrashedError extends Error {
   }
 }
 
-/** What an evaluation had scored when its worker stopped: the header and every image its progress reported. */
-export interface EvaluationSoFar {
+/** What a folder job's run had done when it failed after it had started. */
+export interface RunSoFar<Part> {
+  /** The job's own account of it: the images scored, or the labels written. */
+  readonly part: Part;
+  /** The images it finished (whatever the outcome). */
+  readonly done: readonly string[];
+  /** The image it had in hand (undefined when it had finished them all). */
+  readonly inHand: string | undefined;
+}
+
+/** An evaluation's account of a run cut short: what its report would say so far. */
+export interface EvaluationPart {
   readonly header: EvaluationHeader;
   readonly images: readonly ImageEvaluation[];
   readonly failed: readonly FileError[];
-  /** The image it was scoring when it stopped (undefined when it had scored them all). */
-  readonly inHand: string | undefined;
-  readonly elapsedMs: number;
 }
 
 /**
- * An evaluation that had started failed (its worker died, or the model failed on an image): the error, with what
- * had been scored until then.
+ * A folder job that had started failed (its worker died, or the model failed on an image): the error, with what
+ * the run had done until then.
  */
-export class EvaluationCutShortError extends Error {
-  override readonly name = 'EvaluationCutShortError';
+export class JobCutShortError<Part> extends Error {
+  override readonly name = 'JobCutShortError';
   constructor(
     readonly reason: Error,
-    readonly soFar: EvaluationSoFar,
+    readonly soFar: RunSoFar<Part>,
   ) {
     super(reason.message);
   }
@@ -122,7 +131,7 @@ interface PendingJob {
   readonly activity: JobActivity;
   /** Where the job writes files, so a dead worker's temp files there can be removed (pre-label jobs). */
   readonly writesInto?: string;
-  readonly onProgress: (message: JobProgressMessage | EvaluateStartedMessage | EvaluateProgressMessage | UncertaintyProgressMessage) => void;
+  readonly onProgress: (message: JobProgressMessage | PrelabelStartedMessage | EvaluateStartedMessage | EvaluateProgressMessage | UncertaintyProgressMessage) => void;
   readonly resolve: (message: JobDoneMessage | EvaluateDoneMessage | UncertaintyDoneMessage | PredictionMessage) => void;
   readonly reject: (error: Error) => void;
   /** Settles the call of a cancelled job whose worker had to be killed, from what its progress reported. */
@@ -140,6 +149,9 @@ interface PendingJob {
 /** What a pre-label job's progress messages have reported, to summarise it if its worker has to be killed. */
 interface ProgressTally {
   readonly started: number;
+  /** The images in the job's order (its first message), and those finished. */
+  planned?: readonly string[];
+  readonly done: string[];
   total: number;
   written: number;
   skipped: number;
@@ -163,7 +175,7 @@ export class WorkerClient {
   }
 
   prelabelFolder(request: PrelabelFolderRequest, options: PrelabelCallOptions = {}): Promise<PrelabelSummary> {
-    const tally: ProgressTally = { started: Date.now(), total: 0, written: 0, skipped: 0, keptReviewed: 0, failed: [] };
+    const tally: ProgressTally = { started: Date.now(), done: [], total: 0, written: 0, skipped: 0, keptReviewed: 0, failed: [] };
     return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
       message: { type: 'prelabel', jobId, request },
       job: {
@@ -171,12 +183,17 @@ export class WorkerClient {
         activity: 'pre-labeling',
         writesInto: request.labelsDir,
         onProgress: (m) => {
+          if (m.type === 'prelabelStarted') tally.planned = m.planned;
           if (m.type !== 'progress') return;
           tallyProgress(tally, m.progress);
           options.onProgress?.(m.progress);
         },
         resolve: (m) => (m.type === 'done' ? resolve(m.summary) : reject(new Error(`the worker answered a pre-label job with ${m.type}`))),
-        reject,
+        reject: (error) => {
+          if (tally.planned === undefined) return reject(error);
+          const soFar = { part: { ...cancelledSummary(tally, request), total: tally.planned.length }, done: tally.done, inHand: tally.planned[tally.done.length] };
+          reject(new JobCutShortError<PrelabelSummary>(error, soFar));
+        },
         resolveAbandoned: () => resolve(cancelledSummary(tally, request)),
       },
     }));
@@ -184,7 +201,7 @@ export class WorkerClient {
 
   /**
    * Scores predictions against ground-truth masks in the worker; see src/core/evaluateJob.ts. A failure once the job
-   * has started (a crash) rejects with EvaluationCutShortError (what was scored); a cancelled job whose worker had to be
+   * has started (a crash) rejects with JobCutShortError (what was scored); a cancelled job whose worker had to be
    * killed resolves as cancelled with the images scored until then.
    */
   evaluate(request: EvaluateRequest, options: EvaluateCallOptions = {}): Promise<EvaluationReport> {
@@ -192,6 +209,7 @@ export class WorkerClient {
     let header: EvaluationHeader | undefined;
     const images: ImageEvaluation[] = [];
     const failed: FileError[] = [];
+    const done: string[] = [];
     return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
       message: { type: 'evaluate', jobId, request },
       job: {
@@ -201,6 +219,7 @@ export class WorkerClient {
           if (m.type === 'evaluateStarted') header = m.header;
           if (m.type !== 'evaluateProgress') return;
           const p = m.progress;
+          done.push(p.file);
           if (p.outcome === 'scored') images.push(p.evaluation);
           else failed.push({ file: p.file, reason: p.reason });
           options.onProgress?.(p);
@@ -208,8 +227,7 @@ export class WorkerClient {
         resolve: (m) => (m.type === 'evaluateDone' ? resolve(m.report) : reject(new Error(`the worker answered an evaluation with ${m.type}`))),
         reject: (error) => {
           if (header === undefined) return reject(error);
-          const inHand = header.planned[images.length + failed.length];
-          reject(new EvaluationCutShortError(error, { header, images, failed, inHand, elapsedMs: Date.now() - started }));
+          reject(new JobCutShortError<EvaluationPart>(error, { part: { header, images, failed }, done, inHand: header.planned[done.length] }));
         },
         resolveAbandoned: () => {
           if (header !== undefined) return resolve(assembleReport(header, { images, failed, cancelled: true, elapsedMs: Date.now() - started }));
@@ -337,6 +355,7 @@ export class WorkerClient {
         return;
       }
       case 'progress':
+      case 'prelabelStarted':
       case 'evaluateStarted':
       case 'evaluateProgress':
       case 'uncertaintyProgress':
@@ -435,6 +454,7 @@ export class WorkerClient {
 
 function tallyProgress(tally: ProgressTally, progress: PrelabelProgress): void {
   tally.total = progress.total;
+  tally.done.push(progress.file);
   if (progress.outcome === 'written') tally.written++;
   else if (progress.outcome === 'skipped') {
     tally.skipped++;

@@ -46,6 +46,7 @@ function handle(message: HostToWorkerMessage): void {
             sessions,
             log,
             isCancelled: () => cancelledJobs.has(jobId),
+            onStart: (planned) => send({ type: 'prelabelStarted', jobId, planned }),
             onProgress: (progress) => send({ type: 'progress', jobId, progress }),
           });
           return { type: 'done', jobId, summary };

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { EvaluateProgress, EvaluationReport } from '../../src/common/evaluation';
 import { WorkerClient } from '../../src/worker/client';
-import { evaluateAcrossCrashes } from '../../src/worker/evaluateAcrossCrashes';
+import { evaluateAcrossCrashes } from '../../src/worker/acrossCrashes';
 import { useTempDir } from '../unit/tempDir';
 import { type DiscImage, writeDiscImages } from './testImages';
 import { cliScript, requireBuild, sigmoidModel, workerScript } from './workerSetup';
@@ -258,7 +258,7 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
       assert.equal(report.stopped, undefined);
       assert.equal(report.failed.length, 1, JSON.stringify(report.failed));
       assert.deepEqual(crashes, [report.failed[0]!.file]);
-      assert.match(report.failed[0]!.reason, /^the inference worker stopped while scoring it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while evaluating\./);
+      assert.match(report.failed[0]!.reason, /^the inference worker stopped while working on it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while evaluating\./);
       assert.equal(report.images.length, 23);
       assert.equal(report.summary.images, 23);
       // Every other image once, scored as in a clean run.

@@ -3,9 +3,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { getPriority, hostname } from 'node:os';
 import * as path from 'node:path';
-import type { PrelabelProgress } from '../../src/common/prelabel';
+import type { PrelabelProgress, PrelabelSummary } from '../../src/common/prelabel';
 import { tempFileName } from '../../src/core/atomicWrite';
-import { WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
+import { prelabelAcrossCrashes } from '../../src/worker/acrossCrashes';
+import { JobCutShortError, WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
 import { labelFolderEntries, readLabel, writeBadFiles, writeDiscImages } from './testImages';
@@ -231,7 +232,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     assert.deepEqual([rest.written + rest.skipped, rest.cancelled], [30, false]);
   });
 
-  it('survives SIGKILL mid-batch: WorkerCrashedError, no temp or partial label, and the next run completes', async () => {
+  it('survives SIGKILL mid-batch: the crash with what was done, no temp or partial label, and the next run completes', async () => {
     const { images, masks } = dirs();
     await writeDiscImages(images, 40, { width: 320, height: 240 });
     let killedPid: number | undefined;
@@ -246,9 +247,14 @@ describe('inference worker (real onnxruntime-node in a child process)', function
       },
     });
     await assert.rejects(call, (e: Error) => {
-      assert.ok(e instanceof WorkerCrashedError, String(e));
-      assert.equal(e.signal, 'SIGKILL');
+      assert.ok(e instanceof JobCutShortError, String(e));
+      const crash = (e as JobCutShortError<PrelabelSummary>).reason;
+      assert.ok(crash instanceof WorkerCrashedError, String(crash));
+      assert.equal(crash.signal, 'SIGKILL');
       assert.match(e.message, /killed by SIGKILL.*out of memory.*restarts on the next request/);
+      const { soFar } = e as JobCutShortError<PrelabelSummary>;
+      assert.ok(soFar.done.length >= 3 && soFar.part.written === soFar.done.length, `done ${soFar.done.length}, written ${soFar.part.written}`);
+      assert.ok(soFar.inHand !== undefined && !soFar.done.includes(soFar.inHand));
       return true;
     });
     const after = labelFolderEntries(masks);
@@ -265,6 +271,33 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     assert.deepEqual([rerun.written + rerun.skipped, rerun.failed.length], [40, 0]);
     assert.equal(rerun.skipped, after.length);
     assert.equal(labelFolderEntries(masks).length, 40);
+  });
+
+  it('goes on after SIGKILL mid-batch: the image in hand is listed as failed, a fresh worker labels the rest', async () => {
+    const { images, masks } = dirs();
+    await writeDiscImages(images, 40, { width: 320, height: 240 });
+    let killedPid: number | undefined;
+    const done: number[] = [];
+    const summary = await prelabelAcrossCrashes(client, request(images, masks), {
+      onProgress: (p) => {
+        done.push(p.done);
+        assert.equal(p.total, 40);
+        if (p.done === 3 && killedPid === undefined) {
+          killedPid = client.pid;
+          process.kill(killedPid!, 'SIGKILL');
+        }
+      },
+    });
+    assert.notEqual(client.pid, killedPid);
+    assert.deepEqual([summary.total, summary.written, summary.failed.length, summary.cancelled, summary.stopped], [40, 39, 1, false, undefined]);
+    assert.match(summary.failed[0]!.reason, /^the inference worker stopped while working on it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while pre-labeling\./);
+    // Every other image has its label; the skipped one has none, unless the worker had finished it just before
+    // the kill landed (its label is then complete: writes are atomic).
+    const labels = labelFolderEntries(masks);
+    const skippedLabel = `${path.parse(summary.failed[0]!.file).name}.png`;
+    assert.equal(labels.filter((name) => name !== skippedLabel).length, 39);
+    assert.ok(done.every((d, i) => i === 0 || d > done[i - 1]!), `done ${done.join(',')}`);
+    assert.equal(done.at(-1), 40);
   });
 
   it('rejects with WorkerCrashedError saying why when the worker cannot start', async () => {

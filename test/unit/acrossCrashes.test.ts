@@ -3,8 +3,9 @@
 import * as assert from 'node:assert/strict';
 import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../../src/common/evaluation';
 import { assembleReport } from '../../src/eval/evaluationReport';
-import { type EvaluateCallOptions, EvaluationCutShortError, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
-import { evaluateAcrossCrashes } from '../../src/worker/evaluateAcrossCrashes';
+import type { PrelabelFolderRequest, PrelabelSummary } from '../../src/common/prelabel';
+import { evaluateAcrossCrashes, prelabelAcrossCrashes } from '../../src/worker/acrossCrashes';
+import { type EvaluateCallOptions, type EvaluationPart, JobCutShortError, type PrelabelCallOptions, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
 import { image } from './evaluationFixtures';
 
 const names = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -37,9 +38,9 @@ function scriptedWorker(scripts: Script[]): { evaluate: (r: EvaluateRequest, o?:
         const p: EvaluateProgress = { done: i + 1, total: planned.length, file: evaluation.image, outcome: 'scored', evaluation };
         options.onProgress?.(p);
       });
-      const soFar = { header, images, failed: [], inHand: planned[images.length], elapsedMs: 1 };
-      if (script.end === 'crash') throw new EvaluationCutShortError(kill(), soFar);
-      if (script.end === 'modelError') throw new EvaluationCutShortError(new WorkerJobError('model', 'onnxruntime failed: out of memory'), soFar);
+      const soFar = { part: { header, images, failed: [] }, done: images.map((i) => i.image), inHand: planned[images.length] };
+      if (script.end === 'crash') throw new JobCutShortError<EvaluationPart>(kill(), soFar);
+      if (script.end === 'modelError') throw new JobCutShortError<EvaluationPart>(new WorkerJobError('model', 'onnxruntime failed: out of memory'), soFar);
       return assembleReport(header, { images, failed: [], cancelled: script.end === 'cancelled', elapsedMs: 1 });
     },
   };
@@ -62,7 +63,7 @@ describe('evaluateAcrossCrashes', () => {
     assert.deepEqual(crashes, [files[2]]);
     assert.deepEqual(report.images.map((i) => i.image), [files[0], files[1], files[3], files[4], files[5]]);
     assert.deepEqual(report.failed.map((f) => f.file), [files[2]]);
-    assert.match(report.failed[0]!.reason, /stopped while scoring it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while evaluating\. SIGKILL usually means/);
+    assert.match(report.failed[0]!.reason, /stopped while working on it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while evaluating\. SIGKILL usually means/);
     assert.doesNotMatch(report.failed[0]!.reason, /restarts on the next request/);
     assert.deepEqual([report.cancelled, report.stopped, report.summary.images], [false, undefined, 5]);
     // Progress over both runs: against the whole folder, the skipped image counted.
@@ -114,5 +115,37 @@ describe('evaluateAcrossCrashes', () => {
     const report = await evaluateAcrossCrashes(worker, request, { signal: abort.signal });
     assert.equal(worker.requests.length, 1);
     assert.deepEqual([report.images.length, report.failed.length, report.cancelled], [2, 1, true]);
+  });
+});
+
+describe('prelabelAcrossCrashes', () => {
+  const labelsRequest: PrelabelFolderRequest = { imagesDir: '/data/images', labelsDir: '/data/labels', modelPath: '/m/model.onnx', format: 'binary255', overwrite: false, threads: 1 };
+  const summary = (over: Partial<PrelabelSummary>): PrelabelSummary => ({
+    total: 6, written: 0, skipped: 0, keptReviewed: 0, failed: [], cancelled: false, elapsedMs: 1, labelsDir: '/data/labels', threads: 1, ...over,
+  });
+
+  it('adds up the runs around a crash: counts, failures (the skipped image among them) and progress', async () => {
+    const requests: PrelabelFolderRequest[] = [];
+    const progress: Array<[number, number]> = [];
+    const worker = {
+      prelabelFolder: async (r: PrelabelFolderRequest, o: PrelabelCallOptions = {}): Promise<PrelabelSummary> => {
+        requests.push(r);
+        if (requests.length === 1) {
+          o.onProgress?.({ done: 1, total: 6, file: files[0]!, outcome: 'written' });
+          o.onProgress?.({ done: 2, total: 6, file: files[1]!, outcome: 'skipped', reason: 'kept: a person accepted this label' });
+          const part = summary({ written: 1, skipped: 1, keptReviewed: 1, cancelled: true });
+          throw new JobCutShortError<PrelabelSummary>(kill(), { part, done: files.slice(0, 2), inHand: files[2] });
+        }
+        o.onProgress?.({ done: 1, total: 3, file: files[3]!, outcome: 'written' });
+        o.onProgress?.({ done: 2, total: 3, file: files[4]!, outcome: 'failed', reason: 'empty file (0 bytes)' });
+        o.onProgress?.({ done: 3, total: 3, file: files[5]!, outcome: 'written' });
+        return summary({ total: 3, written: 2, failed: [{ file: files[4]!, reason: 'empty file (0 bytes)' }] });
+      },
+    };
+    const result = await prelabelAcrossCrashes(worker, labelsRequest, { onProgress: (p) => progress.push([p.done, p.total]) });
+    assert.deepEqual(requests[1]!.exclude, files.slice(0, 3));
+    assert.deepEqual([result.total, result.written, result.skipped, result.keptReviewed, result.cancelled, result.stopped], [6, 3, 1, 1, false, undefined]);
+    assert.deepEqual(result.failed.map((f) => f.file), [files[2], files[4]]);
+    assert.deepEqual(progress, [[1, 6], [2, 6], [4, 6], [5, 6], [6, 6]]);
   });
 });

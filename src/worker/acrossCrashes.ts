@@ -1,0 +1,137 @@
+// Folder jobs that go on when their worker dies. The images a run finished before the crash are kept, the image
+// it had in hand is recorded as failed (the likeliest cause: an image the worker cannot survive, such as one that
+// runs it out of memory), and a fresh worker does the rest. Without this, such an image would stop every run of
+// the folder at the same place: the folder could never be finished. Two crashes in a row with no image finished
+// between them point at something other than one image, and so does any other failure after the start (the model
+// failing): the job then stops, and its result keeps what was done and says why.
+import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../common/evaluation';
+import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
+import { assembleReport } from '../eval/evaluationReport';
+import { type EvaluateCallOptions, type EvaluationPart, JobCutShortError, type PrelabelCallOptions, type RunSoFar, WorkerCrashedError, type WorkerClient } from './client';
+
+interface CrashOptions {
+  readonly signal?: AbortSignal;
+  /** Told each time a crash is stepped over: the image skipped and the crash message. */
+  readonly onCrash?: (image: string, message: string) => void;
+}
+
+export type EvaluateAcrossCrashesOptions = EvaluateCallOptions & CrashOptions;
+export type PrelabelAcrossCrashesOptions = PrelabelCallOptions & CrashOptions;
+
+/** How the loop drives one kind of job; `Part` is what a cut-short run leaves, `Result` what the job gives. */
+interface FolderJob<Part, Result> {
+  /** One run leaving out `exclude`; `offset` images were finished by earlier runs. */
+  run(exclude: readonly string[] | undefined, offset: number): Promise<Result>;
+  /** The result of several runs: the parts kept, the last run's result (if it ended), how the job ended. */
+  combine(parts: readonly Part[], skipped: readonly FileError[], last: Result | undefined, end: { cancelled: boolean; stopped?: string }): Result;
+}
+
+async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, initialExclude: readonly string[] | undefined, options: CrashOptions): Promise<Result> {
+  const parts: Part[] = [];
+  const skipped: FileError[] = [];
+  const exclude = [...(initialExclude ?? [])];
+  let finished = 0;
+  let afterCrash = false;
+  for (;;) {
+    let soFar: RunSoFar<Part> | undefined;
+    let reason: Error;
+    try {
+      const result = await job.run(afterCrash ? [...exclude] : initialExclude, finished);
+      return parts.length === 0 ? result : job.combine(parts, skipped, result, { cancelled: false });
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      if (error instanceof JobCutShortError) ({ soFar, reason } = error as JobCutShortError<Part>);
+      else reason = error;
+    }
+    // A run after a crash that fails before its first image (the fresh worker dies too, or cannot load the model).
+    if (soFar === undefined) {
+      if (parts.length === 0) throw reason;
+      return job.combine(parts, skipped, undefined, { cancelled: true, stopped: `after a crash, the inference worker could not go on: ${describe(reason)}` });
+    }
+    parts.push(soFar.part);
+    const { inHand } = soFar;
+    if (inHand === undefined) return job.combine(parts, skipped, undefined, { cancelled: false }); // it died after its last image
+    if (!(reason instanceof WorkerCrashedError)) return job.combine(parts, skipped, undefined, { cancelled: true, stopped: reason.message });
+    skipped.push({ file: inHand, reason: `the inference worker stopped while working on it (it was skipped): ${reason.description}` });
+    options.onCrash?.(inHand, reason.message);
+    if (afterCrash && soFar.done.length === 0) {
+      return job.combine(parts, skipped, undefined, { cancelled: true, stopped: `the inference worker stopped on two images in a row, the last ${inHand}: ${reason.description}` });
+    }
+    if (options.signal?.aborted) return job.combine(parts, skipped, undefined, { cancelled: true });
+    exclude.push(...soFar.done, inHand);
+    finished += soFar.done.length + 1;
+    afterCrash = true;
+  }
+}
+
+function describe(error: Error): string {
+  return error instanceof WorkerCrashedError ? error.description : error.message;
+}
+
+/** WorkerClient.evaluate, going on after crashes; one report of every run. */
+export function evaluateAcrossCrashes(worker: Pick<WorkerClient, 'evaluate'>, request: EvaluateRequest, options: EvaluateAcrossCrashesOptions = {}): Promise<EvaluationReport> {
+  const started = Date.now();
+  let header: EvaluationHeader | undefined;
+  return runAcrossCrashes<EvaluationPart, EvaluationReport>(
+    {
+      run: (exclude, offset) => {
+        const total = header?.planned.length;
+        const onProgress = (p: EvaluateProgress): void => options.onProgress?.({ ...p, done: offset + p.done, total: total ?? p.total });
+        return worker.evaluate(exclude === undefined ? request : { ...request, exclude }, { signal: options.signal, onProgress }).catch((error: unknown) => {
+          if (error instanceof JobCutShortError) header ??= (error as JobCutShortError<EvaluationPart>).soFar.part.header;
+          throw error;
+        });
+      },
+      combine: (parts, skipped, last, end) => {
+        const images: ImageEvaluation[] = parts.flatMap((p) => p.images);
+        const failed: FileError[] = [...parts.flatMap((p) => p.failed), ...skipped];
+        if (last) {
+          images.push(...last.images);
+          failed.push(...last.failed);
+        }
+        const cancelled = end.cancelled || (last?.cancelled ?? false);
+        return assembleReport(parts[0]!.header, { images, failed, cancelled, ...(end.stopped === undefined ? {} : { stopped: end.stopped }), elapsedMs: Date.now() - started });
+      },
+    },
+    request.exclude,
+    options,
+  );
+}
+
+/** WorkerClient.prelabelFolder, going on after crashes; one summary of every run. */
+export function prelabelAcrossCrashes(worker: Pick<WorkerClient, 'prelabelFolder'>, request: PrelabelFolderRequest, options: PrelabelAcrossCrashesOptions = {}): Promise<PrelabelSummary> {
+  const started = Date.now();
+  let total: number | undefined;
+  return runAcrossCrashes<PrelabelSummary, PrelabelSummary>(
+    {
+      run: (exclude, offset) => {
+        const onProgress = (p: PrelabelProgress): void => {
+          total ??= p.total;
+          options.onProgress?.({ ...p, done: offset + p.done, total });
+        };
+        return worker.prelabelFolder(exclude === undefined ? request : { ...request, exclude }, { signal: options.signal, onProgress }).catch((error: unknown) => {
+          if (error instanceof JobCutShortError) total ??= (error as JobCutShortError<PrelabelSummary>).soFar.part.total;
+          throw error;
+        });
+      },
+      combine: (parts, skipped, last, end) => {
+        const all = last ? [...parts, last] : parts;
+        const sum = (key: 'written' | 'skipped' | 'keptReviewed'): number => all.reduce((n, p) => n + p[key], 0);
+        return {
+          total: parts[0]!.total,
+          written: sum('written'),
+          skipped: sum('skipped'),
+          keptReviewed: sum('keptReviewed'),
+          failed: [...parts.flatMap((p) => p.failed), ...skipped, ...(last?.failed ?? [])],
+          cancelled: end.cancelled || (last?.cancelled ?? false),
+          ...(end.stopped === undefined ? {} : { stopped: end.stopped }),
+          elapsedMs: Date.now() - started,
+          labelsDir: request.labelsDir,
+          threads: all[0]!.threads,
+        };
+      },
+    },
+    request.exclude,
+    options,
+  );
+}
