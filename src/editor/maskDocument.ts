@@ -19,7 +19,7 @@ import { applyOperation, replaceMaskPatch } from '../mask/operations';
 import { type PackedBytes, type PackedPatch, packPatch, packedByteLength, unpackBytes, writePackedRect } from '../mask/packedBytes';
 import { readRect, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation, RasterPatch, Rect } from '../mask/types';
-import { isWholeImageOperation } from '../mask/wholeImage';
+import { runsOnCodecThread } from '../mask/wholeImage';
 import { type BaseKind, type BaseMask, type LoadOptions, type MaskFiles, MaskDocumentError, loadBaseMask, readImageSize, readLabelBytes, sha256Of } from './baseMask';
 import { type BackupStep, decodeRectBytes, encodeRectBytes, parseBackup, serializeBackup } from './maskBackup';
 
@@ -465,7 +465,8 @@ export class MaskDocument {
   private async replayStep(step: BackupStep, where: string): Promise<void> {
     if ('op' in step) {
       if (step.op.kind === 'threshold') throw new MaskDocumentError(`${where}: a threshold step must be stored as pixels.`);
-      if (isWholeImageOperation(step.op)) await this.applyWholeImage(step.op);
+      // The provider's rule for the thread: whole-image edits and strokes of much work are not the host's.
+      if (runsOnCodecThread(step.op, this.raster.height)) await this.applyWholeImage(step.op);
       else this.apply(step.op);
       return;
     }

@@ -13,6 +13,8 @@ import { ChangedDuringEditError, EditedDuringReloadError, MaskDocument } from '.
 import { saveMask } from '../../src/editor/saveMask';
 import { encodeLabelPng } from '../../src/mask/labelPng';
 import type { MaskOperation } from '../../src/mask/types';
+import { runsOnCodecThread } from '../../src/mask/wholeImage';
+import type { LabelCodec } from '../../src/common/labelCodecProtocol';
 import type { ModelOutput } from '../../src/model/card';
 import { inPlaceCodec } from './inPlaceCodec';
 import { assertGrid, grid } from './maskGrid';
@@ -344,6 +346,21 @@ describe('mask document', () => {
       assert.equal(restored.document.source, 'backup');
       return restored.document;
     }
+
+    it('replays a stroke of much work on the codec thread, as the editor applies it, not on the host\'s', async () => {
+      const f = files(40, 100);
+      const doc = await MaskDocument.open(f, { classCount: 3, codec });
+      // 12,000 points up and down the whole height: 1.2 million rows of work (the codec thread's rule: 2^20).
+      const points = Array.from({ length: 12_000 }, (_, i) => [20 + (i % 7), i % 2 === 0 ? 0.5 : 99.5]).flat();
+      const big: MaskOperation = { kind: 'stroke', points, radius: 1, classIndex: 1 };
+      assert.ok(runsOnCodecThread(big, 100));
+      doc.apply(big);
+      let offThread = 0;
+      const counting: LabelCodec = { ...codec, applyWholeImage: (...args) => (offThread++, codec.applyWholeImage(...args)) };
+      const restored = await MaskDocument.restore(f, await doc.backup(), 'test backup', { classCount: 3, codec: counting });
+      assert.equal(offThread, 1);
+      assert.deepEqual(restored.document.raster.data, doc.raster.data);
+    });
 
     it('replayable operations are stored as operations, not pixels', async () => {
       const f = files();
