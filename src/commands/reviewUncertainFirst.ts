@@ -11,6 +11,7 @@ import { orderByUncertainty, scoresFromRanking, scoresFromReport } from '../core
 import type { ReviewOrders } from '../editor/reviewOrders';
 import { inferenceThreads, resolveModel } from '../host/settings';
 import { messageOf } from '../model/errors';
+import { rankAcrossCrashes } from '../worker/acrossCrashes';
 import { reportFileProgress } from './jobProgress';
 import { commandFolder } from './pickFolder';
 import type { PrelabelDeps } from './prelabelFolder';
@@ -118,9 +119,14 @@ export class ReviewUncertainFirstCommand {
         const abort = new AbortController();
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
-          return await worker.rankUncertainty(
+          return await rankAcrossCrashes(
+            worker,
             { imagesDir: folder.fsPath, modelPath, threads: inferenceThreads() },
-            { signal: abort.signal, onProgress: reportFileProgress(progress, this.deps, name, 'Ranking') },
+            {
+              signal: abort.signal,
+              onProgress: reportFileProgress(progress, this.deps, name, 'Ranking'),
+              onCrash: (image, message) => log.error(`${image}: ${message} The image is left out of the ranking; a fresh worker goes on with the rest.`),
+            },
           );
         } catch (error) {
           log.error(`Uncertainty pass over ${folder.fsPath} failed: ${messageOf(error)}`);
@@ -131,6 +137,11 @@ export class ReviewUncertainFirstCommand {
         }
       },
     );
+    if (ranking?.stopped !== undefined) {
+      log.error(`Uncertainty pass over ${folder.fsPath} stopped: ${ranking.stopped}`);
+      void vscode.window.showErrorMessage(`SegNetr: ranking ${name} by uncertainty stopped before the end: ${ranking.stopped}`, 'Show Log').then((c) => c && log.show());
+      return undefined;
+    }
     if (!ranking || ranking.cancelled) return undefined;
     for (const failure of ranking.failed) log.error(`${failure.file}: ${failure.reason}`);
     return scoresFromRanking(ranking.images);

@@ -8,14 +8,28 @@ export interface RankUncertaintyRequest {
   readonly modelPath: string;
   /** onnxruntime intra-op threads; 0 = automatic. */
   readonly threads: number;
+  /** Images (absolute paths) to leave out: those a run cut short by a worker crash had done or had in hand. */
+  readonly exclude?: readonly string[];
 }
 
-export interface UncertaintyProgress {
+/** One image done: its score travels with the progress, so a run cut short still has the images it scored. */
+export type UncertaintyProgress = {
   readonly done: number;
   readonly total: number;
   readonly file: string;
-  readonly outcome: 'scored' | 'failed';
-  readonly reason?: string;
+} & ({ readonly outcome: 'scored'; readonly uncertainty: number } | { readonly outcome: 'failed'; readonly reason: string });
+
+/** What a ranking knows before its first image: sent first, so that a run cut short can still be ranked. */
+export interface RankingHeader {
+  readonly imagesDir: string;
+  readonly model: { readonly path: string; readonly name: string; readonly sha256: string };
+  /** The images this run scores, in folder order. */
+  readonly planned: readonly string[];
+}
+
+/** A ranking from scored images in folder order: most uncertain first, ties in folder order (a stable sort). */
+export function rankScored<T extends { readonly uncertainty: number }>(scored: readonly T[]): T[] {
+  return [...scored].sort((a, b) => b.uncertainty - a.uncertainty);
 }
 
 export interface UncertaintyRanking {
@@ -24,6 +38,9 @@ export interface UncertaintyRanking {
   /** Every image scored, most uncertain first (ties in folder order). */
   readonly images: readonly { readonly image: string; readonly uncertainty: number }[];
   readonly failed: readonly FileError[];
+  /** True for a pass that did not reach the end (Cancel, or `stopped`). */
   readonly cancelled: boolean;
+  /** Why the pass ended early when no one cancelled it (its worker process stopped). */
+  readonly stopped?: string;
   readonly elapsedMs: number;
 }

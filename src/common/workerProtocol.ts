@@ -4,7 +4,7 @@
 // Environment-neutral: no `vscode`, no Node built-ins.
 import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport } from './evaluation';
 import type { PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from './prelabel';
-import type { RankUncertaintyRequest, UncertaintyProgress, UncertaintyRanking } from './uncertainty';
+import type { RankUncertaintyRequest, RankingHeader, UncertaintyProgress, UncertaintyRanking } from './uncertainty';
 
 // ---- host -> worker -------------------------------------------------------------------------------------
 
@@ -94,6 +94,13 @@ export interface EvaluateDoneMessage {
   readonly report: EvaluationReport;
 }
 
+/** Sent before the first image's progress: with the progress messages, it is the ranking of a run cut short. */
+export interface UncertaintyStartedMessage {
+  readonly type: 'uncertaintyStarted';
+  readonly jobId: number;
+  readonly header: RankingHeader;
+}
+
 export interface UncertaintyProgressMessage {
   readonly type: 'uncertaintyProgress';
   readonly jobId: number;
@@ -162,6 +169,7 @@ export type WorkerToHostMessage =
   | EvaluateStartedMessage
   | EvaluateProgressMessage
   | EvaluateDoneMessage
+  | UncertaintyStartedMessage
   | UncertaintyProgressMessage
   | UncertaintyDoneMessage
   | PredictionMessage
@@ -189,6 +197,7 @@ export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMess
     case 'evaluateStarted':
     case 'evaluateProgress':
     case 'evaluateDone':
+    case 'uncertaintyStarted':
     case 'uncertaintyProgress':
     case 'uncertaintyDone':
     case 'failed':

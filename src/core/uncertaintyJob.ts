@@ -2,7 +2,7 @@
 // the uncertainty score of their probability maps, most uncertain first. Runs in the worker; a broken model
 // stops the job, a bad image is listed with its reason and the job moves on.
 import type { FileError } from '../common/prelabel';
-import type { RankUncertaintyRequest, UncertaintyProgress, UncertaintyRanking } from '../common/uncertainty';
+import { type RankUncertaintyRequest, type RankingHeader, type UncertaintyProgress, type UncertaintyRanking, rankScored } from '../common/uncertainty';
 import { uncertaintyScore } from '../eval/uncertainty';
 import { ImageError, ModelError, messageOf } from '../model/errors';
 import { loadModel } from '../model/modelFiles';
@@ -11,6 +11,8 @@ import { predictImageFile } from './predictImage';
 import { type SessionCache, withSessions } from './sessionCache';
 
 export interface UncertaintyHooks {
+  /** Called once, before the first image, with what the ranking will say about the run. */
+  readonly onStart?: (header: RankingHeader) => void;
   readonly onProgress?: (progress: UncertaintyProgress) => void;
   /** Polled before each image: true stops the job after the image in hand (the ranking covers those done). */
   readonly isCancelled?: () => boolean;
@@ -20,7 +22,10 @@ export interface UncertaintyHooks {
 export async function runUncertaintyJob(request: RankUncertaintyRequest, hooks: UncertaintyHooks = {}): Promise<UncertaintyRanking> {
   const started = Date.now();
   const model = await loadModel(request.modelPath);
-  const images = await listImages(request.imagesDir, 'every');
+  const excluded = new Set(request.exclude ?? []);
+  const images = (await listImages(request.imagesDir, 'every')).filter((image) => !excluded.has(image));
+  const identity = { path: model.onnxPath, name: model.card.name, sha256: model.sha256 };
+  hooks.onStart?.({ imagesDir: request.imagesDir, model: identity, planned: images });
   const scored: { image: string; uncertainty: number }[] = [];
   const failed: FileError[] = [];
   let cancelled = false;
@@ -31,23 +36,26 @@ export async function runUncertaintyJob(request: RankUncertaintyRequest, hooks: 
         cancelled = true;
         break;
       }
-      let reason: string | undefined;
+      const where = { total: images.length, file: image };
+      let progress: UncertaintyProgress;
       try {
         const prediction = await predictImageFile(image, session);
-        scored.push({ image, uncertainty: uncertaintyScore(prediction, model.card.output.activation) });
+        const uncertainty = uncertaintyScore(prediction, model.card.output.activation);
+        scored.push({ image, uncertainty });
+        progress = { ...where, done: scored.length + failed.length, outcome: 'scored', uncertainty };
       } catch (error) {
         if (error instanceof ModelError) throw error;
-        reason = error instanceof ImageError ? error.message : `cannot predict the image: ${messageOf(error)}`;
+        const reason = error instanceof ImageError ? error.message : `cannot predict the image: ${messageOf(error)}`;
         failed.push({ file: image, reason });
+        progress = { ...where, done: scored.length + failed.length, outcome: 'failed', reason };
       }
-      hooks.onProgress?.({ done: scored.length + failed.length, total: images.length, file: image, outcome: reason === undefined ? 'scored' : 'failed', ...(reason === undefined ? {} : { reason }) });
+      hooks.onProgress?.(progress);
     }
   });
   return {
     imagesDir: request.imagesDir,
-    model: { path: model.onnxPath, name: model.card.name, sha256: model.sha256 },
-    // A stable sort: equal scores keep the folder's order.
-    images: scored.sort((a, b) => b.uncertainty - a.uncertainty),
+    model: identity,
+    images: rankScored(scored),
     failed,
     cancelled,
     elapsedMs: Date.now() - started,

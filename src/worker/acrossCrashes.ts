@@ -7,7 +7,18 @@
 import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../common/evaluation';
 import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { assembleReport } from '../eval/evaluationReport';
-import { type EvaluateCallOptions, type EvaluationPart, JobCutShortError, type PrelabelCallOptions, type RunSoFar, WorkerCrashedError, type WorkerClient } from './client';
+import { type RankUncertaintyRequest, type UncertaintyProgress, type UncertaintyRanking, rankScored } from '../common/uncertainty';
+import {
+  type EvaluateCallOptions,
+  type EvaluationPart,
+  JobCutShortError,
+  type PrelabelCallOptions,
+  type RankingPart,
+  type RunSoFar,
+  type UncertaintyCallOptions,
+  WorkerCrashedError,
+  type WorkerClient,
+} from './client';
 
 interface CrashOptions {
   readonly signal?: AbortSignal;
@@ -17,6 +28,7 @@ interface CrashOptions {
 
 export type EvaluateAcrossCrashesOptions = EvaluateCallOptions & CrashOptions;
 export type PrelabelAcrossCrashesOptions = PrelabelCallOptions & CrashOptions;
+export type RankAcrossCrashesOptions = UncertaintyCallOptions & CrashOptions;
 
 /** How the loop drives one kind of job; `Part` is what a cut-short run leaves, `Result` what the job gives. */
 interface FolderJob<Part, Result> {
@@ -128,6 +140,39 @@ export function prelabelAcrossCrashes(worker: Pick<WorkerClient, 'prelabelFolder
           elapsedMs: Date.now() - started,
           labelsDir: request.labelsDir,
           threads: all[0]!.threads,
+        };
+      },
+    },
+    request.exclude,
+    options,
+  );
+}
+
+/** WorkerClient.rankUncertainty, going on after crashes; one ranking of every run. */
+export function rankAcrossCrashes(worker: Pick<WorkerClient, 'rankUncertainty'>, request: RankUncertaintyRequest, options: RankAcrossCrashesOptions = {}): Promise<UncertaintyRanking> {
+  const started = Date.now();
+  let total: number | undefined;
+  return runAcrossCrashes<RankingPart, UncertaintyRanking>(
+    {
+      run: (exclude, offset) => {
+        const onProgress = (p: UncertaintyProgress): void => options.onProgress?.({ ...p, done: offset + p.done, total: total ?? p.total });
+        return worker.rankUncertainty(exclude === undefined ? request : { ...request, exclude }, { signal: options.signal, onProgress }).catch((error: unknown) => {
+          if (error instanceof JobCutShortError) total ??= (error as JobCutShortError<RankingPart>).soFar.part.header.planned.length;
+          throw error;
+        });
+      },
+      combine: (parts, skipped, last, end) => {
+        // Runs go through the folder in order, each after the last one's images: their scores in that order keep
+        // ties in folder order once ranked (last.images is ranked already, a stable sort keeps its ties' order).
+        const scored = [...parts.flatMap((p) => p.scored), ...(last?.images ?? [])];
+        return {
+          imagesDir: parts[0]!.header.imagesDir,
+          model: parts[0]!.header.model,
+          images: rankScored(scored),
+          failed: [...parts.flatMap((p) => p.failed), ...skipped, ...(last?.failed ?? [])],
+          cancelled: end.cancelled || (last?.cancelled ?? false),
+          ...(end.stopped === undefined ? {} : { stopped: end.stopped }),
+          elapsedMs: Date.now() - started,
         };
       },
     },

@@ -11,7 +11,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import * as os from 'node:os';
 import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../common/evaluation';
 import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
-import type { RankUncertaintyRequest, UncertaintyProgress, UncertaintyRanking } from '../common/uncertainty';
+import { type RankUncertaintyRequest, type RankingHeader, type UncertaintyProgress, type UncertaintyRanking, rankScored } from '../common/uncertainty';
 import {
   type EvaluateDoneMessage,
   type EvaluateProgressMessage,
@@ -26,6 +26,7 @@ import {
   type PrelabelStartedMessage,
   type UncertaintyDoneMessage,
   type UncertaintyProgressMessage,
+  type UncertaintyStartedMessage,
   type WorkerToHostMessage,
   isWorkerToHostMessage,
 } from '../common/workerProtocol';
@@ -100,6 +101,13 @@ export interface EvaluationPart {
   readonly failed: readonly FileError[];
 }
 
+/** An uncertainty pass's account of a run cut short: the images scored, in folder order, and those that failed. */
+export interface RankingPart {
+  readonly header: RankingHeader;
+  readonly scored: readonly { readonly image: string; readonly uncertainty: number }[];
+  readonly failed: readonly FileError[];
+}
+
 /**
  * A folder job that had started failed (its worker died, or the model failed on an image): the error, with what
  * the run had done until then.
@@ -131,7 +139,9 @@ interface PendingJob {
   readonly activity: JobActivity;
   /** Where the job writes files, so a dead worker's temp files there can be removed (pre-label jobs). */
   readonly writesInto?: string;
-  readonly onProgress: (message: JobProgressMessage | PrelabelStartedMessage | EvaluateStartedMessage | EvaluateProgressMessage | UncertaintyProgressMessage) => void;
+  readonly onProgress: (
+    message: JobProgressMessage | PrelabelStartedMessage | EvaluateStartedMessage | EvaluateProgressMessage | UncertaintyStartedMessage | UncertaintyProgressMessage,
+  ) => void;
   readonly resolve: (message: JobDoneMessage | EvaluateDoneMessage | UncertaintyDoneMessage | PredictionMessage) => void;
   readonly reject: (error: Error) => void;
   /** Settles the call of a cancelled job whose worker had to be killed, from what its progress reported. */
@@ -237,17 +247,39 @@ export class WorkerClient {
     }));
   }
 
-  /** Predicts every image of a folder and ranks them most uncertain first; see src/core/uncertaintyJob.ts. */
+  /**
+   * Predicts every image of a folder and ranks them most uncertain first; see src/core/uncertaintyJob.ts. Failures
+   * after the start and a killed cancelled job settle as evaluate's do.
+   */
   rankUncertainty(request: RankUncertaintyRequest, options: UncertaintyCallOptions = {}): Promise<UncertaintyRanking> {
+    const started = Date.now();
+    let header: RankingHeader | undefined;
+    const scored: { image: string; uncertainty: number }[] = [];
+    const failed: FileError[] = [];
+    const done: string[] = [];
     return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
       message: { type: 'rankUncertainty', jobId, request },
       job: {
         child,
         activity: 'ranking by uncertainty',
-        onProgress: (m) => m.type === 'uncertaintyProgress' && options.onProgress?.(m.progress),
+        onProgress: (m) => {
+          if (m.type === 'uncertaintyStarted') header = m.header;
+          if (m.type !== 'uncertaintyProgress') return;
+          const p = m.progress;
+          done.push(p.file);
+          if (p.outcome === 'scored') scored.push({ image: p.file, uncertainty: p.uncertainty });
+          else failed.push({ file: p.file, reason: p.reason });
+          options.onProgress?.(p);
+        },
         resolve: (m) => (m.type === 'uncertaintyDone' ? resolve(m.ranking) : reject(new Error(`the worker answered an uncertainty pass with ${m.type}`))),
-        reject,
-        resolveAbandoned: () => reject(new WorkerJobError('request', 'The uncertainty pass was cancelled; its worker was restarted because it did not stop in time.')),
+        reject: (error) => {
+          if (header === undefined) return reject(error);
+          reject(new JobCutShortError<RankingPart>(error, { part: { header, scored, failed }, done, inHand: header.planned[done.length] }));
+        },
+        resolveAbandoned: () => {
+          if (header === undefined) return reject(new WorkerJobError('request', 'The uncertainty pass was cancelled; its worker was restarted because it did not stop in time.'));
+          resolve({ imagesDir: header.imagesDir, model: header.model, images: rankScored(scored), failed, cancelled: true, elapsedMs: Date.now() - started });
+        },
       },
     }));
   }
@@ -358,6 +390,7 @@ export class WorkerClient {
       case 'prelabelStarted':
       case 'evaluateStarted':
       case 'evaluateProgress':
+      case 'uncertaintyStarted':
       case 'uncertaintyProgress':
         this.jobs.get(message.jobId)?.onProgress(message);
         return;

@@ -76,6 +76,7 @@ function handle(message: HostToWorkerMessage): void {
           const ranking = await runUncertaintyJob(request, {
             sessions,
             isCancelled: () => cancelledJobs.has(jobId),
+            onStart: (header) => send({ type: 'uncertaintyStarted', jobId, header }),
             onProgress: (progress) => send({ type: 'uncertaintyProgress', jobId, progress }),
           });
           return { type: 'uncertaintyDone', jobId, ranking };

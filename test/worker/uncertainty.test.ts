@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { UncertaintyProgress } from '../../src/common/uncertainty';
+import { rankAcrossCrashes } from '../../src/worker/acrossCrashes';
 import { WorkerClient } from '../../src/worker/client';
 import { useTempDir } from '../unit/tempDir';
 import { writeDiscImages } from './testImages';
@@ -50,6 +51,38 @@ describe('uncertainty pass (worker)', function () {
       const cancelled = await client.rankUncertainty({ imagesDir: images, modelPath: sigmoidModel, threads: 1 }, { signal: abort.signal });
       assert.deepEqual([cancelled.cancelled, cancelled.images.length], [true, 0]);
       await assert.rejects(client.rankUncertainty({ imagesDir: path.join(tmp.path, 'nope'), modelPath: sigmoidModel, threads: 1 }), /no such file|ENOENT/);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('goes on after its worker is killed: the image in hand is left out and listed as failed, the rest ranked as in a clean run', async () => {
+    const images = path.join(tmp.path, 'images');
+    mkdirSync(images);
+    await writeDiscImages(images, 16);
+    const client = new WorkerClient({ workerScript });
+    try {
+      const request = { imagesDir: images, modelPath: sigmoidModel, threads: 1 };
+      const clean = await client.rankUncertainty(request);
+      let killedPid: number | undefined;
+      const done: number[] = [];
+      const ranking = await rankAcrossCrashes(client, request, {
+        onProgress: (p) => {
+          done.push(p.done);
+          assert.equal(p.total, 16);
+          if (p.done === 3 && killedPid === undefined) {
+            killedPid = client.pid;
+            process.kill(killedPid!, 'SIGKILL');
+          }
+        },
+      });
+      assert.notEqual(client.pid, killedPid);
+      assert.deepEqual([ranking.images.length, ranking.failed.length, ranking.cancelled, ranking.stopped], [15, 1, false, undefined]);
+      assert.match(ranking.failed[0]!.reason, /^the inference worker stopped while working on it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while ranking by uncertainty\./);
+      const skipped = ranking.failed[0]!.file;
+      assert.deepEqual(ranking.images, clean.images.filter((i) => i.image !== skipped), 'the clean ranking without the skipped image');
+      assert.ok(done.every((d, i) => i === 0 || d > done[i - 1]!), `done ${done.join(',')}`);
+      assert.equal(done.at(-1), 16);
     } finally {
       client.dispose();
     }
