@@ -115,7 +115,7 @@ export class EvaluateFolderCommand {
           return await evaluateAcrossCrashes(worker, request, {
             signal: abort.signal,
             onProgress: reportFileProgress(progress, this.deps, name, 'Evaluating'),
-            onCrash: (image, message) => log.error(`${image}: ${message} The image is recorded as failed; a fresh worker goes on with the rest.`),
+            onCrash: (image, description) => log.error(`${image}: ${description} The image is recorded as failed; a fresh worker goes on with the rest.`),
           });
         } catch (error) {
           log.error(`Evaluate ${request.imagesDir} failed: ${messageOf(error)}`);

@@ -123,7 +123,8 @@ export class PrelabelFolderCommand {
           return await prelabelAcrossCrashes(worker, request, {
             signal: abort.signal,
             onProgress: reportFileProgress(progress, this.deps, folderName, 'Pre-labeling'),
-            onCrash: (image, message) => log.error(`${image}: ${message} The image is recorded as failed; a fresh worker goes on with the rest.`),
+            onCrash: (image, description) => log.error(`${image}: ${description} The image is recorded as failed; a fresh worker goes on with the rest.`),
+            log: (line) => log.warn(line),
           });
         } catch (error) {
           reportJobError(error, request, log);

@@ -125,7 +125,7 @@ export class ReviewUncertainFirstCommand {
             {
               signal: abort.signal,
               onProgress: reportFileProgress(progress, this.deps, name, 'Ranking'),
-              onCrash: (image, message) => log.error(`${image}: ${message} The image is left out of the ranking; a fresh worker goes on with the rest.`),
+              onCrash: (image, description) => log.error(`${image}: ${description} The image is left out of the ranking; a fresh worker goes on with the rest.`),
             },
           );
         } catch (error) {

@@ -191,13 +191,18 @@ export function isHostToWorkerMessage(value: unknown): value is HostToWorkerMess
 export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMessage {
   if (!hasType(value)) return false;
   switch (value.type) {
-    case 'progress':
     case 'prelabelStarted':
-    case 'done':
+      return 'jobId' in value && typeof value.jobId === 'number' && 'planned' in value && isStringArray(value.planned);
     case 'evaluateStarted':
+    case 'uncertaintyStarted':
+      return (
+        'jobId' in value && typeof value.jobId === 'number' && 'header' in value && typeof value.header === 'object' && value.header !== null &&
+        'planned' in value.header && isStringArray(value.header.planned)
+      );
+    case 'progress':
+    case 'done':
     case 'evaluateProgress':
     case 'evaluateDone':
-    case 'uncertaintyStarted':
     case 'uncertaintyProgress':
     case 'uncertaintyDone':
     case 'failed':
@@ -210,4 +215,8 @@ export function isWorkerToHostMessage(value: unknown): value is WorkerToHostMess
     default:
       return false;
   }
+}
+
+function isStringArray(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

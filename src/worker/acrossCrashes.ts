@@ -1,18 +1,23 @@
 // Folder jobs that go on when their worker dies. The images a run finished before the crash are kept, the image
 // it had in hand is recorded as failed (the likeliest cause: an image the worker cannot survive, such as one that
 // runs it out of memory), and a fresh worker does the rest. Without this, such an image would stop every run of
-// the folder at the same place: the folder could never be finished. Two crashes in a row with no image finished
-// between them point at something other than one image, and so does any other failure after the start (the model
-// failing): the job then stops, and its result keeps what was done and says why.
+// the folder at the same place: the folder could never be finished. Crashes on three images in a row with none
+// finished between them point at something other than the images, as do a restart asked for by the user and any
+// other failure after the start (the model failing): the job then stops, and its result keeps what was done and
+// says why.
+import * as path from 'node:path';
 import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../common/evaluation';
 import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
+import { forgetReviews, reviewFilePath } from '../core/reviewState';
 import { assembleReport } from '../eval/evaluationReport';
+import { messageOf } from '../model/errors';
 import { type RankUncertaintyRequest, type UncertaintyProgress, type UncertaintyRanking, rankScored } from '../common/uncertainty';
 import {
   type EvaluateCallOptions,
   type EvaluationPart,
   JobCutShortError,
   type PrelabelCallOptions,
+  type PrelabelPart,
   type RankingPart,
   type RunSoFar,
   type UncertaintyCallOptions,
@@ -22,8 +27,10 @@ import {
 
 interface CrashOptions {
   readonly signal?: AbortSignal;
-  /** Told each time a crash is stepped over: the image skipped and the crash message. */
-  readonly onCrash?: (image: string, message: string) => void;
+  /** Problems that do not stop the job (a review.tsv that could not be tidied). */
+  readonly log?: (line: string) => void;
+  /** Told each time a crash is stepped over: the image left out and how the worker stopped. */
+  readonly onCrash?: (image: string, description: string) => void;
 }
 
 export type EvaluateAcrossCrashesOptions = EvaluateCallOptions & CrashOptions;
@@ -34,9 +41,14 @@ export type RankAcrossCrashesOptions = UncertaintyCallOptions & CrashOptions;
 interface FolderJob<Part, Result> {
   /** One run leaving out `exclude`; `offset` images were finished by earlier runs. */
   run(exclude: readonly string[] | undefined, offset: number): Promise<Result>;
+  /** Called with each cut-short run's part as it is kept (what the run would have tidied at its end). */
+  keep?(part: Part): Promise<void>;
   /** The result of several runs: the parts kept, the last run's result (if it ended), how the job ended. */
   combine(parts: readonly Part[], skipped: readonly FileError[], last: Result | undefined, end: { cancelled: boolean; stopped?: string }): Result;
 }
+
+/** Crashes on this many images in a row, none finished between them, stop the job: the images are not the cause. */
+const CRASHES_IN_A_ROW = 3;
 
 async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, initialExclude: readonly string[] | undefined, options: CrashOptions): Promise<Result> {
   const parts: Part[] = [];
@@ -44,6 +56,8 @@ async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, init
   const exclude = [...(initialExclude ?? [])];
   let finished = 0;
   let afterCrash = false;
+  let crashedInARow: string[] = [];
+  const end = (how: { cancelled: boolean; stopped?: string }): Result => job.combine(parts, skipped, undefined, how);
   for (;;) {
     let soFar: RunSoFar<Part> | undefined;
     let reason: Error;
@@ -55,21 +69,28 @@ async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, init
       if (error instanceof JobCutShortError) ({ soFar, reason } = error as JobCutShortError<Part>);
       else reason = error;
     }
+    const aborted = options.signal?.aborted === true;
     // A run after a crash that fails before its first image (the fresh worker dies too, or cannot load the model).
     if (soFar === undefined) {
       if (parts.length === 0) throw reason;
-      return job.combine(parts, skipped, undefined, { cancelled: true, stopped: `after a crash, the inference worker could not go on: ${describe(reason)}` });
+      return end(aborted ? { cancelled: true } : { cancelled: true, stopped: `after a crash, the inference worker could not go on: ${describe(reason)}` });
     }
+    // Nothing done at all and no crash (the model failing on the first image): an error, not a report of nothing.
+    if (parts.length === 0 && soFar.done.length === 0 && !(reason instanceof WorkerCrashedError)) throw reason;
     parts.push(soFar.part);
+    await job.keep?.(soFar.part);
     const { inHand } = soFar;
-    if (inHand === undefined) return job.combine(parts, skipped, undefined, { cancelled: false }); // it died after its last image
-    if (!(reason instanceof WorkerCrashedError)) return job.combine(parts, skipped, undefined, { cancelled: true, stopped: reason.message });
-    skipped.push({ file: inHand, reason: `the inference worker stopped while working on it (it was skipped): ${reason.description}` });
-    options.onCrash?.(inHand, reason.message);
-    if (afterCrash && soFar.done.length === 0) {
-      return job.combine(parts, skipped, undefined, { cancelled: true, stopped: `the inference worker stopped on two images in a row, the last ${inHand}: ${reason.description}` });
+    if (inHand === undefined) return end({ cancelled: false }); // it died after its last image
+    if (!(reason instanceof WorkerCrashedError)) return end({ cancelled: true, stopped: reason.message });
+    if (reason.requested) return end({ cancelled: true, stopped: reason.description }); // no image is to blame
+    skipped.push({ file: inHand, reason: `the inference worker stopped while working on it: ${reason.description}` });
+    crashedInARow = soFar.done.length === 0 ? [...crashedInARow, inHand] : [inHand];
+    if (crashedInARow.length >= CRASHES_IN_A_ROW) {
+      const names = crashedInARow.map((file) => path.basename(file)).join(', ');
+      return end({ cancelled: true, stopped: `the inference worker stopped on ${crashedInARow.length} images in a row (${names}), so the images are unlikely to be the cause: ${reason.description}` });
     }
-    if (options.signal?.aborted) return job.combine(parts, skipped, undefined, { cancelled: true });
+    if (aborted) return end({ cancelled: true });
+    options.onCrash?.(inHand, reason.description);
     exclude.push(...soFar.done, inHand);
     finished += soFar.done.length + 1;
     afterCrash = true;
@@ -110,11 +131,15 @@ export function evaluateAcrossCrashes(worker: Pick<WorkerClient, 'evaluate'>, re
   );
 }
 
-/** WorkerClient.prelabelFolder, going on after crashes; one summary of every run. */
+/**
+ * WorkerClient.prelabelFolder, going on after crashes; one summary of every run. A run forgets the review decisions
+ * about the labels it replaced at its end; for a run cut short that is done here, or review.tsv would still call
+ * a fresh prediction accepted or rejected.
+ */
 export function prelabelAcrossCrashes(worker: Pick<WorkerClient, 'prelabelFolder'>, request: PrelabelFolderRequest, options: PrelabelAcrossCrashesOptions = {}): Promise<PrelabelSummary> {
   const started = Date.now();
   let total: number | undefined;
-  return runAcrossCrashes<PrelabelSummary, PrelabelSummary>(
+  return runAcrossCrashes<PrelabelPart, PrelabelSummary>(
     {
       run: (exclude, offset) => {
         const onProgress = (p: PrelabelProgress): void => {
@@ -122,19 +147,26 @@ export function prelabelAcrossCrashes(worker: Pick<WorkerClient, 'prelabelFolder
           options.onProgress?.({ ...p, done: offset + p.done, total });
         };
         return worker.prelabelFolder(exclude === undefined ? request : { ...request, exclude }, { signal: options.signal, onProgress }).catch((error: unknown) => {
-          if (error instanceof JobCutShortError) total ??= (error as JobCutShortError<PrelabelSummary>).soFar.part.total;
+          if (error instanceof JobCutShortError) total ??= (error as JobCutShortError<PrelabelPart>).soFar.part.summary.total;
           throw error;
         });
       },
+      keep: async (part) => {
+        try {
+          await forgetReviews(request.labelsDir, new Set(part.written.map((file) => path.basename(file))));
+        } catch (error) {
+          options.log?.(`the labels are written, but the review decisions about the ones replaced before the crash are still in ${reviewFilePath(request.labelsDir)}: ${messageOf(error)}`);
+        }
+      },
       combine: (parts, skipped, last, end) => {
-        const all = last ? [...parts, last] : parts;
+        const all = [...parts.map((p) => p.summary), ...(last ? [last] : [])];
         const sum = (key: 'written' | 'skipped' | 'keptReviewed'): number => all.reduce((n, p) => n + p[key], 0);
         return {
-          total: parts[0]!.total,
+          total: all[0]!.total,
           written: sum('written'),
           skipped: sum('skipped'),
           keptReviewed: sum('keptReviewed'),
-          failed: [...parts.flatMap((p) => p.failed), ...skipped, ...(last?.failed ?? [])],
+          failed: [...parts.flatMap((p) => p.summary.failed), ...skipped, ...(last?.failed ?? [])],
           cancelled: end.cancelled || (last?.cancelled ?? false),
           ...(end.stopped === undefined ? {} : { stopped: end.stopped }),
           elapsedMs: Date.now() - started,

@@ -77,6 +77,8 @@ export class WorkerCrashedError extends Error {
     readonly signal: NodeJS.Signals | null,
     readonly detail?: string,
     readonly activity: JobActivity = 'pre-labeling',
+    /** Killed on purpose (Restart Inference Worker), not by anything its job did. */
+    readonly requested = false,
   ) {
     const description = describeExit(exitCode, signal, activity, detail);
     super(`${description} It restarts on the next request.`);
@@ -92,6 +94,12 @@ export interface RunSoFar<Part> {
   readonly done: readonly string[];
   /** The image it had in hand (undefined when it had finished them all). */
   readonly inHand: string | undefined;
+}
+
+/** A pre-label's account of a run cut short: its summary so far and the images whose label it wrote. */
+export interface PrelabelPart {
+  readonly summary: PrelabelSummary;
+  readonly written: readonly string[];
 }
 
 /** An evaluation's account of a run cut short: what its report would say so far. */
@@ -162,6 +170,8 @@ interface ProgressTally {
   /** The images in the job's order (its first message), and those finished. */
   planned?: readonly string[];
   readonly done: string[];
+  /** The images whose label it wrote. */
+  readonly writtenFiles: string[];
   total: number;
   written: number;
   skipped: number;
@@ -176,6 +186,8 @@ export class WorkerClient {
   private nextJobId = 1;
   private disposed = false;
   private stderrTail = '';
+  /** Workers killed by restart(): their jobs' errors say so, and no image is blamed for the crash. */
+  private readonly restartedOnRequest = new WeakSet<ChildProcess>();
 
   constructor(private readonly options: WorkerClientOptions) {}
 
@@ -185,7 +197,7 @@ export class WorkerClient {
   }
 
   prelabelFolder(request: PrelabelFolderRequest, options: PrelabelCallOptions = {}): Promise<PrelabelSummary> {
-    const tally: ProgressTally = { started: Date.now(), done: [], total: 0, written: 0, skipped: 0, keptReviewed: 0, failed: [] };
+    const tally: ProgressTally = { started: Date.now(), done: [], writtenFiles: [], total: 0, written: 0, skipped: 0, keptReviewed: 0, failed: [] };
     return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
       message: { type: 'prelabel', jobId, request },
       job: {
@@ -201,8 +213,8 @@ export class WorkerClient {
         resolve: (m) => (m.type === 'done' ? resolve(m.summary) : reject(new Error(`the worker answered a pre-label job with ${m.type}`))),
         reject: (error) => {
           if (tally.planned === undefined) return reject(error);
-          const soFar = { part: { ...cancelledSummary(tally, request), total: tally.planned.length }, done: tally.done, inHand: tally.planned[tally.done.length] };
-          reject(new JobCutShortError<PrelabelSummary>(error, soFar));
+          const summary = { ...cancelledSummary(tally, request), total: tally.planned.length };
+          reject(new JobCutShortError<PrelabelPart>(error, { part: { summary, written: tally.writtenFiles }, done: tally.done, inHand: tally.planned[tally.done.length] }));
         },
         resolveAbandoned: () => resolve(cancelledSummary(tally, request)),
       },
@@ -339,6 +351,7 @@ export class WorkerClient {
 
   /** Kills the worker if running; the next request starts a fresh one. */
   restart(): void {
+    if (this.child) this.restartedOnRequest.add(this.child);
     this.stopWorker();
   }
 
@@ -438,8 +451,11 @@ export class WorkerClient {
     if (orphans.length === 0) return;
     this.options.log?.(`inference worker (pid ${child.pid ?? '?'}) exited with ${signal ?? `code ${code}`} during a job`);
     const restartedForCancel = orphans.some(([, job]) => job.abandoned);
+    const requested = this.restartedOnRequest.has(child);
     const detail = restartedForCancel
       ? 'It was restarted because a cancelled job did not stop in time.'
+      : requested
+      ? 'It was restarted on request (SegNetr: Restart Inference Worker).'
       : /heap out of memory|Reached heap limit|allocation failed/i.test(this.stderrTail)
       ? 'It ran out of JavaScript heap memory (an image too large for the worker?).'
       : /Cannot find module/.test(this.stderrTail)
@@ -454,7 +470,7 @@ export class WorkerClient {
       clearTimeout(job.cancelTimer);
       job.detachSignal();
       if (job.abandoned) job.resolveAbandoned();
-      else job.reject(new WorkerCrashedError(code, signal, detail, job.activity));
+      else job.reject(new WorkerCrashedError(code, signal, detail, job.activity, requested));
     }
   }
 
@@ -488,7 +504,10 @@ export class WorkerClient {
 function tallyProgress(tally: ProgressTally, progress: PrelabelProgress): void {
   tally.total = progress.total;
   tally.done.push(progress.file);
-  if (progress.outcome === 'written') tally.written++;
+  if (progress.outcome === 'written') {
+    tally.written++;
+    tally.writtenFiles.push(progress.file);
+  }
   else if (progress.outcome === 'skipped') {
     tally.skipped++;
     if (progress.reason !== undefined) tally.keptReviewed++;

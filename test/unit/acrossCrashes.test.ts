@@ -4,9 +4,11 @@ import * as assert from 'node:assert/strict';
 import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../../src/common/evaluation';
 import { assembleReport } from '../../src/eval/evaluationReport';
 import type { PrelabelFolderRequest, PrelabelSummary } from '../../src/common/prelabel';
+import { readReviewState, recordReview } from '../../src/core/reviewState';
 import { evaluateAcrossCrashes, prelabelAcrossCrashes } from '../../src/worker/acrossCrashes';
-import { type EvaluateCallOptions, type EvaluationPart, JobCutShortError, type PrelabelCallOptions, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
+import { type EvaluateCallOptions, type EvaluationPart, JobCutShortError, type PrelabelCallOptions, type PrelabelPart, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
 import { image } from './evaluationFixtures';
+import { useTempDir } from './tempDir';
 
 const names = ['a', 'b', 'c', 'd', 'e', 'f'];
 const files = names.map((n) => `/data/images/${n}`);
@@ -18,9 +20,10 @@ function headerFor(planned: readonly string[]): EvaluationHeader {
 
 const scored = (file: string): ImageEvaluation => image(file.slice('/data/images/'.length), [1, 1, 0, 0], [1, 1, 1, 0]);
 const kill = (): WorkerCrashedError => new WorkerCrashedError(null, 'SIGKILL', undefined, 'evaluating');
+const restartAsked = (): WorkerCrashedError => new WorkerCrashedError(null, 'SIGKILL', 'It was restarted on request (SegNetr: Restart Inference Worker).', 'evaluating', true);
 
 /** One scripted run: how many of its planned images it scores, then how it ends. */
-type Script = { readonly score: number; readonly end: 'done' | 'crash' | 'modelError' | 'noStart' | 'cancelled' };
+type Script = { readonly score: number; readonly end: 'done' | 'crash' | 'restart' | 'modelError' | 'noStart' | 'cancelled' };
 
 /** A stand-in for WorkerClient.evaluate that follows the scripts in turn and records each request. */
 function scriptedWorker(scripts: Script[]): { evaluate: (r: EvaluateRequest, o?: EvaluateCallOptions) => Promise<EvaluationReport>; requests: EvaluateRequest[] } {
@@ -40,6 +43,7 @@ function scriptedWorker(scripts: Script[]): { evaluate: (r: EvaluateRequest, o?:
       });
       const soFar = { part: { header, images, failed: [] }, done: images.map((i) => i.image), inHand: planned[images.length] };
       if (script.end === 'crash') throw new JobCutShortError<EvaluationPart>(kill(), soFar);
+      if (script.end === 'restart') throw new JobCutShortError<EvaluationPart>(restartAsked(), soFar);
       if (script.end === 'modelError') throw new JobCutShortError<EvaluationPart>(new WorkerJobError('model', 'onnxruntime failed: out of memory'), soFar);
       return assembleReport(header, { images, failed: [], cancelled: script.end === 'cancelled', elapsedMs: 1 });
     },
@@ -63,7 +67,7 @@ describe('evaluateAcrossCrashes', () => {
     assert.deepEqual(crashes, [files[2]]);
     assert.deepEqual(report.images.map((i) => i.image), [files[0], files[1], files[3], files[4], files[5]]);
     assert.deepEqual(report.failed.map((f) => f.file), [files[2]]);
-    assert.match(report.failed[0]!.reason, /stopped while working on it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while evaluating\. SIGKILL usually means/);
+    assert.match(report.failed[0]!.reason, /stopped while working on it: The SegNetr inference worker was killed by SIGKILL while evaluating\. SIGKILL usually means/);
     assert.doesNotMatch(report.failed[0]!.reason, /restarts on the next request/);
     assert.deepEqual([report.cancelled, report.stopped, report.summary.images], [false, undefined, 5]);
     // Progress over both runs: against the whole folder, the skipped image counted.
@@ -79,14 +83,36 @@ describe('evaluateAcrossCrashes', () => {
     assert.equal(report.cancelled, false);
   });
 
-  it('stops when the worker dies on two images in a row: the report keeps what was scored and says why', async () => {
-    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 0, end: 'crash' }, { score: 3, end: 'done' }]);
+  it('stops when the worker dies on three images in a row: the report keeps what was scored, names them and says why', async () => {
+    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 0, end: 'crash' }, { score: 0, end: 'crash' }, { score: 1, end: 'done' }]);
     const report = await evaluateAcrossCrashes(worker, request);
-    assert.equal(worker.requests.length, 2);
+    assert.equal(worker.requests.length, 3);
     assert.deepEqual(report.images.map((i) => i.image), files.slice(0, 2));
-    assert.deepEqual(report.failed.map((f) => f.file), files.slice(2, 4));
+    assert.deepEqual(report.failed.map((f) => f.file), files.slice(2, 5));
     assert.equal(report.cancelled, true);
-    assert.match(report.stopped ?? '', /^the inference worker stopped on two images in a row, the last \/data\/images\/d: The SegNetr inference worker was killed by SIGKILL/);
+    assert.match(report.stopped ?? '', /^the inference worker stopped on 3 images in a row \(c, d, e\), so the images are unlikely to be the cause: The SegNetr inference worker was killed by SIGKILL/);
+  });
+
+  it('two images in a row that kill the worker are both left out, and the rest is done', async () => {
+    const report = await evaluateAcrossCrashes(scriptedWorker([{ score: 2, end: 'crash' }, { score: 0, end: 'crash' }, { score: 2, end: 'done' }]), request);
+    assert.deepEqual([report.images.length, report.failed.length, report.cancelled, report.stopped], [4, 2, false, undefined]);
+  });
+
+  it('a restart asked for by the user stops the job with what was done, blaming no image', async () => {
+    const report = await evaluateAcrossCrashes(scriptedWorker([{ score: 2, end: 'restart' }, { score: 4, end: 'done' }]), request);
+    assert.deepEqual([report.images.length, report.failed.length, report.cancelled], [2, 0, true]);
+    assert.match(report.stopped ?? '', /restarted on request/);
+  });
+
+  it('a model failure on the first image is an error, not a report of nothing', async () => {
+    await assert.rejects(evaluateAcrossCrashes(scriptedWorker([{ score: 0, end: 'modelError' }]), request), /onnxruntime failed: out of memory/);
+  });
+
+  it('Cancel while a fresh worker fails to start is a cancellation, not a stop', async () => {
+    const abort = new AbortController();
+    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 0, end: 'noStart' }]);
+    const report = await evaluateAcrossCrashes(worker, request, { signal: abort.signal, onCrash: () => abort.abort() });
+    assert.deepEqual([report.images.length, report.cancelled, report.stopped], [2, true, undefined]);
   });
 
   it('stops, keeping what was scored, when the fresh worker cannot start or the model fails mid-run', async () => {
@@ -119,12 +145,19 @@ describe('evaluateAcrossCrashes', () => {
 });
 
 describe('prelabelAcrossCrashes', () => {
-  const labelsRequest: PrelabelFolderRequest = { imagesDir: '/data/images', labelsDir: '/data/labels', modelPath: '/m/model.onnx', format: 'binary255', overwrite: false, threads: 1 };
+  const tmp = useTempDir('across-crashes');
+  let labelsRequest: PrelabelFolderRequest;
+  beforeEach(() => {
+    labelsRequest = { imagesDir: '/data/images', labelsDir: tmp.path, modelPath: '/m/model.onnx', format: 'binary255', overwrite: true, overwriteReviewed: true, threads: 1 };
+  });
   const summary = (over: Partial<PrelabelSummary>): PrelabelSummary => ({
-    total: 6, written: 0, skipped: 0, keptReviewed: 0, failed: [], cancelled: false, elapsedMs: 1, labelsDir: '/data/labels', threads: 1, ...over,
+    total: 6, written: 0, skipped: 0, keptReviewed: 0, failed: [], cancelled: false, elapsedMs: 1, labelsDir: tmp.path, threads: 1, ...over,
   });
 
-  it('adds up the runs around a crash: counts, failures (the skipped image among them) and progress', async () => {
+  it('adds up the runs around a crash: counts, failures (the skipped image among them) and progress; forgets the reviews of labels replaced before it', async () => {
+    const decision = { status: 'accepted', modelId: 'model', modelSha256: 'a'.repeat(64), time: '2026-12-01T00:00:00.000Z' } as const;
+    await recordReview(tmp.path, { image: 'a', ...decision }); // replaced by the run that crashed
+    await recordReview(tmp.path, { image: 'b', ...decision }); // kept by it (a skip)
     const requests: PrelabelFolderRequest[] = [];
     const progress: Array<[number, number]> = [];
     const worker = {
@@ -133,8 +166,8 @@ describe('prelabelAcrossCrashes', () => {
         if (requests.length === 1) {
           o.onProgress?.({ done: 1, total: 6, file: files[0]!, outcome: 'written' });
           o.onProgress?.({ done: 2, total: 6, file: files[1]!, outcome: 'skipped', reason: 'kept: a person accepted this label' });
-          const part = summary({ written: 1, skipped: 1, keptReviewed: 1, cancelled: true });
-          throw new JobCutShortError<PrelabelSummary>(kill(), { part, done: files.slice(0, 2), inHand: files[2] });
+          const part = { summary: summary({ written: 1, skipped: 1, keptReviewed: 1, cancelled: true }), written: [files[0]!] };
+          throw new JobCutShortError<PrelabelPart>(kill(), { part, done: files.slice(0, 2), inHand: files[2] });
         }
         o.onProgress?.({ done: 1, total: 3, file: files[3]!, outcome: 'written' });
         o.onProgress?.({ done: 2, total: 3, file: files[4]!, outcome: 'failed', reason: 'empty file (0 bytes)' });
@@ -147,5 +180,6 @@ describe('prelabelAcrossCrashes', () => {
     assert.deepEqual([result.total, result.written, result.skipped, result.keptReviewed, result.cancelled, result.stopped], [6, 3, 1, 1, false, undefined]);
     assert.deepEqual(result.failed.map((f) => f.file), [files[2], files[4]]);
     assert.deepEqual(progress, [[1, 6], [2, 6], [4, 6], [5, 6], [6, 6]]);
+    assert.deepEqual([...(await readReviewState(tmp.path)).keys()], ['b'], 'the decision about the replaced label a is gone');
   });
 });

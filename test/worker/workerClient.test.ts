@@ -3,10 +3,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { getPriority, hostname } from 'node:os';
 import * as path from 'node:path';
-import type { PrelabelProgress, PrelabelSummary } from '../../src/common/prelabel';
+import type { PrelabelProgress } from '../../src/common/prelabel';
 import { tempFileName } from '../../src/core/atomicWrite';
 import { prelabelAcrossCrashes } from '../../src/worker/acrossCrashes';
-import { JobCutShortError, WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
+import { JobCutShortError, type PrelabelPart, WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
 import { labelFolderEntries, readLabel, writeBadFiles, writeDiscImages } from './testImages';
@@ -248,12 +248,12 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     });
     await assert.rejects(call, (e: Error) => {
       assert.ok(e instanceof JobCutShortError, String(e));
-      const crash = (e as JobCutShortError<PrelabelSummary>).reason;
+      const crash = (e as JobCutShortError<PrelabelPart>).reason;
       assert.ok(crash instanceof WorkerCrashedError, String(crash));
       assert.equal(crash.signal, 'SIGKILL');
       assert.match(e.message, /killed by SIGKILL.*out of memory.*restarts on the next request/);
-      const { soFar } = e as JobCutShortError<PrelabelSummary>;
-      assert.ok(soFar.done.length >= 3 && soFar.part.written === soFar.done.length, `done ${soFar.done.length}, written ${soFar.part.written}`);
+      const { soFar } = e as JobCutShortError<PrelabelPart>;
+      assert.ok(soFar.done.length >= 3 && soFar.part.summary.written === soFar.done.length && soFar.part.written.length === soFar.done.length, `done ${soFar.done.length}, written ${soFar.part.summary.written}`);
       assert.ok(soFar.inHand !== undefined && !soFar.done.includes(soFar.inHand));
       return true;
     });
@@ -290,7 +290,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     });
     assert.notEqual(client.pid, killedPid);
     assert.deepEqual([summary.total, summary.written, summary.failed.length, summary.cancelled, summary.stopped], [40, 39, 1, false, undefined]);
-    assert.match(summary.failed[0]!.reason, /^the inference worker stopped while working on it \(it was skipped\): The SegNetr inference worker was killed by SIGKILL while pre-labeling\./);
+    assert.match(summary.failed[0]!.reason, /^the inference worker stopped while working on it: The SegNetr inference worker was killed by SIGKILL while pre-labeling\./);
     // Every other image has its label; the skipped one has none, unless the worker had finished it just before
     // the kill landed (its label is then complete: writes are atomic).
     const labels = labelFolderEntries(masks);
