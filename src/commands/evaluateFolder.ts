@@ -9,7 +9,7 @@ import { messageOf } from '../model/errors';
 import type { FailureViews } from '../views/failureView';
 import { WorkerCrashedError } from '../worker/client';
 import { evaluateAcrossCrashes } from '../worker/acrossCrashes';
-import { reportFileProgress } from './jobProgress';
+import { logCrash, reportFileProgress } from './jobProgress';
 import { commandFolder, pickFolder } from './pickFolder';
 import type { PrelabelDeps } from './prelabelFolder';
 
@@ -115,7 +115,7 @@ export class EvaluateFolderCommand {
           return await evaluateAcrossCrashes(worker, request, {
             signal: abort.signal,
             onProgress: reportFileProgress(progress, this.deps, name, 'Evaluating'),
-            onCrash: (image, description) => log.error(`${image}: ${description} The image is recorded as failed; a fresh worker goes on with the rest.`),
+            onCrash: logCrash(log, 'recorded as failed'),
           });
         } catch (error) {
           log.error(`Evaluate ${request.imagesDir} failed: ${messageOf(error)}`);

@@ -28,3 +28,9 @@ export function reportFileProgress(
     deps.statusBar.update(p.done, p.total, folderName, activity);
   };
 }
+
+/** A folder job's onCrash: the log line saying what happened to the image in hand and that the job goes on. */
+export function logCrash(log: Log, leftOut: string): (image: string, description: string, next: 'retry' | 'leave out') => void {
+  return (image, description, next) =>
+    log.error(`${image}: ${description} ${next === 'retry' ? 'A fresh worker tries this image again.' : `That was the second time on this image: it is ${leftOut}, and a fresh worker goes on with the rest.`}`);
+}

@@ -4,7 +4,7 @@ import type { PrelabelFolderRequest, PrelabelSummary } from '../common/prelabel'
 import { messageOf } from '../model/errors';
 import { prelabelAcrossCrashes } from '../worker/acrossCrashes';
 import { WorkerCrashedError, type WorkerClient } from '../worker/client';
-import { reportFileProgress } from './jobProgress';
+import { logCrash, reportFileProgress } from './jobProgress';
 import { commandFolder } from './pickFolder';
 import { planPrelabel } from '../core/plan';
 import { isHumanMadeLabel, readReviewState } from '../core/reviewState';
@@ -123,7 +123,7 @@ export class PrelabelFolderCommand {
           return await prelabelAcrossCrashes(worker, request, {
             signal: abort.signal,
             onProgress: reportFileProgress(progress, this.deps, folderName, 'Pre-labeling'),
-            onCrash: (image, description) => log.error(`${image}: ${description} The image is recorded as failed; a fresh worker goes on with the rest.`),
+            onCrash: logCrash(log, 'recorded as failed'),
             log: (line) => log.warn(line),
           });
         } catch (error) {

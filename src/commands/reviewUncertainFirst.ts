@@ -12,7 +12,7 @@ import type { ReviewOrders } from '../editor/reviewOrders';
 import { inferenceThreads, resolveModel } from '../host/settings';
 import { messageOf } from '../model/errors';
 import { rankAcrossCrashes } from '../worker/acrossCrashes';
-import { reportFileProgress } from './jobProgress';
+import { logCrash, reportFileProgress } from './jobProgress';
 import { commandFolder } from './pickFolder';
 import type { PrelabelDeps } from './prelabelFolder';
 
@@ -125,7 +125,7 @@ export class ReviewUncertainFirstCommand {
             {
               signal: abort.signal,
               onProgress: reportFileProgress(progress, this.deps, name, 'Ranking'),
-              onCrash: (image, description) => log.error(`${image}: ${description} The image is left out of the ranking; a fresh worker goes on with the rest.`),
+              onCrash: logCrash(log, 'left out of the ranking'),
             },
           );
         } catch (error) {

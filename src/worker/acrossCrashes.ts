@@ -1,10 +1,11 @@
-// Folder jobs that go on when their worker dies. The images a run finished before the crash are kept, the image
-// it had in hand is recorded as failed (the likeliest cause: an image the worker cannot survive, such as one that
-// runs it out of memory), and a fresh worker does the rest. Without this, such an image would stop every run of
-// the folder at the same place: the folder could never be finished. Crashes on three images in a row with none
-// finished between them point at something other than the images, as do a restart asked for by the user and any
-// other failure after the start (the model failing): the job then stops, and its result keeps what was done and
-// says why.
+// Folder jobs that go on when their worker dies. The images a run finished before the crash are kept and a fresh
+// worker does the rest, starting with the image the dead one had in hand: the crash may not have been that image's
+// doing (the system's out-of-memory killer picks the largest process, whatever made memory run short). An image
+// in hand at two crashes in a row is recorded as failed (an image the worker cannot survive) and the job goes on
+// without it. Without this, such an image would stop every run of the folder at the same place: the folder could
+// never be finished. Three images failed that way with none finished between them point at something other than
+// the images, as do a restart asked for by the user and any other failure after the start (the model failing):
+// the job then stops, and its result keeps what was done and says why.
 import * as path from 'node:path';
 import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../common/evaluation';
 import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
@@ -29,8 +30,11 @@ interface CrashOptions {
   readonly signal?: AbortSignal;
   /** Problems that do not stop the job (a review.tsv that could not be tidied). */
   readonly log?: (line: string) => void;
-  /** Told each time a crash is stepped over: the image left out and how the worker stopped. */
-  readonly onCrash?: (image: string, description: string) => void;
+  /**
+   * Told each time the job goes on after a crash: the image in hand, how the worker stopped, and whether the image
+   * is tried again (its first crash) or left out (its second).
+   */
+  readonly onCrash?: (image: string, description: string, next: 'retry' | 'leave out') => void;
 }
 
 export type EvaluateAcrossCrashesOptions = EvaluateCallOptions & CrashOptions;
@@ -47,8 +51,8 @@ interface FolderJob<Part, Result> {
   combine(parts: readonly Part[], skipped: readonly FileError[], last: Result | undefined, end: { cancelled: boolean; stopped?: string }): Result;
 }
 
-/** Crashes on this many images in a row, none finished between them, stop the job: the images are not the cause. */
-const CRASHES_IN_A_ROW = 3;
+/** This many images failed by crashes in a row, none finished between them, stop the job: they are not the cause. */
+const FAILED_IN_A_ROW = 3;
 
 async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, initialExclude: readonly string[] | undefined, options: CrashOptions): Promise<Result> {
   const parts: Part[] = [];
@@ -56,7 +60,9 @@ async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, init
   const exclude = [...(initialExclude ?? [])];
   let finished = 0;
   let afterCrash = false;
-  let crashedInARow: string[] = [];
+  /** The image in hand at the last crash, being tried again. */
+  let retrying: string | undefined;
+  let failedInARow: string[] = [];
   const end = (how: { cancelled: boolean; stopped?: string }): Result => job.combine(parts, skipped, undefined, how);
   for (;;) {
     let soFar: RunSoFar<Part> | undefined;
@@ -83,16 +89,21 @@ async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, init
     if (inHand === undefined) return end({ cancelled: false }); // it died after its last image
     if (!(reason instanceof WorkerCrashedError)) return end({ cancelled: true, stopped: reason.message });
     if (reason.requested) return end({ cancelled: true, stopped: reason.description }); // no image is to blame
-    skipped.push({ file: inHand, reason: `the inference worker stopped while working on it: ${reason.description}` });
-    crashedInARow = soFar.done.length === 0 ? [...crashedInARow, inHand] : [inHand];
-    if (crashedInARow.length >= CRASHES_IN_A_ROW) {
-      const names = crashedInARow.map((file) => path.basename(file)).join(', ');
-      return end({ cancelled: true, stopped: `the inference worker stopped on ${crashedInARow.length} images in a row (${names}), so the images are unlikely to be the cause: ${reason.description}` });
+    if (soFar.done.length > 0) failedInARow = [];
+    const secondCrash = retrying === inHand && soFar.done.length === 0;
+    retrying = secondCrash ? undefined : inHand;
+    if (secondCrash) {
+      skipped.push({ file: inHand, reason: `the inference worker stopped twice while working on it: ${reason.description}` });
+      failedInARow.push(inHand);
+      if (failedInARow.length >= FAILED_IN_A_ROW) {
+        const names = failedInARow.map((file) => path.basename(file)).join(', ');
+        return end({ cancelled: true, stopped: `the inference worker stopped on ${failedInARow.length} images in a row (${names}), so the images are unlikely to be the cause: ${reason.description}` });
+      }
     }
     if (aborted) return end({ cancelled: true });
-    options.onCrash?.(inHand, reason.description);
-    exclude.push(...soFar.done, inHand);
-    finished += soFar.done.length + 1;
+    options.onCrash?.(inHand, reason.description, secondCrash ? 'leave out' : 'retry');
+    exclude.push(...soFar.done, ...(secondCrash ? [inHand] : []));
+    finished += soFar.done.length + (secondCrash ? 1 : 0);
     afterCrash = true;
   }
 }

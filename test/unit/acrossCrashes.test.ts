@@ -58,35 +58,43 @@ describe('evaluateAcrossCrashes', () => {
     assert.deepEqual(worker.requests, [request]);
   });
 
-  it('after a crash, skips the image in hand and scores the rest in a fresh run that leaves out what was done', async () => {
-    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 3, end: 'done' }]);
+  it('after a crash, tries the image in hand again in a fresh run that leaves out what was done; a second crash on it leaves it out', async () => {
+    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 0, end: 'crash' }, { score: 3, end: 'done' }]);
     const progress: EvaluateProgress[] = [];
     const crashes: string[] = [];
-    const report = await evaluateAcrossCrashes(worker, request, { onProgress: (p) => progress.push(p), onCrash: (file) => crashes.push(file) });
-    assert.deepEqual(worker.requests[1]!.exclude, files.slice(0, 3));
-    assert.deepEqual(crashes, [files[2]]);
+    const report = await evaluateAcrossCrashes(worker, request, { onProgress: (p) => progress.push(p), onCrash: (file, _, next) => crashes.push(`${file} ${next}`) });
+    assert.deepEqual(worker.requests.map((r) => r.exclude), [undefined, files.slice(0, 2), files.slice(0, 3)]);
+    assert.deepEqual(crashes, [`${files[2]} retry`, `${files[2]} leave out`]);
     assert.deepEqual(report.images.map((i) => i.image), [files[0], files[1], files[3], files[4], files[5]]);
     assert.deepEqual(report.failed.map((f) => f.file), [files[2]]);
-    assert.match(report.failed[0]!.reason, /stopped while working on it: The SegNetr inference worker was killed by SIGKILL while evaluating\. SIGKILL usually means/);
+    assert.match(report.failed[0]!.reason, /stopped twice while working on it: The SegNetr inference worker was killed by SIGKILL while evaluating\. SIGKILL usually means/);
     assert.doesNotMatch(report.failed[0]!.reason, /restarts on the next request/);
     assert.deepEqual([report.cancelled, report.stopped, report.summary.images], [false, undefined, 5]);
-    // Progress over both runs: against the whole folder, the skipped image counted.
+    // Progress over the runs: against the whole folder, the image left out counted.
     assert.deepEqual(progress.map((p) => [p.done, p.total]), [[1, 6], [2, 6], [4, 6], [5, 6], [6, 6]]);
   });
 
-  it('steps over separate crashes, each time leaving out everything done before', async () => {
-    const worker = scriptedWorker([{ score: 1, end: 'crash' }, { score: 1, end: 'crash' }, { score: 2, end: 'done' }]);
+  it('an image in hand at one crash that goes through when tried again is scored: the crash was not its doing', async () => {
+    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 4, end: 'done' }]);
     const report = await evaluateAcrossCrashes(worker, request);
-    assert.deepEqual(worker.requests.map((r) => r.exclude), [undefined, files.slice(0, 2), files.slice(0, 4)]);
-    assert.deepEqual(report.failed.map((f) => f.file), [files[1], files[3]]);
-    assert.equal(report.images.length, 4);
+    assert.deepEqual(worker.requests.map((r) => r.exclude), [undefined, files.slice(0, 2)]);
+    assert.deepEqual([report.images.length, report.failed.length, report.cancelled, report.stopped], [6, 0, false, undefined]);
+  });
+
+  it('steps over separate crashes, each time leaving out everything done before', async () => {
+    const worker = scriptedWorker([{ score: 1, end: 'crash' }, { score: 1, end: 'crash' }, { score: 0, end: 'crash' }, { score: 3, end: 'done' }]);
+    const report = await evaluateAcrossCrashes(worker, request);
+    assert.deepEqual(worker.requests.map((r) => r.exclude), [undefined, files.slice(0, 1), files.slice(0, 2), files.slice(0, 3)]);
+    assert.deepEqual(report.failed.map((f) => f.file), [files[2]]);
+    assert.equal(report.images.length, 5);
     assert.equal(report.cancelled, false);
   });
 
-  it('stops when the worker dies on three images in a row: the report keeps what was scored, names them and says why', async () => {
-    const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 0, end: 'crash' }, { score: 0, end: 'crash' }, { score: 1, end: 'done' }]);
+  it('stops when three images in a row kill the worker twice each: the report keeps what was scored, names them and says why', async () => {
+    const crash = { score: 0, end: 'crash' } as const;
+    const worker = scriptedWorker([{ score: 2, end: 'crash' }, crash, crash, crash, crash, crash, { score: 1, end: 'done' }]);
     const report = await evaluateAcrossCrashes(worker, request);
-    assert.equal(worker.requests.length, 3);
+    assert.equal(worker.requests.length, 6);
     assert.deepEqual(report.images.map((i) => i.image), files.slice(0, 2));
     assert.deepEqual(report.failed.map((f) => f.file), files.slice(2, 5));
     assert.equal(report.cancelled, true);
@@ -94,7 +102,8 @@ describe('evaluateAcrossCrashes', () => {
   });
 
   it('two images in a row that kill the worker are both left out, and the rest is done', async () => {
-    const report = await evaluateAcrossCrashes(scriptedWorker([{ score: 2, end: 'crash' }, { score: 0, end: 'crash' }, { score: 2, end: 'done' }]), request);
+    const crash = { score: 0, end: 'crash' } as const;
+    const report = await evaluateAcrossCrashes(scriptedWorker([{ score: 2, end: 'crash' }, crash, crash, crash, { score: 2, end: 'done' }]), request);
     assert.deepEqual([report.images.length, report.failed.length, report.cancelled, report.stopped], [4, 2, false, undefined]);
   });
 
@@ -117,7 +126,7 @@ describe('evaluateAcrossCrashes', () => {
 
   it('stops, keeping what was scored, when the fresh worker cannot start or the model fails mid-run', async () => {
     const noStart = await evaluateAcrossCrashes(scriptedWorker([{ score: 3, end: 'crash' }, { score: 0, end: 'noStart' }]), request);
-    assert.deepEqual([noStart.images.length, noStart.failed.length, noStart.cancelled], [3, 1, true]);
+    assert.deepEqual([noStart.images.length, noStart.failed.length, noStart.cancelled], [3, 0, true]);
     assert.match(noStart.stopped ?? '', /^after a crash, the inference worker could not go on: The SegNetr inference worker was killed by SIGKILL/);
 
     const modelError = await evaluateAcrossCrashes(scriptedWorker([{ score: 4, end: 'modelError' }, { score: 2, end: 'done' }]), request);
@@ -131,7 +140,7 @@ describe('evaluateAcrossCrashes', () => {
 
   it('a cancelled run after a crash is a cancelled report of both runs', async () => {
     const report = await evaluateAcrossCrashes(scriptedWorker([{ score: 1, end: 'crash' }, { score: 1, end: 'cancelled' }]), request);
-    assert.deepEqual([report.images.length, report.failed.length, report.cancelled, report.stopped], [2, 1, true, undefined]);
+    assert.deepEqual([report.images.length, report.failed.length, report.cancelled, report.stopped], [2, 0, true, undefined]);
   });
 
   it('does not start another run when Cancel came during the crash', async () => {
@@ -140,7 +149,7 @@ describe('evaluateAcrossCrashes', () => {
     const worker = scriptedWorker([{ score: 2, end: 'crash' }, { score: 3, end: 'done' }]);
     const report = await evaluateAcrossCrashes(worker, request, { signal: abort.signal });
     assert.equal(worker.requests.length, 1);
-    assert.deepEqual([report.images.length, report.failed.length, report.cancelled], [2, 1, true]);
+    assert.deepEqual([report.images.length, report.failed.length, report.cancelled], [2, 0, true]);
   });
 });
 
@@ -169,6 +178,7 @@ describe('prelabelAcrossCrashes', () => {
           const part = { summary: summary({ written: 1, skipped: 1, keptReviewed: 1, cancelled: true }), written: [files[0]!] };
           throw new JobCutShortError<PrelabelPart>(kill(), { part, done: files.slice(0, 2), inHand: files[2] });
         }
+        if (requests.length === 2) throw new JobCutShortError<PrelabelPart>(kill(), { part: { summary: summary({ total: 4, cancelled: true }), written: [] }, done: [], inHand: files[2] });
         o.onProgress?.({ done: 1, total: 3, file: files[3]!, outcome: 'written' });
         o.onProgress?.({ done: 2, total: 3, file: files[4]!, outcome: 'failed', reason: 'empty file (0 bytes)' });
         o.onProgress?.({ done: 3, total: 3, file: files[5]!, outcome: 'written' });
@@ -176,7 +186,7 @@ describe('prelabelAcrossCrashes', () => {
       },
     };
     const result = await prelabelAcrossCrashes(worker, labelsRequest, { onProgress: (p) => progress.push([p.done, p.total]) });
-    assert.deepEqual(requests[1]!.exclude, files.slice(0, 3));
+    assert.deepEqual(requests.map((r) => r.exclude), [undefined, files.slice(0, 2), files.slice(0, 3)]);
     assert.deepEqual([result.total, result.written, result.skipped, result.keptReviewed, result.cancelled, result.stopped], [6, 3, 1, 1, false, undefined]);
     assert.deepEqual(result.failed.map((f) => f.file), [files[2], files[4]]);
     assert.deepEqual(progress, [[1, 6], [2, 6], [4, 6], [5, 6], [6, 6]]);

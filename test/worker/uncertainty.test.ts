@@ -56,7 +56,7 @@ describe('uncertainty pass (worker)', function () {
     }
   });
 
-  it('goes on after its worker is killed: the image in hand is left out and listed as failed, the rest ranked as in a clean run', async () => {
+  it('goes on after its worker is killed: a fresh worker ranks the image in hand again and the rest, as a clean run does', async () => {
     const images = path.join(tmp.path, 'images');
     mkdirSync(images);
     await writeDiscImages(images, 16);
@@ -77,10 +77,8 @@ describe('uncertainty pass (worker)', function () {
         },
       });
       assert.notEqual(client.pid, killedPid);
-      assert.deepEqual([ranking.images.length, ranking.failed.length, ranking.cancelled, ranking.stopped], [15, 1, false, undefined]);
-      assert.match(ranking.failed[0]!.reason, /^the inference worker stopped while working on it: The SegNetr inference worker was killed by SIGKILL while ranking by uncertainty\./);
-      const skipped = ranking.failed[0]!.file;
-      assert.deepEqual(ranking.images, clean.images.filter((i) => i.image !== skipped), 'the clean ranking without the skipped image');
+      assert.deepEqual([ranking.failed.length, ranking.cancelled, ranking.stopped], [0, false, undefined]);
+      assert.deepEqual(ranking.images, clean.images, 'the clean ranking');
       assert.ok(done.every((d, i) => i === 0 || d > done[i - 1]!), `done ${done.join(',')}`);
       assert.equal(done.at(-1), 16);
     } finally {

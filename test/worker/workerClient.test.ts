@@ -273,7 +273,7 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     assert.equal(labelFolderEntries(masks).length, 40);
   });
 
-  it('goes on after SIGKILL mid-batch: the image in hand is listed as failed, a fresh worker labels the rest', async () => {
+  it('goes on after SIGKILL mid-batch: a fresh worker labels the image in hand again and the rest', async () => {
     const { images, masks } = dirs();
     await writeDiscImages(images, 40, { width: 320, height: 240 });
     let killedPid: number | undefined;
@@ -289,13 +289,13 @@ describe('inference worker (real onnxruntime-node in a child process)', function
       },
     });
     assert.notEqual(client.pid, killedPid);
-    assert.deepEqual([summary.total, summary.written, summary.failed.length, summary.cancelled, summary.stopped], [40, 39, 1, false, undefined]);
-    assert.match(summary.failed[0]!.reason, /^the inference worker stopped while working on it: The SegNetr inference worker was killed by SIGKILL while pre-labeling\./);
-    // Every other image has its label; the skipped one has none, unless the worker had finished it just before
-    // the kill landed (its label is then complete: writes are atomic).
+    // The image in hand is labelled by the fresh worker, or found labelled (and skipped) when the worker had
+    // finished it just before the kill landed (its label is then complete: writes are atomic).
+    assert.deepEqual([summary.total, summary.written + summary.skipped, summary.failed.length, summary.cancelled, summary.stopped], [40, 40, 0, false, undefined]);
+    assert.ok(summary.skipped <= 1, `skipped ${summary.skipped}`);
     const labels = labelFolderEntries(masks);
-    const skippedLabel = `${path.parse(summary.failed[0]!.file).name}.png`;
-    assert.equal(labels.filter((name) => name !== skippedLabel).length, 39);
+    assert.equal(labels.length, 40);
+    for (const name of labels) assert.equal(readLabel(path.join(masks, name)).colorType, 0);
     assert.ok(done.every((d, i) => i === 0 || d > done[i - 1]!), `done ${done.join(',')}`);
     assert.equal(done.at(-1), 40);
   });
