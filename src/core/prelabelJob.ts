@@ -15,7 +15,7 @@ import { prepareLabelsFolder } from './labelsFolder';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImageFile } from './predictImage';
 import { type ModelIdentity, writePredictionRecord } from './predictionRecord';
-import { ProtectingDecisions, forgetReviews, reviewFilePath } from './reviewState';
+import { ProtectingDecisions, forgetReviews, reviewFilePath, whileNoDecisionIsRecorded } from './reviewState';
 import { type SessionCache, withSessions } from './sessionCache';
 
 export interface JobHooks {
@@ -65,10 +65,12 @@ async function labelAll(
   let written = 0;
   let skipped = 0;
   let keptReviewed = 0;
-  const writtenImages = new Set<string>();
+  const stale = new StaleReviews(request.labelsDir, hooks.log ?? (() => undefined));
   let done = 0;
   let cancelled = false;
   const total = items.length;
+  // However the loop ends (a model failure too), the decisions about the labels it replaced go.
+  try {
   for (const item of items) {
     if (hooks.isCancelled?.()) {
       cancelled = true;
@@ -93,13 +95,15 @@ async function labelAll(
     if (outcome === 'skipped' && reason !== undefined) keptReviewed++;
     if (outcome === 'written') {
       written++;
-      writtenImages.add(path.basename(item.imagePath));
+      await stale.replaced(item.imagePath);
     } else if (outcome === 'skipped') skipped++;
     else failed.push({ file: item.imagePath, reason: reason ?? 'failed' });
     done++;
     hooks.onProgress?.({ done, total, file: item.imagePath, outcome, ...(reason === undefined ? {} : { reason }) });
   }
-  await forgetStaleReviews(request.labelsDir, writtenImages, hooks.log ?? (() => undefined));
+  } finally {
+    await stale.flush();
+  }
   return { total, written, skipped, keptReviewed, failed, cancelled, elapsedMs: Date.now() - started, labelsDir: request.labelsDir, threads: session.threads };
 }
 
@@ -127,18 +131,25 @@ async function labelOneImage(
     if (error instanceof ImageError) return failedBecause(error.message);
     return failedBecause(`cannot label the image: ${messageOf(error)}`);
   }
-  // With overwrite, look again just before writing: a person may have saved or accepted this label in the mask
-  // editor while the job ran (also one that did not exist when the job was planned). Only a label file that is
-  // there is kept: a reviewed label someone deleted is made again, as it would be without overwrite.
-  const reviewed = request.overwrite && (await fileExists(item.labelPath)) ? await keptBecauseReviewed(item, request, decisions) : undefined;
-  if (reviewed !== undefined) return { outcome: 'skipped', reason: reviewed };
-  try {
-    // Without overwrite, a label that appeared since the plan (saved by a person meanwhile) is kept.
-    const written = await writeFileAtomic(item.labelPath, label, { replace: request.overwrite });
-    if (written === 'exists') return { outcome: 'skipped' };
-  } catch (error) {
-    return failedBecause(describeFileError(`cannot write ${item.labelPath}`, error));
-  }
+  const write = async (): Promise<ImageResult | undefined> => {
+    // With overwrite, look again just before writing: a person may have saved or accepted this label in the mask
+    // editor while the job ran (also one that did not exist when the job was planned). Only a label file that is
+    // there is kept: a reviewed label someone deleted is made again, as it would be without overwrite.
+    const reviewed = request.overwrite && (await fileExists(item.labelPath)) ? await keptBecauseReviewed(item, request, decisions) : undefined;
+    if (reviewed !== undefined) return { outcome: 'skipped', reason: reviewed };
+    try {
+      // Without overwrite, a label that appeared since the plan (saved by a person meanwhile) is kept.
+      const written = await writeFileAtomic(item.labelPath, label, { replace: request.overwrite });
+      if (written === 'exists') return { outcome: 'skipped' };
+    } catch (error) {
+      return failedBecause(describeFileError(`cannot write ${item.labelPath}`, error));
+    }
+    return undefined;
+  };
+  // The editor records a person's decision before it saves, under review.tsv's lock: holding it from the look to the
+  // write means a save cannot land between them and be replaced.
+  const refused = request.overwrite && !request.overwriteReviewed ? await askingReviewState(() => whileNoDecisionIsRecorded(request.labelsDir, write)) : await write();
+  if (refused !== undefined) return refused;
   // The label is complete either way; without its record the editor just cannot re-threshold it.
   const model: ModelIdentity = { id: session.model.card.name, sha256: session.model.sha256 };
   await writePredictionRecord(request.labelsDir, item.imagePath, prediction, model, session.model.card.output).catch((error: unknown) =>
@@ -149,17 +160,41 @@ async function labelOneImage(
 
 /**
  * A decision about a label this job replaced was about the old label (a rejected prediction, or an accepted one
- * replaced by "overwrite reviewed"): it goes, so the editor and the review queue show the image as predicted.
- * The labels are written either way; a review.tsv that cannot be changed is logged, not a job failure.
+ * replaced by "overwrite reviewed"): it goes, so the editor and the review queue show the image as predicted. A
+ * decision made after the replacement (a person editing the new label while the job goes on) stays. Forgotten in
+ * batches (review.tsv is rewritten for each), and at the latest when the job ends, however it ends; a process
+ * killed outright leaves at most one batch. The labels are written either way; a review.tsv that cannot be
+ * changed is logged, not a job failure.
  */
-async function forgetStaleReviews(labelsDir: string, images: ReadonlySet<string>, log: (line: string) => void): Promise<void> {
-  try {
-    const dropped = await forgetReviews(labelsDir, images);
-    if (dropped > 0) log(`${dropped} review decision(s) about labels this job replaced were removed from ${reviewFilePath(labelsDir)}`);
-  } catch (error) {
-    log(`the labels are written, but the review decisions about the ones replaced are still in ${reviewFilePath(labelsDir)}: ${messageOf(error)}`);
+class StaleReviews {
+  private pending = new Map<string, string>();
+  private lastFlush = Date.now();
+
+  constructor(
+    private readonly labelsDir: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async replaced(imagePath: string): Promise<void> {
+    this.pending.set(path.basename(imagePath), new Date().toISOString());
+    if (this.pending.size >= FORGET_BATCH || Date.now() - this.lastFlush >= FORGET_EVERY_MS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    this.lastFlush = Date.now();
+    try {
+      const dropped = await forgetReviews(this.labelsDir, batch);
+      if (dropped > 0) this.log(`${dropped} review decision(s) about labels this job replaced were removed from ${reviewFilePath(this.labelsDir)}`);
+    } catch (error) {
+      this.log(`the labels are written, but the review decisions about the ones replaced are still in ${reviewFilePath(this.labelsDir)}: ${messageOf(error)}`);
+    }
   }
 }
+
+const FORGET_BATCH = 64;
+const FORGET_EVERY_MS = 2000;
 
 /** Even with overwrite, a label a person edited or accepted is kept unless overwriteReviewed says otherwise. */
 async function keptBecauseReviewed(item: PlannedImage, request: PrelabelFolderRequest, decisions: ProtectingDecisions): Promise<string | undefined> {

@@ -123,20 +123,33 @@ export async function withdrawReview(labelsDir: string, recorded: ReviewRecord, 
 }
 
 /**
- * Drops the decisions on these images (file names), because their labels were just replaced by a new prediction:
- * an "accepted" or "rejected" made about the old one would show on the new one. Returns how many were dropped;
+ * Drops the decisions on these images (file name -> ISO time its label was replaced by a new prediction) made
+ * before that time: an "accepted" or "rejected" about the old label would show on the new one. A decision made
+ * since (a person who edited the new label while the job went on) stands. Returns how many were dropped;
  * review.tsv is not written when none was there.
  */
-export async function forgetReviews(labelsDir: string, images: ReadonlySet<string>): Promise<number> {
+export async function forgetReviews(labelsDir: string, replacedAt: ReadonlyMap<string, string>): Promise<number> {
+  const stale = (records: ReadonlyMap<string, ReviewRecord>, name: string, time: string): boolean => {
+    const record = records.get(name);
+    return record !== undefined && record.time < time;
+  };
   // Looked at without the lock first: most jobs replace no reviewed label, and then review.tsv is not touched.
-  if (images.size === 0) return 0;
+  if (replacedAt.size === 0) return 0;
   const records = await readReviewState(labelsDir);
-  if (![...images].some((name) => records.has(name))) return 0;
+  if (![...replacedAt].some(([name, time]) => stale(records, name, time))) return 0;
   return updateReviewState(labelsDir, (records) => {
     let dropped = 0;
-    for (const name of images) if (records.delete(name)) dropped++;
+    for (const [name, time] of replacedAt) if (stale(records, name, time) && records.delete(name)) dropped++;
     return dropped;
   });
+}
+
+/**
+ * Runs `body` holding review.tsv's lock, which every decision is recorded under: a job that checks a label's
+ * decision and then replaces the label does both here, so a person's save cannot land between the two.
+ */
+export async function whileNoDecisionIsRecorded<T>(labelsDir: string, body: () => Promise<T>): Promise<T> {
+  return withReviewLock(reviewFilePath(labelsDir), body);
 }
 
 function sameRecord(a: ReviewRecord, b: ReviewRecord): boolean {

@@ -144,8 +144,8 @@ export function evaluateAcrossCrashes(worker: Pick<WorkerClient, 'evaluate'>, re
 
 /**
  * WorkerClient.prelabelFolder, going on after crashes; one summary of every run. A run forgets the review decisions
- * about the labels it replaced at its end; for a run cut short that is done here, or review.tsv would still call
- * a fresh prediction accepted or rejected.
+ * about the labels it replaced in batches; for the last batch of a run cut short that is done here, or review.tsv
+ * would still call a fresh prediction accepted or rejected.
  */
 export function prelabelAcrossCrashes(worker: Pick<WorkerClient, 'prelabelFolder'>, request: PrelabelFolderRequest, options: PrelabelAcrossCrashesOptions = {}): Promise<PrelabelSummary> {
   const started = Date.now();
@@ -164,7 +164,7 @@ export function prelabelAcrossCrashes(worker: Pick<WorkerClient, 'prelabelFolder
       },
       keep: async (part) => {
         try {
-          await forgetReviews(request.labelsDir, new Set(part.written.map((file) => path.basename(file))));
+          await forgetReviews(request.labelsDir, new Map(part.written.map(([file, time]) => [path.basename(file), time])));
         } catch (error) {
           options.log?.(`the labels are written, but the review decisions about the ones replaced before the crash are still in ${reviewFilePath(request.labelsDir)}: ${messageOf(error)}`);
         }

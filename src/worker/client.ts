@@ -96,10 +96,10 @@ export interface RunSoFar<Part> {
   readonly inHand: string | undefined;
 }
 
-/** A pre-label's account of a run cut short: its summary so far and the images whose label it wrote. */
+/** A pre-label's account of a run cut short: its summary so far and the images whose label it wrote, and when. */
 export interface PrelabelPart {
   readonly summary: PrelabelSummary;
-  readonly written: readonly string[];
+  readonly written: readonly (readonly [file: string, time: string])[];
 }
 
 /** An evaluation's account of a run cut short: what its report would say so far. */
@@ -170,8 +170,8 @@ interface ProgressTally {
   /** The images in the job's order (its first message), and those finished. */
   planned?: readonly string[];
   readonly done: string[];
-  /** The images whose label it wrote. */
-  readonly writtenFiles: string[];
+  /** The images whose label it wrote, with the time each was reported (ISO 8601). */
+  readonly writtenFiles: [string, string][];
   total: number;
   written: number;
   skipped: number;
@@ -506,7 +506,7 @@ function tallyProgress(tally: ProgressTally, progress: PrelabelProgress): void {
   tally.done.push(progress.file);
   if (progress.outcome === 'written') {
     tally.written++;
-    tally.writtenFiles.push(progress.file);
+    tally.writtenFiles.push([progress.file, new Date().toISOString()]);
   }
   else if (progress.outcome === 'skipped') {
     tally.skipped++;

@@ -175,7 +175,7 @@ describe('prelabelAcrossCrashes', () => {
         if (requests.length === 1) {
           o.onProgress?.({ done: 1, total: 6, file: files[0]!, outcome: 'written' });
           o.onProgress?.({ done: 2, total: 6, file: files[1]!, outcome: 'skipped', reason: 'kept: a person accepted this label' });
-          const part = { summary: summary({ written: 1, skipped: 1, keptReviewed: 1, cancelled: true }), written: [files[0]!] };
+          const part = { summary: summary({ written: 1, skipped: 1, keptReviewed: 1, cancelled: true }), written: [[files[0]!, '2026-12-02T00:00:00.000Z'] as const] };
           throw new JobCutShortError<PrelabelPart>(kill(), { part, done: files.slice(0, 2), inHand: files[2] });
         }
         if (requests.length === 2) throw new JobCutShortError<PrelabelPart>(kill(), { part: { summary: summary({ total: 4, cancelled: true }), written: [] }, done: [], inHand: files[2] });

@@ -13,6 +13,7 @@ import {
   type ReviewRecord,
   ReviewStateError,
   effectiveReviewStatus,
+  forgetReviews,
   parseReviewTsv,
   readReviewState,
   recordReview,
@@ -37,6 +38,16 @@ describe('review state (review.tsv)', () => {
     );
     assert.deepEqual([...(await readReviewState(tmp.path)).keys()], ['a.jpg', 'b.png']);
     assert.deepEqual(readdirSync(path.dirname(reviewFilePath(tmp.path))), ['review.tsv'], 'no lock or temp file left');
+  });
+
+  it('forgets the decisions made before a label was replaced, and keeps those made after (a person editing the new label)', async () => {
+    await recordReview(tmp.path, record('old.png', 'accepted')); // at T
+    await recordReview(tmp.path, { ...record('new.png', 'edited'), time: '2026-01-02T03:04:07.000Z' });
+    await recordReview(tmp.path, record('other.png', 'rejected'));
+    const replacedAt = new Map([['old.png', '2026-01-02T03:04:06.000Z'], ['new.png', '2026-01-02T03:04:06.000Z'], ['gone.png', T]]);
+    assert.equal(await forgetReviews(tmp.path, replacedAt), 1);
+    assert.deepEqual([...(await readReviewState(tmp.path)).keys()], ['new.png', 'other.png']);
+    assert.equal(await forgetReviews(tmp.path, new Map([['new.png', '2026-01-02T03:04:07.000Z']])), 0, 'made in the same millisecond: kept');
   });
 
   it('keeps file names with tabs and newlines on one row', async () => {

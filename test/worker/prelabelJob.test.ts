@@ -4,7 +4,9 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runPrelabelJob } from '../../src/core/prelabelJob';
-import { formatReviewTsv, reviewFilePath } from '../../src/core/reviewState';
+import { writeFileAtomic } from '../../src/core/atomicWrite';
+import { writeEditedLabel } from '../../src/core/editedLabelWrite';
+import { formatReviewTsv, readReviewState, reviewFilePath } from '../../src/core/reviewState';
 import { useTempDir } from '../unit/tempDir';
 import { readLabel, writeDiscImages } from './testImages';
 import { request } from './workerSetup';
@@ -34,6 +36,47 @@ describe('pre-label job (in process)', function () {
     assert.equal(readFileSync(lastLabel, 'utf8'), 'saved by a person');
     assert.deepEqual([summary.written, summary.skipped, summary.keptReviewed], [2, 1, 1]);
     assert.equal(readLabel(path.join(masks, `${path.parse(written[0]!.file).name}.png`)).colorType, 0, 'the others are labelled');
+  });
+
+  it('with overwrite, the decision of a person who edits a label the job already replaced stays, so a later overwrite keeps it', async () => {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    const written = await writeDiscImages(images, 3);
+    const first = written[0]!.file;
+    const firstLabel = path.join(masks, `${path.parse(first).name}.png`);
+    let save: Promise<unknown> | undefined;
+    await runPrelabelJob(request(images, masks, { overwrite: true }), {
+      onProgress: (progress) => {
+        // The person opens the image the job just predicted, edits it and saves: the editor's own write.
+        if (progress.done !== 1) return;
+        const decision = { image: path.basename(first), status: 'edited', modelId: '-', modelSha256: '-', time: new Date().toISOString() } as const;
+        save = writeEditedLabel(masks, decision, () => writeFileAtomic(firstLabel, Buffer.from('saved by a person')).then(() => undefined));
+      },
+    });
+    await save;
+    assert.equal((await readReviewState(masks)).get(path.basename(first))?.status, 'edited');
+    const again = await runPrelabelJob(request(images, masks, { overwrite: true }));
+    assert.deepEqual([again.written, again.keptReviewed], [2, 1]);
+    assert.equal(readFileSync(firstLabel, 'utf8'), 'saved by a person');
+  });
+
+  it('forgets the decisions about the labels it replaced also when it stops part-way (a model failure)', async () => {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    const written = await writeDiscImages(images, 3);
+    mkdirSync(path.dirname(reviewFilePath(masks)), { recursive: true });
+    const names = written.map((w) => path.basename(w.file));
+    for (const w of written) writeFileSync(path.join(masks, `${path.parse(w.file).name}.png`), 'an old label');
+    writeFileSync(reviewFilePath(masks), formatReviewTsv(names.map((image) => ({ image, status: 'accepted', modelId: '-', modelSha256: '-', time: '2026-01-01T00:00:00.000Z' }))));
+    const job = runPrelabelJob(request(images, masks, { overwrite: true, overwriteReviewed: true }), {
+      onProgress: (progress) => {
+        if (progress.done === 1) throw new Error('the model failed');
+      },
+    });
+    await assert.rejects(job, /the model failed/);
+    assert.deepEqual([...(await readReviewState(masks)).keys()], names.slice(1), 'the replaced label\'s decision is gone, the others stay');
   });
 
   it('with overwrite, makes again a reviewed label that was deleted (nothing of a person is left to keep)', async () => {
