@@ -14,6 +14,10 @@ let ortModule: OrtModule | undefined;
  * way (no NODE_PATH, no CommonJS fallbacks), which fails where require finds the package.
  */
 function loadOrt(): OrtModule {
+  // onnxruntime 1.30 keeps a device id and a usage database under ~/.cache/Microsoft/DeveloperTools and reports
+  // usage to Microsoft unless told not to. People label medical images with this: it is off unless they turn it
+  // on themselves (ORT_DISABLE_TELEMETRY=0 in the environment).
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
   try {
     ortModule ??= require('onnxruntime-node') as OrtModule;
   } catch (error) {

@@ -45,6 +45,24 @@ describe('segnetr CLI (node dist/cli.js)', function () {
     assert.match(segnetr('prelabel', images, '--model', sigmoidModel, '--overwrite').stdout, /5 written, 0 skipped/);
   });
 
+  it('keeps onnxruntime\'s usage telemetry off: no device id or usage database in the home folder unless asked for', async () => {
+    const images = imagesDir();
+    await writeDiscImages(images, 1);
+    const run = (home: string, extra: Record<string, string>): void => {
+      mkdirSync(home);
+      // Without CI, which onnxruntime also takes as a reason to stay quiet.
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, ...extra };
+      const result = spawnSync(process.execPath, [cliScript, 'prelabel', images, '--model', sigmoidModel, '--out', path.join(home, 'masks')], { encoding: 'utf8', env });
+      assert.equal(result.status, 0, result.stderr);
+    };
+    const quiet = path.join(tmp.path, 'home-default');
+    run(quiet, {});
+    assert.equal(existsSync(path.join(quiet, '.cache', 'Microsoft')), false, 'nothing of onnxruntime\'s telemetry by default');
+    const optedIn = path.join(tmp.path, 'home-opted-in');
+    run(optedIn, { ORT_DISABLE_TELEMETRY: '0' });
+    assert.equal(existsSync(path.join(optedIn, '.cache', 'Microsoft', 'DeveloperTools', '.onnxruntime')), true, 'the check can see it when it is on');
+  });
+
   it('--overwrite keeps a label a person accepted (review.tsv) and says so; --overwrite-reviewed replaces it', async () => {
     const images = imagesDir();
     await writeDiscImages(images, 2);
