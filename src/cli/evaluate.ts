@@ -1,13 +1,16 @@
 // `segnetr evaluate`: scores predictions against ground-truth masks with the same job as the extension's
 // worker (src/core/evaluateJob.ts), in this process; prints the summary, writes the reports asked for.
+import { stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { EvaluationReport } from '../common/evaluation';
 import { runEvaluateJob } from '../core/evaluateJob';
 import { evaluationJson, writeEvaluationReports } from '../core/evaluationReport';
+import { tempFileName } from '../core/atomicWrite';
+import { makeFolders } from '../core/labelsFolder';
 import { samePlace } from '../core/realPath';
 import { checkReportFolder } from '../core/reportFolder';
 import { evaluationCsv, evaluationText } from '../eval/reportText';
-import { RequestError, messageOf } from '../model/errors';
+import { RequestError, describeFsError, messageOf } from '../model/errors';
 import { EVALUATE_USAGE, type EvaluateCommand, parseEvaluateCommandLine } from './evaluateArgs';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, runTerminalJob } from './runtime';
 import { terminalSafe, writeLine, writeLines } from './terminalText';
@@ -54,15 +57,16 @@ export async function finishEvaluate(command: EvaluateCommand, report: Evaluatio
     writeLine(process.stderr, `segnetr: interrupted after ${report.images.length + report.failed.length} image(s); no report was written.`);
     return EXIT_INTERRUPTED;
   }
+  // The results first: a report file that cannot be written after all (a full disk) must not take them along.
+  // JSON and CSV quote names in their own way (and are read by programs); the summary is for a person's terminal.
+  if (onStdout === 'summary') writeLines(process.stdout, evaluationText(report, terminalSafe));
+  else process.stdout.write(onStdout === 'json' ? evaluationJson(report) : evaluationCsv(report));
   try {
     const written = await writeEvaluationReports(report, {
       ...(command.reportDir === undefined ? {} : { dir: command.reportDir }),
       ...(command.json === undefined || command.json === '-' ? {} : { json: command.json }),
       ...(command.csv === undefined || command.csv === '-' ? {} : { csv: command.csv }),
     });
-    // JSON and CSV quote names in their own way (and are read by programs); the summary is for a person's terminal.
-    if (onStdout === 'summary') writeLines(process.stdout, evaluationText(report, terminalSafe));
-    else process.stdout.write(onStdout === 'json' ? evaluationJson(report) : evaluationCsv(report));
     for (const file of written) writeLine(process.stderr, `segnetr: wrote ${file}`);
   } catch (error) {
     writeLine(process.stderr, `segnetr: ${messageOf(error)}`);
@@ -88,6 +92,28 @@ async function checkOutputs(command: EvaluateCommand): Promise<void> {
     await checkReportFolder(command.reportDir);
   }
   for (const [flag, file] of [['--json', command.json], ['--csv', command.csv]] as const) {
-    if (file !== undefined && file !== '-') outsideInputs(flag, file, path.dirname(path.resolve(file)));
+    if (file === undefined || file === '-') continue;
+    outsideInputs(flag, file, path.dirname(path.resolve(file)));
+    await checkOutputFile(flag, file);
+  }
+}
+
+/**
+ * A --json or --csv target must be writable before the images are scored, not found wanting after (the run's
+ * results would be lost): not a folder, and its folder made and able to take a file (a probe file, removed).
+ */
+async function checkOutputFile(flag: string, file: string): Promise<void> {
+  const target = await stat(file).catch(() => undefined);
+  if (target !== undefined && !target.isFile()) throw new RequestError(`${flag} ${file} is a folder or another non-file; give a file name.`);
+  const dir = path.dirname(path.resolve(file));
+  const probe = path.join(dir, tempFileName(process.pid));
+  try {
+    await makeFolders(dir);
+    await writeFile(probe, '', { flag: 'wx' });
+    await unlink(probe);
+  } catch (error) {
+    await unlink(probe).catch(() => undefined);
+    const why = describeFsError(error, { ENOENT: 'that place cannot hold files', EEXIST: 'a file is where a folder of that path should be', ENOTDIR: 'a file is where a folder of that path should be' });
+    throw new RequestError(`${flag} ${file} cannot be written (${why}); nothing was scored.`);
   }
 }

@@ -44,7 +44,7 @@ export async function writeEvaluationReports(report: EvaluationReport, targets: 
   }
   if (targets.json !== undefined) files.push([targets.json, () => evaluationJson(report)]);
   if (targets.csv !== undefined) files.push([targets.csv, () => evaluationCsv(report)]);
-  const reasons = { ENOENT: 'that place cannot hold files', EISDIR: 'it is a folder' };
+  const reasons = { ENOENT: 'that place cannot hold files', EISDIR: 'it is a folder', EEXIST: 'a file is where a folder of that path should be', ENOTDIR: 'a file is where a folder of that path should be' };
   const contents: { path: string; data: Uint8Array }[] = [];
   for (const [file, content] of files) {
     try {

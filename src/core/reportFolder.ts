@@ -4,6 +4,7 @@
 import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { REPORT_FILES } from './evaluationReport';
+import { describeFsError } from '../model/errors';
 import { ReportError, readEvaluationReport } from './readEvaluationReport';
 
 export function reportFolderFor(imagesDir: string): string {
@@ -16,8 +17,10 @@ async function exists(file: string): Promise<boolean> {
     await lstat(file);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    if (code === 'ENOTDIR') throw new ReportError(`${path.dirname(file)} cannot hold a report: it, or a folder above it, is a file.`);
+    throw new ReportError(`Cannot look into ${path.dirname(file)}: ${describeFsError(error)}.`);
   }
 }
 

@@ -1,7 +1,7 @@
 // What `segnetr evaluate` writes once the job ends: after an interrupt, nothing (a partial report must not replace
 // a complete one); otherwise the files asked for.
 import * as assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { finishEvaluate } from '../../src/cli/evaluate';
 import type { EvaluateCommand } from '../../src/cli/evaluateArgs';
@@ -43,6 +43,15 @@ describe('segnetr evaluate: the files written at the end', () => {
     assert.match(stderr, /interrupted after 2 image\(s\); no report was written/);
     assert.deepEqual(readdirSync(dir).map((f) => readFileSync(path.join(dir, f))), before);
     assert.equal(readFileSync(csv, 'utf8').trim().split('\n').length, 4, 'the complete CSV: header, 2 images, 1 failed');
+  });
+
+  it('a report file that cannot be written after all still leaves the results on stdout (exit 2)', async () => {
+    const blocker = path.join(tmp.path, 'a-file');
+    writeFileSync(blocker, 'in the way');
+    const { result, stdout, stderr } = await captured(() => finishEvaluate(command(path.join(tmp.path, 'r0'), path.join(blocker, 'all.csv')), complete));
+    assert.equal(result, 2);
+    assert.match(stdout, /Scored 2 image\(s\), 1 failed/);
+    assert.match(stderr, /Cannot write .*a-file\/all\.csv: a file is where a folder of that path should be\./);
   });
 
   it('a complete run writes every file asked for and exits 1 when an image failed', async () => {

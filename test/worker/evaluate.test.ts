@@ -145,6 +145,25 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     assert.match(bothStdout.stderr, /Only one of --json and --csv can print on stdout/);
   });
 
+  it('refuses --json/--csv/--report places that cannot take the files before scoring anything (exit 2, one line each)', async () => {
+    const { images, gt } = await dataSet(2);
+    const aFile = path.join(tmp.path, 'a-file');
+    writeFileSync(aFile, 'not a folder');
+    const aFolder = path.join(tmp.path, 'a-folder');
+    mkdirSync(aFolder);
+    for (const [args, message] of [
+      [['--json', path.join(aFile, 'eval.json')], /^segnetr: --json .*a-file\/eval\.json cannot be written \(a file is where a folder of that path should be\); nothing was scored\.\n$/],
+      [['--csv', aFolder], /^segnetr: --csv .*a-folder is a folder or another non-file; give a file name\.\n$/],
+      [['--report', path.join(aFile, 'report')], /^segnetr: .*a-file\/report cannot hold a report: it, or a folder above it, is a file\.\n$/],
+    ] as const) {
+      const run = segnetr(images, '--gt', gt, '--model', sigmoidModel, '--threads', '1', ...args);
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, message);
+      assert.equal(run.stdout, '', 'nothing scored, nothing printed');
+    }
+    assert.deepEqual(readdirSync(aFolder), []);
+  });
+
   it('never writes a report into the folders it evaluates, and replaces only an earlier report\'s files', async () => {
     const { images, gt, written } = await dataSet(2);
     const mask = path.join(gt, maskName(written[0]!));
