@@ -11,6 +11,7 @@ import { loadModel } from '../model/modelFiles';
 import type { Prediction } from '../model/postprocess';
 import type { ModelSession } from '../model/session';
 import { removeTempFiles, writeFileAtomic } from './atomicWrite';
+import { IMAGE_EXTENSIONS } from './labelPaths';
 import { prepareLabelsFolder } from './labelsFolder';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImageFile } from './predictImage';
@@ -35,6 +36,10 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
   const model = await loadModel(request.modelPath);
   checkLabelFormat(request.format, numberOfClasses(model.card.output));
   const plan = await planPrelabel(request);
+  // A mistyped folder must not pass as done (a CI step would go green); a shard whose share is empty is fine.
+  if (plan.folderTotal === 0) {
+    throw new RequestError(`No images in ${request.imagesDir}: pre-labeling reads the ${IMAGE_EXTENSIONS.join(' ')} files directly in it, not in its subfolders.`);
+  }
 
   return withSessions(hooks.sessions, async (sessions) => {
     // The session checks the graph against the card: a mismatched model fails here, before the labels folder
@@ -79,14 +84,15 @@ async function labelAll(
     let outcome: FileOutcome;
     let reason: string | undefined;
     const reviewed = item.labelExists && request.overwrite ? await keptBecauseReviewed(item, request, decisions) : undefined;
-    if (item.labelExists && !request.overwrite) {
+    if (item.labelClashesWith !== undefined) {
+      // Before the skip: the label that exists is the other image's, and a rerun must still say so.
+      outcome = 'failed';
+      reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
+    } else if (item.labelExists && !request.overwrite) {
       outcome = 'skipped';
     } else if (reviewed !== undefined) {
       outcome = 'skipped';
       reason = reviewed;
-    } else if (item.labelClashesWith !== undefined) {
-      outcome = 'failed';
-      reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
     } else {
       const result = await labelOneImage(item, session, request, decisions, hooks.log ?? (() => undefined));
       outcome = result.outcome;

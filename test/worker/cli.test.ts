@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pngHeaderOnly } from '../unit/pngBytes';
@@ -170,6 +170,31 @@ describe('segnetr CLI (node dist/cli.js)', function () {
       assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, message);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('exits 2 for a folder without images (a mistyped path must not pass as done) and makes no labels folder; an empty shard is fine', async () => {
+    const images = imagesDir();
+    writeFileSync(path.join(images, 'notes.txt'), 'not an image');
+    mkdirSync(path.join(images, 'nested'));
+    const empty = segnetr('prelabel', images, '--model', sigmoidModel);
+    assert.equal(empty.status, 2, empty.stderr);
+    assert.match(empty.stderr, /^segnetr: No images in .*images: pre-labeling reads the .* files directly in it, not in its subfolders\.\n$/);
+    assert.equal(existsSync(path.join(tmp.path, 'masks')), false);
+    await writeDiscImages(images, 1);
+    const share = segnetr('prelabel', images, '--model', sigmoidModel, '--shard', '1/2');
+    assert.equal(share.status, 0, share.stderr);
+    assert.match(share.stdout, /0 written, 0 skipped \(label exists\), 0 failed of 0/);
+  });
+
+  it('a clash of base names is reported on every run, also once the other image\'s label exists (exit 1)', async () => {
+    const images = imagesDir();
+    const [, second] = await writeDiscImages(images, 2); // img_000.png, img_001.jpg
+    renameSync(second!.file, path.join(images, 'img_000.jpg')); // sorts first: its label is written, the PNG's clashes
+    for (let run = 0; run < 2; run++) {
+      const result = segnetr('prelabel', images, '--model', sigmoidModel);
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, /: same base name as .*; both would write /);
     }
   });
 
