@@ -39,6 +39,18 @@ export async function listImages(dir: string, which: 'files' | 'every' = 'files'
     .map((name) => path.join(dir, name));
 }
 
+/**
+ * The image before `imagePath` in its folder's order whose label is the same file (a.png and a.tif share
+ * a.png), if any: by the planner's rule that label is the earlier image's, and review.tsv's decisions about it are
+ * under that image's name.
+ */
+export async function earlierImageWithLabel(imagePath: string, labelsDir: string): Promise<string | undefined> {
+  const labelPath = labelPathFor(labelsDir, imagePath);
+  const images = await listImages(path.dirname(imagePath), 'every').catch(() => []);
+  const owner = images.find((image) => labelPathFor(labelsDir, image) === labelPath);
+  return owner !== undefined && owner !== path.join(path.dirname(imagePath), path.basename(imagePath)) ? owner : undefined;
+}
+
 /** Position p belongs to shard index when p % count === index: shares differ by at most one file. */
 export function selectShard<T>(items: readonly T[], shard: Shard | undefined): T[] {
   if (!shard) return [...items];

@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../core/atomicWrite';
 import { writeEditedLabel } from '../core/editedLabelWrite';
 import { findImageForLabel } from '../core/imageForLabel';
 import { labelPathFor } from '../core/labelPaths';
-import { checkLabelsOutsideImages } from '../core/plan';
+import { checkLabelsOutsideImages, earlierImageWithLabel } from '../core/plan';
 import { formatBytes } from '../core/readRegularFile';
 import { samePlace } from '../core/realPath';
 import { thresholdByte } from '../core/predictionRecord';
@@ -832,6 +832,9 @@ async function groundTruthFilesOf(target: CompareTarget): Promise<MaskFiles> {
 /** Why this mask cannot be changed here, or undefined when it can. */
 async function readOnlyReason(files: MaskFiles): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) return 'the workspace is not trusted (Restricted Mode)';
+  // Saving here would change the other image's label, unprotected by the decisions recorded under its name.
+  const owner = await earlierImageWithLabel(files.imagePath, files.labelsDir);
+  if (owner !== undefined) return `its label ${files.labelPath} is the label of ${path.basename(owner)}, which has the same base name; rename one of the two images`;
   try {
     // The mode bits too: for root access() always says writable, but a file marked read-only means "do not change".
     const info = await stat(files.labelPath);

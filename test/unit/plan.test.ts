@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RequestError } from '../../src/model/errors';
 import { labelPathFor } from '../../src/core/labelPaths';
-import { listImages, planPrelabel, selectShard } from '../../src/core/plan';
+import { earlierImageWithLabel, listImages, planPrelabel, selectShard } from '../../src/core/plan';
 import { useTempDir } from './tempDir';
 
 describe('planning a folder', () => {
@@ -56,6 +56,10 @@ describe('planning a folder', () => {
     const shard = await planPrelabel({ imagesDir: images, labelsDir: masks, shard: { index: 1, count: 2 } });
     assert.deepEqual(shard.items.map((i) => path.basename(i.imagePath)), ['a.png', 'c.bmp']);
     assert.equal(shard.items[0]!.labelClashesWith, path.join(images, 'a.jpg'));
+    // The editor asks the same of one image: a.png's label is a.jpg's.
+    assert.equal(await earlierImageWithLabel(path.join(images, 'a.png'), masks), path.join(images, 'a.jpg'));
+    assert.equal(await earlierImageWithLabel(path.join(images, 'a.jpg'), masks), undefined);
+    assert.equal(await earlierImageWithLabel(path.join(images, 'b.png'), masks), undefined);
   });
 
   it('works when the labels folder does not exist yet, and refuses labels in the images folder', async () => {

@@ -348,7 +348,10 @@ describe('mask editor', function () {
     await waitForMaskOf(uri, two, false, 'the label\'s two components');
     await hands.press('k'); // Keep Largest: runs on the codec thread for a while...
     await waitFor('Keep Largest to reach the host', () => editorState(uri), (st) => (st?.pendingEdits ?? 0) > 0, 30_000);
-    await hands.press('Control+z'); // ...and Ctrl+Z meanwhile takes it back (VS Code heard of it at once)
+    // The host tells VS Code at once; the workbench learns of it by a message, which a loaded machine can delay
+    // past a key pressed at once (seen in a run beside a training job): wait for the tab to say so.
+    await waitFor('VS Code to hear of Keep Largest', () => workbenchDirty(uri), (dirty) => dirty === true, 30_000);
+    await hands.press('Control+z'); // ...and Ctrl+Z meanwhile takes it back
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await waitForMaskOf(uri, two, false, 'both components again, and a clean document');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
