@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { ModelOutput } from '../model/card';
 import type { Prediction } from '../model/postprocess';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFilesAtomically } from './atomicWrite';
 import { encodeGreyPng } from './greyPng';
 import { STATE_FOLDER, makeStateFolder } from './stateFolder';
 import { PngSizeError, readPngOfSize } from './readPngOfSize';
@@ -101,9 +101,7 @@ export async function writePredictionRecord(
   const paths = predictionPaths(labelsDir, imagePath);
   await makeStateFolder(labelsDir, PREDICTIONS_FOLDER);
   const { width, height } = prediction;
-  await writeFileAtomic(paths.probability, encodeGreyPng(prediction.probability, width, height));
   const hasClasses = output.activation === 'softmax';
-  if (hasClasses) await writeFileAtomic(paths.classes, encodeGreyPng(prediction.mask, width, height));
   const record: PredictionRecord = {
     version: RECORD_VERSION,
     image: path.basename(imagePath),
@@ -115,7 +113,12 @@ export async function writePredictionRecord(
     height,
     hasClasses,
   };
-  await writeFileAtomic(paths.record, Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8'));
+  // All or none: new maps beside the old record would be thresholded with the old model's threshold, named for it.
+  await writeFilesAtomically([
+    { path: paths.probability, data: encodeGreyPng(prediction.probability, width, height) },
+    ...(hasClasses ? [{ path: paths.classes, data: encodeGreyPng(prediction.mask, width, height) }] : []),
+    { path: paths.record, data: Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8') },
+  ]);
 }
 
 /** The image's prediction record, or undefined when it has none. Throws PredictionRecordError for a bad one. */

@@ -177,7 +177,8 @@ export function formatReviewTsv(records: readonly ReviewRecord[]): string {
 
 /** Strict: a malformed file is reported (file and line) rather than silently rewritten without its rows. */
 export function parseReviewTsv(text: string, file: string): ReviewRecord[] {
-  const lines = text.split('\n');
+  // A byte-order mark is what Excel and Notepad put in front when the file is saved by hand; it is not the header's.
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
   if (lines.at(-1) === '') lines.pop();
   const header = lines[0]?.replace(/\r$/, '');
   if (header !== HEADER.join('\t')) {

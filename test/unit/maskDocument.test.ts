@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
-import { writePredictionRecord } from '../../src/core/predictionRecord';
+import { predictionPaths, writePredictionRecord } from '../../src/core/predictionRecord';
 import { maxPngFileBytes } from '../../src/core/readPngOfSize';
 import { MaskDocumentError } from '../../src/editor/baseMask';
 import { keepUnrestoredBackup } from '../../src/editor/maskBackup';
@@ -100,6 +100,20 @@ describe('mask document', () => {
     assertGrid(doc.raster, ['..11', '1.1.']);
     assert.deepEqual([doc.source, doc.hasStoredProbability, doc.predictionModel], ['prediction', true, { id: 'm', sha256: 'abc' }]);
     assert.deepEqual(doc.probability?.probability, probability);
+  });
+
+  it('writes a prediction\'s map and record all or none: a record that cannot be replaced leaves the old map too', async () => {
+    const f = files(4, 2);
+    const output: ModelOutput = { activation: 'sigmoid', channels: 1, threshold: 0.5 };
+    const old = Uint8Array.from([0, 127, 128, 255, 200, 10, 130, 90]);
+    await writePredictionRecord(f.labelsDir, f.imagePath, { width: 4, height: 2, mask: new Uint8Array(8), probability: old }, { id: 'old', sha256: 'abc' }, output);
+    const paths = predictionPaths(f.labelsDir, f.imagePath);
+    const oldMap = readFileSync(paths.probability);
+    rmSync(paths.record);
+    mkdirSync(paths.record); // in the way of the new record
+    const next = { width: 4, height: 2, mask: new Uint8Array(8), probability: new Uint8Array(8).fill(255) };
+    await assert.rejects(writePredictionRecord(f.labelsDir, f.imagePath, next, { id: 'new', sha256: 'def' }, output));
+    assert.deepEqual(readFileSync(paths.probability), oldMap, 'the old map, not the new one beside no new record');
   });
 
   it('stores and finds the prediction of an image whose name is too long for the record files\' suffixes', async () => {

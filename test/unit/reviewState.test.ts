@@ -50,6 +50,11 @@ describe('review state (review.tsv)', () => {
     assert.equal(await forgetReviews(tmp.path, new Map([['new.png', '2026-01-02T03:04:07.000Z']])), 0, 'made in the same millisecond: kept');
   });
 
+  it('reads a file saved by hand with a byte-order mark in front (Excel, Notepad)', () => {
+    const text = `\uFEFFimage\tstatus\tmodel\tmodel_sha256\ttime\na.png\taccepted\tsegnetr\t${'ab'.repeat(32)}\t${T}\r\n`;
+    assert.deepEqual(parseReviewTsv(text, 'review.tsv'), [record('a.png')]);
+  });
+
   it('keeps file names with tabs and newlines on one row', async () => {
     await recordReview(tmp.path, record('odd\tname\n.png'));
     const state = await readReviewState(tmp.path);
