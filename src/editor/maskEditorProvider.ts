@@ -630,6 +630,12 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       } else if (model.baseKind !== 'label') {
         // A clean prediction or empty mask: accepting makes it the label (no VS Code save: edits meanwhile are announced).
         await doc.fileWork.run(() => this.saveLabel(doc));
+      } else if (!model.isSavedFile(await doc.fileWork.run(() => labelFileSha256(model.files)))) {
+        // The label on disk is not the one shown (a job or a checkout replaced it, and the file watcher has not
+        // said so yet): accepting would record a decision about a mask the person has not seen.
+        await this.labelChangedOnDisk(doc);
+        this.post(panel, { type: 'error', message: `${path.basename(model.files.labelPath)} was changed on disk, so it was not accepted; look at it as it is now and accept again.` });
+        return;
       }
     }
     await this.record(doc, decision === 'accept' ? 'accepted' : 'rejected');
