@@ -7,7 +7,7 @@
 // this host that is gone, or anything older than an hour).
 import { createHash, randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { access, link, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, chmod, link, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 
@@ -92,6 +92,7 @@ async function writeThroughTempFile(tempPath: string, finalPath: string, data: U
   try {
     await writeFile(tempPath, data, { flag: 'wx' });
     if (options.replace) {
+      await keepPermissions(finalPath, tempPath);
       await rename(tempPath, finalPath);
       return 'written';
     }
@@ -100,6 +101,15 @@ async function writeThroughTempFile(tempPath: string, finalPath: string, data: U
     await unlink(tempPath).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * A file replaced keeps its permission bits (a labels folder shared by a group stays group-writable); the new
+ * file is still the writer's. A missing file, or one we cannot read the mode of, leaves the temp file's (umask).
+ */
+async function keepPermissions(finalPath: string, tempPath: string): Promise<void> {
+  const old = await stat(finalPath).catch(() => undefined);
+  if (old?.isFile()) await chmod(tempPath, old.mode & 0o7777).catch(() => undefined);
 }
 
 async function linkWithoutReplacing(tempPath: string, finalPath: string): Promise<'written' | 'exists'> {
@@ -159,6 +169,7 @@ export async function writeFilesAtomically(files: readonly { readonly path: stri
       }
       for (const [i, { path: file }] of files.entries()) {
         try {
+          await keepPermissions(file, temps[i]!);
           await rename(temps[i]!, file);
         } catch (error) {
           throw new FileSetWriteError(file, error);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { FileSetWriteError, isTempFileName, removeTempFiles, tempFileName, writeFileAtomic, writeFilesAtomically } from '../../src/core/atomicWrite';
@@ -24,6 +24,24 @@ describe('atomic label writes', () => {
     await writeFileAtomic(target, Buffer.from('two'));
     assert.equal(readFileSync(target, 'utf8'), 'two');
     assert.deepEqual(readdirSync(tmp.path), ['a.png']);
+  });
+
+  it('a file replaced keeps its permission bits (a group-writable labels folder stays group-writable)', async () => {
+    const target = path.join(tmp.path, 'shared.png');
+    writeFileSync(target, 'one');
+    chmodSync(target, 0o664);
+    const report = path.join(tmp.path, 'report.csv');
+    writeFileSync(report, 'one');
+    chmodSync(report, 0o640);
+    const umask = process.umask(0o077); // a writer whose new files would be private
+    try {
+      await writeFileAtomic(target, Buffer.from('two'));
+      await writeFilesAtomically([{ path: report, data: Buffer.from('two') }]);
+    } finally {
+      process.umask(umask);
+    }
+    assert.deepEqual([readFileSync(target, 'utf8'), statSync(target).mode & 0o777], ['two', 0o664]);
+    assert.deepEqual([readFileSync(report, 'utf8'), statSync(report).mode & 0o777], ['two', 0o640]);
   });
 
   it('without replace, keeps a file that exists and reports it', async () => {
