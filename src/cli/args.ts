@@ -24,7 +24,8 @@ Options:
   --shard I/N        label only this machine's share: sorted files at positions p with p % N == I (0 <= I < N)
   --threads N        onnxruntime intra-op threads (default 0: one per CPU, at most 4; never more than the CPUs)
   --json             print a machine-readable summary on stdout
-  -h, --help         show this help
+  -h, --help         show this help (segnetr help evaluate: the evaluate command's)
+  -V, --version      print the version
 
 Exit status: 0 every image labelled or skipped, 1 some images failed (listed as "file: reason"),
 2 usage, model or labels-folder error (nothing labelled), 130 stopped by Ctrl-C, 143 by SIGTERM,

@@ -7,10 +7,15 @@ import { runPrelabelJob } from '../core/prelabelJob';
 import { type PrelabelCommand, USAGE, parseCommandLine } from './args';
 import { evaluate } from './evaluate';
 import { writeLine } from './terminalText';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, parseOrExitStatus, runTerminalJob } from './runtime';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE_OR_MODEL, chosenModelPath, packageVersion, parseOrExitStatus, runTerminalJob } from './runtime';
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'evaluate') return evaluate(argv.slice(1));
+  if (argv[0] === 'help' && argv[1] === 'evaluate') return evaluate(['--help']);
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    writeLine(process.stdout, `segnetr ${packageVersion()}`);
+    return EXIT_OK;
+  }
   const command = parseOrExitStatus(() => parseCommandLine(argv), 'segnetr', USAGE);
   return typeof command === 'number' ? command : prelabel(command);
 }

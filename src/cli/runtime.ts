@@ -1,5 +1,5 @@
 // What every `segnetr` command shares: exit statuses, the bundled model's path, and Ctrl-C handling.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BUNDLED_MODEL_FILE } from '../common/bundledModel';
 import { exitAfterWritesSettle } from '../core/atomicWrite';
@@ -18,6 +18,17 @@ export const EXIT_TERMINATED = 143;
 /** The bundled model, relative to the package root (dist/cli.js -> ../media/models). */
 export function bundledModelPath(): string {
   return path.join(__dirname, '..', 'media', 'models', BUNDLED_MODEL_FILE);
+}
+
+/** The version in the package's package.json (dist/cli.js -> ../package.json), or 'unknown' without one. */
+export function packageVersion(): string {
+  try {
+    const text = readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8');
+    const version = (JSON.parse(text) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** The model to run: `--model`, else the bundled one; undefined, after saying why, when the bundled one is missing. */

@@ -261,6 +261,12 @@ describe('segnetr CLI (node dist/cli.js)', function () {
     assert.equal(run.status, 0);
     assert.match(run.stdout, /Usage: segnetr prelabel <imagesDir>/);
     assert.match(run.stdout, /--shard I\/N/);
+    const evaluateHelp = segnetr('help', 'evaluate');
+    assert.equal(evaluateHelp.status, 0);
+    assert.match(evaluateHelp.stdout, /^Usage: segnetr evaluate <imagesDir> --gt <masksDir>/);
+    const version = segnetr('--version');
+    assert.equal(version.status, 0);
+    assert.equal(version.stdout, `segnetr ${(JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version}\n`);
   });
 });
 
