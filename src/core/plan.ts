@@ -94,10 +94,11 @@ async function existingFileNames(dir: string, masks: 'labels' | 'ground-truth'):
   try {
     return new Set(await readdir(dir));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+    // A labels folder is made when the first label is written; ground truth that is not there is a mistake.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && masks === 'labels') return new Set();
     const isFile = await stat(dir).then((s) => !s.isDirectory(), () => false);
     const notDir = isFile ? 'it is a file, not a folder' : 'part of its path is a file, not a folder';
-    throw new RequestError(`Cannot use the ${masks} folder ${dir}: ${describeFsError(error, { ENOTDIR: notDir })}.`);
+    throw new RequestError(`Cannot use the ${masks} folder ${dir}: ${describeFsError(error, { ENOTDIR: notDir, ENOENT: 'no such folder' })}.`);
   }
 }
 

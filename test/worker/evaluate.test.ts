@@ -129,6 +129,9 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     const none = segnetr(images, '--gt', empty, '--model', sigmoidModel);
     assert.equal(none.status, 2);
     assert.match(none.stderr, /No ground-truth masks in .*empty/);
+    const missing = segnetr(images, '--gt', path.join(tmp.path, 'nope'), '--model', sigmoidModel);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^segnetr: Cannot use the ground-truth folder .*nope: no such folder\.\n$/);
     const link = path.join(tmp.path, 'images-link');
     symlinkSync(images, link);
     const same = segnetr(images, '--gt', link, '--model', sigmoidModel);
