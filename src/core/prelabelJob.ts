@@ -1,7 +1,7 @@
 // One pre-label job: every image of a folder (or of one shard) through decode -> model -> label PNG.
 // Runs in the worker process for the extension and in-process for the CLI. A broken model or request stops
 // the job (the promise rejects); a bad image is recorded as `file: reason` and the job moves on.
-import { lstat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
@@ -143,6 +143,10 @@ async function labelOneImage(
     // there is kept: a reviewed label someone deleted is made again, as it would be without overwrite.
     const reviewed = request.overwrite && (await fileExists(item.labelPath)) ? await keptBecauseReviewed(item, request, decisions) : undefined;
     if (reviewed !== undefined) return { outcome: 'skipped', reason: reviewed };
+    // A label file marked read-only (by hand, or git-annex's locked files) means "do not change", as in the editor.
+    if (request.overwrite && (await markedReadOnly(item.labelPath))) {
+      return failedBecause(`the label file ${item.labelPath} is marked read-only, so it was left as it is; make it writable to replace it`);
+    }
     try {
       // Without overwrite, a label that appeared since the plan (saved by a person meanwhile) is kept.
       const written = await writeFileAtomic(item.labelPath, label, { replace: request.overwrite });
@@ -215,6 +219,11 @@ async function askingReviewState<T>(ask: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw new RequestError(`Cannot tell which labels a person reviewed, so none is overwritten: ${messageOf(error)}`);
   }
+}
+
+async function markedReadOnly(file: string): Promise<boolean> {
+  const info = await stat(file).catch(() => undefined);
+  return info !== undefined && (info.mode & 0o222) === 0;
 }
 
 async function fileExists(file: string): Promise<boolean> {

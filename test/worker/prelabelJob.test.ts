@@ -1,7 +1,7 @@
 // The pre-label job in this process (real onnxruntime-node), for what a child process's asynchronous progress
 // messages cannot pin down: a person saving a label in the mask editor while the job runs.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runPrelabelJob } from '../../src/core/prelabelJob';
 import { writeFileAtomic } from '../../src/core/atomicWrite';
@@ -77,6 +77,21 @@ describe('pre-label job (in process)', function () {
     });
     await assert.rejects(job, /the model failed/);
     assert.deepEqual([...(await readReviewState(masks)).keys()], names.slice(1), 'the replaced label\'s decision is gone, the others stay');
+  });
+
+  it('with overwrite, leaves a label file marked read-only as it is and lists it as failed, saying why', async () => {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    const written = await writeDiscImages(images, 2);
+    mkdirSync(masks);
+    const locked = path.join(masks, `${path.parse(written[0]!.file).name}.png`);
+    writeFileSync(locked, 'a locked label');
+    chmodSync(locked, 0o444);
+    const summary = await runPrelabelJob(request(images, masks, { overwrite: true }));
+    assert.deepEqual([summary.written, summary.failed.length], [1, 1]);
+    assert.match(summary.failed[0]!.reason, /is marked read-only, so it was left as it is; make it writable to replace it$/);
+    assert.equal(readFileSync(locked, 'utf8'), 'a locked label');
   });
 
   it('with overwrite, makes again a reviewed label that was deleted (nothing of a person is left to keep)', async () => {
