@@ -213,6 +213,17 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (destination.scheme === 'file' && samePlace(destination.fsPath, model.files.imagePath)) {
       throw new Error(`Saving the mask as ${path.basename(model.files.imagePath)} would replace the image with its mask; choose another file name.`);
     }
+    if (destination.scheme === 'file' && samePlace(destination.fsPath, model.files.labelPath)) {
+      // Its own label: an ordinary save, with its checks (a label changed on disk) and its review decision.
+      await doc.edits;
+      await doc.fileWork.runSave((held) => this.saveLabel(doc, held), workbenchCaughtUp);
+      return;
+    }
+    const owner = destination.scheme === 'file' ? await findImageForLabel(destination.fsPath, (dir) => labelsDirFor(dir, vscode.Uri.file(dir))) : undefined;
+    if (owner !== undefined) {
+      // Another image's label would change without its editor's checks, under a review decision about another mask.
+      throw new Error(`${path.basename(destination.fsPath)} is the label of ${path.basename(owner)}; open that image to change its label, or choose another file name.`);
+    }
     const format = saveFormat(doc);
     checkLabelFormat(format, model.classCount);
     await doc.edits;
