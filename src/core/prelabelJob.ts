@@ -16,7 +16,7 @@ import { prepareLabelsFolder } from './labelsFolder';
 import { type PlannedImage, planPrelabel } from './plan';
 import { predictImageFile } from './predictImage';
 import { type ModelIdentity, writePredictionRecord } from './predictionRecord';
-import { ProtectingDecisions, forgetReviews, reviewFilePath, whileNoDecisionIsRecorded } from './reviewState';
+import { ProtectingDecisions, type ReviewRecord, ReviewStateError, forgetReviews, reviewFilePath, whileNoDecisionIsRecorded } from './reviewState';
 import { type SessionCache, withSessions } from './sessionCache';
 
 export interface JobHooks {
@@ -83,7 +83,10 @@ async function labelAll(
     }
     let outcome: FileOutcome;
     let reason: string | undefined;
-    const reviewed = item.labelExists && request.overwrite ? await keptBecauseReviewed(item, request, decisions) : undefined;
+    let replaced: ReviewRecord | undefined;
+    // A first look, to skip a reviewed label without running the model; labelOneImage looks again under the lock
+    // (and fails this image alone if review.tsv cannot be read by then).
+    const reviewed = item.labelExists && request.overwrite ? await keptBecauseReviewed(item, request, decisions).catch(() => undefined) : undefined;
     if (item.labelClashesWith !== undefined) {
       // Before the skip: the label that exists is the other image's, and a rerun must still say so.
       outcome = 'failed';
@@ -97,11 +100,12 @@ async function labelAll(
       const result = await labelOneImage(item, session, request, decisions, hooks.log ?? (() => undefined));
       outcome = result.outcome;
       reason = result.reason;
+      replaced = result.replaced;
     }
     if (outcome === 'skipped' && reason !== undefined) keptReviewed++;
     if (outcome === 'written') {
       written++;
-      await stale.replaced(item.imagePath);
+      if (replaced) await stale.add(replaced);
     } else if (outcome === 'skipped') skipped++;
     else failed.push({ file: item.imagePath, reason: reason ?? 'failed' });
     done++;
@@ -115,9 +119,9 @@ async function labelAll(
 
 /** A skipped result with a reason is a label kept because a person reviewed it. */
 type ImageResult =
-  | { readonly outcome: 'written'; readonly reason?: undefined }
-  | { readonly outcome: 'skipped'; readonly reason?: string }
-  | { readonly outcome: 'failed'; readonly reason: string };
+  | { readonly outcome: 'written'; readonly reason?: undefined; readonly replaced?: ReviewRecord }
+  | { readonly outcome: 'skipped'; readonly reason?: string; readonly replaced?: undefined }
+  | { readonly outcome: 'failed'; readonly reason: string; readonly replaced?: undefined };
 
 /** Labels one image; per-image problems become a failed result, model failures propagate. */
 async function labelOneImage(
@@ -137,6 +141,7 @@ async function labelOneImage(
     if (error instanceof ImageError) return failedBecause(error.message);
     return failedBecause(`cannot label the image: ${messageOf(error)}`);
   }
+  let replaced: ReviewRecord | undefined;
   const write = async (): Promise<ImageResult | undefined> => {
     // With overwrite, look again just before writing: a person may have saved or accepted this label in the mask
     // editor while the job ran (also one that did not exist when the job was planned). Only a label file that is
@@ -154,30 +159,45 @@ async function labelOneImage(
     } catch (error) {
       return failedBecause(describeFileError(`cannot write ${item.labelPath}`, error));
     }
+    // The decision standing now was about the label just replaced (no decision can be recorded meanwhile).
+    replaced = await decisions.rowOf(item.imagePath).catch((error: unknown) => {
+      log(`${item.imagePath}: label written, but its review decision could not be looked at: ${messageOf(error)}`);
+      return undefined;
+    });
     return undefined;
   };
   // The editor records a person's decision before it saves, under review.tsv's lock: holding it from the look to the
-  // write means a save cannot land between them and be replaced.
-  const refused = request.overwrite && !request.overwriteReviewed ? await askingReviewState(() => whileNoDecisionIsRecorded(request.labelsDir, write)) : await write();
+  // write means a save cannot land between them and be replaced, and the decision noted after the write is the one
+  // the write made stale. Without a review.tsv there is nothing to note (one made meanwhile is about the new label).
+  const locked = (request.overwrite && !request.overwriteReviewed) || (await fileExists(reviewFilePath(request.labelsDir)));
+  let refused: ImageResult | undefined;
+  try {
+    refused = locked ? await whileNoDecisionIsRecorded(request.labelsDir, write) : await write();
+  } catch (error) {
+    // This image only: the rest of the job goes on (a lock held too long by another window, a review.tsv broken meanwhile).
+    if (!(error instanceof ReviewStateError)) throw error;
+    return failedBecause(`cannot tell whether a person reviewed its label, so the label was left as it is: ${error.message}`);
+  }
   if (refused !== undefined) return refused;
   // The label is complete either way; without its record the editor just cannot re-threshold it.
   const model: ModelIdentity = { id: session.model.card.name, sha256: session.model.sha256 };
   await writePredictionRecord(request.labelsDir, item.imagePath, prediction, model, session.model.card.output).catch((error: unknown) =>
     log(`${item.imagePath}: label written, but its prediction record was not: ${describeFileError('cannot write it', error)}`),
   );
-  return { outcome: 'written' };
+  return { outcome: 'written', ...(replaced === undefined ? {} : { replaced }) };
 }
 
 /**
  * A decision about a label this job replaced was about the old label (a rejected prediction, or an accepted one
- * replaced by "overwrite reviewed"): it goes, so the editor and the review queue show the image as predicted. A
- * decision made after the replacement (a person editing the new label while the job goes on) stays. Forgotten in
+ * replaced by "overwrite reviewed"): it goes, so the editor and the review queue show the image as predicted. The
+ * row standing at the replacement is noted (under the lock, with the write) and dropped only if it is still the
+ * image's row, so a decision made since (a person editing the new label while the job goes on) stays. Dropped in
  * batches (review.tsv is rewritten for each), and at the latest when the job ends, however it ends; a process
- * killed outright leaves at most one batch. The labels are written either way; a review.tsv that cannot be
- * changed is logged, not a job failure.
+ * killed outright leaves at most one batch. The labels are written either way; a review.tsv that cannot be changed
+ * is logged, not a job failure.
  */
 class StaleReviews {
-  private pending = new Map<string, string>();
+  private pending: ReviewRecord[] = [];
   private lastFlush = Date.now();
 
   constructor(
@@ -185,14 +205,14 @@ class StaleReviews {
     private readonly log: (line: string) => void,
   ) {}
 
-  async replaced(imagePath: string): Promise<void> {
-    this.pending.set(path.basename(imagePath), new Date().toISOString());
-    if (this.pending.size >= FORGET_BATCH || Date.now() - this.lastFlush >= FORGET_EVERY_MS) await this.flush();
+  async add(row: ReviewRecord): Promise<void> {
+    this.pending.push(row);
+    if (this.pending.length >= FORGET_BATCH || Date.now() - this.lastFlush >= FORGET_EVERY_MS) await this.flush();
   }
 
   async flush(): Promise<void> {
     const batch = this.pending;
-    this.pending = new Map();
+    this.pending = [];
     this.lastFlush = Date.now();
     try {
       const dropped = await forgetReviews(this.labelsDir, batch);
@@ -209,7 +229,7 @@ const FORGET_EVERY_MS = 2000;
 /** Even with overwrite, a label a person edited or accepted is kept unless overwriteReviewed says otherwise. */
 async function keptBecauseReviewed(item: PlannedImage, request: PrelabelFolderRequest, decisions: ProtectingDecisions): Promise<string | undefined> {
   if (request.overwriteReviewed) return undefined;
-  const decision = await askingReviewState(() => decisions.of(item.imagePath));
+  const decision = await decisions.of(item.imagePath);
   return decision && `kept: a person ${decision.status} this label (${decision.time}); overwriting it needs the explicit "overwrite reviewed" choice`;
 }
 

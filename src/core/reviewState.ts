@@ -68,8 +68,13 @@ export class ProtectingDecisions {
   }
 
   async of(imagePath: string): Promise<ReviewRecord | undefined> {
-    const record = (await this.records()).get(path.basename(imagePath));
+    const record = await this.rowOf(imagePath);
     return record && isHumanMadeLabel(record.status) ? record : undefined;
+  }
+
+  /** The image's row whatever the decision (rejected too); undefined when it has none. */
+  async rowOf(imagePath: string): Promise<ReviewRecord | undefined> {
+    return (await this.records()).get(path.basename(imagePath));
   }
 
   private async records(): Promise<Map<string, ReviewRecord>> {
@@ -123,33 +128,43 @@ export async function withdrawReview(labelsDir: string, recorded: ReviewRecord, 
 }
 
 /**
- * Drops the decisions on these images (file name -> ISO time its label was replaced by a new prediction) made
- * before that time: an "accepted" or "rejected" about the old label would show on the new one. A decision made
- * since (a person who edited the new label while the job went on) stands. Returns how many were dropped;
- * review.tsv is not written when none was there.
+ * Drops these rows, each only if it is still the image's row: they were the decisions standing when a job replaced
+ * the images' labels (taken under the lock, with the replacement), so they were about the old labels; a decision
+ * made since then (a person editing the new label while the job goes on) is another row and stays. No clocks are
+ * compared. Returns how many were dropped; review.tsv is not written when none was there.
  */
-export async function forgetReviews(labelsDir: string, replacedAt: ReadonlyMap<string, string>): Promise<number> {
-  const stale = (records: ReadonlyMap<string, ReviewRecord>, name: string, time: string): boolean => {
-    const record = records.get(name);
-    return record !== undefined && record.time < time;
-  };
-  // Looked at without the lock first: most jobs replace no reviewed label, and then review.tsv is not touched.
-  if (replacedAt.size === 0) return 0;
-  const records = await readReviewState(labelsDir);
-  if (![...replacedAt].some(([name, time]) => stale(records, name, time))) return 0;
+export async function forgetReviews(labelsDir: string, stale: readonly ReviewRecord[]): Promise<number> {
+  if (stale.length === 0) return 0;
   return updateReviewState(labelsDir, (records) => {
     let dropped = 0;
-    for (const [name, time] of replacedAt) if (stale(records, name, time) && records.delete(name)) dropped++;
+    for (const row of stale) {
+      const now = records.get(row.image);
+      if (now !== undefined && sameRecord(now, row) && records.delete(row.image)) dropped++;
+    }
     return dropped;
   });
 }
 
 /**
  * Runs `body` holding review.tsv's lock, which every decision is recorded under: a job that checks a label's
- * decision and then replaces the label does both here, so a person's save cannot land between the two.
+ * decision, replaces the label and takes note of the decision it replaced does it all here, so no decision can be
+ * recorded between those steps. `body` must not record decisions itself (the lock is not re-entrant).
  */
 export async function whileNoDecisionIsRecorded<T>(labelsDir: string, body: () => Promise<T>): Promise<T> {
   return withReviewLock(reviewFilePath(labelsDir), body);
+}
+
+/**
+ * Records `record` only if `stillTrue` holds when checked under the lock (the label on disk is still the one the
+ * person decided about); resolves whether it was recorded.
+ */
+export async function recordReviewIf(labelsDir: string, record: ReviewRecord, stillTrue: () => Promise<boolean>): Promise<boolean> {
+  checkRecord(record);
+  return withReviewLock(reviewFilePath(labelsDir), async () => {
+    if (!(await stillTrue())) return false;
+    await changeReviewState(labelsDir, (records) => void records.set(record.image, record));
+    return true;
+  });
 }
 
 function sameRecord(a: ReviewRecord, b: ReviewRecord): boolean {
@@ -158,15 +173,17 @@ function sameRecord(a: ReviewRecord, b: ReviewRecord): boolean {
 
 /** Read-modify-write of review.tsv under its lock; written only when `change` changed the rows. */
 async function updateReviewState<T>(labelsDir: string, change: (records: Map<string, ReviewRecord>) => T): Promise<T> {
-  const file = reviewFilePath(labelsDir);
-  return withReviewLock(file, async () => {
-    const records = await readReviewState(labelsDir);
-    const before = formatReviewTsv([...records.values()]);
-    const result = change(records);
-    const after = formatReviewTsv([...records.values()]);
-    if (after !== before) await writeFileAtomic(file, Buffer.from(after, 'utf8'));
-    return result;
-  });
+  return withReviewLock(reviewFilePath(labelsDir), () => changeReviewState(labelsDir, change));
+}
+
+/** updateReviewState's body, for a caller that holds the lock already. */
+async function changeReviewState<T>(labelsDir: string, change: (records: Map<string, ReviewRecord>) => T): Promise<T> {
+  const records = await readReviewState(labelsDir);
+  const before = formatReviewTsv([...records.values()]);
+  const result = change(records);
+  const after = formatReviewTsv([...records.values()]);
+  if (after !== before) await writeFileAtomic(reviewFilePath(labelsDir), Buffer.from(after, 'utf8'));
+  return result;
 }
 
 export function formatReviewTsv(records: readonly ReviewRecord[]): string {

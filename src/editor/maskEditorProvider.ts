@@ -21,7 +21,7 @@ import { formatBytes } from '../core/readRegularFile';
 import { samePlace } from '../core/realPath';
 import { thresholdByte } from '../core/predictionRecord';
 import { type Direction, type QueueOrder, neighbourImage } from '../core/reviewQueue';
-import { type HumanDecision, type ReviewRecord, effectiveReviewStatus, readReviewState, recordReview } from '../core/reviewState';
+import { type HumanDecision, type ReviewRecord, effectiveReviewStatus, readReviewState, recordReviewIf } from '../core/reviewState';
 import type { Log } from '../host/log';
 import { inferenceThreads, labelFormat, labelsDirFor } from '../host/settings';
 import { workbenchCaughtUp } from '../host/workbenchCaughtUp';
@@ -641,21 +641,22 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       } else if (model.baseKind !== 'label') {
         // A clean prediction or empty mask: accepting makes it the label (no VS Code save: edits meanwhile are announced).
         await doc.fileWork.run(() => this.saveLabel(doc));
-      } else if (!model.isSavedFile(await doc.fileWork.run(() => labelFileSha256(model.files)))) {
-        // The label on disk is not the one shown (a job or a checkout replaced it, and the file watcher has not
-        // said so yet): accepting would record a decision about a mask the person has not seen.
-        await this.labelChangedOnDisk(doc);
-        this.post(panel, { type: 'error', message: `${path.basename(model.files.labelPath)} was changed on disk, so it was not accepted; look at it as it is now and accept again.` });
-        return;
       }
     }
-    await this.record(doc, decision === 'accept' ? 'accepted' : 'rejected');
-    await this.openNeighbour(doc, panel, 'next', true);
-  }
-
-  private async record(doc: OpenMask, status: HumanDecision): Promise<void> {
-    await recordReview(doc.opened.model.files.labelsDir, reviewRecord(doc, status));
+    const status: HumanDecision = decision === 'accept' ? 'accepted' : 'rejected';
+    // Only about the label shown: when a job or a checkout replaced the file and the file watcher has not said so
+    // yet, the decision would be about a mask the person has not seen. Checked under review.tsv's lock, which a
+    // pre-label job holds while it replaces a label, so none lands between the check and the record.
+    const recorded = await doc.fileWork.run(() =>
+      recordReviewIf(model.files.labelsDir, reviewRecord(doc, status), async () => model.isSavedFile(await labelFileSha256(model.files))),
+    );
+    if (!recorded) {
+      await this.labelChangedOnDisk(doc);
+      this.post(panel, { type: 'error', message: `${path.basename(model.files.labelPath)} was changed on disk, so it was not ${status}; look at it as it is now and decide again.` });
+      return;
+    }
     this.postAll(doc, { type: 'review', review: status });
+    await this.openNeighbour(doc, panel, 'next', true);
   }
 
   private async reviewStatus(doc: OpenMask): Promise<ReviewStatus | undefined> {

@@ -9,9 +9,7 @@
 import * as path from 'node:path';
 import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../common/evaluation';
 import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
-import { forgetReviews, reviewFilePath } from '../core/reviewState';
 import { assembleReport } from '../eval/evaluationReport';
-import { messageOf } from '../model/errors';
 import { type RankUncertaintyRequest, type UncertaintyProgress, type UncertaintyRanking, rankScored } from '../common/uncertainty';
 import {
   type EvaluateCallOptions,
@@ -45,8 +43,6 @@ export type RankAcrossCrashesOptions = UncertaintyCallOptions & CrashOptions;
 interface FolderJob<Part, Result> {
   /** One run leaving out `exclude`; `offset` images were finished by earlier runs. */
   run(exclude: readonly string[] | undefined, offset: number): Promise<Result>;
-  /** Called with each cut-short run's part as it is kept (what the run would have tidied at its end). */
-  keep?(part: Part): Promise<void>;
   /** The result of several runs: the parts kept, the last run's result (if it ended), how the job ended. */
   combine(parts: readonly Part[], skipped: readonly FileError[], last: Result | undefined, end: { cancelled: boolean; stopped?: string }): Result;
 }
@@ -84,7 +80,6 @@ async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, init
     // Nothing done at all and no crash (the model failing on the first image): an error, not a report of nothing.
     if (parts.length === 0 && soFar.done.length === 0 && !(reason instanceof WorkerCrashedError)) throw reason;
     parts.push(soFar.part);
-    await job.keep?.(soFar.part);
     const { inHand } = soFar;
     if (inHand === undefined) return end({ cancelled: false }); // it died after its last image
     if (!(reason instanceof WorkerCrashedError)) return end({ cancelled: true, stopped: reason.message });
@@ -142,11 +137,7 @@ export function evaluateAcrossCrashes(worker: Pick<WorkerClient, 'evaluate'>, re
   );
 }
 
-/**
- * WorkerClient.prelabelFolder, going on after crashes; one summary of every run. A run forgets the review decisions
- * about the labels it replaced in batches; for the last batch of a run cut short that is done here, or review.tsv
- * would still call a fresh prediction accepted or rejected.
- */
+/** WorkerClient.prelabelFolder, going on after crashes; one summary of every run. */
 export function prelabelAcrossCrashes(worker: Pick<WorkerClient, 'prelabelFolder'>, request: PrelabelFolderRequest, options: PrelabelAcrossCrashesOptions = {}): Promise<PrelabelSummary> {
   const started = Date.now();
   let total: number | undefined;
@@ -161,13 +152,6 @@ export function prelabelAcrossCrashes(worker: Pick<WorkerClient, 'prelabelFolder
           if (error instanceof JobCutShortError) total ??= (error as JobCutShortError<PrelabelPart>).soFar.part.summary.total;
           throw error;
         });
-      },
-      keep: async (part) => {
-        try {
-          await forgetReviews(request.labelsDir, new Map(part.written.map(([file, time]) => [path.basename(file), time])));
-        } catch (error) {
-          options.log?.(`the labels are written, but the review decisions about the ones replaced before the crash are still in ${reviewFilePath(request.labelsDir)}: ${messageOf(error)}`);
-        }
       },
       combine: (parts, skipped, last, end) => {
         const all = [...parts.map((p) => p.summary), ...(last ? [last] : [])];

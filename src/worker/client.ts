@@ -96,10 +96,9 @@ export interface RunSoFar<Part> {
   readonly inHand: string | undefined;
 }
 
-/** A pre-label's account of a run cut short: its summary so far and the images whose label it wrote, and when. */
+/** A pre-label's account of a run cut short: its summary so far. */
 export interface PrelabelPart {
   readonly summary: PrelabelSummary;
-  readonly written: readonly (readonly [file: string, time: string])[];
 }
 
 /** An evaluation's account of a run cut short: what its report would say so far. */
@@ -170,8 +169,6 @@ interface ProgressTally {
   /** The images in the job's order (its first message), and those finished. */
   planned?: readonly string[];
   readonly done: string[];
-  /** The images whose label it wrote, with the time each was reported (ISO 8601). */
-  readonly writtenFiles: [string, string][];
   total: number;
   written: number;
   skipped: number;
@@ -197,7 +194,7 @@ export class WorkerClient {
   }
 
   prelabelFolder(request: PrelabelFolderRequest, options: PrelabelCallOptions = {}): Promise<PrelabelSummary> {
-    const tally: ProgressTally = { started: Date.now(), done: [], writtenFiles: [], total: 0, written: 0, skipped: 0, keptReviewed: 0, failed: [] };
+    const tally: ProgressTally = { started: Date.now(), done: [], total: 0, written: 0, skipped: 0, keptReviewed: 0, failed: [] };
     return this.startJob(options.signal, (jobId, child, resolve, reject) => ({
       message: { type: 'prelabel', jobId, request },
       job: {
@@ -214,7 +211,7 @@ export class WorkerClient {
         reject: (error) => {
           if (tally.planned === undefined) return reject(error);
           const summary = { ...cancelledSummary(tally, request), total: tally.planned.length };
-          reject(new JobCutShortError<PrelabelPart>(error, { part: { summary, written: tally.writtenFiles }, done: tally.done, inHand: tally.planned[tally.done.length] }));
+          reject(new JobCutShortError<PrelabelPart>(error, { part: { summary }, done: tally.done, inHand: tally.planned[tally.done.length] }));
         },
         resolveAbandoned: () => resolve(cancelledSummary(tally, request)),
       },
@@ -504,10 +501,7 @@ export class WorkerClient {
 function tallyProgress(tally: ProgressTally, progress: PrelabelProgress): void {
   tally.total = progress.total;
   tally.done.push(progress.file);
-  if (progress.outcome === 'written') {
-    tally.written++;
-    tally.writtenFiles.push([progress.file, new Date().toISOString()]);
-  }
+  if (progress.outcome === 'written') tally.written++;
   else if (progress.outcome === 'skipped') {
     tally.skipped++;
     if (progress.reason !== undefined) tally.keptReviewed++;

@@ -2,6 +2,7 @@
 // messages cannot pin down: a person saving a label in the mask editor while the job runs.
 import * as assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { runPrelabelJob } from '../../src/core/prelabelJob';
 import { writeFileAtomic } from '../../src/core/atomicWrite';
@@ -77,6 +78,20 @@ describe('pre-label job (in process)', function () {
     });
     await assert.rejects(job, /the model failed/);
     assert.deepEqual([...(await readReviewState(masks)).keys()], names.slice(1), 'the replaced label\'s decision is gone, the others stay');
+  });
+
+  it('a review.tsv lock it cannot take fails the images it would have written, one by one; the job goes on and reports them', async () => {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    const written = await writeDiscImages(images, 3);
+    mkdirSync(path.dirname(reviewFilePath(masks)), { recursive: true });
+    writeFileSync(path.join(masks, `${path.parse(written[0]!.file).name}.png`), 'an old label');
+    assert.equal(spawnSync('mkfifo', [`${reviewFilePath(masks)}.lock`]).status, 0); // not a lock SegNetr wrote: refused at once
+    const summary = await runPrelabelJob(request(images, masks, { overwrite: true }));
+    assert.deepEqual([summary.written, summary.failed.length], [0, 3]);
+    assert.match(summary.failed[0]!.reason, /^cannot tell whether a person reviewed its label, so the label was left as it is: .*a named pipe, not a lock SegNetr wrote/);
+    assert.equal(readFileSync(path.join(masks, `${path.parse(written[0]!.file).name}.png`), 'utf8'), 'an old label');
   });
 
   it('with overwrite, leaves a label file marked read-only as it is and lists it as failed, saying why', async () => {
