@@ -40,6 +40,8 @@ export interface FailureViewInfo {
 class FailurePanel {
   rejectedMessages = 0;
   readonly openedCases: number[] = [];
+  /** The report file shown (inode, size, time), once known: the watcher's echo of that same file is not news. */
+  shownFile: Promise<string | undefined> = Promise.resolve(undefined);
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -47,6 +49,13 @@ class FailurePanel {
     public report: EvaluationReport,
     readonly reportPath: string | undefined,
   ) {}
+}
+
+/** What tells one version of a report file from another (a writer renames a new file into place). */
+async function fileKey(file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  const info = await stat(file).catch(() => undefined);
+  return info && `${info.ino} ${info.size} ${info.mtimeMs}`;
 }
 
 /** How long the report file must be quiet after a change before it is read again. */
@@ -78,6 +87,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     const same = [...this.panels].find((p) => p.reportPath === reportPath && p.report.imagesDir === report.imagesDir);
     if (same) {
       same.report = report;
+      same.shownFile = fileKey(reportPath);
       same.openedCases.length = 0;
       same.panel.title = titleOf(report);
       void this.showReport(same);
@@ -129,6 +139,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
 
   private attach(panel: vscode.WebviewPanel, report: EvaluationReport, reportPath: string | undefined): void {
     const entry = new FailurePanel(panel, report, reportPath);
+    entry.shownFile = fileKey(reportPath);
     this.panels.add(entry);
     panel.title = titleOf(report);
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')] };
@@ -151,10 +162,15 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     const reread = (): void => {
       clearTimeout(timer);
       // A writer's rename lands as several events: read once they settle.
-      timer = setTimeout(() => {
+      timer = setTimeout(async () => {
+        // The write that made the report this view shows lands here too: showing it again would redraw the table
+        // under the person's hands and forget the cases they opened.
+        const key = await fileKey(reportPath);
+        if (key !== undefined && key === (await entry.shownFile)) return;
         readEvaluationReport(reportPath).then(
           (report) => {
             entry.report = report;
+            entry.shownFile = Promise.resolve(key);
             entry.openedCases.length = 0;
             entry.panel.title = titleOf(report);
             void this.showReport(entry);
