@@ -176,7 +176,7 @@ async function labelOneImage(
   } catch (error) {
     // This image only: the rest of the job goes on (a lock held too long by another window, a review.tsv broken meanwhile).
     if (!(error instanceof ReviewStateError)) throw error;
-    return failedBecause(`cannot tell whether a person reviewed its label, so the label was left as it is: ${error.message}`);
+    return failedBecause(`cannot tell whether a person reviewed its label, so no label was written for it: ${error.message}`);
   }
   if (refused !== undefined) return refused;
   // The label is complete either way; without its record the editor just cannot re-threshold it.

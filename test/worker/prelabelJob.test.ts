@@ -90,7 +90,7 @@ describe('pre-label job (in process)', function () {
     assert.equal(spawnSync('mkfifo', [`${reviewFilePath(masks)}.lock`]).status, 0); // not a lock SegNetr wrote: refused at once
     const summary = await runPrelabelJob(request(images, masks, { overwrite: true }));
     assert.deepEqual([summary.written, summary.failed.length], [0, 3]);
-    assert.match(summary.failed[0]!.reason, /^cannot tell whether a person reviewed its label, so the label was left as it is: .*a named pipe, not a lock SegNetr wrote/);
+    assert.match(summary.failed[0]!.reason, /^cannot tell whether a person reviewed its label, so no label was written for it: .*a named pipe, not a lock SegNetr wrote/);
     assert.equal(readFileSync(path.join(masks, `${path.parse(written[0]!.file).name}.png`), 'utf8'), 'an old label');
   });
 
