@@ -142,6 +142,7 @@ async function labelOneImage(
     return failedBecause(`cannot label the image: ${messageOf(error)}`);
   }
   let replaced: ReviewRecord | undefined;
+  let noting = false;
   const write = async (): Promise<ImageResult | undefined> => {
     // With overwrite, look again just before writing: a person may have saved or accepted this label in the mask
     // editor while the job ran (also one that did not exist when the job was planned). Only a label file that is
@@ -159,7 +160,8 @@ async function labelOneImage(
     } catch (error) {
       return failedBecause(describeFileError(`cannot write ${item.labelPath}`, error));
     }
-    // The decision standing now was about the label just replaced (no decision can be recorded meanwhile).
+    // Under the lock, the decision standing now was about the label just replaced (none can be recorded meanwhile).
+    if (!noting) return undefined;
     replaced = await decisions.rowOf(item.imagePath).catch((error: unknown) => {
       log(`${item.imagePath}: label written, but its review decision could not be looked at: ${messageOf(error)}`);
       return undefined;
@@ -169,14 +171,23 @@ async function labelOneImage(
   // The editor records a person's decision before it saves, under review.tsv's lock: holding it from the look to the
   // write means a save cannot land between them and be replaced, and the decision noted after the write is the one
   // the write made stale. Without a review.tsv there is nothing to note (one made meanwhile is about the new label).
-  const locked = (request.overwrite && !request.overwriteReviewed) || (await fileExists(reviewFilePath(request.labelsDir)));
+  const decides = request.overwrite && !request.overwriteReviewed;
   let refused: ImageResult | undefined;
-  try {
-    refused = locked ? await whileNoDecisionIsRecorded(request.labelsDir, write) : await write();
-  } catch (error) {
-    // This image only: the rest of the job goes on (a lock held too long by another window, a review.tsv broken meanwhile).
-    if (!(error instanceof ReviewStateError)) throw error;
-    return failedBecause(`cannot tell whether a person reviewed its label, so no label was written for it: ${error.message}`);
+  if (decides || (await fileExists(reviewFilePath(request.labelsDir)))) {
+    noting = true;
+    try {
+      refused = await whileNoDecisionIsRecorded(request.labelsDir, write);
+    } catch (error) {
+      if (!(error instanceof ReviewStateError)) throw error;
+      // This image only: the rest of the job goes on (a lock held too long by another window, a review.tsv broken
+      // meanwhile). The lock failed before the body ran (the body catches its own review.tsv errors).
+      if (decides) return failedBecause(`review.tsv could not be used to tell whether a person reviewed its label, so no label was written for it: ${error.message}`);
+      log(`${item.imagePath}: review.tsv's lock could not be had, so a decision about the label this replaces may stay: ${error.message}`);
+      noting = false;
+      refused = await write();
+    }
+  } else {
+    refused = await write();
   }
   if (refused !== undefined) return refused;
   // The label is complete either way; without its record the editor just cannot re-threshold it.

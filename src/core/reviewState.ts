@@ -119,12 +119,17 @@ export async function recordReview(labelsDir: string, record: ReviewRecord): Pro
  * image's row is no longer `recorded`: a decision made since then stands.
  */
 export async function withdrawReview(labelsDir: string, recorded: ReviewRecord, previous: ReviewRecord | undefined): Promise<void> {
-  await updateReviewState(labelsDir, (records) => {
+  await updateReviewState(labelsDir, takeBack(recorded, previous));
+}
+
+/** Puts `previous` back in place of `recorded`, unless the image's row is no longer `recorded`. */
+function takeBack(recorded: ReviewRecord, previous: ReviewRecord | undefined): (records: Map<string, ReviewRecord>) => void {
+  return (records) => {
     const now = records.get(recorded.image);
     if (now === undefined || !sameRecord(now, recorded)) return;
     if (previous) records.set(recorded.image, previous);
     else records.delete(recorded.image);
-  });
+  };
 }
 
 /**
@@ -152,6 +157,28 @@ export async function forgetReviews(labelsDir: string, stale: readonly ReviewRec
  */
 export async function whileNoDecisionIsRecorded<T>(labelsDir: string, body: () => Promise<T>): Promise<T> {
   return withReviewLock(reviewFilePath(labelsDir), body);
+}
+
+/**
+ * Records `record` and runs `write` (the person's label going into place) under one hold of the lock, so that a job
+ * replacing the label cannot come between them and take the decision for one about its own label. A write that
+ * fails puts the image's earlier decision back. A lock that cannot be had rejects (ReviewStateError) before `write`.
+ */
+export async function recordWhileWriting(labelsDir: string, record: ReviewRecord, write: () => Promise<void>): Promise<void> {
+  checkRecord(record);
+  await withReviewLock(reviewFilePath(labelsDir), async () => {
+    const previous = await changeReviewState(labelsDir, (records) => {
+      const before = records.get(record.image);
+      records.set(record.image, record);
+      return before;
+    });
+    try {
+      await write();
+    } catch (error) {
+      await changeReviewState(labelsDir, takeBack(record, previous)).catch(() => undefined); // the label stays protected: the safe side
+      throw error;
+    }
+  });
 }
 
 /**

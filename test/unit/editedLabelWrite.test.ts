@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeEditedLabel } from '../../src/core/editedLabelWrite';
-import { ProtectingDecisions, type ReviewRecord, ReviewStateError, readReviewState, recordReview, reviewFilePath, withdrawReview } from '../../src/core/reviewState';
+import { ProtectingDecisions, type ReviewRecord, ReviewStateError, readReviewState, recordReview, reviewFilePath, whileNoDecisionIsRecorded, withdrawReview } from '../../src/core/reviewState';
 import { useTempDir } from './tempDir';
 
 const decision = (status: ReviewRecord['status'], time: string): ReviewRecord => ({ image: 'a.jpg', status, modelId: 'segnetr', modelSha256: 'cd'.repeat(32), time });
@@ -34,18 +34,29 @@ describe('writing a label a person saved', () => {
     assert.deepEqual(await statusOnDisk(), rejected);
   });
 
-  it('leaves a decision made while the write ran in place when taking its own back', async () => {
+  it('holds review.tsv\'s lock while the file is written: a job\'s look (or another window\'s decision) comes after', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const events: string[] = [];
+    const save = writeEditedLabel(tmp.path, EDITED, async () => {
+      events.push('write started');
+      await gate;
+      events.push('write done');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the save holds the lock and waits at its write
+    const job = whileNoDecisionIsRecorded(tmp.path, async () => void events.push('job looks'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(events, ['write started'], 'the job waits for the lock');
+    release();
+    await Promise.all([save, job]);
+    assert.deepEqual(events, ['write started', 'write done', 'job looks']);
+  });
+
+  it('withdrawing a decision that is no longer the image\'s row changes nothing', async () => {
     const accepted = decision('accepted', '2026-12-03T10:00:01.000Z');
-    await assert.rejects(
-      writeEditedLabel(tmp.path, EDITED, async () => {
-        await recordReview(tmp.path, accepted); // e.g. another window accepted the image meanwhile
-        await diskFull();
-      }),
-      /ENOSPC/,
-    );
-    assert.deepEqual(await statusOnDisk(), accepted);
+    await recordReview(tmp.path, accepted);
     await withdrawReview(tmp.path, EDITED, undefined);
-    assert.deepEqual(await statusOnDisk(), accepted, 'withdrawing a decision that is no longer there changes nothing');
+    assert.deepEqual(await statusOnDisk(), accepted);
   });
 
   it('still writes the label when review.tsv cannot be written, and says why it is not recorded', async () => {

@@ -80,7 +80,7 @@ describe('pre-label job (in process)', function () {
     assert.deepEqual([...(await readReviewState(masks)).keys()], names.slice(1), 'the replaced label\'s decision is gone, the others stay');
   });
 
-  it('a review.tsv lock it cannot take fails the images it would have written, one by one; the job goes on and reports them', async () => {
+  it('a review.tsv lock it cannot take fails, with overwrite, the images it would have written, one by one (the job goes on); without, it writes them', async () => {
     const images = path.join(tmp.path, 'images');
     const masks = path.join(tmp.path, 'masks');
     mkdirSync(images);
@@ -90,8 +90,14 @@ describe('pre-label job (in process)', function () {
     assert.equal(spawnSync('mkfifo', [`${reviewFilePath(masks)}.lock`]).status, 0); // not a lock SegNetr wrote: refused at once
     const summary = await runPrelabelJob(request(images, masks, { overwrite: true }));
     assert.deepEqual([summary.written, summary.failed.length], [0, 3]);
-    assert.match(summary.failed[0]!.reason, /^cannot tell whether a person reviewed its label, so no label was written for it: .*a named pipe, not a lock SegNetr wrote/);
+    assert.match(summary.failed[0]!.reason, /^review\.tsv could not be used to tell whether a person reviewed its label, so no label was written for it: .*a named pipe, not a lock SegNetr wrote/);
     assert.equal(readFileSync(path.join(masks, `${path.parse(written[0]!.file).name}.png`), 'utf8'), 'an old label');
+    // Without overwrite the lock only serves to forget decisions about replaced labels: the labels are written.
+    writeFileSync(reviewFilePath(masks), formatReviewTsv([]));
+    const lines: string[] = [];
+    const fresh = await runPrelabelJob(request(images, masks), { log: (line) => lines.push(line) });
+    assert.deepEqual([fresh.written, fresh.skipped, fresh.failed.length], [2, 1, 0]);
+    assert.ok(lines.some((line) => /review\.tsv's lock could not be had/.test(line)), lines.join('\n'));
   });
 
   it('with overwrite, leaves a label file marked read-only as it is and lists it as failed, saying why', async () => {
