@@ -42,6 +42,8 @@ class FailurePanel {
   readonly openedCases: number[] = [];
   /** The report file shown (inode, size, time), once known: the watcher's echo of that same file is not news. */
   shownFile: Promise<string | undefined> = Promise.resolve(undefined);
+  /** Counts re-reads of the report file, so that one overtaken by a later one does not show its older report. */
+  rereads = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -165,10 +167,12 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
       timer = setTimeout(async () => {
         // The write that made the report this view shows lands here too: showing it again would redraw the table
         // under the person's hands and forget the cases they opened.
+        const mine = ++entry.rereads;
         const key = await fileKey(reportPath);
         if (key !== undefined && key === (await entry.shownFile)) return;
         readEvaluationReport(reportPath).then(
           (report) => {
+            if (mine !== entry.rereads) return;
             entry.report = report;
             entry.shownFile = Promise.resolve(key);
             entry.openedCases.length = 0;
