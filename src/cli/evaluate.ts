@@ -4,7 +4,7 @@ import { stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { EvaluationReport } from '../common/evaluation';
 import { runEvaluateJob } from '../core/evaluateJob';
-import { evaluationJson, writeEvaluationReports } from '../core/evaluationReport';
+import { REPORT_PLACE_PROBLEMS, evaluationJson, writeEvaluationReports } from '../core/evaluationReport';
 import { tempFileName } from '../core/atomicWrite';
 import { makeFolders } from '../core/labelsFolder';
 import { samePlace } from '../core/realPath';
@@ -113,7 +113,6 @@ async function checkOutputFile(flag: string, file: string): Promise<void> {
     await unlink(probe);
   } catch (error) {
     await unlink(probe).catch(() => undefined);
-    const why = describeFsError(error, { ENOENT: 'that place cannot hold files', EEXIST: 'a file is where a folder of that path should be', ENOTDIR: 'a file is where a folder of that path should be' });
-    throw new RequestError(`${flag} ${file} cannot be written (${why}); nothing was scored.`);
+    throw new RequestError(`${flag} ${file} cannot be written (${describeFsError(error, REPORT_PLACE_PROBLEMS)}); nothing was scored.`);
   }
 }

@@ -124,7 +124,6 @@ export class PrelabelFolderCommand {
             signal: abort.signal,
             onProgress: reportFileProgress(progress, this.deps, folderName, 'Pre-labeling'),
             onCrash: logCrash(log, 'recorded as failed'),
-            log: (line) => log.warn(line),
           });
         } catch (error) {
           reportJobError(error, request, log);

@@ -16,7 +16,7 @@ import { ImageError, ModelError, RequestError, describeFsError, messageOf } from
 import { type LoadedModel, loadModel } from '../model/modelFiles';
 import type { ModelSession } from '../model/session';
 import { IMAGE_EXTENSIONS, labelPathFor } from './labelPaths';
-import { type PlannedImage, planPrelabel } from './plan';
+import { type PlannedImage, leavingOut, planPrelabel } from './plan';
 import { predictImage } from './predictImage';
 import { readMaskPng } from './readMask';
 import { samePlace } from './realPath';
@@ -59,8 +59,7 @@ export async function runEvaluateJob(asked: EvaluateRequest, hooks: EvaluateHook
     throw new RequestError(`No ground-truth masks in ${request.gtDir}: expected <image name>.png for the ${plan.items.length} image(s) of ${request.imagesDir}.`);
   }
   const predFiles = request.predDir === undefined ? undefined : await filesIn(request.predDir, 'predictions');
-  const excluded = new Set(request.exclude ?? []);
-  const items = plan.items.filter((item) => !excluded.has(item.imagePath));
+  const items = leavingOut(plan.items, request.exclude, (item) => item.imagePath);
   const header: EvaluationHeader = {
     imagesDir: request.imagesDir,
     gtDir: request.gtDir,

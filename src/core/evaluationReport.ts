@@ -31,6 +31,14 @@ export function histogramPng(report: EvaluationReport): Buffer {
 }
 
 /** Writes what `targets` asks for; resolves with the paths written. */
+/** What the file system's error codes mean for a place a report file goes (for describeFsError). */
+export const REPORT_PLACE_PROBLEMS = {
+  ENOENT: 'that place cannot hold files',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a file is where a folder of that path should be',
+  ENOTDIR: 'a file is where a folder of that path should be',
+};
+
 export async function writeEvaluationReports(report: EvaluationReport, targets: ReportTargets): Promise<string[]> {
   const files: [string, () => Buffer | string][] = [];
   if (targets.dir !== undefined) {
@@ -44,13 +52,12 @@ export async function writeEvaluationReports(report: EvaluationReport, targets: 
   }
   if (targets.json !== undefined) files.push([targets.json, () => evaluationJson(report)]);
   if (targets.csv !== undefined) files.push([targets.csv, () => evaluationCsv(report)]);
-  const reasons = { ENOENT: 'that place cannot hold files', EISDIR: 'it is a folder', EEXIST: 'a file is where a folder of that path should be', ENOTDIR: 'a file is where a folder of that path should be' };
   const contents: { path: string; data: Uint8Array }[] = [];
   for (const [file, content] of files) {
     try {
       await makeFolders(path.dirname(path.resolve(file)));
     } catch (error) {
-      throw new Error(`Cannot write ${file}: ${describeFsError(error, reasons)}.`);
+      throw new Error(`Cannot write ${file}: ${describeFsError(error, REPORT_PLACE_PROBLEMS)}.`);
     }
     const data = content();
     contents.push({ path: file, data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
@@ -60,7 +67,7 @@ export async function writeEvaluationReports(report: EvaluationReport, targets: 
     await writeFilesAtomically(contents);
   } catch (error) {
     if (!(error instanceof FileSetWriteError)) throw error;
-    throw new Error(`Cannot write ${error.file}: ${describeFsError(error.cause, reasons)}.`);
+    throw new Error(`Cannot write ${error.file}: ${describeFsError(error.cause, REPORT_PLACE_PROBLEMS)}.`);
   }
   return files.map(([file]) => file);
 }

@@ -51,6 +51,12 @@ export async function earlierImageWithLabel(imagePath: string, labelsDir: string
   return owner !== undefined && owner !== path.join(path.dirname(imagePath), path.basename(imagePath)) ? owner : undefined;
 }
 
+/** `items` without the images in `exclude`: what a run after a worker crash has left to do (see acrossCrashes). */
+export function leavingOut<T>(items: readonly T[], exclude: readonly string[] | undefined, imageOf: (item: T) => string): T[] {
+  const excluded = new Set(exclude ?? []);
+  return items.filter((item) => !excluded.has(imageOf(item)));
+}
+
 /** Position p belongs to shard index when p % count === index: shares differ by at most one file. */
 export function selectShard<T>(items: readonly T[], shard: Shard | undefined): T[] {
   if (!shard) return [...items];

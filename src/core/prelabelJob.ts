@@ -13,7 +13,7 @@ import type { ModelSession } from '../model/session';
 import { removeTempFiles, writeFileAtomic } from './atomicWrite';
 import { IMAGE_EXTENSIONS } from './labelPaths';
 import { prepareLabelsFolder } from './labelsFolder';
-import { type PlannedImage, planPrelabel } from './plan';
+import { type PlannedImage, leavingOut, planPrelabel } from './plan';
 import { predictImageFile } from './predictImage';
 import { type ModelIdentity, writePredictionRecord } from './predictionRecord';
 import { ProtectingDecisions, type ReviewRecord, ReviewStateError, forgetReviews, reviewFilePath, whileNoDecisionIsRecorded } from './reviewState';
@@ -48,8 +48,7 @@ export async function runPrelabelJob(request: PrelabelFolderRequest, hooks: JobH
     await prepareLabelsFolder(request.labelsDir);
     const removed = await removeTempFiles(request.labelsDir, { abandoned: true });
     if (removed > 0) log(`removed ${removed} temp file(s) left in ${request.labelsDir} by an interrupted job`);
-    const excluded = new Set(request.exclude ?? []);
-    const items = plan.items.filter((item) => !excluded.has(item.imagePath));
+    const items = leavingOut(plan.items, request.exclude, (item) => item.imagePath);
     hooks.onStart?.(items.map((item) => item.imagePath));
     return labelAll(items, session, request, hooks, started);
   });
@@ -141,9 +140,8 @@ async function labelOneImage(
     if (error instanceof ImageError) return failedBecause(error.message);
     return failedBecause(`cannot label the image: ${messageOf(error)}`);
   }
-  let replaced: ReviewRecord | undefined;
-  let noting = false;
-  const write = async (): Promise<ImageResult | undefined> => {
+  /** The write, and with `note` (under review.tsv's lock) the decision it made stale: none can be recorded meanwhile. */
+  const write = async (note: boolean): Promise<ImageResult> => {
     // With overwrite, look again just before writing: a person may have saved or accepted this label in the mask
     // editor while the job ran (also one that did not exist when the job was planned). Only a label file that is
     // there is kept: a reviewed label someone deleted is made again, as it would be without overwrite.
@@ -160,42 +158,40 @@ async function labelOneImage(
     } catch (error) {
       return failedBecause(describeFileError(`cannot write ${item.labelPath}`, error));
     }
-    // Under the lock, the decision standing now was about the label just replaced (none can be recorded meanwhile).
-    if (!noting) return undefined;
-    replaced = await decisions.rowOf(item.imagePath).catch((error: unknown) => {
+    if (!note) return { outcome: 'written' };
+    const replaced = await decisions.rowOf(item.imagePath).catch((error: unknown) => {
       log(`${item.imagePath}: label written, but its review decision could not be looked at: ${messageOf(error)}`);
       return undefined;
     });
-    return undefined;
+    return { outcome: 'written', ...(replaced === undefined ? {} : { replaced }) };
   };
-  // The editor records a person's decision before it saves, under review.tsv's lock: holding it from the look to the
-  // write means a save cannot land between them and be replaced, and the decision noted after the write is the one
-  // the write made stale. Without a review.tsv there is nothing to note (one made meanwhile is about the new label).
+  // The editor records a person's decision and saves under review.tsv's lock: holding it from the look to the write
+  // means a save cannot land between them and be replaced, and the decision noted after the write is the one the
+  // write made stale. Without a review.tsv there is nothing to note (one made meanwhile is about the new label).
   const decides = request.overwrite && !request.overwriteReviewed;
-  let refused: ImageResult | undefined;
+  let result: ImageResult;
   if (decides || (await fileExists(reviewFilePath(request.labelsDir)))) {
-    noting = true;
     try {
-      refused = await whileNoDecisionIsRecorded(request.labelsDir, write);
+      result = await whileNoDecisionIsRecorded(request.labelsDir, () => write(true));
     } catch (error) {
       if (!(error instanceof ReviewStateError)) throw error;
       // This image only: the rest of the job goes on (a lock held too long by another window, a review.tsv broken
-      // meanwhile). The lock failed before the body ran (the body catches its own review.tsv errors).
+      // meanwhile). Without `decides` only the lock can fail here, before the body ran: the body looks at no
+      // decision before the write and catches its own failure to note one.
       if (decides) return failedBecause(`review.tsv could not be used to tell whether a person reviewed its label, so no label was written for it: ${error.message}`);
       log(`${item.imagePath}: review.tsv's lock could not be had, so a decision about the label this replaces may stay: ${error.message}`);
-      noting = false;
-      refused = await write();
+      result = await write(false);
     }
   } else {
-    refused = await write();
+    result = await write(false);
   }
-  if (refused !== undefined) return refused;
+  if (result.outcome !== 'written') return result;
   // The label is complete either way; without its record the editor just cannot re-threshold it.
   const model: ModelIdentity = { id: session.model.card.name, sha256: session.model.sha256 };
   await writePredictionRecord(request.labelsDir, item.imagePath, prediction, model, session.model.card.output).catch((error: unknown) =>
     log(`${item.imagePath}: label written, but its prediction record was not: ${describeFileError('cannot write it', error)}`),
   );
-  return { outcome: 'written', ...(replaced === undefined ? {} : { replaced }) };
+  return result;
 }
 
 /**

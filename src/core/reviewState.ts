@@ -107,11 +107,16 @@ export async function readReviewState(labelsDir: string): Promise<Map<string, Re
  */
 export async function recordReview(labelsDir: string, record: ReviewRecord): Promise<ReviewRecord | undefined> {
   checkRecord(record);
-  return updateReviewState(labelsDir, (records) => {
+  return updateReviewState(labelsDir, putRow(record));
+}
+
+/** Puts `record` in as its image's row; returns the row it replaced. */
+function putRow(record: ReviewRecord): (records: Map<string, ReviewRecord>) => ReviewRecord | undefined {
+  return (records) => {
     const previous = records.get(record.image);
     records.set(record.image, record);
     return previous;
-  });
+  };
 }
 
 /**
@@ -167,11 +172,7 @@ export async function whileNoDecisionIsRecorded<T>(labelsDir: string, body: () =
 export async function recordWhileWriting(labelsDir: string, record: ReviewRecord, write: () => Promise<void>): Promise<void> {
   checkRecord(record);
   await withReviewLock(reviewFilePath(labelsDir), async () => {
-    const previous = await changeReviewState(labelsDir, (records) => {
-      const before = records.get(record.image);
-      records.set(record.image, record);
-      return before;
-    });
+    const previous = await changeReviewState(labelsDir, putRow(record));
     try {
       await write();
     } catch (error) {
@@ -189,7 +190,7 @@ export async function recordReviewIf(labelsDir: string, record: ReviewRecord, st
   checkRecord(record);
   return withReviewLock(reviewFilePath(labelsDir), async () => {
     if (!(await stillTrue())) return false;
-    await changeReviewState(labelsDir, (records) => void records.set(record.image, record));
+    await changeReviewState(labelsDir, putRow(record));
     return true;
   });
 }

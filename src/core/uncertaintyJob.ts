@@ -6,7 +6,7 @@ import { type RankUncertaintyRequest, type RankingHeader, type UncertaintyProgre
 import { uncertaintyScore } from '../eval/uncertainty';
 import { ImageError, ModelError, messageOf } from '../model/errors';
 import { loadModel } from '../model/modelFiles';
-import { listImages } from './plan';
+import { leavingOut, listImages } from './plan';
 import { predictImageFile } from './predictImage';
 import { type SessionCache, withSessions } from './sessionCache';
 
@@ -22,8 +22,7 @@ export interface UncertaintyHooks {
 export async function runUncertaintyJob(request: RankUncertaintyRequest, hooks: UncertaintyHooks = {}): Promise<UncertaintyRanking> {
   const started = Date.now();
   const model = await loadModel(request.modelPath);
-  const excluded = new Set(request.exclude ?? []);
-  const images = (await listImages(request.imagesDir, 'every')).filter((image) => !excluded.has(image));
+  const images = leavingOut(await listImages(request.imagesDir, 'every'), request.exclude, (image) => image);
   const identity = { path: model.onnxPath, name: model.card.name, sha256: model.sha256 };
   hooks.onStart?.({ imagesDir: request.imagesDir, model: identity, planned: images });
   const scored: { image: string; uncertainty: number }[] = [];

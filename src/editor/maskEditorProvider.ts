@@ -133,7 +133,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     const imagePath = uri.fsPath;
     const compare = compareTargetOf(uri);
     if (compare === undefined && path.extname(imagePath).toLowerCase() === '.png') {
-      const image = await findImageForLabel(imagePath, (dir) => labelsDirFor(dir, vscode.Uri.file(dir)));
+      const image = await imageOfLabel(imagePath);
       if (image) return new MaskEditorDocument(uri, { kind: 'redirect', image: vscode.Uri.file(image) });
     }
     const files = compare === undefined ? await labelFilesOf(uri) : await groundTruthFilesOf(compare);
@@ -215,11 +215,9 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     }
     if (destination.scheme === 'file' && samePlace(destination.fsPath, model.files.labelPath)) {
       // Its own label: an ordinary save, with its checks (a label changed on disk) and its review decision.
-      await doc.edits;
-      await doc.fileWork.runSave((held) => this.saveLabel(doc, held), workbenchCaughtUp);
-      return;
+      return this.saveCustomDocument(document);
     }
-    const owner = destination.scheme === 'file' ? await findImageForLabel(destination.fsPath, (dir) => labelsDirFor(dir, vscode.Uri.file(dir))) : undefined;
+    const owner = destination.scheme === 'file' ? await imageOfLabel(destination.fsPath) : undefined;
     if (owner !== undefined) {
       // Another image's label would change without its editor's checks, under a review decision about another mask.
       throw new Error(`${path.basename(destination.fsPath)} is the label of ${path.basename(owner)}; open that image to change its label, or choose another file name.`);
@@ -846,6 +844,11 @@ async function groundTruthFilesOf(target: CompareTarget): Promise<MaskFiles> {
   return { imagePath: target.image, labelPath: target.groundTruth, labelsDir: path.dirname(target.groundTruth) };
 }
 
+
+/** The image whose label `pngPath` is, by each folder's labels-folder setting (undefined: no image's). */
+function imageOfLabel(pngPath: string): Promise<string | undefined> {
+  return findImageForLabel(pngPath, (dir) => labelsDirFor(dir, vscode.Uri.file(dir)));
+}
 
 /** Why this mask cannot be changed here, or undefined when it can. */
 async function readOnlyReason(files: MaskFiles): Promise<string | undefined> {

@@ -88,11 +88,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
   show(report: EvaluationReport, reportPath: string | undefined): void {
     const same = [...this.panels].find((p) => p.reportPath === reportPath && p.report.imagesDir === report.imagesDir);
     if (same) {
-      same.report = report;
-      same.shownFile = fileKey(reportPath);
-      same.openedCases.length = 0;
-      same.panel.title = titleOf(report);
-      void this.showReport(same);
+      this.replaceReport(same, report, fileKey(reportPath));
       same.panel.reveal();
       return;
     }
@@ -172,12 +168,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
         if (key !== undefined && key === (await entry.shownFile)) return;
         readEvaluationReport(reportPath).then(
           (report) => {
-            if (mine !== entry.rereads) return;
-            entry.report = report;
-            entry.shownFile = Promise.resolve(key);
-            entry.openedCases.length = 0;
-            entry.panel.title = titleOf(report);
-            void this.showReport(entry);
+            if (mine === entry.rereads) this.replaceReport(entry, report, Promise.resolve(key));
           },
           (error: unknown) => this.post(entry, { type: 'error', message: `The report file changed and cannot be read now: ${messageOf(error)}` }),
         );
@@ -222,6 +213,15 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
       this.deps.log.error(`Failure view: ${message.type} failed: ${messageOf(error)}`);
       this.post(entry, { type: 'error', message: messageOf(error) });
     }
+  }
+
+  /** The panel shows another version of its report (`shownFile`: that version's file key); its opened cases go. */
+  private replaceReport(entry: FailurePanel, report: EvaluationReport, shownFile: Promise<string | undefined>): void {
+    entry.report = report;
+    entry.shownFile = shownFile;
+    entry.openedCases.length = 0;
+    entry.panel.title = titleOf(report);
+    void this.showReport(entry);
   }
 
   /**

@@ -7,16 +7,15 @@
 // the images, as do a restart asked for by the user and any other failure after the start (the model failing):
 // the job then stops, and its result keeps what was done and says why.
 import * as path from 'node:path';
-import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationReport, ImageEvaluation } from '../common/evaluation';
+import type { EvaluateProgress, EvaluateRequest, EvaluationReport } from '../common/evaluation';
 import type { FileError, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
-import { assembleReport } from '../eval/evaluationReport';
 import { type RankUncertaintyRequest, type UncertaintyProgress, type UncertaintyRanking, rankScored } from '../common/uncertainty';
+import { assembleReport } from '../eval/evaluationReport';
 import {
   type EvaluateCallOptions,
   type EvaluationPart,
   JobCutShortError,
   type PrelabelCallOptions,
-  type PrelabelPart,
   type RankingPart,
   type RunSoFar,
   type UncertaintyCallOptions,
@@ -26,8 +25,6 @@ import {
 
 interface CrashOptions {
   readonly signal?: AbortSignal;
-  /** Problems that do not stop the job (a review.tsv that could not be tidied). */
-  readonly log?: (line: string) => void;
   /**
    * Told each time the job goes on after a crash: the image in hand, how the worker stopped, and whether the image
    * is tried again (its first crash) or left out (its second).
@@ -39,33 +36,62 @@ export type EvaluateAcrossCrashesOptions = EvaluateCallOptions & CrashOptions;
 export type PrelabelAcrossCrashesOptions = PrelabelCallOptions & CrashOptions;
 export type RankAcrossCrashesOptions = UncertaintyCallOptions & CrashOptions;
 
-/** How the loop drives one kind of job; `Part` is what a cut-short run leaves, `Result` what the job gives. */
-interface FolderJob<Part, Result> {
-  /** One run leaving out `exclude`; `offset` images were finished by earlier runs. */
-  run(exclude: readonly string[] | undefined, offset: number): Promise<Result>;
-  /** The result of several runs: the parts kept, the last run's result (if it ended), how the job ended. */
-  combine(parts: readonly Part[], skipped: readonly FileError[], last: Result | undefined, end: { cancelled: boolean; stopped?: string }): Result;
+/** How every folder job ended, whatever its kind: what the loop puts into the job's result. */
+interface JobEnd {
+  /** The runs' failed images and the images left out after crashing the worker twice. */
+  readonly failed: FileError[];
+  readonly cancelled: boolean;
+  readonly stopped?: string;
+  readonly elapsedMs: number;
+}
+
+/**
+ * How the loop drives one kind of job: `run` is one WorkerClient call, `Part` what a cut-short run leaves, `Result`
+ * what the job gives; `combine` adds the parts kept and the last run's result (if it ended) to the loop's `end`.
+ */
+interface FolderJob<Request, Progress, Part, Result> {
+  run(request: Request, onProgress: (progress: Progress) => void): Promise<Result>;
+  combine(parts: readonly Part[], last: Result | undefined, end: JobEnd): Result;
 }
 
 /** This many images failed by crashes in a row, none finished between them, stop the job: they are not the cause. */
 const FAILED_IN_A_ROW = 3;
 
-async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, initialExclude: readonly string[] | undefined, options: CrashOptions): Promise<Result> {
+async function runAcrossCrashes<
+  Request extends { readonly exclude?: readonly string[] },
+  Progress extends { readonly done: number; readonly total: number },
+  Part extends { readonly failed: readonly FileError[] },
+  Result extends { readonly failed: readonly FileError[]; readonly cancelled: boolean },
+>(job: FolderJob<Request, Progress, Part, Result>, request: Request, options: CrashOptions & { readonly onProgress?: (progress: Progress) => void }): Promise<Result> {
+  const started = Date.now();
   const parts: Part[] = [];
   const skipped: FileError[] = [];
-  const exclude = [...(initialExclude ?? [])];
+  const exclude = [...(request.exclude ?? [])];
   let finished = 0;
-  let afterCrash = false;
+  /** The first run's image count: progress counts against the whole job. */
+  let total: number | undefined;
   /** The image in hand at the last crash, being tried again. */
   let retrying: string | undefined;
   let failedInARow: string[] = [];
-  const end = (how: { cancelled: boolean; stopped?: string }): Result => job.combine(parts, skipped, undefined, how);
+  const end = (last: Result | undefined, how: { cancelled: boolean; stopped?: string }): Result =>
+    job.combine(parts, last, {
+      failed: [...parts.flatMap((p) => p.failed), ...skipped, ...(last?.failed ?? [])],
+      cancelled: how.cancelled || (last?.cancelled ?? false),
+      ...(how.stopped === undefined ? {} : { stopped: how.stopped }),
+      elapsedMs: Date.now() - started,
+    });
   for (;;) {
+    const offset = finished;
+    const onProgress = (p: Progress): void => {
+      total ??= p.total;
+      options.onProgress?.({ ...p, done: offset + p.done, total });
+    };
     let soFar: RunSoFar<Part> | undefined;
     let reason: Error;
     try {
-      const result = await job.run(afterCrash ? [...exclude] : initialExclude, finished);
-      return parts.length === 0 ? result : job.combine(parts, skipped, result, { cancelled: false });
+      // After a crash, the run leaves out what was done (and an image left out).
+      const result = await job.run(parts.length === 0 ? request : { ...request, exclude: [...exclude] }, onProgress);
+      return parts.length === 0 ? result : end(result, { cancelled: false });
     } catch (error) {
       if (!(error instanceof Error)) throw error;
       if (error instanceof JobCutShortError) ({ soFar, reason } = error as JobCutShortError<Part>);
@@ -75,15 +101,16 @@ async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, init
     // A run after a crash that fails before its first image (the fresh worker dies too, or cannot load the model).
     if (soFar === undefined) {
       if (parts.length === 0) throw reason;
-      return end(aborted ? { cancelled: true } : { cancelled: true, stopped: `after a crash, the inference worker could not go on: ${describe(reason)}` });
+      return end(undefined, aborted ? { cancelled: true } : { cancelled: true, stopped: `after a crash, the inference worker could not go on: ${describe(reason)}` });
     }
     // Nothing done at all and no crash (the model failing on the first image): an error, not a report of nothing.
     if (parts.length === 0 && soFar.done.length === 0 && !(reason instanceof WorkerCrashedError)) throw reason;
     parts.push(soFar.part);
+    total ??= soFar.planned;
     const { inHand } = soFar;
-    if (inHand === undefined) return end({ cancelled: false }); // it died after its last image
-    if (!(reason instanceof WorkerCrashedError)) return end({ cancelled: true, stopped: reason.message });
-    if (reason.requested) return end({ cancelled: true, stopped: reason.description }); // no image is to blame
+    if (inHand === undefined) return end(undefined, { cancelled: false }); // it died after its last image
+    if (!(reason instanceof WorkerCrashedError)) return end(undefined, { cancelled: true, stopped: reason.message });
+    if (reason.requested) return end(undefined, { cancelled: true, stopped: reason.description }); // no image is to blame
     if (soFar.done.length > 0) failedInARow = [];
     const secondCrash = retrying === inHand && soFar.done.length === 0;
     retrying = secondCrash ? undefined : inHand;
@@ -92,14 +119,13 @@ async function runAcrossCrashes<Part, Result>(job: FolderJob<Part, Result>, init
       failedInARow.push(inHand);
       if (failedInARow.length >= FAILED_IN_A_ROW) {
         const names = failedInARow.map((file) => path.basename(file)).join(', ');
-        return end({ cancelled: true, stopped: `the inference worker stopped on ${failedInARow.length} images in a row (${names}), so the images are unlikely to be the cause: ${reason.description}` });
+        return end(undefined, { cancelled: true, stopped: `the inference worker stopped on ${failedInARow.length} images in a row (${names}), so the images are unlikely to be the cause: ${reason.description}` });
       }
     }
-    if (aborted) return end({ cancelled: true });
+    if (aborted) return end(undefined, { cancelled: true });
     options.onCrash?.(inHand, reason.description, secondCrash ? 'leave out' : 'retry');
     exclude.push(...soFar.done, ...(secondCrash ? [inHand] : []));
     finished += soFar.done.length + (secondCrash ? 1 : 0);
-    afterCrash = true;
   }
 }
 
@@ -109,101 +135,46 @@ function describe(error: Error): string {
 
 /** WorkerClient.evaluate, going on after crashes; one report of every run. */
 export function evaluateAcrossCrashes(worker: Pick<WorkerClient, 'evaluate'>, request: EvaluateRequest, options: EvaluateAcrossCrashesOptions = {}): Promise<EvaluationReport> {
-  const started = Date.now();
-  let header: EvaluationHeader | undefined;
-  return runAcrossCrashes<EvaluationPart, EvaluationReport>(
+  return runAcrossCrashes<EvaluateRequest, EvaluateProgress, EvaluationPart, EvaluationReport>(
     {
-      run: (exclude, offset) => {
-        const total = header?.planned.length;
-        const onProgress = (p: EvaluateProgress): void => options.onProgress?.({ ...p, done: offset + p.done, total: total ?? p.total });
-        return worker.evaluate(exclude === undefined ? request : { ...request, exclude }, { signal: options.signal, onProgress }).catch((error: unknown) => {
-          if (error instanceof JobCutShortError) header ??= (error as JobCutShortError<EvaluationPart>).soFar.part.header;
-          throw error;
-        });
-      },
-      combine: (parts, skipped, last, end) => {
-        const images: ImageEvaluation[] = parts.flatMap((p) => p.images);
-        const failed: FileError[] = [...parts.flatMap((p) => p.failed), ...skipped];
-        if (last) {
-          images.push(...last.images);
-          failed.push(...last.failed);
-        }
-        const cancelled = end.cancelled || (last?.cancelled ?? false);
-        return assembleReport(parts[0]!.header, { images, failed, cancelled, ...(end.stopped === undefined ? {} : { stopped: end.stopped }), elapsedMs: Date.now() - started });
-      },
+      run: (r, onProgress) => worker.evaluate(r, { signal: options.signal, onProgress }),
+      combine: (parts, last, end) => assembleReport(parts[0]!.header, { images: [...parts.flatMap((p) => p.images), ...(last?.images ?? [])], ...end }),
     },
-    request.exclude,
+    request,
     options,
   );
 }
 
 /** WorkerClient.prelabelFolder, going on after crashes; one summary of every run. */
 export function prelabelAcrossCrashes(worker: Pick<WorkerClient, 'prelabelFolder'>, request: PrelabelFolderRequest, options: PrelabelAcrossCrashesOptions = {}): Promise<PrelabelSummary> {
-  const started = Date.now();
-  let total: number | undefined;
-  return runAcrossCrashes<PrelabelPart, PrelabelSummary>(
+  return runAcrossCrashes<PrelabelFolderRequest, PrelabelProgress, PrelabelSummary, PrelabelSummary>(
     {
-      run: (exclude, offset) => {
-        const onProgress = (p: PrelabelProgress): void => {
-          total ??= p.total;
-          options.onProgress?.({ ...p, done: offset + p.done, total });
-        };
-        return worker.prelabelFolder(exclude === undefined ? request : { ...request, exclude }, { signal: options.signal, onProgress }).catch((error: unknown) => {
-          if (error instanceof JobCutShortError) total ??= (error as JobCutShortError<PrelabelPart>).soFar.part.summary.total;
-          throw error;
-        });
-      },
-      combine: (parts, skipped, last, end) => {
-        const all = [...parts.map((p) => p.summary), ...(last ? [last] : [])];
+      run: (r, onProgress) => worker.prelabelFolder(r, { signal: options.signal, onProgress }),
+      combine: (parts, last, end) => {
+        const all = [...parts, ...(last ? [last] : [])];
         const sum = (key: 'written' | 'skipped' | 'keptReviewed'): number => all.reduce((n, p) => n + p[key], 0);
-        return {
-          total: all[0]!.total,
-          written: sum('written'),
-          skipped: sum('skipped'),
-          keptReviewed: sum('keptReviewed'),
-          failed: [...parts.flatMap((p) => p.summary.failed), ...skipped, ...(last?.failed ?? [])],
-          cancelled: end.cancelled || (last?.cancelled ?? false),
-          ...(end.stopped === undefined ? {} : { stopped: end.stopped }),
-          elapsedMs: Date.now() - started,
-          labelsDir: request.labelsDir,
-          threads: all[0]!.threads,
-        };
+        const { total, threads } = all[0]!;
+        return { total, written: sum('written'), skipped: sum('skipped'), keptReviewed: sum('keptReviewed'), ...end, labelsDir: request.labelsDir, threads };
       },
     },
-    request.exclude,
+    request,
     options,
   );
 }
 
 /** WorkerClient.rankUncertainty, going on after crashes; one ranking of every run. */
 export function rankAcrossCrashes(worker: Pick<WorkerClient, 'rankUncertainty'>, request: RankUncertaintyRequest, options: RankAcrossCrashesOptions = {}): Promise<UncertaintyRanking> {
-  const started = Date.now();
-  let total: number | undefined;
-  return runAcrossCrashes<RankingPart, UncertaintyRanking>(
+  return runAcrossCrashes<RankUncertaintyRequest, UncertaintyProgress, RankingPart, UncertaintyRanking>(
     {
-      run: (exclude, offset) => {
-        const onProgress = (p: UncertaintyProgress): void => options.onProgress?.({ ...p, done: offset + p.done, total: total ?? p.total });
-        return worker.rankUncertainty(exclude === undefined ? request : { ...request, exclude }, { signal: options.signal, onProgress }).catch((error: unknown) => {
-          if (error instanceof JobCutShortError) total ??= (error as JobCutShortError<RankingPart>).soFar.part.header.planned.length;
-          throw error;
-        });
-      },
-      combine: (parts, skipped, last, end) => {
-        // Runs go through the folder in order, each after the last one's images: their scores in that order keep
-        // ties in folder order once ranked (last.images is ranked already, a stable sort keeps its ties' order).
-        const scored = [...parts.flatMap((p) => p.scored), ...(last?.images ?? [])];
-        return {
-          imagesDir: parts[0]!.header.imagesDir,
-          model: parts[0]!.header.model,
-          images: rankScored(scored),
-          failed: [...parts.flatMap((p) => p.failed), ...skipped, ...(last?.failed ?? [])],
-          cancelled: end.cancelled || (last?.cancelled ?? false),
-          ...(end.stopped === undefined ? {} : { stopped: end.stopped }),
-          elapsedMs: Date.now() - started,
-        };
+      run: (r, onProgress) => worker.rankUncertainty(r, { signal: options.signal, onProgress }),
+      // Runs go through the folder in order, each after the last one's images: their scores in that order keep
+      // ties in folder order once ranked (last.images is ranked already, a stable sort keeps its ties' order).
+      combine: (parts, last, end) => {
+        const { imagesDir, model } = parts[0]!.header;
+        return { imagesDir, model, images: rankScored([...parts.flatMap((p) => p.scored), ...(last?.images ?? [])]), ...end };
       },
     },
-    request.exclude,
+    request,
     options,
   );
 }

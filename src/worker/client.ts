@@ -94,11 +94,8 @@ export interface RunSoFar<Part> {
   readonly done: readonly string[];
   /** The image it had in hand (undefined when it had finished them all). */
   readonly inHand: string | undefined;
-}
-
-/** A pre-label's account of a run cut short: its summary so far. */
-export interface PrelabelPart {
-  readonly summary: PrelabelSummary;
+  /** How many images the run set out to do. */
+  readonly planned: number;
 }
 
 /** An evaluation's account of a run cut short: what its report would say so far. */
@@ -210,8 +207,9 @@ export class WorkerClient {
         resolve: (m) => (m.type === 'done' ? resolve(m.summary) : reject(new Error(`the worker answered a pre-label job with ${m.type}`))),
         reject: (error) => {
           if (tally.planned === undefined) return reject(error);
-          const summary = { ...cancelledSummary(tally, request), total: tally.planned.length };
-          reject(new JobCutShortError<PrelabelPart>(error, { part: { summary }, done: tally.done, inHand: tally.planned[tally.done.length] }));
+          const { planned, done } = tally;
+          // A pre-label's account of a run cut short is its summary so far.
+          reject(new JobCutShortError<PrelabelSummary>(error, { part: { ...cancelledSummary(tally, request), total: planned.length }, done, inHand: planned[done.length], planned: planned.length }));
         },
         resolveAbandoned: () => resolve(cancelledSummary(tally, request)),
       },
@@ -246,7 +244,7 @@ export class WorkerClient {
         resolve: (m) => (m.type === 'evaluateDone' ? resolve(m.report) : reject(new Error(`the worker answered an evaluation with ${m.type}`))),
         reject: (error) => {
           if (header === undefined) return reject(error);
-          reject(new JobCutShortError<EvaluationPart>(error, { part: { header, images, failed }, done, inHand: header.planned[done.length] }));
+          reject(new JobCutShortError<EvaluationPart>(error, { part: { header, images, failed }, done, inHand: header.planned[done.length], planned: header.planned.length }));
         },
         resolveAbandoned: () => {
           if (header !== undefined) return resolve(assembleReport(header, { images, failed, cancelled: true, elapsedMs: Date.now() - started }));
@@ -283,7 +281,7 @@ export class WorkerClient {
         resolve: (m) => (m.type === 'uncertaintyDone' ? resolve(m.ranking) : reject(new Error(`the worker answered an uncertainty pass with ${m.type}`))),
         reject: (error) => {
           if (header === undefined) return reject(error);
-          reject(new JobCutShortError<RankingPart>(error, { part: { header, scored, failed }, done, inHand: header.planned[done.length] }));
+          reject(new JobCutShortError<RankingPart>(error, { part: { header, scored, failed }, done, inHand: header.planned[done.length], planned: header.planned.length }));
         },
         resolveAbandoned: () => {
           if (header === undefined) return reject(new WorkerJobError('request', 'The uncertainty pass was cancelled; its worker was restarted because it did not stop in time.'));

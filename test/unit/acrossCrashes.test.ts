@@ -5,7 +5,7 @@ import type { EvaluateProgress, EvaluateRequest, EvaluationHeader, EvaluationRep
 import { assembleReport } from '../../src/eval/evaluationReport';
 import type { PrelabelFolderRequest, PrelabelSummary } from '../../src/common/prelabel';
 import { evaluateAcrossCrashes, prelabelAcrossCrashes } from '../../src/worker/acrossCrashes';
-import { type EvaluateCallOptions, type EvaluationPart, JobCutShortError, type PrelabelCallOptions, type PrelabelPart, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
+import { type EvaluateCallOptions, type EvaluationPart, JobCutShortError, type PrelabelCallOptions, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
 import { image } from './evaluationFixtures';
 import { useTempDir } from './tempDir';
 
@@ -40,7 +40,7 @@ function scriptedWorker(scripts: Script[]): { evaluate: (r: EvaluateRequest, o?:
         const p: EvaluateProgress = { done: i + 1, total: planned.length, file: evaluation.image, outcome: 'scored', evaluation };
         options.onProgress?.(p);
       });
-      const soFar = { part: { header, images, failed: [] }, done: images.map((i) => i.image), inHand: planned[images.length] };
+      const soFar = { part: { header, images, failed: [] }, done: images.map((i) => i.image), inHand: planned[images.length], planned: planned.length };
       if (script.end === 'crash') throw new JobCutShortError<EvaluationPart>(kill(), soFar);
       if (script.end === 'restart') throw new JobCutShortError<EvaluationPart>(restartAsked(), soFar);
       if (script.end === 'modelError') throw new JobCutShortError<EvaluationPart>(new WorkerJobError('model', 'onnxruntime failed: out of memory'), soFar);
@@ -171,10 +171,10 @@ describe('prelabelAcrossCrashes', () => {
         if (requests.length === 1) {
           o.onProgress?.({ done: 1, total: 6, file: files[0]!, outcome: 'written' });
           o.onProgress?.({ done: 2, total: 6, file: files[1]!, outcome: 'skipped', reason: 'kept: a person accepted this label' });
-          const part = { summary: summary({ written: 1, skipped: 1, keptReviewed: 1, cancelled: true }) };
-          throw new JobCutShortError<PrelabelPart>(kill(), { part, done: files.slice(0, 2), inHand: files[2] });
+          const part = summary({ written: 1, skipped: 1, keptReviewed: 1, cancelled: true });
+          throw new JobCutShortError<PrelabelSummary>(kill(), { part, done: files.slice(0, 2), inHand: files[2], planned: 6 });
         }
-        if (requests.length === 2) throw new JobCutShortError<PrelabelPart>(kill(), { part: { summary: summary({ total: 4, cancelled: true }) }, done: [], inHand: files[2] });
+        if (requests.length === 2) throw new JobCutShortError<PrelabelSummary>(kill(), { part: summary({ total: 4, cancelled: true }), done: [], inHand: files[2], planned: 4 });
         o.onProgress?.({ done: 1, total: 3, file: files[3]!, outcome: 'written' });
         o.onProgress?.({ done: 2, total: 3, file: files[4]!, outcome: 'failed', reason: 'empty file (0 bytes)' });
         o.onProgress?.({ done: 3, total: 3, file: files[5]!, outcome: 'written' });

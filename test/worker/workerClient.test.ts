@@ -3,10 +3,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { getPriority, hostname } from 'node:os';
 import * as path from 'node:path';
-import type { PrelabelProgress } from '../../src/common/prelabel';
+import type { PrelabelProgress, PrelabelSummary } from '../../src/common/prelabel';
 import { tempFileName } from '../../src/core/atomicWrite';
 import { prelabelAcrossCrashes } from '../../src/worker/acrossCrashes';
-import { JobCutShortError, type PrelabelPart, WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
+import { JobCutShortError, WorkerClient, WorkerCrashedError, WorkerJobError } from '../../src/worker/client';
 import { pngHeaderOnly } from '../unit/pngBytes';
 import { useTempDir } from '../unit/tempDir';
 import { labelFolderEntries, readLabel, writeBadFiles, writeDiscImages } from './testImages';
@@ -248,12 +248,12 @@ describe('inference worker (real onnxruntime-node in a child process)', function
     });
     await assert.rejects(call, (e: Error) => {
       assert.ok(e instanceof JobCutShortError, String(e));
-      const crash = (e as JobCutShortError<PrelabelPart>).reason;
+      const crash = (e as JobCutShortError<PrelabelSummary>).reason;
       assert.ok(crash instanceof WorkerCrashedError, String(crash));
       assert.equal(crash.signal, 'SIGKILL');
       assert.match(e.message, /killed by SIGKILL.*out of memory.*restarts on the next request/);
-      const { soFar } = e as JobCutShortError<PrelabelPart>;
-      assert.ok(soFar.done.length >= 3 && soFar.part.summary.written === soFar.done.length, `done ${soFar.done.length}, written ${soFar.part.summary.written}`);
+      const { soFar } = e as JobCutShortError<PrelabelSummary>;
+      assert.ok(soFar.done.length >= 3 && soFar.part.written === soFar.done.length, `done ${soFar.done.length}, written ${soFar.part.written}`);
       assert.ok(soFar.inHand !== undefined && !soFar.done.includes(soFar.inHand));
       return true;
     });
