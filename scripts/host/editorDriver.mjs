@@ -17,6 +17,9 @@
 //   text      { image, selector }         textContent
 //   post      { image, messages }         posts raw messages from the page to the host, as acquireVsCodeApi does
 //   button    { name, timeoutMs }         clicks a workbench button (a notification's action) by its name
+//   longTasks { image, start? }           with start: begins recording the page's long tasks (the browser's
+//                                         'longtask' entries: its main thread busy over 50 ms); without: the
+//                                         durations (ms) recorded since
 // Other webviews (the failure view), found by their page title:
 //   viewWait  { title, selector, timeoutMs } until that page shows a visible `selector`
 //   viewClick { title, selector }
@@ -174,6 +177,22 @@ export async function editorAction(page, body) {
     case 'text': {
       const { frame } = await requireFrame(page, image);
       return { text: (await frame.locator(body.selector).textContent()) ?? '' };
+    }
+    case 'longTasks': {
+      const { frame } = await requireFrame(page, image);
+      const durations = await frame.evaluate((start) => {
+        if (start) {
+          window.__segnetrLongTasks = [];
+          window.__segnetrLongTaskObserver?.disconnect();
+          window.__segnetrLongTaskObserver = new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) window.__segnetrLongTasks.push(entry.duration);
+          });
+          window.__segnetrLongTaskObserver.observe({ type: 'longtask' });
+        }
+        return window.__segnetrLongTasks ?? null;
+      }, Boolean(body.start));
+      if (!durations) throw new Error('long tasks were not being recorded (longTasks with start first)');
+      return { durations };
     }
     case 'post': {
       const { frame } = await requireFrame(page, image);

@@ -97,10 +97,12 @@ export type HostToWebviewMessage =
   | { readonly type: 'review'; readonly review: ReviewStatus | undefined }
   | { readonly type: 'busy'; readonly what: string | null }
   /**
-   * A whole-image edit the page sent (a clean-up, a threshold) is done on the host, applied or not: until then the
-   * page sends no other edit, so that VS Code's undo stack, told of it at once, stays in the order of the edits.
+   * An edit the host ran on its codec thread (wholeImage.ts runsOnCodecThread) is done, applied or not (`changed`:
+   * whether it changed a pixel). Until then the page sends no other edit, so that VS Code's undo stack, told of it
+   * at once, stays in the order of the edits. Its pixels came just before, as a 'patch', to the page that sent it
+   * too when that page left them to the host (pagePaintsFirst).
    */
-  | { readonly type: 'editDone'; readonly id: number }
+  | { readonly type: 'editDone'; readonly id: number; readonly changed: boolean }
   | { readonly type: 'action'; readonly action: EditorAction }
   /**
    * A host command's key (accept, reject, next, previous, predict): the page sends what its button sends, unless

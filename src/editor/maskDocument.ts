@@ -465,8 +465,8 @@ export class MaskDocument {
   private async replayStep(step: BackupStep, where: string): Promise<void> {
     if ('op' in step) {
       if (step.op.kind === 'threshold') throw new MaskDocumentError(`${where}: a threshold step must be stored as pixels.`);
-      // The provider's rule for the thread: whole-image edits and strokes of much work are not the host's.
-      if (runsOnCodecThread(step.op, this.raster.height)) await this.applyWholeImage(step.op);
+      // The provider's rule for the thread: whole-image edits, fills of large masks and strokes of much work are not the host's.
+      if (runsOnCodecThread(step.op, this.raster.width, this.raster.height)) await this.applyWholeImage(step.op);
       else this.apply(step.op);
       return;
     }

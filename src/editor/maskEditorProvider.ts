@@ -28,7 +28,7 @@ import { workbenchCaughtUp } from '../host/workbenchCaughtUp';
 import { checkLabelFormat } from '../mask/labelPng';
 import { DEFAULT_MAX_POINTS, type MaskOperationLimits } from '../mask/validate';
 import type { Rect } from '../mask/types';
-import { runsOnCodecThread } from '../mask/wholeImage';
+import { pagePaintsFirst, runsOnCodecThread } from '../mask/wholeImage';
 import { messageOf } from '../model/errors';
 import type { WorkerClient } from '../worker/client';
 import { type MaskFiles, labelFileSha256, readLabelBytes, sha256Of } from './baseMask';
@@ -500,16 +500,18 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   }
 
   private async applyEdit(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): Promise<void> {
-    const offThread = runsOnCodecThread(message.operation, doc.opened.model.raster.height);
+    const { width, height } = doc.opened.model.raster;
+    const offThread = runsOnCodecThread(message.operation, width, height);
+    let changed = false;
     try {
-      await this.applyEditNow(doc, panel, message, offThread);
+      changed = (await this.applyEditNow(doc, panel, message, offThread)) !== undefined;
     } finally {
-      // The page waits for this after a whole-image edit, whatever became of it (see 'editDone').
-      if (offThread) this.post(panel, { type: 'editDone', id: message.id });
+      // The page waits for this after an edit run on the codec thread, whatever became of it (see 'editDone').
+      if (offThread) this.post(panel, { type: 'editDone', id: message.id, changed });
     }
   }
 
-  private async applyEditNow(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>, offThread: boolean): Promise<void> {
+  private async applyEditNow(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>, offThread: boolean): Promise<DocumentEdit | undefined> {
     const { model, readOnlyReason } = doc.opened;
     const { operation } = message;
     let refusal: string | undefined;
@@ -526,7 +528,8 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       } catch (error) {
         refusal = error instanceof ChangedDuringEditError ? `${operationLabel(operation)} was not applied: the mask changed while it ran (a reload). Run it again.` : `Edit ${message.id} could not be applied: ${messageOf(error)}`;
       }
-      if (edit) this.sendToPages(doc, edit.rect, panel);
+      // The page that sent it has the pixels already only if it painted them itself.
+      if (edit) this.sendToPages(doc, edit.rect, pagePaintsFirst(operation, model.raster.width, model.raster.height) ? panel : undefined);
     } else {
       try {
         edit = model.apply(operation);
@@ -539,6 +542,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       this.post(panel, { type: 'error', message: refusal });
       this.resyncAfterEdits(doc, panel);
     }
+    return edit;
   }
 
   /** Hands the edit to VS Code's undo stack; other views of the document get the changed rectangle. */

@@ -15,7 +15,7 @@ import { snapBrushPoint } from '../mask/brush';
 import { applyOperation } from '../mask/operations';
 import { rectInside, writeRect } from '../mask/raster';
 import type { LabelRaster, MaskOperation } from '../mask/types';
-import { runsOnCodecThread } from '../mask/wholeImage';
+import { pagePaintsFirst, runsOnCodecThread } from '../mask/wholeImage';
 import { brushRadius, clampBrushSize, footprintOutline, stepBrushSize } from './brushFootprint';
 import { classColor, classColorTable, packRgba, paintableClasses, parseHexColor, UNCERTAIN_COLOR } from './classColors';
 import { CompareMode } from './compareMode';
@@ -70,8 +70,12 @@ export class MaskEditor {
   private keyboardThresholdTimer: ReturnType<typeof setTimeout> | undefined;
   /** Space is held down, whatever has the focus (spaceDown: held with the page's Space handling, pan-ready). */
   private spaceHeld = false;
-  /** A whole-image edit sent and not yet done on the host: the page sends no other edit meanwhile. */
-  private waiting: { readonly id: number; readonly name: string; readonly timer: ReturnType<typeof setTimeout> } | null = null;
+  /**
+   * An edit the host runs on its codec thread, sent and not yet done: the page sends no other edit meanwhile.
+   * `leftToHost`: the page did not paint it itself (pagePaintsFirst) and waits for its pixels; `preview`: the
+   * threshold whose preview stays shown until then.
+   */
+  private waiting: { readonly id: number; readonly name: string; readonly leftToHost: boolean; readonly preview: number; readonly timer: ReturnType<typeof setTimeout> } | null = null;
   /** Whether the focus last moved by a pointer press (not Tab or the page's own focus calls). */
   private focusByPointer = false;
   /** What had the focus when the keyboard help opened. */
@@ -163,7 +167,9 @@ export class MaskEditor {
         break;
       }
       case 'editDone':
-        if (this.waiting?.id === message.id) this.stopWaiting();
+        if (this.waiting?.id !== message.id) break;
+        if (this.waiting.leftToHost) this.announce(message.changed ? `Done: ${this.waiting.name}` : 'Nothing to change');
+        this.stopWaiting();
         break;
       case 'mask':
         this.stopWaiting(); // the host's whole mask: nothing of the page's is pending any more
@@ -455,7 +461,21 @@ export class MaskEditor {
 
   /** Applies a finished operation here at once, then sends it to the host, which applies it to the document. */
   private commit(operation: MaskOperation): void {
-    if (!this.editable()) return;
+    if (!this.editable()) {
+      if (operation.kind === 'threshold') this.clearThresholdPreview();
+      return;
+    }
+    if (!pagePaintsFirst(operation, this.raster.width, this.raster.height)) {
+      // Too much work for this thread on a mask this large: the host computes it off its own and sends the pixels.
+      // A fill whose seed has the class already changes nothing: said here, without an undo step that does nothing.
+      if (operation.kind === 'fill' && this.raster.data[operation.y * this.raster.width + operation.x] === operation.classIndex) {
+        this.announce('Nothing to change');
+        return;
+      }
+      this.send(operation);
+      this.announce(`${OPERATION_NAMES[operation.kind]}: working…`);
+      return;
+    }
     const context = { probability: this.source.probability ?? undefined, predictedClasses: this.source.predictedClasses };
     const patch = applyOperation(this.raster, operation, context);
     if (!patch) {
@@ -471,20 +491,34 @@ export class MaskEditor {
     this.statusValue = -1;
     this.compare.maskChanged();
     const id = this.nextEditId++;
-    if (runsOnCodecThread(operation, this.raster.height)) this.waitFor(id, OPERATION_NAMES[operation.kind]);
+    const { width, height } = this.raster;
+    if (runsOnCodecThread(operation, width, height)) {
+      this.waitFor(id, OPERATION_NAMES[operation.kind], !pagePaintsFirst(operation, width, height));
+    }
     this.api.postMessage({ type: 'edit', id, operation });
   }
 
-  /** No other edit until the host has done whole-image edit `id` (see the 'editDone' message). */
-  private waitFor(id: number, name: string): void {
+  /** No other edit until the host has done edit `id` on its codec thread (see the 'editDone' message). */
+  private waitFor(id: number, name: string, leftToHost: boolean): void {
     this.stopWaiting();
     // A host that never answers (it crashed) must not leave the page unable to edit for good.
-    this.waiting = { id, name, timer: setTimeout(() => this.stopWaiting(), MAX_EDIT_WAIT_MS) };
+    const timer = setTimeout(() => this.stopWaiting(), MAX_EDIT_WAIT_MS);
+    this.waiting = { id, name, leftToHost, preview: this.source.previewThreshold, timer };
   }
 
   private stopWaiting(): void {
-    if (this.waiting) clearTimeout(this.waiting.timer);
+    if (!this.waiting) return;
+    clearTimeout(this.waiting.timer);
+    const { preview } = this.waiting;
     this.waiting = null;
+    // The threshold's pixels have come (or never will): its preview goes, unless the slider has moved on since.
+    if (preview >= 0 && this.source.previewThreshold === preview) this.clearThresholdPreview();
+  }
+
+  private clearThresholdPreview(): void {
+    if (this.source.previewThreshold < 0) return;
+    this.source.previewThreshold = -1;
+    this.renderer.requestOverlayAll();
   }
 
   private editable(): boolean {
@@ -532,8 +566,11 @@ export class MaskEditor {
       return;
     }
     this.committedThreshold = value;
+    const operation: MaskOperation = { kind: 'threshold', threshold: value };
+    // A threshold the page leaves to the host (a large mask) keeps its preview shown until the host's pixels come.
+    if (!pagePaintsFirst(operation, this.raster.width, this.raster.height)) this.source.previewThreshold = value;
     this.renderer.requestOverlayAll();
-    this.commit({ kind: 'threshold', threshold: value });
+    this.commit(operation);
   }
 
   /** Arrow keys on the slider preview; a pause commits what they set as one edit (as typing groups into one undo). */

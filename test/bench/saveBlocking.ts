@@ -2,7 +2,7 @@
 // label, the old way (encodeLabelPng / decodeLabelPng on the calling thread, as the editor did before the label
 // codec thread) and the current way (saveMask / MaskDocument.open through the codec thread, dist/labelCodec.js:
 // run `npm run build` first); and while it runs a whole-image edit (Fill Holes of a hole punched before each
-// round, a threshold of a smooth map) or replaces the mask with a Predict result, in place (MaskDocument.apply /
+// round, a threshold of a smooth map, a flood fill of the background below the band, alternately class 2 and 0) or replaces the mask with a Predict result, in place (MaskDocument.apply /
 // replaceMask, as the editor did before) and on the codec thread (applyWholeImage / replaceMaskOffThread). A 5 ms timer ticks throughout (test/host/suite/busyProbe.ts, the probe of the host
 // responsiveness test); reported per size and way:
 //   wall        the save (or open) from start to end
@@ -113,6 +113,8 @@ async function main(): Promise<void> {
       // Predict results: the map thresholded at alternating levels, so each one changes the mask.
       const map = smoothMap(width, height);
       const predictions = [100, 160].map((t) => map.map((p) => (p > t ? 1 : 0)));
+      let fills = 0;
+      const nextFill = () => ({ kind: 'fill' as const, x: 1, y: height - 2, classIndex: fills++ % 2 === 0 ? 2 : 0 });
       let predicted = 0;
       const nextPrediction = () => predictions[predicted++ % 2]!;
       const ways: Record<string, readonly [() => Promise<void>, () => void]> = {
@@ -141,6 +143,8 @@ async function main(): Promise<void> {
         'fill holes, after (codec thread)': [() => doc.applyWholeImage(FILL_HOLES).then(nothing), punchHole],
         'threshold, before (in place)': [async () => void doc.apply(nextThreshold()), nothing],
         'threshold, after (codec thread)': [() => doc.applyWholeImage(nextThreshold()).then(nothing), nothing],
+        'flood fill, before (in place)': [async () => void doc.apply(nextFill()), nothing],
+        'flood fill, after (codec thread)': [() => doc.applyWholeImage(nextFill()).then(nothing), nothing],
         'predict, before (in place)': [async () => void doc.replaceMask(nextPrediction(), 'Predict'), nothing],
         'predict, after (codec thread)': [() => doc.replaceMaskOffThread(nextPrediction(), 'Predict').then(nothing), nothing],
       };

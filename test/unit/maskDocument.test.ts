@@ -367,7 +367,7 @@ describe('mask document', () => {
       // 12,000 points up and down the whole height: 1.2 million rows of work (the codec thread's rule: 2^20).
       const points = Array.from({ length: 12_000 }, (_, i) => [20 + (i % 7), i % 2 === 0 ? 0.5 : 99.5]).flat();
       const big: MaskOperation = { kind: 'stroke', points, radius: 1, classIndex: 1 };
-      assert.ok(runsOnCodecThread(big, 100));
+      assert.ok(runsOnCodecThread(big, 40, 100));
       doc.apply(big);
       let offThread = 0;
       const counting: LabelCodec = { ...codec, applyWholeImage: (...args) => (offThread++, codec.applyWholeImage(...args)) };

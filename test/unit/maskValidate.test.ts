@@ -3,7 +3,7 @@ import { applyOperation, applyPatchSide } from '../../src/mask/operations';
 import { cloneRaster, createRaster } from '../../src/mask/raster';
 import type { MaskOperation } from '../../src/mask/types';
 import { MAX_BRUSH_RADIUS, isParseError, operationRowWork, parseMaskOperation } from '../../src/mask/validate';
-import { CODEC_THREAD_ROW_WORK, runsOnCodecThread } from '../../src/mask/wholeImage';
+import { CODEC_THREAD_ROW_WORK, pagePaintsFirst, runsOnCodecThread } from '../../src/mask/wholeImage';
 import { randomSource } from './maskGrid';
 
 const FIELDS: Record<string, readonly string[]> = {
@@ -23,6 +23,8 @@ function errorOf(value: unknown): string {
   assert.ok(isParseError(result), `expected an error for ${JSON.stringify(value)}, got ${JSON.stringify(result)}`);
   return result.error;
 }
+
+const fill: MaskOperation = { kind: 'fill', x: 1, y: 1, classIndex: 1 };
 
 describe('mask: validating operations from the webview', () => {
   it('accepts each well-formed kind and returns a fresh copy with only the known fields', () => {
@@ -79,17 +81,41 @@ describe('mask: validating operations from the webview', () => {
     assert.ok(!isParseError(parseMaskOperation({ kind: 'stroke', points: zigzag.slice(0, 4002), radius: 5, classIndex: 1 }, tall)));
   });
 
-  it('sends the whole-image edits, and strokes and polygons of much work, to the codec thread; the rest stays on the host', () => {
-    const height = 8192;
+  it('sends the whole-image edits, fills of large masks, and strokes and polygons of much work, to the codec thread; the rest stays on the host', () => {
+    const [width, height] = [16384, 8192];
     const small: MaskOperation = { kind: 'stroke', points: [10, 10, 200, 300], radius: 20, classIndex: 1 };
     const huge: MaskOperation = { kind: 'stroke', points: Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? i : (i % 4 === 1 ? 0 : height))), radius: 2048, classIndex: 1 };
     const tallPolygon: MaskOperation = { kind: 'polygon', points: Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? i : (i % 4 === 1 ? 0 : height))), classIndex: 1 };
     assert.ok(operationRowWork(huge, height) > CODEC_THREAD_ROW_WORK && operationRowWork(small, height) < 400);
     assert.deepEqual(
-      [small, huge, tallPolygon, { kind: 'fill', x: 1, y: 1, classIndex: 1 }, { kind: 'fillHoles', classIndex: 1 }, { kind: 'threshold', threshold: 9 }]
-        .map((op) => runsOnCodecThread(op as MaskOperation, height)),
-      [false, true, true, false, true, true],
+      [small, huge, tallPolygon, fill, { kind: 'fillHoles', classIndex: 1 }, { kind: 'threshold', threshold: 9 }]
+        .map((op) => runsOnCodecThread(op as MaskOperation, width, height)),
+      [false, true, true, true, true, true],
     );
+    // A small mask: a fill is the host's (at most a few ms); whole-image operations still go to the codec thread.
+    assert.deepEqual([fill, { kind: 'keepLargest', classIndex: 1 }].map((op) => runsOnCodecThread(op as MaskOperation, 1024, 1024)), [false, true]);
+  });
+
+  it('the page paints first only what is quick; whatever it leaves to the host runs on the codec thread', () => {
+    const tallPolygon: MaskOperation = { kind: 'polygon', points: Array.from({ length: 8000 }, (_, i) => (i % 2 === 0 ? i : (i % 4 === 1 ? 0 : 8192))), classIndex: 1 };
+    const hugeStroke: MaskOperation = { kind: 'stroke', points: tallPolygon.points, radius: 4, classIndex: 1 };
+    const operations: readonly MaskOperation[] = [
+      { kind: 'stroke', points: [1, 1, 5, 5], radius: 2, classIndex: 1 }, hugeStroke,
+      { kind: 'polygon', points: [1, 1, 50, 1, 50, 50], classIndex: 1 }, tallPolygon, fill,
+      { kind: 'fillHoles', classIndex: 1 }, { kind: 'removeIslands', minArea: 5 }, { kind: 'keepLargest', classIndex: 1 }, { kind: 'threshold', threshold: 9 },
+    ];
+    const large = operations.map((op) => pagePaintsFirst(op, 16384, 8192));
+    // Strokes are painted as they are drawn, whatever their size; a polygon of much work and every
+    // whole-mask operation on a large mask wait for the host.
+    assert.deepEqual(large, [true, true, true, false, false, false, false, false, false]);
+    const small = operations.map((op) => pagePaintsFirst(op, 1024, 1024));
+    assert.deepEqual(small, [true, true, true, false, true, true, true, true, true]);
+    for (const [width, height] of [[16384, 8192], [1024, 1024], [1025, 1024]] as const) {
+      for (const op of operations) {
+        if (!pagePaintsFirst(op, width, height)) assert.ok(runsOnCodecThread(op, width, height), `${op.kind} at ${width} x ${height}`);
+      }
+    }
+    assert.deepEqual([fill].map((op) => [pagePaintsFirst(op, 1025, 1024), runsOnCodecThread(op, 1025, 1024)]), [[false, true]]);
   });
 
   it('allows stroke points a little outside the image (a stroke dragged past the edge)', () => {

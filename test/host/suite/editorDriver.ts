@@ -28,6 +28,21 @@ export class EditorHands {
     return drive('drag', { image: this.image, from, to, steps: 16, ...(hold === undefined ? {} : { hold }) });
   }
 
+  /** Starts recording the page's long tasks (its main thread busy over 50 ms at a stretch). */
+  recordLongTasks(): Promise<unknown> {
+    return drive('longTasks', { image: this.image, start: true });
+  }
+
+  /** The durations (ms) of the page's long tasks since recordLongTasks. */
+  longTasks(): Promise<readonly number[]> {
+    return drive<{ durations: number[] }>('longTasks', { image: this.image }).then((r) => r.durations);
+  }
+
+  /** Puts the pointer over image pixel (px, py); the status line then names that pixel's class. */
+  hover(px: number, py: number): Promise<{ status: string }> {
+    return drive('hover', { image: this.image, px, py });
+  }
+
   /** A key chord with the focus inside the webview (playwright names: 'b', 'Control+z', 'Control+Shift+z'), on the canvas or `selector`. */
   press(key: string, selector?: string): Promise<void> {
     return drive('press', { image: this.image, key, ...(selector === undefined ? {} : { selector }) });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PNG } from 'pngjs';
 import { hostileMessages } from '../../unit/hostileMessages';
-import { config } from './context';
+import { config, record } from './context';
 import { EditorHands, activeMaskEditorUri, clickWorkbenchButton, editorState, segnetrApi, sha256, waitFor, workbenchDirty } from './editorDriver';
 import { BRUSH_SIZE, type Stroke, describeDifference, maskWith, saveRestoreExpectation } from './editorExpectations';
 import { listImages, useFixtureModel } from './helpers';
@@ -354,6 +354,54 @@ describe('mask editor', function () {
     await hands.press('Control+z'); // ...and Ctrl+Z meanwhile takes it back
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await waitForMaskOf(uri, two, false, 'both components again, and a clean document');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('on a large mask the page leaves clean-ups and fills to the host and shows its pixels when they come', async () => {
+    // The test before's 6000 x 6000 image and two-component label, left unchanged there: too large for the page
+    // to compute Keep Largest or a fill on its own thread (wholeImage.ts pagePaintsFirst).
+    const file = path.join(path.dirname(masks), 'large', 'images', 'large.png');
+    const label = path.join(path.dirname(masks), 'large', 'masks', 'large.png');
+    const { width, pixels: two } = decodeGray8(fs.readFileSync(label));
+    const one = Buffer.from(two);
+    for (let y = 4000; y < 4200; y++) one.fill(0, y * width + 4000, y * width + 4200);
+    const uri = vscode.Uri.file(file);
+    await vscode.commands.executeCommand('segnetr.openMaskEditor', uri);
+    const hands = new EditorHands('large.png');
+    await hands.waitUntilShown(120_000);
+    await waitForMaskOf(uri, two, false, 'the label\'s two components');
+    // What the page's own copy of the mask holds under the pointer, as its status line names it.
+    const pageClassAt = async (px: number, py: number): Promise<string> => {
+      const { status } = await hands.hover(px, py);
+      const named = /pixel (\d+), (\d+): ([^·]+)/.exec(status);
+      assert.ok(named && Number(named[1]) === px && Number(named[2]) === py, `the status names pixel ${px}, ${py}: "${status}"`);
+      return named[3]!.trim();
+    };
+    assert.notEqual(await pageClassAt(4100, 4100), 'background', 'the smaller component, before');
+    const announced = (text: string) => waitFor(`"${text}" announced`, () => hands.text('#announcer'), (t) => t === text, 60_000);
+
+    await hands.recordLongTasks();
+    await hands.press('k');
+    await announced('Done: Keep largest');
+    const longest = Math.max(0, ...(await hands.longTasks()));
+    record({ name: `mask editor page, longest task during Keep Largest at ${width} x ${width}`, value: Math.round(longest), unit: 'ms', detail: { source: 'the browser\'s longtask entries (main thread over 50 ms); wall-clock, a figure only' } });
+    await waitForMaskOf(uri, one, true, 'the smaller component gone from the document');
+    assert.equal(await pageClassAt(4100, 4100), 'background', 'the page shows the host\'s pixels');
+    assert.notEqual(await pageClassAt(2000, 2000), 'background', 'and kept the larger component');
+    await hands.press('k'); // one component left: the host finds nothing to change
+    await announced('Nothing to change');
+
+    // A fill of the background from outside both squares: the host's work too; a second one on the same pixel
+    // changes nothing, and the page says so without asking the host.
+    await hands.press('f');
+    await hands.drag([100, 100], [100, 100]);
+    await announced('Done: The fill');
+    assert.notEqual(await pageClassAt(4100, 4100), 'background', 'the page shows the filled mask');
+    await waitFor('the fill in the document', () => editorState(uri), (s) => s?.maskSha256 === sha256(Buffer.alloc(width * width, 1)), 60_000);
+    await hands.drag([100, 100], [100, 100]);
+    await announced('Nothing to change');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitForMaskOf(uri, two, false, 'the label again after File: Revert');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
