@@ -210,7 +210,7 @@ async function changeReviewState<T>(labelsDir: string, change: (records: Map<str
   const before = formatReviewTsv([...records.values()]);
   const result = change(records);
   const after = formatReviewTsv([...records.values()]);
-  if (after !== before) await writeFileAtomic(reviewFilePath(labelsDir), Buffer.from(after, 'utf8'));
+  if (after !== before) await writeFileAtomic(reviewFilePath(labelsDir), Buffer.from(after, 'utf8'), { replace: true, durable: true });
   return result;
 }
 

@@ -118,6 +118,6 @@ export async function keepUnrestoredBackup(dir: string, imagePath: string, text:
   const stamp = time.toISOString().replace(/[:.]/g, '-');
   for (let n = 1; ; n++) {
     const file = path.join(dir, `${path.basename(imagePath)}.${stamp}${n === 1 ? '' : `-${n}`}${KEPT_BACKUP_SUFFIX}`);
-    if ((await writeFileAtomic(file, Buffer.from(text, 'utf8'), { replace: false })) === 'written') return file;
+    if ((await writeFileAtomic(file, Buffer.from(text, 'utf8'), { replace: false, durable: true })) === 'written') return file;
   }
 }

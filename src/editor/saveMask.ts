@@ -48,14 +48,14 @@ export function labelFileTarget(files: MaskFiles): SaveTarget {
     name: files.labelPath,
     write: async (bytes) => {
       await makeFolders(files.labelsDir);
-      await writeFileAtomic(files.labelPath, bytes);
+      await writeFileAtomic(files.labelPath, bytes, { replace: true, durable: true });
     },
   };
 }
 
 /** Any file on disk (Save As); its folder must exist. */
 export function fileTarget(file: string): SaveTarget {
-  return { name: file, write: async (bytes) => void (await writeFileAtomic(file, bytes)) };
+  return { name: file, write: async (bytes) => void (await writeFileAtomic(file, bytes, { replace: true, durable: true })) };
 }
 
 /** Encodes and writes a snapshot of `document`'s mask to `target`; the document's save point does not move. */

@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { FileSetWriteError, isTempFileName, removeTempFiles, tempFileName, writeFileAtomic, writeFilesAtomically } from '../../src/core/atomicWrite';
 import { REPORT_FILES, writeEvaluationReports } from '../../src/core/evaluationReport';
+import { recordReview } from '../../src/core/reviewState';
+import { labelFileTarget } from '../../src/editor/saveMask';
 import { image, report } from './evaluationFixtures';
 import { bundleScript } from './bundleScript';
 import { useTempDir } from './tempDir';
@@ -42,6 +45,35 @@ describe('atomic label writes', () => {
     }
     assert.deepEqual([readFileSync(target, 'utf8'), statSync(target).mode & 0o777], ['two', 0o664]);
     assert.deepEqual([readFileSync(report, 'utf8'), statSync(report).mode & 0o777], ['two', 0o640]);
+  });
+
+  it('a durable write syncs the file before it takes the name and the folder after; the editor\'s label and review.tsv writes are durable', async () => {
+    const target = path.join(tmp.path, 'durable.png');
+    writeFileSync(target, 'old');
+    const probe = await open(tmp.path, 'r');
+    const handles = Object.getPrototypeOf(probe) as { sync(this: FileHandle): Promise<void> };
+    await probe.close();
+    const original = handles.sync;
+    const events: string[] = [];
+    handles.sync = function (this: FileHandle) {
+      events.push(`sync while the name holds "${readFileSync(target, 'utf8')}"`);
+      return original.call(this);
+    };
+    try {
+      await writeFileAtomic(target, Buffer.from('new'), { replace: true, durable: true });
+      events.push('plain');
+      await writeFileAtomic(target, Buffer.from('plain'));
+      events.push('label');
+      await labelFileTarget({ imagePath: path.join(tmp.path, 'durable.jpg'), labelPath: target, labelsDir: tmp.path }).write(Buffer.from('label'));
+      events.push('review');
+      await recordReview(tmp.path, { image: 'durable.jpg', status: 'accepted', modelId: '-', modelSha256: '-', time: '2026-12-03T00:00:00.000Z' });
+    } finally {
+      handles.sync = original;
+    }
+    assert.deepEqual(events.slice(0, 4), ['sync while the name holds "old"', 'sync while the name holds "new"', 'plain', 'label']);
+    assert.deepEqual(events.slice(4, 6), ['sync while the name holds "plain"', 'sync while the name holds "label"'], 'the editor\'s label write');
+    assert.equal(events.slice(7).length, 2, `review.tsv's write syncs it and its folder: ${JSON.stringify(events)}`);
+    assert.equal(readFileSync(target, 'utf8'), 'label');
   });
 
   it('without replace, keeps a file that exists and reports it', async () => {
