@@ -16,7 +16,7 @@ import { ImageError, ModelError, RequestError, describeFsError, messageOf } from
 import { type LoadedModel, loadModel } from '../model/modelFiles';
 import type { ModelSession } from '../model/session';
 import { IMAGE_EXTENSIONS, labelPathFor } from './labelPaths';
-import { type PlannedImage, leavingOut, planPrelabel } from './plan';
+import { type PlannedImage, leavingOut, planPrelabel, sameBaseNameAs } from './plan';
 import { predictImage } from './predictImage';
 import { readMaskPng } from './readMask';
 import { samePlace } from './realPath';
@@ -110,7 +110,7 @@ async function evaluateOne(
   openSession: () => Promise<ModelSession>,
 ): Promise<ImageEvaluation> {
   if (item.labelClashesWith !== undefined) {
-    throw new ImageError(`same base name as ${item.labelClashesWith}; both would be scored against ${item.labelPath}`);
+    throw new ImageError(`${sameBaseNameAs(item.labelClashesWith, item.imagePath)}; both would be scored against ${item.labelPath}`);
   }
   if (!item.labelExists) throw new ImageError(`no ground-truth mask ${item.labelPath}`);
   const groundTruth = readMask(await readBytes(item.labelPath, 'the ground-truth mask'), classes, 'ground truth', item.labelPath);

@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { PrelabelFolderRequest, Shard } from '../common/prelabel';
 import { RequestError, describeFsError } from '../model/errors';
+import { foldedName, namesIgnoreCase } from './caseFolding';
 import { isImageFileName, labelPathFor } from './labelPaths';
 import { isSameOrInside, realPathThroughExisting } from './realPath';
 
@@ -13,7 +14,10 @@ export interface PlannedImage {
   readonly imagePath: string;
   readonly labelPath: string;
   readonly labelExists: boolean;
-  /** Set when an earlier image in the folder has the same base name, so both would write the same label. */
+  /**
+   * Set when an earlier image in the folder has the same base name (letter case aside, where the labels folder
+   * ignores it: see caseFolding.ts), so both would write the same label.
+   */
   readonly labelClashesWith?: string;
 }
 
@@ -45,10 +49,26 @@ export async function listImages(dir: string, which: 'files' | 'every' = 'files'
  * under that image's name.
  */
 export async function earlierImageWithLabel(imagePath: string, labelsDir: string): Promise<string | undefined> {
-  const labelPath = labelPathFor(labelsDir, imagePath);
+  const fold = await namesIgnoreCase(labelsDir);
+  const key = labelKey(labelsDir, imagePath, fold);
   const images = await listImages(path.dirname(imagePath), 'every').catch(() => []);
-  const owner = images.find((image) => labelPathFor(labelsDir, image) === labelPath);
+  const owner = images.find((image) => labelKey(labelsDir, image, fold) === key);
   return owner !== undefined && owner !== path.join(path.dirname(imagePath), path.basename(imagePath)) ? owner : undefined;
+}
+
+/** What two images must share to write one label file in `labelsDir`: the label's name, folded where `fold`. */
+function labelKey(labelsDir: string, imagePath: string, fold: boolean): string {
+  return fileKey(path.basename(labelPathFor(labelsDir, imagePath)), fold);
+}
+
+function fileKey(name: string, fold: boolean): string {
+  return fold ? foldedName(name) : name;
+}
+
+/** "same base name as a.jpg", saying so when the two differ in letter case only. */
+export function sameBaseNameAs(earlier: string, image: string): string {
+  const differ = path.parse(earlier).name !== path.parse(image).name;
+  return `same base name as ${earlier}${differ ? ' (letter case aside: the labels folder\'s file system ignores it)' : ''}`;
 }
 
 /** `items` without the images in `exclude`: what a run after a worker crash has left to do (see acrossCrashes). */
@@ -84,13 +104,15 @@ export async function planPrelabel(request: Pick<PrelabelFolderRequest, 'imagesD
   } catch (error) {
     throw new RequestError(`Cannot read the images folder ${request.imagesDir}: ${describeFsError(error, { ENOENT: 'no such folder' })}.`);
   }
-  const existing = await existingFileNames(request.labelsDir, masks);
+  const fold = await namesIgnoreCase(request.labelsDir);
+  const existing = new Set([...(await existingFileNames(request.labelsDir, masks))].map((name) => fileKey(name, fold)));
   const firstImageForLabel = new Map<string, string>();
   const all = images.map((imagePath): PlannedImage => {
     const labelPath = labelPathFor(request.labelsDir, imagePath);
-    const earlier = firstImageForLabel.get(labelPath);
-    if (earlier === undefined) firstImageForLabel.set(labelPath, imagePath);
-    const planned = { imagePath, labelPath, labelExists: existing.has(path.basename(labelPath)) };
+    const key = labelKey(request.labelsDir, imagePath, fold);
+    const earlier = firstImageForLabel.get(key);
+    if (earlier === undefined) firstImageForLabel.set(key, imagePath);
+    const planned = { imagePath, labelPath, labelExists: existing.has(key) };
     return earlier === undefined ? planned : { ...planned, labelClashesWith: earlier };
   });
   return { items: selectShard(all, request.shard), folderTotal: all.length };

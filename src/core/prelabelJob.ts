@@ -13,7 +13,7 @@ import type { ModelSession } from '../model/session';
 import { removeTempFiles, writeFileAtomic } from './atomicWrite';
 import { IMAGE_EXTENSIONS } from './labelPaths';
 import { prepareLabelsFolder } from './labelsFolder';
-import { type PlannedImage, leavingOut, planPrelabel } from './plan';
+import { type PlannedImage, leavingOut, planPrelabel, sameBaseNameAs } from './plan';
 import { predictImageFile } from './predictImage';
 import { type ModelIdentity, writePredictionRecord } from './predictionRecord';
 import { ProtectingDecisions, type ReviewRecord, ReviewStateError, forgetReviews, reviewFilePath, whileNoDecisionIsRecorded } from './reviewState';
@@ -89,7 +89,7 @@ async function labelAll(
     if (item.labelClashesWith !== undefined) {
       // Before the skip: the label that exists is the other image's, and a rerun must still say so.
       outcome = 'failed';
-      reason = `same base name as ${item.labelClashesWith}; both would write ${item.labelPath}`;
+      reason = `${sameBaseNameAs(item.labelClashesWith, item.imagePath)}; both would write ${item.labelPath}`;
     } else if (item.labelExists && !request.overwrite) {
       outcome = 'skipped';
     } else if (reviewed !== undefined) {

@@ -859,7 +859,7 @@ async function readOnlyReason(files: MaskFiles): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) return 'the workspace is not trusted (Restricted Mode)';
   // Saving here would change the other image's label, unprotected by the decisions recorded under its name.
   const owner = await earlierImageWithLabel(files.imagePath, files.labelsDir);
-  if (owner !== undefined) return `its label ${files.labelPath} is the label of ${path.basename(owner)}, which has the same base name; rename one of the two images`;
+  if (owner !== undefined) return `its label ${files.labelPath} is the label of ${path.basename(owner)}, which has the ${path.parse(owner).name === path.parse(files.imagePath).name ? 'same base name' : 'same base name but for letter case, which the labels folder ignores'}; rename one of the two images`;
   try {
     // The mode bits too: for root access() always says writable, but a file marked read-only means "do not change".
     const info = await stat(files.labelPath);

@@ -3,7 +3,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RequestError } from '../../src/model/errors';
 import { labelPathFor } from '../../src/core/labelPaths';
-import { earlierImageWithLabel, listImages, planPrelabel, selectShard } from '../../src/core/plan';
+import { namesIgnoreCase } from '../../src/core/caseFolding';
+import { earlierImageWithLabel, listImages, planPrelabel, sameBaseNameAs, selectShard } from '../../src/core/plan';
 import { useTempDir } from './tempDir';
 
 describe('planning a folder', () => {
@@ -60,6 +61,28 @@ describe('planning a folder', () => {
     assert.equal(await earlierImageWithLabel(path.join(images, 'a.png'), masks), path.join(images, 'a.jpg'));
     assert.equal(await earlierImageWithLabel(path.join(images, 'a.jpg'), masks), undefined);
     assert.equal(await earlierImageWithLabel(path.join(images, 'b.png'), masks), undefined);
+  });
+
+  it('where the labels folder ignores letter case, Scan.jpg and scan.tif clash and B.png is b.png\'s label', async () => {
+    const images = path.join(tmp.path, 'images');
+    const masks = path.join(tmp.path, 'masks');
+    mkdirSync(images);
+    mkdirSync(masks);
+    for (const n of ['Scan.jpg', 'b.png', 'scan.tif']) writeFileSync(path.join(images, n), '');
+    writeFileSync(path.join(masks, 'B.png'), '');
+    const seen = async () => (await planPrelabel({ imagesDir: images, labelsDir: masks })).items.map((i) => [path.basename(i.imagePath), i.labelExists, i.labelClashesWith && path.basename(i.labelClashesWith)]);
+    // This file system keeps case: two labels.
+    assert.equal(await namesIgnoreCase(masks), false);
+    assert.deepEqual(await seen(), [['Scan.jpg', false, undefined], ['b.png', false, undefined], ['scan.tif', false, undefined]]);
+    // MASKS leading to masks is what a lookup on a case-ignoring file system answers (the probe looks up the
+    // folder's name with its case swapped); the folder about to be made inside it is judged the same way.
+    symlinkSync('masks', path.join(tmp.path, 'MASKS'));
+    assert.equal(await namesIgnoreCase(masks), true);
+    assert.equal(await namesIgnoreCase(path.join(masks, 'new', 'deeper')), true);
+    assert.deepEqual(await seen(), [['Scan.jpg', false, undefined], ['b.png', true, undefined], ['scan.tif', false, 'Scan.jpg']]);
+    assert.equal(await earlierImageWithLabel(path.join(images, 'scan.tif'), masks), path.join(images, 'Scan.jpg'));
+    assert.match(sameBaseNameAs(path.join(images, 'Scan.jpg'), path.join(images, 'scan.tif')), /same base name as .*Scan\.jpg \(letter case aside: the labels folder's file system ignores it\)$/);
+    assert.match(sameBaseNameAs(path.join(images, 'a.jpg'), path.join(images, 'a.tif')), /same base name as .*a\.jpg$/);
   });
 
   it('works when the labels folder does not exist yet, and refuses labels in the images folder', async () => {
