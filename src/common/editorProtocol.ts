@@ -43,6 +43,8 @@ export type EditorAction =
   | `class.${number}`;
 
 export interface EditorInit {
+  /** The init's place in the count of pixel messages to this page (see 'patch'). */
+  readonly pixelsSeq: number;
   /** Webview URL of the image (loaded by URL, shown in its stored pixel grid: CSS image-orientation: none). */
   readonly imageUrl: string;
   /**
@@ -86,23 +88,31 @@ export interface CompareInit {
 
 export type PredictionOrigin = 'file' | 'model';
 
+/** What became of an edit the host ran on its codec thread (see 'editDone'). */
+export type EditOutcome = 'changed' | 'unchanged' | 'failed';
+
 export type HostToWebviewMessage =
   | { readonly type: 'init'; readonly init: EditorInit }
-  /** The host's truth for a rectangle (undo, redo, a Predict result, a rejected edit). */
-  | { readonly type: 'patch'; readonly rect: Rect; readonly data: Uint8Array }
+  /**
+   * The host's truth for a rectangle (undo, redo, a Predict result, an edit the page left to the host or painted
+   * before it had this page's earlier patches). `seq` counts the pixel messages to this page (init, patch, mask):
+   * the page sends the last it has with each edit, so the host knows whether pixels it sent may have covered what
+   * the page painted (and sends that edit's pixels back too).
+   */
+  | { readonly type: 'patch'; readonly rect: Rect; readonly data: Uint8Array; readonly seq: number }
   /** The whole mask replaced (revert, reload from disk, backup restore). */
-  | { readonly type: 'mask'; readonly data: Uint8Array; readonly source: EditorInit['source'] }
+  | { readonly type: 'mask'; readonly data: Uint8Array; readonly source: EditorInit['source']; readonly seq: number }
   /** Probability map (8-bit, p x 255) and, for multi-class models, the predicted class per pixel. */
   | { readonly type: 'probability'; readonly probability: Uint8Array; readonly classes: Uint8Array | null }
   | { readonly type: 'review'; readonly review: ReviewStatus | undefined }
   | { readonly type: 'busy'; readonly what: string | null }
   /**
-   * An edit the host ran on its codec thread (wholeImage.ts runsOnCodecThread) is done, applied or not (`changed`:
-   * whether it changed a pixel). Until then the page sends no other edit, so that VS Code's undo stack, told of it
-   * at once, stays in the order of the edits. Its pixels came just before, as a 'patch', to the page that sent it
-   * too when that page left them to the host (pagePaintsFirst).
+   * An edit the host ran on its codec thread (wholeImage.ts runsOnCodecThread) is done: it changed pixels, it
+   * changed none, or it failed (an 'error' said why). Until then the page sends no other edit, so that VS Code's
+   * undo stack stays in the order of the edits. Its pixels came just before, as a 'patch', to the page that sent
+   * it too when that page left them to the host (pagePaintsFirst).
    */
-  | { readonly type: 'editDone'; readonly id: number; readonly changed: boolean }
+  | { readonly type: 'editDone'; readonly id: number; readonly outcome: EditOutcome }
   | { readonly type: 'action'; readonly action: EditorAction }
   /**
    * A host command's key (accept, reject, next, previous, predict): the page sends what its button sends, unless
@@ -115,8 +125,11 @@ export type HostToWebviewMessage =
 
 export type WebviewToHostMessage =
   | { readonly type: 'ready' }
-  /** One finished operation; `id` lets the host name it in an error reply. */
-  | { readonly type: 'edit'; readonly id: number; readonly operation: MaskOperation }
+  /**
+   * One finished operation; `id` lets the host name it in an error reply; `seen`: the `seq` of the last pixel
+   * message the page had when it painted it (0 for none).
+   */
+  | { readonly type: 'edit'; readonly id: number; readonly operation: MaskOperation; readonly seen: number }
   /** Run the model on this image and apply its mask as one undoable edit. */
   | { readonly type: 'predict' }
   /** Send the probability map (stored, or from one model run). */

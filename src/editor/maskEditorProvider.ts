@@ -8,7 +8,7 @@ import { access, constants, mkdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelFormat } from '../common/prelabel';
-import type { EditorInit, HostToWebviewMessage, ReviewStatus, WebviewToHostMessage } from '../common/editorProtocol';
+import type { EditOutcome, EditorInit, HostToWebviewMessage, ReviewStatus, WebviewToHostMessage } from '../common/editorProtocol';
 import { assertNeverMessage } from '../common/editorProtocol';
 import { MASK_EDITOR_VIEW_TYPE } from '../common/editorActions';
 import type { LabelCodec } from '../common/labelCodecProtocol';
@@ -43,7 +43,7 @@ import { keptBackupsOf, readKeptBackup } from './keptBackups';
 import { keepUnrestoredBackup } from './maskBackup';
 import { ChangedDuringEditError, type DocumentEdit, EditedDuringReloadError, MaskDocument, type OpenOptions, operationLabel } from './maskDocument';
 import type { ReviewOrders } from './reviewOrders';
-import { LabelChangedOnDiskError, type SaveTarget, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
+import { LabelChangedOnDiskError, type SaveTarget, type VsCodeSave, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
 import { literalGlob } from './literalGlob';
 import { isMessageError, parseWebviewMessage } from './validateMessage';
 
@@ -67,6 +67,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   edits: Promise<void> = Promise.resolve();
   /** How many pieces of work `edits` holds (for the host tests' state). */
   pendingEdits = 0;
+  /** Edits VS Code has heard of that are still running on the codec thread: a save waits for them to land. */
+  unlanded = 0;
   /** Compare mode: the document's label is a ground-truth file, shown against this prediction. */
   compare: CompareSession | undefined;
   /** The image as its page shows it when the page cannot decode the file (renderedImage.ts), when kept. */
@@ -120,6 +122,8 @@ export interface MaskEditorDeps {
 
 export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEditorDocument> {
   private readonly changes = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<MaskEditorDocument>>();
+  /** Per page, the pixel messages sent to it so far (see the 'patch' message's `seq`). */
+  private readonly pixelsSent = new WeakMap<vscode.WebviewPanel, number>();
   readonly onDidChangeCustomDocument = this.changes.event;
   private readonly documents = new Set<OpenMask>();
   private active: { document: OpenMask; panel: vscode.WebviewPanel } | undefined;
@@ -230,7 +234,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       destination.scheme === 'file'
         ? fileTarget(destination.fsPath)
         : { name: destination.toString(), write: (bytes) => Promise.resolve(vscode.workspace.fs.writeFile(destination, bytes)) };
-    await doc.fileWork.runSave((held) => writeMaskSnapshot(model, this.deps.codec, format, target, { vsCode: held }), workbenchCaughtUp);
+    await doc.fileWork.runSave((held) => writeMaskSnapshot(model, this.deps.codec, format, target, { vsCode: this.vsCodeSave(doc, held) }), workbenchCaughtUp);
   }
 
   async revertCustomDocument(document: MaskEditorDocument): Promise<void> {
@@ -239,7 +243,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     await doc.edits; // reverting drops them too, rather than having them land on the reloaded mask
     const data = await doc.fileWork.run(() => model.reload({ log: (line) => this.deps.log.warn(line) }));
     this.deps.log.info(`Reverted ${model.files.imagePath} to its ${model.source === 'label' ? 'label file' : `${model.source} mask`}.`);
-    this.postAll(doc, { type: 'mask', data, source: model.source });
+    this.postMaskToAll(doc, data);
     this.postAll(doc, { type: 'review', review: await this.reviewStatus(doc) });
   }
 
@@ -291,7 +295,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       let edit: DocumentEdit | undefined;
       await this.inOrder(doc, async () => {
         edit = await model.replaceMaskOffThread(restored.document.raster.data, 'Restore Kept Edits');
-        if (edit) this.announceEdit(doc, edit, undefined);
+        if (edit) this.announceEdit(doc, edit);
       });
       this.deps.log.info(`Restored the kept unsaved edits of ${model.files.imagePath} from ${chosen}${edit ? '' : ' (the mask already held them)'}.`);
       const done = `SegNetr: ${edit ? 'Restored' : 'The mask already holds'} the kept edits of ${image} (${chosen} stays; delete it once you no longer need it). Undo takes them back.`;
@@ -366,10 +370,12 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   private async handle(doc: OpenMask, panel: vscode.WebviewPanel, message: WebviewToHostMessage): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        this.post(panel, { type: 'init', init: await this.init(doc, panel) });
+      case 'ready': {
+        const init = await this.init(doc, panel);
+        this.post(panel, { type: 'init', init: { ...init, pixelsSeq: this.nextPixelsSeq(panel) } });
         if (doc.compare) await this.sendComparePrediction(doc, panel);
         return;
+      }
       case 'edit':
         await this.inOrder(doc, () => this.applyEdit(doc, panel, message));
         return;
@@ -401,7 +407,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     }
   }
 
-  private async init(doc: OpenMask, panel: vscode.WebviewPanel): Promise<EditorInit> {
+  private async init(doc: OpenMask, panel: vscode.WebviewPanel): Promise<Omit<EditorInit, 'pixelsSeq'>> {
     const { model, info, readOnlyReason } = doc.opened;
     const { imagePath, labelPath } = model.files;
     const stored = model.storedThreshold;
@@ -488,7 +494,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (!doc.compare) throw new Error('Use Prediction as Label works in compare mode (open the image from a failure view).');
     if (readOnlyReason !== undefined) throw new Error(`This mask is read-only: ${readOnlyReason}.`);
     const edit = await model.replaceMaskOffThread(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label');
-    if (edit) this.announceEdit(doc, edit, undefined);
+    if (edit) this.announceEdit(doc, edit);
   }
 
   /** Runs `work` after the document's earlier edits (see MaskEditorDocument.edits). */
@@ -502,54 +508,74 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   private async applyEdit(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>): Promise<void> {
     const { width, height } = doc.opened.model.raster;
     const offThread = runsOnCodecThread(message.operation, width, height);
-    let changed = false;
+    let outcome: EditOutcome = 'failed';
     try {
-      changed = (await this.applyEditNow(doc, panel, message, offThread)) !== undefined;
+      outcome = await this.applyEditNow(doc, panel, message, offThread);
     } finally {
       // The page waits for this after an edit run on the codec thread, whatever became of it (see 'editDone').
-      if (offThread) this.post(panel, { type: 'editDone', id: message.id, changed });
+      if (offThread) this.post(panel, { type: 'editDone', id: message.id, outcome });
     }
   }
 
-  private async applyEditNow(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>, offThread: boolean): Promise<DocumentEdit | undefined> {
+  private async applyEditNow(doc: OpenMask, panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>, offThread: boolean): Promise<EditOutcome> {
     const { model, readOnlyReason } = doc.opened;
     const { operation } = message;
+    const painted = pagePaintsFirst(operation, model.raster.width, model.raster.height);
     let refusal: string | undefined;
     let edit: DocumentEdit | undefined;
     if (readOnlyReason !== undefined) refusal = `This mask is read-only: ${readOnlyReason}.`;
     else if (operation.kind === 'threshold' && !model.probability) refusal = 'There is no probability map to threshold yet; it is loading or the model could not run.';
     else if (offThread) {
-      // VS Code hears of it now, as the page shows it now: Ctrl+Z right away undoes it (once it has landed), and
-      // closing the tab meanwhile asks about it. Saves, reverts and reloads wait for the edit queue.
       const pending = vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `${operationLabel(operation)}…` }, () => model.applyWholeImage(operation));
-      this.tellVsCode(doc, operationLabel(operation), Promise.resolve(pending).catch(() => undefined));
+      // A page that shows the edit already has VS Code hear of it now: Ctrl+Z right away undoes it (once it has
+      // landed), closing the tab meanwhile asks about it, and a save waits for it to land (saveLabel's `landing`).
+      // One the page left to the host shows only when it lands: VS Code hears of it then, and only if it changed
+      // something (else the tab would look modified, and a save would record an unchanged mask as edited).
+      if (painted) this.tellVsCode(doc, operationLabel(operation), this.landing(doc, Promise.resolve(pending)));
       try {
         edit = await pending;
       } catch (error) {
-        refusal = error instanceof ChangedDuringEditError ? `${operationLabel(operation)} was not applied: the mask changed while it ran (a reload). Run it again.` : `Edit ${message.id} could not be applied: ${messageOf(error)}`;
+        refusal = error instanceof ChangedDuringEditError ? `${operationLabel(operation)} was not applied: the mask changed while it ran (an undo or a reload). Run it again.` : `Edit ${message.id} could not be applied: ${messageOf(error)}`;
       }
-      // The page that sent it has the pixels already only if it painted them itself.
-      if (edit) this.sendToPages(doc, edit.rect, pagePaintsFirst(operation, model.raster.width, model.raster.height) ? panel : undefined);
+      if (edit && !painted) this.tellVsCode(doc, edit.label, Promise.resolve(edit));
+      if (edit) this.sendToPages(doc, edit.rect, this.paintedAndCurrent(panel, message, painted));
     } else {
       try {
         edit = model.apply(operation);
       } catch (error) {
         refusal = `Edit ${message.id} could not be applied: ${messageOf(error)}`;
       }
-      if (edit) this.announceEdit(doc, edit, panel);
+      if (edit) {
+        this.tellVsCode(doc, edit.label, Promise.resolve(edit));
+        this.sendToPages(doc, edit.rect, this.paintedAndCurrent(panel, message, painted));
+      }
     }
     if (refusal !== undefined) {
       this.post(panel, { type: 'error', message: refusal });
       this.resyncAfterEdits(doc, panel);
+      return 'failed';
     }
-    return edit;
+    return edit ? 'changed' : 'unchanged';
   }
 
-  /** Hands the edit to VS Code's undo stack; other views of the document get the changed rectangle. */
-  private announceEdit(doc: OpenMask, edit: DocumentEdit, painted: vscode.WebviewPanel | undefined): void {
+  /**
+   * The page that sent an edit, when it needs no pixels of it back: it painted the edit itself, and no pixels sent
+   * to it since it painted (an undo's, another panel's edit's) can have covered what it painted.
+   */
+  private paintedAndCurrent(panel: vscode.WebviewPanel, message: Extract<WebviewToHostMessage, { type: 'edit' }>, painted: boolean): vscode.WebviewPanel | undefined {
+    return painted && (this.pixelsSent.get(panel) ?? 0) <= message.seen ? panel : undefined;
+  }
+
+  /** Hands an edit no page painted (Predict, a restore) to VS Code's undo stack, and its pixels to every page. */
+  private announceEdit(doc: OpenMask, edit: DocumentEdit): void {
     this.tellVsCode(doc, edit.label, Promise.resolve(edit));
-    // The page that painted it already shows it; the others (and, for Predict, every page) need the pixels.
-    this.sendToPages(doc, edit.rect, painted);
+    this.sendToPages(doc, edit.rect, undefined);
+  }
+
+  /** `edit`, counted among the edits VS Code has heard of that have not landed yet, which a save waits for. */
+  private landing(doc: OpenMask, edit: Promise<DocumentEdit | undefined>): Promise<DocumentEdit | undefined> {
+    doc.unlanded++;
+    return edit.catch(() => undefined).finally(() => doc.unlanded--);
   }
 
   /**
@@ -568,7 +594,14 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   private sendToPages(doc: OpenMask, rect: Rect | undefined, except: vscode.WebviewPanel | undefined): void {
     if (!rect) return;
     const data = doc.opened.model.read(rect);
-    for (const panel of doc.panels) if (panel !== except) this.post(panel, { type: 'patch', rect, data });
+    for (const panel of doc.panels) if (panel !== except) this.post(panel, { type: 'patch', rect, data, seq: this.nextPixelsSeq(panel) });
+  }
+
+  /** The next number in the count of pixel messages (init, patch, mask) to `panel` (see the 'patch' message). */
+  private nextPixelsSeq(panel: vscode.WebviewPanel): number {
+    const seq = (this.pixelsSent.get(panel) ?? 0) + 1;
+    this.pixelsSent.set(panel, seq);
+    return seq;
   }
 
   private async predict(doc: OpenMask): Promise<void> {
@@ -595,7 +628,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       // In the edit queue: strokes sent while the model ran apply first, then the prediction replaces them all.
       await this.inOrder(doc, async () => {
         const edit = await model.replaceMaskOffThread(prediction.mask, 'Predict');
-        if (edit) this.announceEdit(doc, edit, undefined);
+        if (edit) this.announceEdit(doc, edit);
       });
       this.postAll(doc, { type: 'probability', probability: prediction.probability, classes: prediction.classes });
     } catch (error) {
@@ -702,8 +735,14 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   // ---- the label file ----
 
+  /** What a save VS Code waits for needs: its held announcements, and the edits VS Code heard of that are still running. */
+  private vsCodeSave(doc: OpenMask, held: HeldAnnouncements): VsCodeSave {
+    return { ...held, landing: () => (doc.unlanded > 0 ? doc.edits : undefined) };
+  }
+
   /** Writes the label file (see saveMask); `vsCode`: for a save VS Code waits for. Runs on the document's file queue. */
-  private async saveLabel(doc: OpenMask, vsCode?: HeldAnnouncements): Promise<void> {
+  private async saveLabel(doc: OpenMask, held?: HeldAnnouncements): Promise<void> {
+    const vsCode = held && this.vsCodeSave(doc, held);
     const { model, readOnlyReason } = doc.opened;
     if (readOnlyReason !== undefined) throw new Error(`${model.files.labelPath} is read-only here: ${readOnlyReason}.`);
     const format = saveFormat(doc);
@@ -763,7 +802,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         throw error;
       }
       this.deps.log.info(`${model.files.labelPath} changed on disk; the editor of ${path.basename(model.files.imagePath)} reloaded it.`);
-      this.postAll(doc, { type: 'mask', data, source: model.source });
+      this.postMaskToAll(doc, data);
       return { outcome: 'reloaded', theirs };
     });
     if (outcome !== 'ask') return;
@@ -810,7 +849,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   private resync(doc: OpenMask, panel: vscode.WebviewPanel): void {
     const { model } = doc.opened;
-    this.post(panel, { type: 'mask', data: model.raster.data, source: model.source });
+    this.post(panel, { type: 'mask', data: model.raster.data, source: model.source, seq: this.nextPixelsSeq(panel) });
   }
 
   private post(panel: vscode.WebviewPanel, message: HostToWebviewMessage): void {
@@ -819,6 +858,12 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   private postAll(doc: OpenMask, message: HostToWebviewMessage): void {
     for (const panel of doc.panels) this.post(panel, message);
+  }
+
+  /** The whole mask, to every page of the document. */
+  private postMaskToAll(doc: OpenMask, data: Uint8Array): void {
+    const { source } = doc.opened.model;
+    for (const panel of doc.panels) this.post(panel, { type: 'mask', data, source, seq: this.nextPixelsSeq(panel) });
   }
 }
 

@@ -8,7 +8,7 @@ import type { LabelFormat } from '../common/prelabel';
 import { writeFileAtomic } from '../core/atomicWrite';
 import { makeFolders } from '../core/labelsFolder';
 import { describeFsError, messageOf } from '../model/errors';
-import { type MaskFiles, labelFileSha256 } from './baseMask';
+import { type MaskFiles, labelFileSha256, sha256Of } from './baseMask';
 import type { HeldAnnouncements } from './documentFileQueue';
 import type { MaskDocument, MaskSnapshot } from './maskDocument';
 
@@ -33,7 +33,22 @@ export interface SaveOptions {
    * is written again; once the file holds the current mask, announcements are held (in the same turn) until VS
    * Code has the answer, and held edits are left out of the snapshot.
    */
-  readonly vsCode?: HeldAnnouncements;
+  readonly vsCode?: VsCodeSave;
+  /**
+   * Runs after each encode, just before the write (encoding a large mask takes seconds): throws to stop the save
+   * without writing. `ourLastWrite`: the bytes this save wrote already, when it writes again.
+   */
+  readonly beforeWrite?: (ourLastWrite: Uint8Array | undefined) => Promise<void>;
+}
+
+/** What a save VS Code waits for needs of the document's edits besides HeldAnnouncements. */
+export interface VsCodeSave extends HeldAnnouncements {
+  /**
+   * Edits VS Code has heard of that have not reached the document yet (still running on the codec thread), when
+   * there are any: once they land, the save writes again, or VS Code would count them as saved without their
+   * pixels on disk.
+   */
+  readonly landing?: () => Promise<void> | undefined;
 }
 
 export interface WrittenMask {
@@ -60,8 +75,9 @@ export function fileTarget(file: string): SaveTarget {
 
 /** Encodes and writes a snapshot of `document`'s mask to `target`; the document's save point does not move. */
 export async function writeMaskSnapshot(document: MaskDocument, codec: LabelCodec, format: LabelFormat, target: SaveTarget, options: SaveOptions = {}): Promise<WrittenMask> {
-  const { vsCode } = options;
+  const { vsCode, beforeWrite } = options;
   const unannounced = (): number => vsCode?.count() ?? 0;
+  let written: Uint8Array | undefined;
   for (let writes = 1; ; writes++) {
     const last = writes === MAX_WRITES;
     if (last) vsCode?.hold();
@@ -73,16 +89,20 @@ export async function writeMaskSnapshot(document: MaskDocument, codec: LabelCode
     } catch (error) {
       throw new Error(`Could not save ${target.name}: the mask could not be encoded (${messageOf(error)}).`);
     }
+    await beforeWrite?.(written);
     try {
       await target.write(bytes);
     } catch (error) {
       throw new Error(`Could not save ${target.name}: ${describeFsError(error)}.`);
     }
+    written = bytes;
     if (!vsCode) return { snapshot, bytes };
-    if (document.isAt(snapshot, unannounced())) {
+    const landing = vsCode.landing?.();
+    if (landing === undefined && document.isAt(snapshot, unannounced())) {
       vsCode.hold(); // in this turn: no edit can come between this check and the hold
       return { snapshot, bytes };
     }
+    await landing;
     if (last) {
       throw new Error(`Could not save ${target.name}: the mask kept changing (undo or redo) while it was being written; save again.`);
     }
@@ -102,11 +122,16 @@ export class LabelChangedOnDiskError extends Error {
 export async function saveMask(document: MaskDocument, codec: LabelCodec, format: LabelFormat, options: SaveOptions = {}): Promise<WrittenMask> {
   const target = labelFileTarget(document.files);
   if (document.readOnlyReason !== undefined) throw new Error(`Did not save ${target.name}: ${document.readOnlyReason}.`);
-  if (!document.maySaveOver(await labelFileSha256(document.files))) {
+  // Looked at before encoding and again just before each write: another program may write the label meanwhile.
+  const refuseChangedLabel = async (ourLastWrite: Uint8Array | undefined): Promise<void> => {
+    const onDisk = await labelFileSha256(document.files);
+    if (ourLastWrite !== undefined && onDisk === sha256Of(ourLastWrite)) return;
+    if (document.maySaveOver(onDisk)) return;
     const next = document.isDirty ? 'Choose Keep Mine to replace it with your mask, or Load Theirs.' : 'The editor loads it now.';
     throw new LabelChangedOnDiskError(`Did not save ${target.name}: another program wrote it since the editor loaded or saved it. ${next}`);
-  }
-  const written = await writeMaskSnapshot(document, codec, format, target, options);
+  };
+  await refuseChangedLabel(undefined);
+  const written = await writeMaskSnapshot(document, codec, format, target, { ...options, beforeWrite: refuseChangedLabel });
   if (!document.markSaved(written.snapshot, written.bytes, format)) {
     // Cannot happen while reloads share the save's queue; say so rather than claim a save point.
     throw new Error(`Saved ${target.name}, but the editor reloaded it meanwhile; check the mask and save again if needed.`);

@@ -12,7 +12,7 @@ const MAX_DETAIL_LENGTH = 500;
 
 const FIELDS: Readonly<Record<WebviewToHostMessage['type'], readonly string[]>> = {
   ready: ['type'],
-  edit: ['type', 'id', 'operation'],
+  edit: ['type', 'id', 'operation', 'seen'],
   predict: ['type'],
   loadProbability: ['type'],
   review: ['type', 'decision'],
@@ -43,7 +43,9 @@ function parse(value: unknown, limits: MaskOperationLimits): MessageParseResult 
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { error: `edit id must be a non-negative integer, got ${describeValue(id)}` };
       const operation = parseMaskOperation(record.operation, limits);
       if (isParseError(operation)) return { error: `edit ${id}: ${operation.error}` };
-      return { type: 'edit', id, operation };
+      const seen = record.seen;
+      if (typeof seen !== 'number' || !Number.isSafeInteger(seen) || seen < 0) return { error: `edit ${id}: seen must be a non-negative integer, got ${describeValue(seen)}` };
+      return { type: 'edit', id, operation, seen };
     }
     case 'review': {
       const decision = record.decision;

@@ -60,6 +60,8 @@ export class MaskEditor {
   private viewPlaced = false;
   private imageToken = 0;
   private nextEditId = 1;
+  /** The `seq` of the last pixel message from the host (init, patch, mask), sent with each edit as `seen`. */
+  private pixelsSeen = 0;
   private busy: string | null = null;
 
   private probabilityStatus: ProbabilityStatus = 'absent';
@@ -155,6 +157,7 @@ export class MaskEditor {
       case 'patch': {
         const { rect, data } = message;
         if (!this.init) return;
+        this.pixelsSeen = message.seq;
         if (!rectInside(this.raster, rect) || data.length !== rect.width * rect.height) {
           this.showError(`The editor received a mask patch that does not fit the ${this.raster.width} x ${this.raster.height} mask; reopen the image.`);
           return;
@@ -168,12 +171,14 @@ export class MaskEditor {
       }
       case 'editDone':
         if (this.waiting?.id !== message.id) break;
-        if (this.waiting.leftToHost) this.announce(message.changed ? `Done: ${this.waiting.name}` : 'Nothing to change');
+        // A failure has shown its error already.
+        if (this.waiting.leftToHost && message.outcome !== 'failed') this.announce(message.outcome === 'changed' ? `Done: ${this.waiting.name}` : 'Nothing to change');
         this.stopWaiting();
         break;
       case 'mask':
         this.stopWaiting(); // the host's whole mask: nothing of the page's is pending any more
         if (!this.init) return;
+        this.pixelsSeen = message.seq;
         if (message.data.length !== this.raster.width * this.raster.height) {
           this.showError(`The editor received a mask of ${message.data.length} pixels for a ${this.raster.width} x ${this.raster.height} image; reopen the image.`);
           return;
@@ -236,6 +241,7 @@ export class MaskEditor {
       return;
     }
     this.init = init;
+    this.pixelsSeen = init.pixelsSeq;
     this.stopWaiting();
     this.stroke.finish(this.raster);
     this.polygon.cancel();
@@ -493,17 +499,18 @@ export class MaskEditor {
     const id = this.nextEditId++;
     const { width, height } = this.raster;
     if (runsOnCodecThread(operation, width, height)) {
-      this.waitFor(id, OPERATION_NAMES[operation.kind], !pagePaintsFirst(operation, width, height));
+      this.waitFor(id, operation, !pagePaintsFirst(operation, width, height));
     }
-    this.api.postMessage({ type: 'edit', id, operation });
+    this.api.postMessage({ type: 'edit', id, operation, seen: this.pixelsSeen });
   }
 
   /** No other edit until the host has done edit `id` on its codec thread (see the 'editDone' message). */
-  private waitFor(id: number, name: string, leftToHost: boolean): void {
+  private waitFor(id: number, operation: MaskOperation, leftToHost: boolean): void {
     this.stopWaiting();
+    const name = OPERATION_NAMES[operation.kind];
     // A host that never answers (it crashed) must not leave the page unable to edit for good.
     const timer = setTimeout(() => this.stopWaiting(), MAX_EDIT_WAIT_MS);
-    this.waiting = { id, name, leftToHost, preview: this.source.previewThreshold, timer };
+    this.waiting = { id, name, leftToHost, preview: operation.kind === 'threshold' ? this.source.previewThreshold : -1, timer };
   }
 
   private stopWaiting(): void {
@@ -563,6 +570,11 @@ export class MaskEditor {
     if (this.probabilityStatus !== 'loaded') {
       this.ensureProbability();
       if (this.probabilityStatus === 'requested') this.pendingThresholdCommit = value;
+      return;
+    }
+    if (!this.editable()) {
+      // Not sent (an edit still running): the slider goes back to the mask's threshold.
+      this.cancelThresholdPreview();
       return;
     }
     this.committedThreshold = value;
@@ -1180,13 +1192,13 @@ const PAN_STEP_LARGE = 200;
 
 /** The names the page gives its edits while the host runs them on its codec thread (runsOnCodecThread). */
 const OPERATION_NAMES: Readonly<Record<MaskOperation['kind'], string>> = {
-  stroke: 'The stroke',
-  fill: 'The fill',
-  polygon: 'The polygon',
+  stroke: 'Stroke',
+  fill: 'Flood fill',
+  polygon: 'Polygon fill',
   fillHoles: 'Fill holes',
   removeIslands: 'Remove islands',
   keepLargest: 'Keep largest',
-  threshold: 'The threshold',
+  threshold: 'Threshold',
 };
 
 /** The longest the page waits for the host to finish a whole-image edit before it lets editing go on. */

@@ -4,7 +4,7 @@
 // naming the file; edits made during a save VS Code waits for are announced only after VS Code has the answer.
 // Expected masks are literal grids.
 import * as assert from 'node:assert/strict';
-import { linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DocumentFileQueue } from '../../src/editor/documentFileQueue';
 import { literalGlob } from '../../src/editor/literalGlob';
@@ -191,6 +191,21 @@ describe('saving a mask document', () => {
     assert.ok(!doc.isDirty);
   });
 
+  it('a label another program writes while the mask is being encoded is not replaced either (looked at again before the write)', async () => {
+    const doc = await openDocument(['2......', '.......', '.......', '.......', '.......']);
+    doc.apply(STROKE);
+    const release = codec.hold();
+    const saving = saveMask(doc, codec, 'index', PLAIN);
+    await untilSnapshot(); // encoding (seconds on a large mask)...
+    const g = grid(['......1', '.......', '.......', '.......', '.......']);
+    const theirs = encodeLabelPng(g.data, g.width, g.height, 'index');
+    writeFileSync(doc.files.labelPath, theirs); // ...when a script writes the label
+    release();
+    await assert.rejects(saving, LabelChangedOnDiskError);
+    assert.deepEqual(readFileSync(doc.files.labelPath), theirs, 'their file is untouched');
+    assert.ok(doc.isDirty);
+  });
+
   it('a file that is no label at all (another size, half written) is not replaced either, and Keep Mine works for it', async () => {
     const doc = await openDocument(['2......', '.......', '.......', '.......', '.......']);
     doc.apply(STROKE);
@@ -282,6 +297,27 @@ describe('saving a mask document', () => {
   });
 
   describe('a save VS Code waits for', () => {
+    it('waits for an edit VS Code has heard of that is still running (codec thread), and writes it too', async () => {
+      const doc = await openDocument();
+      const queue = new DocumentFileQueue();
+      doc.apply(STROKE);
+      // The fill, told to VS Code when it started, lands only after the save's first write.
+      let landFill!: () => void;
+      let running: Promise<void> | undefined = new Promise<void>((resolve) => (landFill = resolve)).then(() => {
+        doc.apply(FILL_CORNER);
+        running = undefined;
+      });
+      const release = codec.hold();
+      const saving = queue.runSave((held) => saveMask(doc, codec, 'index', { vsCode: { ...held, landing: () => running } }), async () => undefined);
+      await untilSnapshot();
+      release();
+      await until(() => existsSync(doc.files.labelPath) && labelOnDisk(doc).join() === AFTER_STROKE.join(), 'the first write');
+      landFill();
+      await saving;
+      assert.deepEqual(labelOnDisk(doc), AFTER_STROKE_FILL, 'the file holds the edit VS Code counted as saved');
+      assert.ok(!doc.isDirty);
+    });
+
     it('announces an edit made while the file is written at once and writes it too; later edits wait for VS Code\'s answer', async () => {
       const doc = await openDocument();
       const queue = new DocumentFileQueue();

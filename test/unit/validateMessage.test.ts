@@ -22,7 +22,7 @@ describe('webview messages are validated before they touch the document', () => 
   const tmp = useTempDir('hostile');
 
   it('accepts each well-formed message as a fresh copy of its known fields', () => {
-    const fill = { type: 'edit', id: 3, operation: { kind: 'fill', x: 2, y: 1, classIndex: 2 } };
+    const fill = { type: 'edit', id: 3, operation: { kind: 'fill', x: 2, y: 1, classIndex: 2 }, seen: 7 };
     const parsed = parseWebviewMessage(fill, LIMITS);
     assert.deepEqual(parsed, fill);
     assert.notEqual((parsed as { operation: unknown }).operation, fill.operation, 'a copy, not the page\'s object');
