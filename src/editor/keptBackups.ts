@@ -1,6 +1,7 @@
 // Copies of hot-exit backups that could not be restored when an editor reopened (keepUnrestoredBackup), found
 // again for one image so that "Restore Unsaved Edits from a Kept Copy…" can re-apply them once the cause (another
 // model's class count, a label folder that was unreachable) is gone. vscode-free, for unit tests.
+import { constants } from 'node:buffer';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { readRegularFile } from '../core/readRegularFile';
@@ -8,8 +9,11 @@ import { describeFsError } from '../model/errors';
 import { samePlace } from '../core/realPath';
 import { KEPT_BACKUP_SUFFIX } from './maskBackup';
 
-/** A backup of a very large mask with many pixel steps stays far below this; a JS string cannot be much larger. */
-export const MAX_KEPT_BACKUP_BYTES = 256 * 1024 * 1024;
+/**
+ * The longest string this JavaScript engine makes: every copy kept was such a string (ASCII JSON, one byte a
+ * character), so every copy kept can be read back; anything longer is no copy of ours.
+ */
+export const MAX_KEPT_BACKUP_BYTES = constants.MAX_STRING_LENGTH;
 
 export interface KeptBackup {
   readonly file: string;

@@ -15,6 +15,7 @@
 import type { CodecPixels, LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import type { ModelIdentity, StoredProbability } from '../core/predictionRecord';
+import { samePlace } from '../core/realPath';
 import { applyOperation, replaceMaskPatch } from '../mask/operations';
 import { type PackedBytes, type PackedPatch, packPatch, packedByteLength, unpackBytes, writePackedRect } from '../mask/packedBytes';
 import { readRect, writeRect } from '../mask/raster';
@@ -123,6 +124,14 @@ export class MaskDocument {
   private detour: Edit[] = [];
   /** SHA-256 of a label file changed by someone else that the person chose to save over (see maySaveOver). */
   private overwriteAllowed: string | undefined;
+  /**
+   * SHA-256 of the label file a hot-exit restore replayed its edits onto though the backup was made on another
+   * (someone wrote the label meanwhile): it counts as changed by another program until a save or reload, so a save
+   * asks (Keep Mine / Load Theirs) before replacing it.
+   */
+  private restoredOnto: string | undefined;
+  /** The base the restored backup's edits were made on, when it was not the file (kept in later backups). */
+  private restoredFrom: { readonly kind: BaseKind; readonly sha256: string | null } | undefined;
   /** Counts reloads: a snapshot from before one does not describe this history. */
   private generation = 0;
   /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
@@ -162,11 +171,21 @@ export class MaskDocument {
   static async restore(files: MaskFiles, backupText: string, where: string, options: OpenOptions): Promise<{ document: MaskDocument; warning?: string }> {
     const document = await MaskDocument.open(files, options);
     const backup = parseBackup(backupText, where, document.raster, document.classCount);
+    if (!samePlace(backup.labelPath, files.labelPath)) {
+      // The labels folder setting changed, or Restricted Mode ignores the workspace's: these edits are another file's.
+      throw new MaskDocumentError(`${where} holds unsaved edits of the label ${backup.labelPath}, but this editor's label is ${files.labelPath}`);
+    }
     for (const [i, step] of backup.steps.entries()) await document.replayStep(step, `${where}, step ${i}`);
     document.currentSource = 'backup';
     const changed = backup.base.kind !== document.base.kind || backup.base.sha256 !== document.base.sha256;
+    if (changed && document.base.kind === 'label') {
+      document.restoredOnto = document.base.sha256 ?? undefined;
+      document.restoredFrom = backup.base;
+    }
     const warning = changed
-      ? `${files.labelPath} changed since your unsaved edits were backed up; they were re-applied on top of the current ${document.base.kind === 'label' ? 'file' : document.base.kind + ' mask'}. Check before saving.`
+      ? document.base.kind === 'label'
+        ? `${files.labelPath} changed since your unsaved edits were backed up; they were re-applied on top of the file as it is now. Check them: saving asks before it replaces the file.`
+        : `${files.labelPath} changed since your unsaved edits were backed up; they were re-applied on top of the current ${document.base.kind} mask. Check before saving.`
       : undefined;
     return warning === undefined ? { document } : { document, warning };
   }
@@ -334,6 +353,8 @@ export class MaskDocument {
     this.detour = snapshot.edits.slice(shared);
     const prediction = this.base.prediction;
     this.base = { kind: 'label', sha256: sha256Of(bytes), storedAs: format, ...(prediction ? { prediction } : {}) };
+    this.restoredOnto = undefined;
+    this.restoredFrom = undefined;
     this.overwriteAllowed = undefined;
     return true;
   }
@@ -353,6 +374,7 @@ export class MaskDocument {
 
   /** Whether the label file with this SHA-256 (undefined: none) is what the document's saved state came from. */
   isSavedFile(sha256: string | undefined): boolean {
+    if (sha256 !== undefined && sha256 === this.restoredOnto) return false;
     return sha256 === undefined ? this.base.kind !== 'label' : this.base.kind === 'label' && this.base.sha256 === sha256;
   }
 
@@ -374,6 +396,8 @@ export class MaskDocument {
     if (options.unlessChangedSince !== undefined && this.rasterChanges !== options.unlessChangedSince) throw new EditedDuringReloadError();
     this.generation++;
     this.base = savedStateOf(base);
+    this.restoredOnto = undefined;
+    this.restoredFrom = undefined;
     this.overwriteAllowed = undefined;
     this.raster.data.set(base.raster.data);
     if (unchanged) {
@@ -407,7 +431,8 @@ export class MaskDocument {
       labelPath: this.files.labelPath,
       width: this.raster.width,
       height: this.raster.height,
-      base: { kind: this.base.kind, sha256: this.base.sha256 },
+      // A document restored onto a changed file keeps the base its edits were made on: restored again, it asks again.
+      base: this.restoredFrom ?? { kind: this.base.kind, sha256: this.base.sha256 },
     };
     const steps: BackupStep[] = [];
     for (const step of plan) steps.push(await step());

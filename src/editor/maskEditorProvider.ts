@@ -59,6 +59,8 @@ export class MaskEditorDocument implements vscode.CustomDocument {
   askingAboutDiskChange = false;
   /** Hot-exit backups written so far. */
   backups = 0;
+  /** Hot-exit backups begun so far: one that a newer one began after does not finish (backupCustomDocument). */
+  backupsStarted = 0;
   /** Why VS Code's backup of unsaved edits could not be restored when the document opened, if it could not. */
   restoreProblem: string | undefined;
   /** Saves, reverts and reloads after label file events (a save fires several), one at a time. */
@@ -247,16 +249,27 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     this.postAll(doc, { type: 'review', review: await this.reviewStatus(doc) });
   }
 
-  async backupCustomDocument(document: MaskEditorDocument, context: vscode.CustomDocumentBackupContext): Promise<vscode.CustomDocumentBackup> {
+  async backupCustomDocument(document: MaskEditorDocument, context: vscode.CustomDocumentBackupContext, cancellation: vscode.CancellationToken): Promise<vscode.CustomDocumentBackup> {
     const doc = asMask(document);
+    const started = ++doc.backupsStarted;
+    // A backup overtaken by a newer one must not finish: the extension host deletes the backup before each one
+    // that finishes, so a slow older one (encoding a Predict step) finishing last would delete the newer backup,
+    // the one VS Code keeps the id of, and hot exit would have nothing to restore. (Each backup has a file of its
+    // own: the extension host numbers them.)
+    const overtaken = (): boolean => cancellation.isCancellationRequested || doc.backupsStarted !== started;
     await doc.edits; // VS Code counts an edit still running as made (see applyEdit): the backup must hold it
     const text = await doc.opened.model.backup();
+    if (overtaken()) throw new vscode.CancellationError();
     const { destination } = context;
     if (destination.scheme === 'file') {
       await mkdir(path.dirname(destination.fsPath), { recursive: true });
       await writeFileAtomic(destination.fsPath, Buffer.from(text, 'utf8'));
     } else {
       await vscode.workspace.fs.writeFile(destination, Buffer.from(text, 'utf8'));
+    }
+    if (overtaken()) {
+      await vscode.workspace.fs.delete(destination).then(undefined, () => undefined);
+      throw new vscode.CancellationError();
     }
     doc.backups++;
     return {

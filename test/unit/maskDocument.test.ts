@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { predictionPaths, writePredictionRecord } from '../../src/core/predictionRecord';
 import { maxPngFileBytes } from '../../src/core/readPngOfSize';
-import { MaskDocumentError } from '../../src/editor/baseMask';
+import { MaskDocumentError, sha256Of } from '../../src/editor/baseMask';
 import { keepUnrestoredBackup } from '../../src/editor/maskBackup';
 import { ChangedDuringEditError, EditedDuringReloadError, MaskDocument } from '../../src/editor/maskDocument';
 import { saveMask } from '../../src/editor/saveMask';
@@ -433,9 +433,30 @@ describe('mask document', () => {
       doc.apply(STROKE);
       const backup = await doc.backup();
       writeLabel(f.labelPath, ['......2', '.......', '.......', '.......', '.......']);
+      const theirs = writeLabel(f.labelPath, ['......2', '.......', '.......', '.......', '.......']);
       const restored = await MaskDocument.restore(f, backup, 'test backup', { classCount: 3, codec });
-      assert.match(restored.warning ?? '', /changed since your unsaved edits were backed up/);
+      assert.match(restored.warning ?? '', /changed since your unsaved edits were backed up; .* saving asks before it replaces the file/);
       assertGrid(restored.document.raster, ['......2', ...AFTER_STROKE.slice(1)]);
+      // Their file counts as changed by another program: a save asks first (the provider's Keep Mine / Load
+      // Theirs), until the person chooses Keep Mine for it.
+      const doc2 = restored.document;
+      assert.ok(!doc2.isSavedFile(sha256Of(theirs)) && !doc2.maySaveOver(sha256Of(theirs)));
+      // Backed up again before any save, it is still a backup of edits made on the old file.
+      const again = await MaskDocument.restore(f, await doc2.backup(), 'second backup', { classCount: 3, codec });
+      assert.ok(!again.document.maySaveOver(sha256Of(theirs)) && again.warning !== undefined);
+      doc2.allowSavingOver(sha256Of(theirs));
+      assert.ok(doc2.maySaveOver(sha256Of(theirs)));
+      const saved = await saveNow(doc2);
+      assert.ok(doc2.isSavedFile(sha256Of(saved)) && !doc2.isDirty);
+    });
+
+    it('refuses a backup of another label file (the labels folder setting changed since)', async () => {
+      const f = files();
+      const doc = await MaskDocument.open(f, { classCount: 3, codec });
+      doc.apply(STROKE);
+      const backup = await doc.backup();
+      const elsewhere = { ...f, labelsDir: path.join(path.dirname(f.labelsDir), 'annotations'), labelPath: path.join(path.dirname(f.labelsDir), 'annotations', path.basename(f.labelPath)) };
+      await assert.rejects(MaskDocument.restore(elsewhere, backup, 'test backup', { classCount: 3, codec }), /test backup holds unsaved edits of the label .*masks.* but this editor's label is .*annotations/);
     });
 
     it('refuses a damaged or foreign backup with a reason', async () => {
