@@ -89,7 +89,7 @@ async function checkOutputs(command: EvaluateCommand): Promise<void> {
   };
   if (command.reportDir !== undefined) {
     outsideInputs('--report', command.reportDir, command.reportDir);
-    await checkReportFolder(command.reportDir);
+    await checkReportFolder(command.reportDir, 'cli');
   }
   for (const [flag, file] of [['--json', command.json], ['--csv', command.csv]] as const) {
     if (file === undefined || file === '-') continue;

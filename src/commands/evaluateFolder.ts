@@ -72,7 +72,7 @@ export class EvaluateFolderCommand {
     }
     const reportDir = reportFolderFor(imagesDir);
     try {
-      await checkReportFolder(reportDir);
+      await checkReportFolder(reportDir, 'extension');
     } catch (error) {
       this.deps.log.error(messageOf(error));
       void vscode.window.showErrorMessage(`SegNetr: ${messageOf(error)}`);

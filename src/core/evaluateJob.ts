@@ -124,7 +124,7 @@ async function evaluateOne(
       throw new ImageError(`the ground-truth mask ${item.labelPath} is ${groundTruth.width} x ${groundTruth.height}, the image ${image.width} x ${image.height}`);
     }
   } else {
-    const bytes = await readBytes(item.imagePath, 'the image');
+    const bytes = await readBytes(item.imagePath, IMAGE_ITSELF);
     const predicted = await predictImage(bytes, await openSession());
     prediction = { width: predicted.width, height: predicted.height, data: predicted.mask };
     uncertainty = uncertaintyScore(predicted, model.card.output.activation);
@@ -153,6 +153,9 @@ function readMask(bytes: Buffer, classes: number, role: 'ground truth' | 'predic
   }
 }
 
+/** `what` for the evaluated image itself: its failure line starts with its path already, so it is not repeated. */
+const IMAGE_ITSELF = '';
+
 /** Reads an image or mask defensively (regular files only, header first, size capped): see readImageFile. */
 async function readBytes(file: string, what: string): Promise<Buffer> {
   return readImageFile(file).catch((error: unknown) => Promise.reject(fileImageError(error, what, file)));
@@ -160,12 +163,13 @@ async function readBytes(file: string, what: string): Promise<Buffer> {
 
 /** The image's stored size, from its header alone. */
 async function imageHeader(file: string): Promise<{ width: number; height: number }> {
-  return readImageFileHeader(file).catch((error: unknown) => Promise.reject(fileImageError(error, 'the image', file)));
+  return readImageFileHeader(file).catch((error: unknown) => Promise.reject(fileImageError(error, IMAGE_ITSELF, file)));
 }
 
 function fileImageError(error: unknown, what: string, file: string): ImageError {
-  if (error instanceof ImageError) return new ImageError(`${what} ${file}: ${error.message}`);
-  return new ImageError(`cannot read ${what} ${file}: ${describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' })}`);
+  const reason = error instanceof ImageError ? error.message : describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' });
+  if (what === IMAGE_ITSELF) return new ImageError(error instanceof ImageError ? reason : `cannot read it: ${reason}`);
+  return new ImageError(error instanceof ImageError ? `${what} ${file}: ${reason}` : `cannot read ${what} ${file}: ${reason}`);
 }
 
 async function filesIn(dir: string, what: string): Promise<Set<string>> {

@@ -275,7 +275,7 @@ async function withReviewLock<T>(reviewFile: string, body: () => Promise<T>): Pr
   try {
     await makeStateFolder(path.dirname(path.dirname(reviewFile)));
   } catch (error) {
-    throw error instanceof StateFolderError ? new ReviewStateError(`${error.message} The decision was not recorded.`) : error;
+    throw error instanceof StateFolderError ? new ReviewStateError(error.message) : error;
   }
   await acquireLock(lockPath);
   try {
@@ -299,7 +299,7 @@ async function acquireLock(lockPath: string): Promise<void> {
     }
     if (await removeIfStale(lockPath)) continue;
     if (Date.now() > until) {
-      throw new ReviewStateError(`${lockPath} has been held for over ${LOCK_WAIT_MS / 1000} s by another SegNetr window; the decision was not recorded. Try again.`);
+      throw new ReviewStateError(`${lockPath} has been held for over ${LOCK_WAIT_MS / 1000} s by another SegNetr window or job. Try again.`);
     }
     await new Promise((r) => setTimeout(r, LOCK_RETRY_MS));
   }
@@ -322,7 +322,7 @@ async function removeIfStale(lockPath: string): Promise<boolean> {
   }
   if (!info.isFile() || info.size > MAX_LOCK_FILE_BYTES) {
     const what = info.isSymbolicLink() ? 'a symbolic link' : info.isFile() ? `a ${info.size}-byte file` : fileKind(info);
-    throw new ReviewStateError(`${lockPath} is ${what}, not a lock SegNetr wrote; the decision was not recorded. Remove it and try again.`);
+    throw new ReviewStateError(`${lockPath} is ${what}, not a lock SegNetr wrote. Remove it and try again.`);
   }
   let stale = false;
   try {

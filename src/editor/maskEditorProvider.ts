@@ -21,7 +21,7 @@ import { formatBytes } from '../core/readRegularFile';
 import { samePlace } from '../core/realPath';
 import { thresholdByte } from '../core/predictionRecord';
 import { type Direction, type QueueOrder, neighbourImage } from '../core/reviewQueue';
-import { type HumanDecision, type ReviewRecord, effectiveReviewStatus, readReviewState, recordReviewIf } from '../core/reviewState';
+import { type HumanDecision, type ReviewRecord, ReviewStateError, effectiveReviewStatus, readReviewState, recordReviewIf } from '../core/reviewState';
 import type { Log } from '../host/log';
 import { inferenceThreads, labelFormat, labelsDirFor } from '../host/settings';
 import { workbenchCaughtUp } from '../host/workbenchCaughtUp';
@@ -695,9 +695,9 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     // Only about the label shown: when a job or a checkout replaced the file and the file watcher has not said so
     // yet, the decision would be about a mask the person has not seen. Checked under review.tsv's lock, which a
     // pre-label job holds while it replaces a label, so none lands between the check and the record.
-    const recorded = await doc.fileWork.run(() =>
-      recordReviewIf(model.files.labelsDir, reviewRecord(doc, status), async () => model.isSavedFile(await labelFileSha256(model.files))),
-    );
+    const recorded = await doc.fileWork
+      .run(() => recordReviewIf(model.files.labelsDir, reviewRecord(doc, status), async () => model.isSavedFile(await labelFileSha256(model.files))))
+      .catch((error: unknown) => Promise.reject(error instanceof ReviewStateError ? new Error(`The image was not marked ${status}: ${error.message}`) : error));
     if (!recorded) {
       await this.labelChangedOnDisk(doc);
       this.post(panel, { type: 'error', message: `${path.basename(model.files.labelPath)} was changed on disk, so it was not ${status}; look at it as it is now and decide again.` });

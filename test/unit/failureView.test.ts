@@ -132,17 +132,17 @@ describe('failure view', () => {
     it('replaces only an earlier SegNetr report in the report folder', async () => {
       assert.equal(reportFolderFor('/data/val/images/'), '/data/val/images-evaluation');
       const dir = path.join(tmp.path, 'images-evaluation');
-      await checkReportFolder(dir); // does not exist yet
+      await checkReportFolder(dir, 'extension'); // does not exist yet
       mkdirSync(dir);
-      await checkReportFolder(dir); // empty
+      await checkReportFolder(dir, 'extension'); // empty
       await writeEvaluationReports(binary, { dir });
-      await checkReportFolder(dir); // our own report
+      await checkReportFolder(dir, 'extension'); // our own report
       writeFileSync(path.join(dir, REPORT_FILES.json), '{"mine": true}\n');
-      await assert.rejects(checkReportFolder(dir), (e: Error) => e instanceof ReportError && /is not an earlier SegNetr report/.test(e.message));
+      await assert.rejects(checkReportFolder(dir, 'extension'), (e: Error) => e instanceof ReportError && /is not an earlier SegNetr report/.test(e.message));
       const other = path.join(tmp.path, 'other');
       mkdirSync(other);
       writeFileSync(path.join(other, REPORT_FILES.markdown), '# my notes\n');
-      await assert.rejects(checkReportFolder(other), /holds evaluation\.md but no evaluation\.json/);
+      await assert.rejects(checkReportFolder(other, 'cli'), /holds evaluation\.md but no evaluation\.json: .* Move them, or give --report another folder\.$/);
     });
   });
 });
