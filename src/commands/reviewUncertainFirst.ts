@@ -137,13 +137,17 @@ export class ReviewUncertainFirstCommand {
         }
       },
     );
-    if (ranking?.stopped !== undefined) {
-      log.error(`Uncertainty pass over ${folder.fsPath} stopped: ${ranking.stopped}`);
-      void vscode.window.showErrorMessage(`SegNetr: ranking ${name} by uncertainty stopped before the end: ${ranking.stopped}`, 'Show Log').then((c) => c && log.show());
-      return undefined;
-    }
-    if (!ranking || ranking.cancelled) return undefined;
+    if (!ranking) return undefined;
+    // A stopped pass counts as cancelled too (acrossCrashes): only a person's Cancel discards what was ranked.
+    if (ranking.cancelled && ranking.stopped === undefined) return undefined;
     for (const failure of ranking.failed) log.error(`${failure.file}: ${failure.reason}`);
+    if (ranking.stopped !== undefined) {
+      log.error(`Uncertainty pass over ${folder.fsPath} stopped: ${ranking.stopped}`);
+      // What was ranked is still worth reviewing first; the images not reached follow in folder order.
+      const part = ranking.images.length > 0 ? ` The ${ranking.images.length} image(s) ranked come first; the rest follow in folder order.` : '';
+      void vscode.window.showErrorMessage(`SegNetr: ranking ${name} by uncertainty stopped before the end: ${ranking.stopped}${part}`, 'Show Log').then((c) => c && log.show());
+      if (ranking.images.length === 0) return undefined;
+    }
     return scoresFromRanking(ranking.images);
   }
 }
