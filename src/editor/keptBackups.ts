@@ -44,7 +44,7 @@ export async function keptBackupsOf(dir: string, imagePath: string): Promise<Kep
 }
 
 /** A kept copy's text and the image it was made for; throws naming the file when it is not a backup. */
-export async function readKeptBackup(file: string): Promise<{ text: string; imagePath: string; kept: Date }> {
+export async function readKeptBackup(file: string): Promise<{ text: string; imagePath: string; labelPath: string | undefined; kept: Date }> {
   let bytes: Buffer;
   try {
     bytes = await readRegularFile(file, MAX_KEPT_BACKUP_BYTES);
@@ -53,11 +53,12 @@ export async function readKeptBackup(file: string): Promise<{ text: string; imag
   }
   const text = bytes.toString('utf8');
   let imagePath: unknown;
+  let labelPath: unknown;
   try {
-    imagePath = (JSON.parse(text) as { imagePath?: unknown }).imagePath;
+    ({ imagePath, labelPath } = JSON.parse(text) as { imagePath?: unknown; labelPath?: unknown });
   } catch {
     imagePath = undefined;
   }
   if (typeof imagePath !== 'string') throw new Error(`${file} is not a SegNetr backup of unsaved edits.`);
-  return { text, imagePath, kept: (await stat(file)).mtime };
+  return { text, imagePath, labelPath: typeof labelPath === 'string' ? labelPath : undefined, kept: (await stat(file)).mtime };
 }

@@ -132,6 +132,8 @@ export class MaskDocument {
   private restoredOnto: string | undefined;
   /** The base the restored backup's edits were made on, when it was not the file (kept in later backups). */
   private restoredFrom: { readonly kind: BaseKind; readonly sha256: string | null } | undefined;
+  /** SHA-256 of what a save that failed after writing left in the label file (see noteOwnWrite). */
+  private ownWrite: string | undefined;
   /** Counts reloads: a snapshot from before one does not describe this history. */
   private generation = 0;
   /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
@@ -168,16 +170,18 @@ export class MaskDocument {
    * saved state changed since the backup (someone wrote the label), the steps are replayed on the new one and
    * `warning` says so; a backup that cannot be used at all throws MaskDocumentError.
    */
-  static async restore(files: MaskFiles, backupText: string, where: string, options: OpenOptions): Promise<{ document: MaskDocument; warning?: string }> {
+  static async restore(files: MaskFiles, backupText: string, where: string, options: OpenOptions & { readonly anyLabel?: boolean }): Promise<{ document: MaskDocument; warning?: string }> {
     const document = await MaskDocument.open(files, options);
     const backup = parseBackup(backupText, where, document.raster, document.classCount);
-    if (!samePlace(backup.labelPath, files.labelPath)) {
+    // `anyLabel`: the person chose to apply edits of another label file (a kept copy, after the labels folder moved).
+    if (!options.anyLabel && !samePlace(backup.labelPath, files.labelPath)) {
       // The labels folder setting changed, or Restricted Mode ignores the workspace's: these edits are another file's.
       throw new MaskDocumentError(`${where} holds unsaved edits of the label ${backup.labelPath}, but this editor's label is ${files.labelPath}`);
     }
     for (const [i, step] of backup.steps.entries()) await document.replayStep(step, `${where}, step ${i}`);
     document.currentSource = 'backup';
-    const changed = backup.base.kind !== document.base.kind || backup.base.sha256 !== document.base.sha256;
+    // Edits that change nothing on the file as it is now (it holds them already) need no warning and no question.
+    const changed = (backup.base.kind !== document.base.kind || backup.base.sha256 !== document.base.sha256) && document.isDirty;
     if (changed && document.base.kind === 'label') {
       document.restoredOnto = document.base.sha256 ?? undefined;
       document.restoredFrom = backup.base;
@@ -355,8 +359,29 @@ export class MaskDocument {
     this.base = { kind: 'label', sha256: sha256Of(bytes), storedAs: format, ...(prediction ? { prediction } : {}) };
     this.restoredOnto = undefined;
     this.restoredFrom = undefined;
+    this.ownWrite = undefined;
     this.overwriteAllowed = undefined;
     return true;
+  }
+
+  /**
+   * `restored` (a document restored from a kept copy, whose pixels this one takes as an edit) was restored onto
+   * this document's label file though its edits were made on another: this document's saves ask first too.
+   */
+  takeRestoreMarker(restored: MaskDocument): void {
+    if (restored.restoredOnto === undefined || this.base.kind !== 'label' || this.base.sha256 !== restored.restoredOnto) return;
+    this.restoredOnto = restored.restoredOnto;
+    this.restoredFrom = restored.restoredFrom;
+  }
+
+  /** A save wrote `sha256` to the label file but did not become the saved state (it failed after the write). */
+  noteOwnWrite(sha256: string): void {
+    this.ownWrite = sha256;
+  }
+
+  /** Whether the label file with this SHA-256 is what the document's saved state came from, or its own failed save's. */
+  isOwnFile(sha256: string | undefined): boolean {
+    return this.isSavedFile(sha256) || (sha256 !== undefined && sha256 === this.ownWrite);
   }
 
   /**
@@ -364,7 +389,7 @@ export class MaskDocument {
    * is what the saved state came from, or the person chose to keep their edits over this very file (Keep Mine).
    */
   maySaveOver(sha256: string | undefined): boolean {
-    return sha256 === undefined || this.isSavedFile(sha256) || this.overwriteAllowed === sha256;
+    return sha256 === undefined || this.isOwnFile(sha256) || this.overwriteAllowed === sha256;
   }
 
   /** The person chose to keep their edits over the label file whose SHA-256 is `sha256`; a save may replace it. */
@@ -398,6 +423,7 @@ export class MaskDocument {
     this.base = savedStateOf(base);
     this.restoredOnto = undefined;
     this.restoredFrom = undefined;
+    this.ownWrite = undefined;
     this.overwriteAllowed = undefined;
     this.raster.data.set(base.raster.data);
     if (unchanged) {

@@ -304,11 +304,26 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       if (chosen === undefined) return;
       const copy = await readKeptBackup(chosen);
       if (!samePlace(copy.imagePath, model.files.imagePath)) throw new Error(`${chosen} holds edits of ${copy.imagePath}, not of ${model.files.imagePath}`);
-      const restored = await MaskDocument.restore(model.files, copy.text, `The kept copy ${chosen}`, this.openOptions(info, doc.compare !== undefined));
+      // Edits of another label file (the labels folder moved since, or the other of a compare-mode and an
+      // ordinary document): the person decides, seeing both names.
+      const otherLabel = copy.labelPath !== undefined && !samePlace(copy.labelPath, model.files.labelPath);
+      if (otherLabel) {
+        const apply = 'Apply Them Here';
+        const choice = await vscode.window.showWarningMessage(
+          `The kept edits were made on the label ${copy.labelPath}, not on this editor's label ${model.files.labelPath}.`,
+          { modal: true, detail: 'Apply them here only if that file moved, or the labels folder setting changed, since.' },
+          apply,
+        );
+        if (choice !== apply) return;
+      }
+      const restored = await MaskDocument.restore(model.files, copy.text, `The kept copy ${chosen}`, { ...this.openOptions(info, doc.compare !== undefined), anyLabel: otherLabel });
       let edit: DocumentEdit | undefined;
       await this.inOrder(doc, async () => {
         edit = await model.replaceMaskOffThread(restored.document.raster.data, 'Restore Kept Edits');
-        if (edit) this.announceEdit(doc, edit);
+        if (edit) {
+          model.takeRestoreMarker(restored.document); // a label changed since the copy: saving asks first
+          this.announceEdit(doc, edit);
+        }
       });
       this.deps.log.info(`Restored the kept unsaved edits of ${model.files.imagePath} from ${chosen}${edit ? '' : ' (the mask already held them)'}.`);
       const done = `SegNetr: ${edit ? 'Restored' : 'The mask already holds'} the kept edits of ${image} (${chosen} stays; delete it once you no longer need it). Undo takes them back.`;
@@ -544,7 +559,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       // landed), closing the tab meanwhile asks about it, and a save waits for it to land (saveLabel's `landing`).
       // One the page left to the host shows only when it lands: VS Code hears of it then, and only if it changed
       // something (else the tab would look modified, and a save would record an unchanged mask as edited).
-      if (painted) this.tellVsCode(doc, operationLabel(operation), this.landing(doc, Promise.resolve(pending)));
+      if (painted) this.tellVsCode(doc, operationLabel(operation), Promise.resolve(pending).catch(() => undefined), { running: true });
       try {
         edit = await pending;
       } catch (error) {
@@ -585,22 +600,25 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     this.sendToPages(doc, edit.rect, undefined);
   }
 
-  /** `edit`, counted among the edits VS Code has heard of that have not landed yet, which a save waits for. */
-  private landing(doc: OpenMask, edit: Promise<DocumentEdit | undefined>): Promise<DocumentEdit | undefined> {
-    doc.unlanded++;
-    return edit.catch(() => undefined).finally(() => doc.unlanded--);
-  }
 
   /**
    * Puts an edit on VS Code's undo stack; `edit` may still be running (a whole-image edit on the codec thread):
    * undo and redo then wait for it. One that ends up changing nothing leaves an entry whose undo does nothing.
    */
-  private tellVsCode(doc: OpenMask, label: string, edit: Promise<DocumentEdit | undefined>): void {
+  private tellVsCode(doc: OpenMask, label: string, edit: Promise<DocumentEdit | undefined>, options: { readonly running?: boolean } = {}): void {
     const step = async (side: 'undo' | 'redo'): Promise<void> => {
       const done = await edit;
       if (done) this.sendToPages(doc, done[side](), undefined);
     };
-    doc.fileWork.announce(() => this.changes.fire({ document: doc, label, undo: () => step('undo'), redo: () => step('redo') }));
+    doc.fileWork.announce(() => {
+      // From the moment VS Code hears of an edit still running, a save waits for it (saveLabel's `landing`); an
+      // announcement held back by a save is not counted before it is made.
+      if (options.running) {
+        doc.unlanded++;
+        void edit.finally(() => doc.unlanded--);
+      }
+      this.changes.fire({ document: doc, label, undo: () => step('undo'), redo: () => step('redo') });
+    });
   }
 
   /** The document's pixels in `rect`, to every page of it but `except` (the page that painted them itself). */
@@ -803,7 +821,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     // written) still gets the question when there are unsaved edits.
     const { outcome, theirs } = await doc.fileWork.run(async (): Promise<{ outcome: 'ours' | 'reloaded' | 'ask'; theirs: string | undefined }> => {
       const theirs = await labelFileSha256(model.files);
-      if (model.isSavedFile(theirs)) return { outcome: 'ours', theirs };
+      if (model.isOwnFile(theirs)) return { outcome: 'ours', theirs };
       if (model.isDirty) return { outcome: 'ask', theirs };
       const clean = model.changeCount; // in the same turn as the check: an edit from here on stops the reload
       const bytes = (await readLabelBytes(model.files, model.raster)) ?? null;

@@ -131,7 +131,13 @@ export async function saveMask(document: MaskDocument, codec: LabelCodec, format
     throw new LabelChangedOnDiskError(`Did not save ${target.name}: another program wrote it since the editor loaded or saved it. ${next}`);
   };
   await refuseChangedLabel(undefined);
-  const written = await writeMaskSnapshot(document, codec, format, target, { ...options, beforeWrite: refuseChangedLabel });
+  // Each write is noted as the document's own: should the save fail after it (the mask kept changing), the next
+  // save and the file watcher must not take it for another program's file.
+  const noting: SaveTarget = { name: target.name, write: async (bytes) => {
+    await target.write(bytes);
+    document.noteOwnWrite(sha256Of(bytes));
+  } };
+  const written = await writeMaskSnapshot(document, codec, format, noting, { ...options, beforeWrite: refuseChangedLabel });
   if (!document.markSaved(written.snapshot, written.bytes, format)) {
     // Cannot happen while reloads share the save's queue; say so rather than claim a save point.
     throw new Error(`Saved ${target.name}, but the editor reloaded it meanwhile; check the mask and save again if needed.`);

@@ -457,6 +457,28 @@ describe('mask document', () => {
       const backup = await doc.backup();
       const elsewhere = { ...f, labelsDir: path.join(path.dirname(f.labelsDir), 'annotations'), labelPath: path.join(path.dirname(f.labelsDir), 'annotations', path.basename(f.labelPath)) };
       await assert.rejects(MaskDocument.restore(elsewhere, backup, 'test backup', { classCount: 3, codec }), /test backup holds unsaved edits of the label .*masks.* but this editor's label is .*annotations/);
+      // The person chose to apply them there (a kept copy, after the folder moved).
+      const moved = await MaskDocument.restore(elsewhere, backup, 'test backup', { classCount: 3, codec, anyLabel: true });
+      assertGrid(moved.document.raster, AFTER_STROKE);
+    });
+
+    it('edits restored onto a changed file that holds them already raise no question; a kept copy\'s question carries over', async () => {
+      const f = files();
+      writeLabel(f.labelPath, EMPTY_7x5);
+      const doc = await MaskDocument.open(f, { classCount: 3, codec });
+      doc.apply(STROKE);
+      const backup = await doc.backup();
+      const pulled = writeLabel(f.labelPath, AFTER_STROKE); // e.g. a pull brought the same edits
+      const same = await MaskDocument.restore(f, backup, 'test backup', { classCount: 3, codec });
+      assert.equal(same.warning, undefined);
+      assert.ok(!same.document.isDirty && same.document.maySaveOver(sha256Of(pulled)));
+      // Their different file: the open document that takes a kept copy's pixels asks before replacing it too.
+      const theirs = writeLabel(f.labelPath, ['......2', '.......', '.......', '.......', '.......']);
+      const open = await MaskDocument.open(f, { classCount: 3, codec });
+      const kept = await MaskDocument.restore(f, backup, 'kept copy', { classCount: 3, codec });
+      assert.ok(open.maySaveOver(sha256Of(theirs)));
+      open.takeRestoreMarker(kept.document);
+      assert.ok(!open.maySaveOver(sha256Of(theirs)));
     });
 
     it('refuses a damaged or foreign backup with a reason', async () => {

@@ -297,6 +297,23 @@ describe('saving a mask document', () => {
   });
 
   describe('a save VS Code waits for', () => {
+    it('a save that fails after writing (the mask kept changing) leaves a file the next save and the watcher take as its own', async () => {
+      const doc = await openDocument();
+      doc.apply(STROKE);
+      let tries = 0;
+      // An edit VS Code heard of lands after every write: the save gives up after its last try.
+      const landing = (): Promise<void> => {
+        tries++;
+        return Promise.resolve().then(() => void doc.apply({ kind: 'stroke', points: [0.5 + (tries % 7), 0.5], radius: 0.5, classIndex: 2 }));
+      };
+      const held = { count: () => 0, hold: () => undefined, landing };
+      await assert.rejects(saveMask(doc, codec, 'index', { vsCode: held }), /the mask kept changing/);
+      const ours = sha256Of(readFileSync(doc.files.labelPath));
+      assert.ok(doc.isOwnFile(ours) && doc.maySaveOver(ours), 'our own write, not another program\'s');
+      await saveMask(doc, codec, 'index', PLAIN);
+      assert.ok(!doc.isDirty);
+    });
+
     it('waits for an edit VS Code has heard of that is still running (codec thread), and writes it too', async () => {
       const doc = await openDocument();
       const queue = new DocumentFileQueue();
