@@ -1,6 +1,8 @@
 // Reads an evaluation.json written by writeEvaluationReports (src/core/evaluationReport.ts) back, checked field
 // by field: the failure view re-opens reports after a reload, and "Review Most Uncertain First" orders a folder
 // by one. A report is a file anyone can edit, so a bad one is refused with the file and the field named.
+import * as path from 'node:path';
+import { labelPathFor } from './labelPaths';
 import { readRegularFile } from './readRegularFile';
 import { z } from 'zod';
 import { DICE_HISTOGRAM_BINS, type EvaluationReport } from '../common/evaluation';
@@ -84,9 +86,25 @@ export function parseEvaluationReport(value: unknown, file: string): EvaluationR
   }
   const report = result.data;
   const classes = report.classNames.length - 1;
+  const bad = (what: string): never => {
+    throw new ReportError(`${file} is not a SegNetr evaluation report: ${what}`);
+  };
+  for (const [key, dir] of [['imagesDir', report.imagesDir], ['gtDir', report.gtDir], ['predDir', report.predDir]] as const) {
+    if (dir !== undefined && !path.isAbsolute(dir)) bad(`${key} is not an absolute path`);
+  }
+  // Every row's files are the evaluated folders' (the rule the evaluation scored by): a row naming any other file
+  // would open it in compare mode, where the ground truth is edited and saved.
+  const seen = new Set<string>();
   report.images.forEach((image, i) => {
-    if (image.classes.length !== classes) {
-      throw new ReportError(`${file} is not a SegNetr evaluation report: images.${i}.classes has ${image.classes.length} entries for ${classes} foreground class(es)`);
+    if (image.classes.length !== classes) bad(`images.${i}.classes has ${image.classes.length} entries for ${classes} foreground class(es)`);
+    if (path.dirname(image.image) !== report.imagesDir) bad(`images.${i}.image is not in imagesDir ${report.imagesDir}`);
+    if (seen.has(image.image)) bad(`images.${i}.image ${image.image} is listed twice`);
+    seen.add(image.image);
+    if (image.groundTruth !== labelPathFor(report.gtDir, image.image)) bad(`images.${i}.groundTruth is not ${labelPathFor(report.gtDir, image.image)}`);
+    const predicted = image.predictionFile !== undefined;
+    if (predicted !== (image.prediction === 'file')) bad(`images.${i}.predictionFile must be given exactly when prediction is 'file'`);
+    if (predicted && (report.predDir === undefined || image.predictionFile !== labelPathFor(report.predDir, image.image))) {
+      bad(`images.${i}.predictionFile is not in predDir at ${report.predDir === undefined ? 'all (there is none)' : labelPathFor(report.predDir, image.image)}`);
     }
   });
   return report;

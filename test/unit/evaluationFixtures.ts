@@ -1,12 +1,13 @@
 // Small evaluation reports built from one-row masks, scored by src/eval (for tests of what consumes reports:
 // report text, the failure view, reading reports back). Binary unless `classes` says otherwise.
 import type { EvaluationReport, ImageEvaluation } from '../../src/common/evaluation';
+import { labelPathFor } from '../../src/core/labelPaths';
 import { diceHistogram, scoreImage, summarize } from '../../src/eval/metrics';
 
 export function image(name: string, pred: number[], gt: number[], uncertainty?: number, classes = 2): ImageEvaluation {
   const raster = (data: number[]) => ({ width: data.length, height: 1, data: Uint8Array.from(data) });
   const metrics = scoreImage(raster(pred), raster(gt), classes);
-  return { image: `/data/images/${name}`, groundTruth: `/data/masks/${name}.png`, prediction: 'model', ...(uncertainty === undefined ? {} : { uncertainty }), ...metrics };
+  return { image: `/data/images/${name}`, groundTruth: labelPathFor('/data/masks', name), prediction: 'model', ...(uncertainty === undefined ? {} : { uncertainty }), ...metrics };
 }
 
 export function report(images: ImageEvaluation[], classNames: string[] = ['background', 'lesion']): EvaluationReport {

@@ -15,13 +15,16 @@ const names = (rows: readonly { name: string }[]): string[] => rows.map((r) => r
 
 describe('failure view', () => {
   // Dice: a 1, b 0 (miss), c 0.8, d 0.5 (label file: no uncertainty), e 1 (both empty).
-  const binary = report([
-    image('a.png', [1, 1, 0, 0], [1, 1, 0, 0], 0.1),
-    image('b.png', [0, 0, 0, 0], [0, 1, 1, 0], 0.9),
-    image('c.png', [1, 1, 1, 0], [0, 1, 1, 0], 0.4),
-    { ...image('d.png', [1, 0, 0, 0], [1, 1, 1, 0]), prediction: 'file', predictionFile: '/data/pred/d.png' },
-    image('e.png', [0, 0, 0, 0], [0, 0, 0, 0], 0),
-  ]);
+  const binary = {
+    ...report([
+      image('a.png', [1, 1, 0, 0], [1, 1, 0, 0], 0.1),
+      image('b.png', [0, 0, 0, 0], [0, 1, 1, 0], 0.9),
+      image('c.png', [1, 1, 1, 0], [0, 1, 1, 0], 0.4),
+      { ...image('d.png', [1, 0, 0, 0], [1, 1, 1, 0]), prediction: 'file', predictionFile: '/data/pred/d.png' },
+      image('e.png', [0, 0, 0, 0], [0, 0, 0, 0], 0),
+    ]),
+    predDir: '/data/pred',
+  };
   const data = failureViewData(binary, '/data/images-evaluation/evaluation.json', (p) => `~${p}`);
 
   it('sends names and numbers, never paths; indexes name the report\'s images', () => {
@@ -123,6 +126,23 @@ describe('failure view', () => {
       parsed.images[1]!.dice = 0;
       parsed.images[1]!.classes = [];
       assert.throws(() => parseEvaluationReport(parsed, 'r.json'), /images\.1\.classes has 0 entries for 1 foreground class/);
+      // Rows must name the evaluated folders' files: a hand-edited row would open any mask in compare mode for editing.
+      const rowsOf = () => JSON.parse(evaluationJson(binary)) as { images: Record<string, unknown>[]; predDir?: string; imagesDir: string };
+      const cases: [(r: ReturnType<typeof rowsOf>) => void, RegExp][] = [
+        [(r) => (r.images[0]!.groundTruth = '/other/dataset/masks/expert.png'), /images\.0\.groundTruth is not \/data\/masks\/a\.png/],
+        [(r) => (r.images[0]!.groundTruth = '/data/masks/b.png'), /images\.0\.groundTruth is not \/data\/masks\/a\.png/],
+        [(r) => (r.images[1]!.image = '/elsewhere/b.png'), /images\.1\.image is not in imagesDir \/data\/images/],
+        [(r) => (r.images[1] = { ...r.images[0]! }), /images\.1\.image \/data\/images\/a\.png is listed twice/],
+        [(r) => (r.images[3]!.predictionFile = '/data/masks/d.png'), /images\.3\.predictionFile is not in predDir at \/data\/pred\/d\.png/],
+        [(r) => delete r.predDir, /images\.3\.predictionFile is not in predDir at all/],
+        [(r) => (r.images[0]!.prediction = 'file'), /images\.0\.predictionFile must be given exactly when prediction is 'file'/],
+        [(r) => (r.imagesDir = 'data/images'), /imagesDir is not an absolute path/],
+      ];
+      for (const [spoil, reason] of cases) {
+        const spoilt = rowsOf();
+        spoil(spoilt);
+        assert.throws(() => parseEvaluationReport(spoilt, 'r.json'), reason);
+      }
       writeFileSync(file, '{"oops"');
       await assert.rejects(readEvaluationReport(file), /is not valid JSON/);
       await assert.rejects(readEvaluationReport(tmp.path), /not a regular file/);
