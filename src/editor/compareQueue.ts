@@ -22,8 +22,16 @@ async function isFile(file: string): Promise<boolean> {
   }
 }
 
+/** The same image, ground truth and prediction (a case of the same evaluation, not just of the same image). */
+function sameTarget(a: CompareTarget, b: CompareTarget): boolean {
+  const same = (x: string | undefined, y: string | undefined): boolean => (x === undefined || y === undefined ? x === y : path.resolve(x) === path.resolve(y));
+  return same(a.image, b.image) && same(a.groundTruth, b.groundTruth) && same(a.prediction, b.prediction);
+}
+
 export async function compareQueue(current: CompareTarget, registered: readonly CompareTarget[] | undefined): Promise<CompareQueue> {
-  if (registered !== undefined && registered.some((t) => path.basename(t.image) === path.basename(current.image))) {
+  // The failure view's cases, only when they hold this very case: a view of another evaluation of the folder
+  // (other ground truth, say masks_v2) would walk the person into that evaluation's masks.
+  if (registered !== undefined && registered.some((t) => sameTarget(t, current))) {
     const byName = new Map(registered.map((t) => [path.basename(t.image), t]));
     return { order: { images: registered.map((t) => t.image), only: true }, targetFor: async (image) => byName.get(path.basename(image))! };
   }

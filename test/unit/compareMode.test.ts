@@ -116,12 +116,19 @@ describe('compare mode (webview, pure parts)', () => {
       assert.deepEqual(fallback.order, { images: [at(images, 'a.jpg'), at(images, 'c.jpg'), at(images, 'd.jpg')], only: true });
       assert.deepEqual(await fallback.targetFor(at(images, 'c.jpg')), { image: at(images, 'c.jpg'), groundTruth: at(gt, 'c.png') }, 'no prediction file: the model');
       assert.deepEqual(await fallback.targetFor(at(images, 'd.jpg')), { image: at(images, 'd.jpg'), groundTruth: at(gt, 'd.png'), prediction: at(pred, 'd.png') });
-      const cases = [{ image: at(images, 'd.jpg'), groundTruth: '/elsewhere/d.png' }, current];
+      const cases = [{ image: at(images, 'd.jpg'), groundTruth: at(gt, 'd.png'), prediction: at(pred, 'd.png') }, current];
       const registered = await compareQueue(current, cases);
       assert.deepEqual(registered.order, { images: [at(images, 'd.jpg'), at(images, 'a.jpg')], only: true });
-      assert.equal((await registered.targetFor(at(images, 'd.jpg'))).groundTruth, '/elsewhere/d.png');
+      assert.deepEqual(await registered.targetFor(at(images, 'd.jpg')), cases[0]);
       const other = await compareQueue({ ...current, image: at(images, 'c.jpg') }, cases);
       assert.equal(other.order.images.length, 3, 'a view without the current image is not used');
+      // The view of another evaluation of the folder (ground truth masks_v2) has the same image names, but Next
+      // from a case of this evaluation must stay in this one's masks.
+      const v2 = path.join(tmp.path, 'masks_v2');
+      const otherEvaluation = [{ image: at(images, 'd.jpg'), groundTruth: at(v2, 'd.png') }, { image: at(images, 'a.jpg'), groundTruth: at(v2, 'a.png') }];
+      const stays = await compareQueue(current, otherEvaluation);
+      assert.deepEqual(stays.order.images, [at(images, 'a.jpg'), at(images, 'c.jpg'), at(images, 'd.jpg')]);
+      assert.equal((await stays.targetFor(at(images, 'c.jpg'))).groundTruth, at(gt, 'c.png'));
     });
   });
 });
