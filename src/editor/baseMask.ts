@@ -2,6 +2,8 @@
 // prediction (the pre-label job's probability map thresholded as the record says), else an empty mask.
 // Node only, no `vscode`: the document model and its tests use it directly.
 import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { LabelCodec } from '../common/labelCodecProtocol';
 import type { LabelFormat } from '../common/prelabel';
 import { LabelPngError, MAX_LABEL_PIXELS } from '../mask/labelPng';
@@ -9,7 +11,7 @@ import { createRaster } from '../mask/raster';
 import { thresholdMask } from '../mask/threshold';
 import type { DecodedLabel, LabelRaster } from '../mask/types';
 import { describeFsError, messageOf } from '../model/errors';
-import { readImageFileHeader } from '../core/readImageFile';
+import { readImageFile, readImageFileHeader } from '../core/readImageFile';
 import { regularFileSha256 } from '../core/fileSha256';
 import { PngSizeError, type PixelSize, readPngOfSize } from '../core/readPngOfSize';
 import { type PredictionRecord, type StoredProbability, readPredictionRecord, readStoredProbability, thresholdByte } from '../core/predictionRecord';
@@ -72,6 +74,26 @@ export async function readLabelBytes(files: MaskFiles, size: PixelSize): Promise
   }
 }
 
+/** How many of a folder's other masks are looked at for its format (each one read and decoded). */
+const FORMAT_SAMPLES = 4;
+
+/**
+ * The format the first of a few other masks in the label's folder (name order) shows, if one does; masks that
+ * cannot be read or decoded, or are empty too, are passed over.
+ */
+async function folderLabelFormat(files: MaskFiles, classCount: number, codec: LabelCodec): Promise<LabelFormat | undefined> {
+  const own = path.basename(files.labelPath);
+  const names = await readdir(files.labelsDir).catch(() => [] as string[]);
+  const others = names.filter((n) => n !== own && n.toLowerCase().endsWith('.png')).sort().slice(0, FORMAT_SAMPLES);
+  for (const name of others) {
+    const found = await readImageFile(path.join(files.labelsDir, name))
+      .then((bytes) => codec.decodeLabel(bytes, classCount))
+      .then((decoded) => decoded.storedAs ?? undefined, () => undefined);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The SHA-256 of the label file as it is on disk, whatever it holds; undefined when there is none. */
 export async function labelFileSha256(files: MaskFiles): Promise<string | undefined> {
   try {
@@ -123,7 +145,10 @@ export async function loadBaseMask(
       readOnly = `the ground-truth mask is shown as the evaluation reads it, but saving would rewrite it in another form (${reason})`;
     }
     if (raster.width !== size.width || raster.height !== size.height) throw labelSizeError(files.labelPath, raster, size, files.imagePath);
-    const { storedAs, ...pixels } = raster;
+    const { storedAs: own, ...pixels } = raster;
+    // An empty ground-truth mask does not show its format: its folder's other masks do (a lesion drawn into an empty
+    // mask of a 0/255 dataset must not be saved as 0/1, which tools reading >127 take for empty).
+    const storedAs = own ?? (options.groundTruth && !readOnly ? await folderLabelFormat(files, classCount, codec) : undefined);
     return { kind: 'label', sha256: sha256Of(bytes), raster: pixels, ...(storedAs ? { storedAs } : {}), ...(readOnly ? { readOnly } : {}), ...(prediction ? { prediction } : {}) };
   }
   if (prediction) {

@@ -231,12 +231,12 @@ export class MaskDocument {
 
   /** Whether the probability map the threshold slider needs came from the pre-label job's files. */
   get hasStoredProbability(): boolean {
-    return this.base.prediction !== undefined;
+    return this.base.prediction !== undefined && !this.groundTruth;
   }
 
   /** The stored prediction's threshold (probability 0..1, null for softmax), when there is a stored prediction. */
   get storedThreshold(): number | null | undefined {
-    return this.base.prediction?.record.threshold;
+    return this.groundTruth ? undefined : this.base.prediction?.record.threshold;
   }
 
   /**
@@ -532,7 +532,9 @@ export class MaskDocument {
   }
 
   private adoptStoredPrediction(base: SavedState): void {
-    if (!base.prediction) return;
+    // A ground-truth document (compare mode) shows the compare case's prediction; a pre-label job's record in the
+    // ground-truth folder is another prediction, and a revert must not bring it back in its place.
+    if (!base.prediction || this.groundTruth) return;
     this.probability = base.prediction.maps;
     this.predictionModel = base.prediction.record.model;
   }

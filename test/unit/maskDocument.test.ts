@@ -102,6 +102,19 @@ describe('mask document', () => {
     assert.deepEqual(doc.probability?.probability, probability);
   });
 
+  it('a ground-truth document (compare mode) ignores a pre-label record in its folder, also after a reload', async () => {
+    const f = files(4, 2);
+    const output: ModelOutput = { activation: 'sigmoid', channels: 1, threshold: 0.5 };
+    await writePredictionRecord(f.labelsDir, f.imagePath, { width: 4, height: 2, mask: new Uint8Array(8), probability: new Uint8Array(8).fill(250) }, { id: 'prelabel', sha256: 'abc' }, output);
+    writeLabel(f.labelPath, ['....', '....']);
+    const doc = await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true });
+    assert.deepEqual([doc.probability, doc.hasStoredProbability, doc.storedThreshold, doc.predictionModel], [undefined, false, undefined, undefined]);
+    const shown = { probability: new Uint8Array(8).fill(3), classes: null };
+    doc.probability = shown; // the compare case's own map (the model run compare mode shows)
+    await doc.reload();
+    assert.equal(doc.probability, shown, 'a revert keeps the map the page shows');
+  });
+
   it('writes a prediction\'s map and record all or none: a record that cannot be replaced leaves the old map too', async () => {
     const f = files(4, 2);
     const output: ModelOutput = { activation: 'sigmoid', channels: 1, threshold: 0.5 };
@@ -144,6 +157,17 @@ describe('mask document', () => {
     const doc = await MaskDocument.open(f, { classCount: 2, codec, log: (line) => lines.push(line) });
     assert.equal(doc.source, 'empty');
     assert.ok(lines.some((line) => line.includes(`${map} is 16384 x 16384, but its record says 4 x 2`)), lines.join('\n'));
+  });
+
+  it('an empty ground-truth mask takes its format from its folder\'s other masks (0/255 stays 0/255 when a lesion is drawn)', async () => {
+    const f = files();
+    writeLabel(f.labelPath, EMPTY_7x5);
+    writeLabel(path.join(f.labelsDir, 'b.png'), AFTER_STROKE, 'binary255');
+    const gt = await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true });
+    assert.equal(gt.labelFileFormat, 'binary255');
+    assert.equal((await MaskDocument.open(f, { classCount: 2, codec })).labelFileFormat, undefined, 'a labels folder: the setting decides');
+    writeLabel(path.join(f.labelsDir, 'b.png'), AFTER_STROKE, 'index');
+    assert.equal((await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true })).labelFileFormat, 'index');
   });
 
   it('opens ground truth the evaluation scores but the editor could not write back alike read-only, and never saves it', async () => {
