@@ -52,7 +52,8 @@ export const REPORT_FILE_KINDS = ['markdown', 'csv', 'json'] as const;
 export type ReportFileKind = (typeof REPORT_FILE_KINDS)[number];
 
 export type HostToFailureViewMessage =
-  | { readonly type: 'show'; readonly data: FailureViewData }
+  /** `version` counts the reports this panel has shown: the page sends it back with 'openCase'. */
+  | { readonly type: 'show'; readonly data: FailureViewData; readonly version: number }
   /** The case `index` was opened (the page marks the row). */
   | { readonly type: 'opened'; readonly index: number }
   | { readonly type: 'error'; readonly message: string };
@@ -61,9 +62,10 @@ export type FailureViewToHostMessage =
   | { readonly type: 'ready' }
   /**
    * Open the image `index` of the report in the mask editor's compare mode. `order`: the cases the view shows, in
-   * its order (filtered, sorted): Next and Previous in compare mode follow it.
+   * its order (filtered, sorted): Next and Previous in compare mode follow it. `version`: of the report the page
+   * showed (see 'show'): a click that crossed a new report must not open whichever image now has that index.
    */
-  | { readonly type: 'openCase'; readonly index: number; readonly order?: readonly number[] }
+  | { readonly type: 'openCase'; readonly index: number; readonly order?: readonly number[]; readonly version: number }
   | { readonly type: 'openReport'; readonly file: ReportFileKind };
 
 /** What the page keeps across reloads (webview state); untrusted when it comes back. */

@@ -44,6 +44,8 @@ class FailurePanel {
   shownFile: Promise<string | undefined> = Promise.resolve(undefined);
   /** Counts re-reads of the report file, so that one overtaken by a later one does not show its older report. */
   rereads = 0;
+  /** Counts the reports shown (see the 'show' message's `version`). */
+  version = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -197,6 +199,10 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
           await this.showReport(entry);
           return;
         case 'openCase':
+          if (message.version !== entry.version) {
+            this.post(entry, { type: 'error', message: 'The report changed just before that click; the view shows the new one now. Open the case again.' });
+            return;
+          }
           await this.deps.openCase(entry.report, message.index, message.order);
           entry.openedCases.push(message.index);
           this.post(entry, { type: 'opened', index: message.index });
@@ -218,6 +224,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
   /** The panel shows another version of its report (`shownFile`: that version's file key); its opened cases go. */
   private replaceReport(entry: FailurePanel, report: EvaluationReport, shownFile: Promise<string | undefined>): void {
     entry.report = report;
+    entry.version++;
     entry.shownFile = shownFile;
     entry.openedCases.length = 0;
     entry.panel.title = titleOf(report);
@@ -230,7 +237,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
    */
   private async showReport(entry: FailurePanel): Promise<void> {
     const display = (folder: string): string => vscode.workspace.asRelativePath(folder);
-    this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display) });
+    this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display), version: entry.version });
     // A page rebuilt after a tab switch marks the case opened last again.
     const last = entry.openedCases.at(-1);
     if (last !== undefined) this.post(entry, { type: 'opened', index: last });

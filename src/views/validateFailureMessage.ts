@@ -7,7 +7,7 @@ export type FailureMessageResult = FailureViewToHostMessage | { readonly error: 
 
 const FIELDS: Readonly<Record<FailureViewToHostMessage['type'], readonly string[]>> = {
   ready: ['type'],
-  openCase: ['type', 'index', 'order'],
+  openCase: ['type', 'index', 'order', 'version'],
   openReport: ['type', 'file'],
 };
 
@@ -32,7 +32,9 @@ function parse(value: unknown, rows: number): FailureMessageResult {
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= rows) {
         return { error: `openCase index must be an integer in [0, ${rows}), got ${describeValue(index)}` };
       }
-      if (record.order === undefined) return { type: 'openCase', index };
+      const version = record.version;
+      if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return { error: `openCase version must be a non-negative integer, got ${describeValue(version)}` };
+      if (record.order === undefined) return { type: 'openCase', index, version };
       const order = record.order;
       if (!Array.isArray(order) || order.length > rows) return { error: `openCase order must be a list of at most ${rows} case indexes` };
       const seen = new Set<number>();
@@ -43,7 +45,7 @@ function parse(value: unknown, rows: number): FailureMessageResult {
         seen.add(i);
       }
       if (!seen.has(index)) return { error: 'openCase order must include the case it opens' };
-      return { type: 'openCase', index, order: [...order] as number[] };
+      return { type: 'openCase', index, order: [...order] as number[], version };
     }
     case 'openReport': {
       const file = record.file;

@@ -97,15 +97,16 @@ describe('failure view', () => {
 
   it('accepts only well-formed messages from the page', () => {
     assert.deepEqual(parseFailureViewMessage({ type: 'ready' }, 5), { type: 'ready' });
-    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 4 }, 5), { type: 'openCase', index: 4 });
+    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 4, version: 3 }, 5), { type: 'openCase', index: 4, version: 3 });
     assert.deepEqual(parseFailureViewMessage({ type: 'openReport', file: 'csv' }, 5), { type: 'openReport', file: 'csv' });
-    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 2, order: [4, 2, 0] }, 5), { type: 'openCase', index: 2, order: [4, 2, 0] });
+    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 2, order: [4, 2, 0], version: 0 }, 5), { type: 'openCase', index: 2, order: [4, 2, 0], version: 0 });
     const hostile: unknown[] = [
       null, 42, 'ready', [], { type: 'openCase', index: 5 }, { type: 'openCase', index: -1 }, { type: 'openCase', index: 1.5 },
       { type: 'openCase', index: '1' }, { type: 'openCase' }, { type: 'openCase', index: 1, path: '/etc/passwd' },
       { type: 'openReport', file: '../../etc/passwd' }, { type: 'openReport', file: 'json ' }, { type: '__proto__' }, { type: 'constructor' },
       { type: 'ready', extra: 1 },
-      { type: 'openCase', index: 2, order: [4, 0] }, { type: 'openCase', index: 2, order: [2, 2] }, { type: 'openCase', index: 2, order: [2, 5] },
+      { type: 'openCase', index: 2, order: [4, 0], version: 0 }, { type: 'openCase', index: 2, order: [2, 2], version: 0 }, { type: 'openCase', index: 2, order: [2, 5], version: 0 },
+      { type: 'openCase', index: 2 }, { type: 'openCase', index: 2, version: -1 }, { type: 'openCase', index: 2, version: '0' },
       { type: 'openCase', index: 2, order: [2, 1.5] }, { type: 'openCase', index: 2, order: '2' }, { type: 'openCase', index: 2, order: [0, 1, 2, 3, 4, 2] },
       { get type(): string { throw new Error('boom'); } },
       new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, get: () => 'ready' }),

@@ -11,6 +11,8 @@ const saved = (api.getState() ?? {}) as { reportPath?: unknown; query?: unknown;
 let reportPath = typeof saved.reportPath === 'string' ? saved.reportPath : undefined;
 let query: unknown = saved.query;
 let place: ListPlace | undefined = placeOf(saved.place);
+/** The version of the report shown (the host's count, see the 'show' message). */
+let version = 0;
 
 /** A stored place, if it is one (the state may come from an older version). */
 function placeOf(value: unknown): ListPlace | undefined {
@@ -30,7 +32,7 @@ const page = new FailurePage(document.body.appendChild(document.createElement('m
     query = q;
     persist();
   },
-  onOpen: (index, order) => api.postMessage({ type: 'openCase', index, order }),
+  onOpen: (index, order) => api.postMessage({ type: 'openCase', index, order, version }),
   onOpenReport: (file) => api.postMessage({ type: 'openReport', file }),
   onPlace: (p: ListPlace) => {
     place = p;
@@ -44,6 +46,7 @@ window.addEventListener('message', (event: MessageEvent<HostToFailureViewMessage
     case 'show': {
       const sameReport = reportPath === message.data.reportPath;
       reportPath = message.data.reportPath;
+      version = message.version;
       page.show(message.data, sanitizeQuery(query, message.data.classNames.length));
       if (place && sameReport) page.restorePlace(place);
       persist();
