@@ -237,11 +237,14 @@ describe('failure inspection', function () {
 
   it('says at once when the evaluated folders are not there any more, instead of failing case by case', async () => {
     const written = path.join(`${images}-evaluation`, 'evaluation.json');
-    const report = JSON.parse(fs.readFileSync(written, 'utf8')) as { imagesDir: string };
+    const report = JSON.parse(fs.readFileSync(written, 'utf8')) as { imagesDir: string; images: { image: string }[] };
     const elsewhere = path.join(path.dirname(images), 'moved-report');
     fs.mkdirSync(elsewhere, { recursive: true });
     const copy = path.join(elsewhere, 'evaluation.json');
-    fs.writeFileSync(copy, JSON.stringify({ ...report, imagesDir: path.join(path.dirname(images), 'renamed-images') }));
+    // A report of an images folder that has since been renamed: its folder and rows name renamed-images.
+    const renamed = path.join(path.dirname(images), 'renamed-images');
+    const rows = report.images.map((row) => ({ ...row, image: path.join(renamed, path.basename(row.image)) }));
+    fs.writeFileSync(copy, JSON.stringify({ ...report, imagesDir: renamed, images: rows }));
     await vscode.commands.executeCommand('segnetr.openEvaluationReport', vscode.Uri.file(copy));
     const view = new ViewHands('SegNetr failures: renamed-images');
     await view.waitFor('#banner:not([hidden])');
