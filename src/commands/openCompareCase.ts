@@ -19,22 +19,22 @@ function resolved(file: string): string {
   return path.isAbsolute(file) || base === undefined ? path.resolve(file) : path.resolve(base, file);
 }
 
-function targetOf(image: ImageEvaluation): CompareTarget {
+function targetOf(report: EvaluationReport, image: ImageEvaluation): CompareTarget {
   return {
     image: resolved(image.image),
     groundTruth: resolved(image.groundTruth),
-    ...(image.predictionFile === undefined ? {} : { prediction: resolved(image.predictionFile) }),
+    ...(image.predictionFile === undefined ? { evaluatedModel: report.model.sha256 } : { prediction: resolved(image.predictionFile) }),
   };
 }
 
 export async function openCompareCase(orders: ReviewOrders, report: EvaluationReport, index: number, order?: readonly number[]): Promise<void> {
   const image = report.images[index];
   if (!image) throw new Error(`The report has no image ${index}.`);
-  const target = targetOf(image);
+  const target = targetOf(report, image);
   const info = await stat(target.image).catch(() => undefined);
   if (!info?.isFile()) throw new Error(`${target.image} is not there any more (moved or deleted since the evaluation).`);
   const cases = order === undefined ? worstFirst(report.images) : order.map((i) => report.images[i]!);
-  const targets = cases.map(targetOf);
+  const targets = cases.map((c) => targetOf(report, c));
   orders.setCompareOrder(path.dirname(target.image), targets);
   // Beside the failure view: the table stays visible while cases are looked at.
   await vscode.commands.executeCommand('vscode.openWith', compareUri(target), MASK_EDITOR_VIEW_TYPE, { viewColumn: vscode.ViewColumn.Beside, preview: false });

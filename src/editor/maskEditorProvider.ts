@@ -505,6 +505,13 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         // The heat map and the slider show this prediction's own probabilities.
         model.probability = { probability: loaded.model.probability, classes: loaded.model.classes };
         model.predictionModel = loaded.model.model;
+        const evaluated = compare.target.evaluatedModel;
+        if (evaluated !== undefined && evaluated !== loaded.model.model.sha256) {
+          this.post(panel, {
+            type: 'error',
+            message: `This case was evaluated with another model (sha256 ${evaluated.slice(0, 12)}…) than the one predicting it now (${loaded.model.model.id}, ${loaded.model.model.sha256.slice(0, 12)}…): the prediction and metrics shown are the current model's, not the report's.`,
+          });
+        }
       }
       this.post(panel, { type: 'comparePrediction', prediction: loaded.mask, source: compare.source });
       if (loaded.model) this.post(panel, { type: 'probability', probability: loaded.model.probability, classes: loaded.model.classes });

@@ -129,6 +129,10 @@ describe('compare mode (webview, pure parts)', () => {
       const stays = await compareQueue(current, otherEvaluation);
       assert.deepEqual(stays.order.images, [at(images, 'a.jpg'), at(images, 'c.jpg'), at(images, 'd.jpg')]);
       assert.equal((await stays.targetFor(at(images, 'c.jpg'))).groundTruth, at(gt, 'c.png'));
+      // The evaluated model goes along with the cases the model predicts, so compare mode can say when it differs.
+      const evaluatedModel = 'e'.repeat(64);
+      const walk = await compareQueue({ image: at(images, 'a.jpg'), groundTruth: at(gt, 'a.png'), evaluatedModel }, undefined);
+      assert.deepEqual(await walk.targetFor(at(images, 'c.jpg')), { image: at(images, 'c.jpg'), groundTruth: at(gt, 'c.png'), evaluatedModel });
     });
   });
 });

@@ -252,6 +252,28 @@ describe('failure inspection', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('a case the evaluation predicted with another model says the prediction shown is the current model\'s', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const written = path.join(`${images}-evaluation`, 'evaluation.json');
+    const report = JSON.parse(fs.readFileSync(written, 'utf8')) as { predDir?: string; model: { sha256: string }; images: Record<string, unknown>[] };
+    // The same cases as predicted by a model (no prediction files), a model other than the one the editor runs.
+    const rows = report.images.map(({ predictionFile: _file, ...row }) => ({ ...row, prediction: 'model' }));
+    const { predDir: _pred, ...rest } = report;
+    const elsewhere = path.join(path.dirname(images), 'other-model-report');
+    fs.mkdirSync(elsewhere, { recursive: true });
+    const copy = path.join(elsewhere, 'evaluation.json');
+    fs.writeFileSync(copy, JSON.stringify({ ...rest, model: { ...report.model, sha256: 'f'.repeat(64) }, images: rows }));
+    await vscode.commands.executeCommand('segnetr.openEvaluationReport', vscode.Uri.file(copy));
+    const view = new ViewHands('SegNetr failures: images');
+    await view.waitFor('#cases tbody tr[data-index]');
+    const first = (await view.text('#cases tbody tr[data-index] th')).trim();
+    await view.press('#cases tbody tr[data-index]', 'Enter');
+    const hands = new EditorHands(first);
+    await hands.waitUntilShown();
+    await waitFor('the warning', () => hands.text('#banner-text'), (t) => /evaluated with another model \(sha256 ffffffffffff…\)/.test(t), 60_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('Review Most Uncertain First opens the most uncertain image; Next follows the order', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const outcome = await vscode.commands.executeCommand<ReviewUncertainOutcome | undefined>('segnetr.reviewUncertainFirst', vscode.Uri.file(images), { source: 'model' });
