@@ -46,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): SegnetrApi {
     keptBackupsDir: path.join(context.globalStorageUri.fsPath, 'unrestored-backups'),
   });
   const failureViews = new FailureViews({ extensionUri: context.extensionUri, log, openCase: (report, index, order) => openCompareCase(orders, report, index, order) });
+  // Ground truth saved in compare mode: the failure views listing it mark the case (its scores are the report's).
+  context.subscriptions.push(maskEditor.onDidSaveLabel((file) => failureViews.labelSaved(file)));
   const evaluate = new EvaluateFolderCommand({ ...jobs, failureViews });
   const reviewUncertain = new ReviewUncertainFirstCommand({ ...jobs, orders });
 

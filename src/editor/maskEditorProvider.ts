@@ -124,6 +124,9 @@ export interface MaskEditorDeps {
 
 export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEditorDocument> {
   private readonly changes = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<MaskEditorDocument>>();
+  private readonly labelSaves = new vscode.EventEmitter<string>();
+  /** Fires with a label file's path each time the editor has saved it (the failure view marks edited ground truth). */
+  readonly onDidSaveLabel = this.labelSaves.event;
   /** Per page, the pixel messages sent to it so far (see the 'patch' message's `seq`). */
   private readonly pixelsSent = new WeakMap<vscode.WebviewPanel, number>();
   readonly onDidChangeCustomDocument = this.changes.event;
@@ -795,6 +798,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       }
     });
     this.deps.log.info(`Saved ${model.files.labelPath}.`);
+    this.labelSaves.fire(model.files.labelPath);
     if (recordError === undefined) {
       this.postAll(doc, { type: 'review', review: 'edited' });
       return;

@@ -11,7 +11,9 @@ import { REPORT_FILES } from '../core/evaluationReport';
 import { readEvaluationReport } from '../core/readEvaluationReport';
 import type { Log } from '../host/log';
 import { messageOf } from '../model/errors';
+import { samePlace } from '../core/realPath';
 import { failureViewData } from './failureViewData';
+import { groundTruthChangedSince } from './groundTruthChanges';
 import { failureViewHtml } from './failureViewHtml';
 import { isFailureMessageError, parseFailureViewMessage } from './validateFailureMessage';
 
@@ -100,6 +102,18 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     existing?.panel.dispose();
     const panel = vscode.window.createWebviewPanel(FAILURE_VIEW_TYPE, titleOf(report), column, {});
     this.attach(panel, report, reportPath);
+  }
+
+  /**
+   * A label file was saved by the mask editor (a ground truth edited in compare mode): views listing it mark its
+   * case, as its scores are now the evaluation's only. Files changed by other programs are found when a view shows
+   * its report (groundTruthChangedSince).
+   */
+  labelSaved(file: string): void {
+    for (const entry of this.panels) {
+      const index = entry.report.images.findIndex((row) => samePlace(row.groundTruth, file));
+      if (index >= 0) this.post(entry, { type: 'groundTruthChanged', indices: [index] });
+    }
   }
 
   /** Opens an evaluation.json written earlier (by this command or `segnetr evaluate --report`). */
@@ -238,6 +252,8 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
   private async showReport(entry: FailurePanel): Promise<void> {
     const display = (folder: string): string => vscode.workspace.asRelativePath(folder);
     this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display), version: entry.version });
+    const changed = await groundTruthChangedSince(entry.report, entry.reportPath);
+    if (changed.length > 0) this.post(entry, { type: 'groundTruthChanged', indices: changed });
     // A page rebuilt after a tab switch marks the case opened last again.
     const last = entry.openedCases.at(-1);
     if (last !== undefined) this.post(entry, { type: 'opened', index: last });

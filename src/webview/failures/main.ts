@@ -55,6 +55,9 @@ window.addEventListener('message', (event: MessageEvent<HostToFailureViewMessage
     case 'opened':
       page.markOpened(message.index);
       return;
+    case 'groundTruthChanged':
+      page.markGroundTruthChanged(message.indices);
+      return;
     case 'error':
       page.showError(message.message);
       return;

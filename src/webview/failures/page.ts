@@ -81,6 +81,10 @@ export class FailurePage {
   /** The row that holds the table's tab stop (report index), kept across re-renders. */
   private current: number | undefined;
   private opened: number | undefined;
+  /** Cases whose ground-truth file changed since the evaluation (see the 'groundTruthChanged' message). */
+  private readonly changedTruth = new Set<number>();
+  /** The meta line as show() wrote it, before the note about changed ground truth. */
+  private metaText = '';
 
   private readonly title = el('h1', { id: 'title' });
   private readonly meta = el('p', { class: 'meta', id: 'meta' });
@@ -186,14 +190,16 @@ export class FailurePage {
 
   show(data: FailureViewData, query: TableQuery): void {
     this.data = data;
+    this.changedTruth.clear(); // a new report (or the same again): the host says afresh what changed since
     this.banner.hidden = true;
     this.query = query;
     this.title.textContent = `Evaluation of ${data.imagesDir}`;
     const predicted = data.rows.filter((r) => r.prediction === 'model').length;
-    this.meta.textContent =
+    this.metaText =
       `Ground truth ${data.gtDir}${data.predDir ? `, predictions ${data.predDir}` : ''}; model ${data.modelName}. ` +
       `${data.rows.length} image(s) scored (${predicted} predicted by the model), ${data.failed.length} failed` +
       `${data.stopped !== undefined ? `; the run stopped before the end: ${data.stopped}` : data.cancelled ? '; the run was cancelled before the end' : ''}.`;
+    this.meta.textContent = this.metaText;
     this.reportLinks.replaceChildren();
     if (data.reportPath !== undefined) {
       for (const [kind, label] of [['markdown', 'Markdown report'], ['csv', 'CSV'], ['json', 'JSON']] as const) {
@@ -214,6 +220,18 @@ export class FailurePage {
   }
 
   /** The host opened case `index`: mark its row. */
+  /** Marks cases whose ground-truth file changed since the evaluation: their scores are the report's, not the files'. */
+  markGroundTruthChanged(indices: readonly number[]): void {
+    for (const index of indices) {
+      if (this.changedTruth.has(index)) continue;
+      this.changedTruth.add(index);
+      const row = this.rowElements.get(index);
+      if (row) markChangedTruth(row);
+    }
+    const n = this.changedTruth.size;
+    this.meta.textContent = `${this.metaText} ${n} ground-truth mask(s) changed since this evaluation (marked ${CHANGED_MARK}): their scores are the evaluation's; evaluate again for new ones.`;
+  }
+
   markOpened(index: number): void {
     const before = this.opened === undefined ? undefined : this.rowElements.get(this.opened);
     before?.classList.remove('opened');
@@ -280,6 +298,7 @@ export class FailurePage {
       for (const column of this.columns) {
         if (column === 'name') {
           tr.append(el('th', { scope: 'row', class: 'name', title: row.name }, row.name));
+          if (this.changedTruth.has(row.index)) markChangedTruth(tr);
           continue;
         }
         const value = cellValue(row, column, this.query.classIndex);
@@ -367,4 +386,15 @@ export class FailurePage {
       if (target) this.focusRow(target.index);
     }
   }
+}
+
+/** The mark of a case whose ground truth changed since the evaluation (with words for screen readers and hover). */
+const CHANGED_MARK = '✎';
+
+function markChangedTruth(row: HTMLTableRowElement): void {
+  const name = row.querySelector('th.name');
+  if (!name || row.classList.contains('gt-changed')) return;
+  row.classList.add('gt-changed');
+  const words = 'ground truth changed since the evaluation';
+  name.append(' ', el('span', { class: 'gt-changed-mark', title: words, 'aria-label': words }, CHANGED_MARK));
 }

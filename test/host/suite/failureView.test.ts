@@ -235,6 +235,35 @@ describe('failure inspection', function () {
     assert.equal(await view.text('#shown'), filtered, 'the same rows shown, through the same filter');
   });
 
+  it('marks a case whose ground truth is saved in compare mode, and one changed by another program when shown again', async () => {
+    const written = path.join(`${images}-evaluation`, 'evaluation.json');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('segnetr.openEvaluationReport', vscode.Uri.file(written));
+    const view = new ViewHands('SegNetr failures: images');
+    await view.waitFor('#cases tbody tr[data-index]');
+    const first = (await view.text('#cases tbody tr[data-index] th')).trim();
+    const file = path.join(gtDir, `${path.parse(first).name}.png`);
+    const before = fs.readFileSync(file);
+    try {
+      await view.press('#cases tbody tr[data-index]', 'Enter');
+      const hands = new EditorHands(first);
+      await hands.waitUntilShown();
+      await hands.click('#use-prediction');
+      await waitFor('the edit', () => vscode.window.tabGroups.activeTabGroup.activeTab?.isDirty, (dirty) => dirty === true);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      await waitFor('the case marked', () => view.text('#meta'), (meta) => /1 ground-truth mask\(s\) changed since this evaluation/.test(meta), 30_000);
+      assert.equal((await view.text('#cases tbody tr.gt-changed th')).replace('✎', '').trim(), first);
+      // Written back by another program: a view showing the report again marks it by the file's time.
+      fs.writeFileSync(file, before);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('segnetr.openEvaluationReport', vscode.Uri.file(written));
+      await new ViewHands('SegNetr failures: images').waitFor('#cases tbody tr.gt-changed');
+    } finally {
+      fs.writeFileSync(file, before);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it('says at once when the evaluated folders are not there any more, instead of failing case by case', async () => {
     const written = path.join(`${images}-evaluation`, 'evaluation.json');
     const report = JSON.parse(fs.readFileSync(written, 'utf8')) as { imagesDir: string; images: { image: string }[] };
