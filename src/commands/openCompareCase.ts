@@ -10,20 +10,16 @@ import { type CompareTarget, compareUri } from '../editor/compareTarget';
 import type { ReviewOrders } from '../editor/reviewOrders';
 import { worstFirst } from '../eval/reportText';
 
-/**
- * A report's paths as given to the job: absolute from the extension; a CLI run may have written relative ones,
- * which are taken relative to the first workspace folder (where a terminal starts).
- */
+/** A report's paths are absolute (the report reader refuses others); normalised here. */
 function resolved(file: string): string {
-  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  return path.isAbsolute(file) || base === undefined ? path.resolve(file) : path.resolve(base, file);
+  return path.resolve(file);
 }
 
 function targetOf(report: EvaluationReport, image: ImageEvaluation): CompareTarget {
   return {
     image: resolved(image.image),
     groundTruth: resolved(image.groundTruth),
-    ...(image.predictionFile === undefined ? { evaluatedModel: report.model.sha256 } : { prediction: resolved(image.predictionFile) }),
+    ...(image.predictionFile === undefined ? {} : { prediction: resolved(image.predictionFile) }),
   };
 }
 
@@ -36,6 +32,7 @@ export async function openCompareCase(orders: ReviewOrders, report: EvaluationRe
   const cases = order === undefined ? worstFirst(report.images) : order.map((i) => report.images[i]!);
   const targets = cases.map((c) => targetOf(report, c));
   orders.setCompareOrder(path.dirname(target.image), targets);
+  for (const c of cases) if (c.prediction === 'model') orders.setEvaluatedModel(resolved(c.groundTruth), { name: report.model.name, sha256: report.model.sha256 });
   // Beside the failure view: the table stays visible while cases are looked at.
   await vscode.commands.executeCommand('vscode.openWith', compareUri(target), MASK_EDITOR_VIEW_TYPE, { viewColumn: vscode.ViewColumn.Beside, preview: false });
 }

@@ -74,8 +74,23 @@ export async function readLabelBytes(files: MaskFiles, size: PixelSize): Promise
   }
 }
 
-/** How many of a folder's other masks are looked at for its format (each one read and decoded). */
-const FORMAT_SAMPLES = 4;
+/**
+ * Why saving would change how other tools read a ground-truth PNG: labels are written as 8-bit grey, so a palette
+ * or a 1/2/4-bit file (whose white PIL and others read as 255) would come back holding 0/1.
+ */
+function rewrittenPngForm(bytes: Uint8Array): string | undefined {
+  // The IHDR chunk follows the 8-byte signature: length, type, width, height, then bit depth and colour type.
+  const bitDepth = bytes[24];
+  const colourType = bytes[25];
+  if (colourType === 3) return 'the ground-truth mask is a palette PNG, and saving would rewrite it as 8-bit grey, which other tools read differently';
+  if (bitDepth !== undefined && bitDepth < 8) return `the ground-truth mask is a ${bitDepth}-bit PNG, and saving would rewrite it as 8-bit grey holding 0/1, which other tools read differently`;
+  return undefined;
+}
+
+/** How many of a folder's other masks are looked at for its format, at most (each one read and decoded). */
+const FORMAT_SAMPLES = 16;
+/** Masks larger than this are passed over when looking for a folder's format (a mask is a few MB at most). */
+const FORMAT_SAMPLE_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * The format the first of a few other masks in the label's folder (name order) shows, if one does; masks that
@@ -84,9 +99,10 @@ const FORMAT_SAMPLES = 4;
 async function folderLabelFormat(files: MaskFiles, classCount: number, codec: LabelCodec): Promise<LabelFormat | undefined> {
   const own = path.basename(files.labelPath);
   const names = await readdir(files.labelsDir).catch(() => [] as string[]);
-  const others = names.filter((n) => n !== own && n.toLowerCase().endsWith('.png')).sort().slice(0, FORMAT_SAMPLES);
+  // Dot files (._x.png from macOS copies) are no masks.
+  const others = names.filter((n) => n !== own && !n.startsWith('.') && n.toLowerCase().endsWith('.png')).sort().slice(0, FORMAT_SAMPLES);
   for (const name of others) {
-    const found = await readImageFile(path.join(files.labelsDir, name))
+    const found = await readImageFile(path.join(files.labelsDir, name), undefined, FORMAT_SAMPLE_MAX_BYTES)
       .then((bytes) => codec.decodeLabel(bytes, classCount))
       .then((decoded) => decoded.storedAs ?? undefined, () => undefined);
     if (found) return found;
@@ -131,7 +147,9 @@ export async function loadBaseMask(
   options: LoadOptions = {},
 ): Promise<BaseMask> {
   const bytes = options.labelBytes === undefined ? await readLabelBytes(files, size) : (options.labelBytes ?? undefined);
-  const prediction = await storedPrediction(files, size, classCount, codec, options.log ?? (() => undefined));
+  // A ground-truth file (compare mode) is never stood in for by a pre-label job's prediction stored beside it: a
+  // missing ground truth is an empty mask, not the model's.
+  const prediction = options.groundTruth ? undefined : await storedPrediction(files, size, classCount, codec, options.log ?? (() => undefined));
   if (bytes) {
     let raster: DecodedLabel;
     let readOnly: string | undefined;
@@ -145,6 +163,7 @@ export async function loadBaseMask(
       readOnly = `the ground-truth mask is shown as the evaluation reads it, but saving would rewrite it in another form (${reason})`;
     }
     if (raster.width !== size.width || raster.height !== size.height) throw labelSizeError(files.labelPath, raster, size, files.imagePath);
+    readOnly ??= options.groundTruth ? rewrittenPngForm(bytes) : undefined;
     const { storedAs: own, ...pixels } = raster;
     // An empty ground-truth mask does not show its format: its folder's other masks do (a lesion drawn into an empty
     // mask of a 0/255 dataset must not be saved as 0/1, which tools reading >127 take for empty).

@@ -44,8 +44,7 @@ export async function compareQueue(current: CompareTarget, registered: readonly 
     targetFor: async (image) => {
       const prediction = predDir === undefined ? undefined : labelPathFor(predDir, image);
       const usable = prediction !== undefined && (await isFile(prediction));
-      const evaluated = current.evaluatedModel === undefined ? {} : { evaluatedModel: current.evaluatedModel };
-      return { image, groundTruth: labelPathFor(gtDir, image), ...(usable ? { prediction } : evaluated) };
+      return { image, groundTruth: labelPathFor(gtDir, image), ...(usable ? { prediction } : {}) };
     },
   };
 }

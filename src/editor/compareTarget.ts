@@ -8,7 +8,6 @@ import * as vscode from 'vscode';
 
 const GROUND_TRUTH_KEY = 'segnetr-gt';
 const PREDICTION_KEY = 'segnetr-pred';
-const MODEL_KEY = 'segnetr-model';
 
 export interface CompareTarget {
   readonly image: string;
@@ -16,14 +15,11 @@ export interface CompareTarget {
   readonly groundTruth: string;
   /** A label file to compare; absent: the model predicts the image. */
   readonly prediction?: string;
-  /** The sha256 of the model the evaluation predicted the image with (compare mode says so if it predicts with another). */
-  readonly evaluatedModel?: string;
 }
 
 export function compareUri(target: CompareTarget): vscode.Uri {
   const query = new URLSearchParams({ [GROUND_TRUTH_KEY]: target.groundTruth });
   if (target.prediction !== undefined) query.set(PREDICTION_KEY, target.prediction);
-  if (target.evaluatedModel !== undefined) query.set(MODEL_KEY, target.evaluatedModel);
   return vscode.Uri.file(target.image).with({ query: query.toString() });
 }
 
@@ -48,12 +44,5 @@ export function compareTargetOf(uri: vscode.Uri): CompareTarget | undefined {
   if (prediction !== undefined && samePlace(prediction, groundTruth)) {
     throw new Error(`The compare view's prediction is its ground truth (${groundTruth}).`);
   }
-  const evaluatedModel = query.get(MODEL_KEY) ?? undefined;
-  if (evaluatedModel !== undefined && !/^[0-9a-f]{64}$/.test(evaluatedModel)) throw new Error(`The compare view's model must be a sha256 (64 hex digits), not "${evaluatedModel.slice(0, 80)}".`);
-  return {
-    image,
-    groundTruth: path.normalize(groundTruth),
-    ...(prediction === undefined ? {} : { prediction: path.normalize(prediction) }),
-    ...(evaluatedModel === undefined ? {} : { evaluatedModel }),
-  };
+  return { image, groundTruth: path.normalize(groundTruth), ...(prediction === undefined ? {} : { prediction: path.normalize(prediction) }) };
 }

@@ -508,11 +508,12 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
         // The heat map and the slider show this prediction's own probabilities.
         model.probability = { probability: loaded.model.probability, classes: loaded.model.classes };
         model.predictionModel = loaded.model.model;
-        const evaluated = compare.target.evaluatedModel;
-        if (evaluated !== undefined && evaluated !== loaded.model.model.sha256) {
+        const evaluated = compare.target.prediction === undefined ? this.deps.orders.evaluatedModelFor(compare.target.groundTruth) : undefined;
+        if (evaluated !== undefined && evaluated.sha256 !== loaded.model.model.sha256) {
+          const now = loaded.model.model;
           this.post(panel, {
             type: 'error',
-            message: `This case was evaluated with another model (sha256 ${evaluated.slice(0, 12)}…) than the one predicting it now (${loaded.model.model.id}, ${loaded.model.model.sha256.slice(0, 12)}…): the prediction and metrics shown are the current model's, not the report's.`,
+            message: `This case was evaluated with another model (${evaluated.name}, sha256 ${evaluated.sha256.slice(0, 12)}…) than the one predicting it now (${now.id}, ${now.sha256.slice(0, 12)}…): the prediction and metrics shown are the current model's, not the report's.`,
           });
         }
       }

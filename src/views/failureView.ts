@@ -201,7 +201,11 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
   }
 
   private async receive(entry: FailurePanel, raw: unknown): Promise<void> {
-    const message = parseFailureViewMessage(raw, entry.report.images.length);
+    const message = parseFailureViewMessage(raw, entry.report.images.length, entry.version);
+    if ('stale' in message) {
+      this.post(entry, { type: 'error', message: 'The report changed just before that click; the view shows the new one now. Open the case again.' });
+      return;
+    }
     if (isFailureMessageError(message)) {
       if (entry.rejectedMessages++ < MAX_LOGGED_REJECTIONS) this.deps.log.warn(`Failure view ignored a message from its page: ${message.error}`);
       this.post(entry, { type: 'error', message: `The view ignored an invalid message (${message.error}).` });
@@ -213,10 +217,6 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
           await this.showReport(entry);
           return;
         case 'openCase':
-          if (message.version !== entry.version) {
-            this.post(entry, { type: 'error', message: 'The report changed just before that click; the view shows the new one now. Open the case again.' });
-            return;
-          }
           await this.deps.openCase(entry.report, message.index, message.order);
           entry.openedCases.push(message.index);
           this.post(entry, { type: 'opened', index: message.index });

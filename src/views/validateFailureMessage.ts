@@ -3,7 +3,8 @@
 import { type FailureViewToHostMessage, REPORT_FILE_KINDS } from '../common/failureProtocol';
 import { type MessageError, describeValue, isMessageError, messageShape, refuseOnThrow } from '../common/messageShape';
 
-export type FailureMessageResult = FailureViewToHostMessage | { readonly error: string };
+/** `stale`: a click on a report the view no longer shows (its version is not the current one). */
+export type FailureMessageResult = FailureViewToHostMessage | { readonly error: string } | { readonly stale: true };
 
 const FIELDS: Readonly<Record<FailureViewToHostMessage['type'], readonly string[]>> = {
   ready: ['type'],
@@ -15,12 +16,15 @@ export function isFailureMessageError(result: FailureMessageResult): result is M
   return isMessageError(result);
 }
 
-/** `rows`: how many images the report has (an 'openCase' index must name one of them). */
-export function parseFailureViewMessage(value: unknown, rows: number): FailureMessageResult {
-  return refuseOnThrow(() => parse(value, rows));
+/**
+ * `rows`: how many images the report has (an 'openCase' index must name one of them); `version`: the report's
+ * (see the 'show' message), which an 'openCase' must carry.
+ */
+export function parseFailureViewMessage(value: unknown, rows: number, version: number): FailureMessageResult {
+  return refuseOnThrow(() => parse(value, rows, version));
 }
 
-function parse(value: unknown, rows: number): FailureMessageResult {
+function parse(value: unknown, rows: number, currentVersion: number): FailureMessageResult {
   const shape = messageShape(value, FIELDS);
   if ('error' in shape) return shape;
   const { record } = shape;
@@ -28,12 +32,14 @@ function parse(value: unknown, rows: number): FailureMessageResult {
     case 'ready':
       return { type: 'ready' };
     case 'openCase': {
+      // The version first: a click that crossed a new (shorter) report is stale, not hostile.
+      const version = record.version;
+      if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return { error: `openCase version must be a non-negative integer, got ${describeValue(version)}` };
+      if (version !== currentVersion) return { stale: true };
       const index = record.index;
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= rows) {
         return { error: `openCase index must be an integer in [0, ${rows}), got ${describeValue(index)}` };
       }
-      const version = record.version;
-      if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return { error: `openCase version must be a non-negative integer, got ${describeValue(version)}` };
       if (record.order === undefined) return { type: 'openCase', index, version };
       const order = record.order;
       if (!Array.isArray(order) || order.length > rows) return { error: `openCase order must be a list of at most ${rows} case indexes` };

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ReviewOrders } from '../../src/editor/reviewOrders';
 import { compareQueue } from '../../src/editor/compareQueue';
 import { isMessageError, parseWebviewMessage } from '../../src/editor/validateMessage';
 import { DEFAULT_MAX_POINTS } from '../../src/mask/validate';
@@ -129,10 +130,11 @@ describe('compare mode (webview, pure parts)', () => {
       const stays = await compareQueue(current, otherEvaluation);
       assert.deepEqual(stays.order.images, [at(images, 'a.jpg'), at(images, 'c.jpg'), at(images, 'd.jpg')]);
       assert.equal((await stays.targetFor(at(images, 'c.jpg'))).groundTruth, at(gt, 'c.png'));
-      // The evaluated model goes along with the cases the model predicts, so compare mode can say when it differs.
-      const evaluatedModel = 'e'.repeat(64);
-      const walk = await compareQueue({ image: at(images, 'a.jpg'), groundTruth: at(gt, 'a.png'), evaluatedModel }, undefined);
-      assert.deepEqual(await walk.targetFor(at(images, 'c.jpg')), { image: at(images, 'c.jpg'), groundTruth: at(gt, 'c.png'), evaluatedModel });
+      // The model a report predicted a case with is kept by ground truth, out of the document's URI.
+      const orders = new ReviewOrders();
+      orders.setEvaluatedModel(at(gt, 'a.png'), { name: 'v2', sha256: 'e'.repeat(64) });
+      assert.deepEqual(orders.evaluatedModelFor(path.join(gt, '.', 'a.png')), { name: 'v2', sha256: 'e'.repeat(64) });
+      assert.equal(orders.evaluatedModelFor(at(gt, 'c.png')), undefined);
     });
   });
 });

@@ -97,10 +97,12 @@ describe('failure view', () => {
   });
 
   it('accepts only well-formed messages from the page', () => {
-    assert.deepEqual(parseFailureViewMessage({ type: 'ready' }, 5), { type: 'ready' });
-    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 4, version: 3 }, 5), { type: 'openCase', index: 4, version: 3 });
-    assert.deepEqual(parseFailureViewMessage({ type: 'openReport', file: 'csv' }, 5), { type: 'openReport', file: 'csv' });
-    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 2, order: [4, 2, 0], version: 0 }, 5), { type: 'openCase', index: 2, order: [4, 2, 0], version: 0 });
+    assert.deepEqual(parseFailureViewMessage({ type: 'ready' }, 5, 0), { type: 'ready' });
+    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 4, version: 3 }, 5, 3), { type: 'openCase', index: 4, version: 3 });
+    assert.deepEqual(parseFailureViewMessage({ type: 'openReport', file: 'csv' }, 5, 0), { type: 'openReport', file: 'csv' });
+    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 2, order: [4, 2, 0], version: 0 }, 5, 0), { type: 'openCase', index: 2, order: [4, 2, 0], version: 0 });
+    // A click on the report shown before (here a longer one): stale, not hostile, whatever its index.
+    assert.deepEqual(parseFailureViewMessage({ type: 'openCase', index: 7, version: 2 }, 5, 3), { stale: true });
     const hostile: unknown[] = [
       null, 42, 'ready', [], { type: 'openCase', index: 5 }, { type: 'openCase', index: -1 }, { type: 'openCase', index: 1.5 },
       { type: 'openCase', index: '1' }, { type: 'openCase' }, { type: 'openCase', index: 1, path: '/etc/passwd' },
@@ -112,7 +114,7 @@ describe('failure view', () => {
       { get type(): string { throw new Error('boom'); } },
       new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, get: () => 'ready' }),
     ];
-    hostile.forEach((message, i) => assert.ok(isFailureMessageError(parseFailureViewMessage(message, 5)), `hostile message ${i} refused`));
+    hostile.forEach((message, i) => assert.ok(isFailureMessageError(parseFailureViewMessage(message, 5, 0)), `hostile message ${i} refused`));
   });
 
   describe('reports on disk', () => {

@@ -18,7 +18,7 @@ import type { LabelCodec } from '../../src/common/labelCodecProtocol';
 import type { ModelOutput } from '../../src/model/card';
 import { inPlaceCodec } from './inPlaceCodec';
 import { assertGrid, grid } from './maskGrid';
-import { pngHeaderOnly } from './pngBytes';
+import { pngHeaderOnly, rawPng } from './pngBytes';
 import { useTempDir } from './tempDir';
 
 const EMPTY_7x5 = ['.......', '.......', '.......', '.......', '.......'];
@@ -113,6 +113,11 @@ describe('mask document', () => {
     doc.probability = shown; // the compare case's own map (the model run compare mode shows)
     await doc.reload();
     assert.equal(doc.probability, shown, 'a revert keeps the map the page shows');
+    // The ground-truth file deleted on disk: an empty mask, not the pre-label job's prediction.
+    rmSync(f.labelPath);
+    await doc.reload();
+    assert.equal(doc.source, 'empty');
+    assertGrid(doc.raster, ['....', '....']);
   });
 
   it('writes a prediction\'s map and record all or none: a record that cannot be replaced leaves the old map too', async () => {
@@ -168,6 +173,19 @@ describe('mask document', () => {
     assert.equal((await MaskDocument.open(f, { classCount: 2, codec })).labelFileFormat, undefined, 'a labels folder: the setting decides');
     writeLabel(path.join(f.labelsDir, 'b.png'), AFTER_STROKE, 'index');
     assert.equal((await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true })).labelFileFormat, 'index');
+  });
+
+  it('opens a 1-bit or palette ground-truth mask read-only: saving would rewrite it as 8-bit grey holding 0/1', async () => {
+    const f = files(8, 2);
+    const samples = [0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0];
+    mkdirSync(f.labelsDir, { recursive: true });
+    writeFileSync(f.labelPath, rawPng({ width: 8, height: 2, bitDepth: 1, colorType: 0, samples }));
+    const oneBit = await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true });
+    assert.match(oneBit.readOnlyReason ?? '', /a 1-bit PNG, and saving would rewrite it as 8-bit grey holding 0\/1/);
+    assert.equal((await MaskDocument.open(f, { classCount: 2, codec })).readOnlyReason, undefined, 'a label of the labels folder is ours to write');
+    writeFileSync(f.labelPath, rawPng({ width: 8, height: 2, bitDepth: 8, colorType: 3, samples, palette: [[0, 0, 0], [255, 255, 255]] }));
+    const palette = await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true });
+    assert.match(palette.readOnlyReason ?? '', /a palette PNG/);
   });
 
   it('opens ground truth the evaluation scores but the editor could not write back alike read-only, and never saves it', async () => {

@@ -299,7 +299,7 @@ describe('failure inspection', function () {
     await view.press('#cases tbody tr[data-index]', 'Enter');
     const hands = new EditorHands(first);
     await hands.waitUntilShown();
-    await waitFor('the warning', () => hands.text('#banner-text'), (t) => /evaluated with another model \(sha256 ffffffffffff…\)/.test(t), 60_000);
+    await waitFor('the warning', () => hands.text('#banner-text'), (t) => /evaluated with another model \(tiny-segnetr, sha256 ffffffffffff…\)/.test(t), 60_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
