@@ -2,7 +2,6 @@
 // Runs in the worker process for the extension and in-process for the CLI. A broken model or request stops
 // the job (the promise rejects); a bad image is recorded as `file: reason` and the job moves on.
 import { lstat, stat } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { FileError, FileOutcome, PrelabelFolderRequest, PrelabelProgress, PrelabelSummary } from '../common/prelabel';
 import { numberOfClasses } from '../model/card';
 import { ImageError, ModelError, RequestError, describeFsError, messageOf } from '../model/errors';

@@ -6,7 +6,7 @@ import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import type { LabelFormat } from '../common/prelabel';
 import { ModelError } from '../model/errors';
-import type { DecodedLabel, LabelRaster } from './types';
+import type { DecodedLabel } from './types';
 
 const PNG_COLOR_TYPE_GRAYSCALE = 0;
 const PNG_COLOR_TYPE_RGB = 2;

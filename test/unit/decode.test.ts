@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PNG } from 'pngjs';
 import sharp from 'sharp';
 import { decodeImage } from '../../src/model/decode';
 import { ImageError } from '../../src/model/errors';
@@ -20,16 +19,6 @@ interface ExpectedImage {
 
 const imagesDir = path.join(fixturesDir, 'images');
 const expected = JSON.parse(readFileSync(path.join(imagesDir, 'expected.json'), 'utf8')) as Record<string, ExpectedImage>;
-
-function noisePng(width: number, height: number): Buffer {
-  const png = new PNG({ width, height });
-  let seed = 1;
-  for (let i = 0; i < png.data.length; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    png.data[i] = i % 4 === 3 ? 255 : seed & 0xff;
-  }
-  return PNG.sync.write(png);
-}
 
 async function reasonFor(bytes: Buffer): Promise<string> {
   try {

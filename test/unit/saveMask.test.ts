@@ -21,7 +21,6 @@ import { assertGrid, grid, rows } from './maskGrid';
 import { pngHeaderOnly } from './pngBytes';
 import { useTempDir } from './tempDir';
 
-const EMPTY = ['.......', '.......', '.......', '.......', '.......'];
 const STROKE: MaskOperation = { kind: 'stroke', points: [1.5, 2.5, 4.5, 2.5], radius: 1.2, classIndex: 1 };
 const AFTER_STROKE = ['.......', '.1111..', '111111.', '.1111..', '.......'];
 const FILL_CORNER: MaskOperation = { kind: 'fill', x: 0, y: 0, classIndex: 2 };

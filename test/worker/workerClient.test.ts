@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { getPriority, hostname } from 'node:os';
+import { getPriority } from 'node:os';
 import * as path from 'node:path';
 import type { PrelabelProgress, PrelabelSummary } from '../../src/common/prelabel';
 import { tempFileName } from '../../src/core/atomicWrite';
