@@ -75,16 +75,16 @@ export async function readLabelBytes(files: MaskFiles, size: PixelSize): Promise
 }
 
 /**
- * Why saving would change how other tools read a ground-truth PNG: labels are written as 8-bit grey, so a palette
- * or a 1/2/4-bit file (whose white PIL and others read as 255) would come back holding 0/1.
+ * Why saving would change how other tools read a label PNG: labels are written as 8-bit grey, so a 1/2/4-bit grey
+ * file (whose white PIL and others read as 255) would come back holding 0/1. (A palette file keeps its indices as
+ * grey values, which array readers see alike.) The decoder has checked the signature and that IHDR comes first.
  */
-function rewrittenPngForm(bytes: Uint8Array): string | undefined {
+function rewrittenPngForm(bytes: Uint8Array, groundTruth: boolean): string | undefined {
   // The IHDR chunk follows the 8-byte signature: length, type, width, height, then bit depth and colour type.
   const bitDepth = bytes[24];
   const colourType = bytes[25];
-  if (colourType === 3) return 'the ground-truth mask is a palette PNG, and saving would rewrite it as 8-bit grey, which other tools read differently';
-  if (bitDepth !== undefined && bitDepth < 8) return `the ground-truth mask is a ${bitDepth}-bit PNG, and saving would rewrite it as 8-bit grey holding 0/1, which other tools read differently`;
-  return undefined;
+  if (colourType !== 0 || bitDepth === undefined || bitDepth >= 8) return undefined;
+  return `the ${groundTruth ? 'ground-truth mask' : 'label'} is a ${bitDepth}-bit PNG, and saving would rewrite it as 8-bit grey holding 0/1, which other tools read differently`;
 }
 
 /** How many of a folder's other masks are looked at for its format, at most (each one read and decoded). */
@@ -163,7 +163,7 @@ export async function loadBaseMask(
       readOnly = `the ground-truth mask is shown as the evaluation reads it, but saving would rewrite it in another form (${reason})`;
     }
     if (raster.width !== size.width || raster.height !== size.height) throw labelSizeError(files.labelPath, raster, size, files.imagePath);
-    readOnly ??= options.groundTruth ? rewrittenPngForm(bytes) : undefined;
+    readOnly ??= rewrittenPngForm(bytes, options.groundTruth === true);
     const { storedAs: own, ...pixels } = raster;
     // An empty ground-truth mask does not show its format: its folder's other masks do (a lesion drawn into an empty
     // mask of a 0/255 dataset must not be saved as 0/1, which tools reading >127 take for empty).

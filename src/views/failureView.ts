@@ -11,9 +11,7 @@ import { REPORT_FILES } from '../core/evaluationReport';
 import { readEvaluationReport } from '../core/readEvaluationReport';
 import type { Log } from '../host/log';
 import { messageOf } from '../model/errors';
-import { samePlace } from '../core/realPath';
 import { failureViewData } from './failureViewData';
-import { groundTruthChangedSince } from './groundTruthChanges';
 import { failureViewHtml } from './failureViewHtml';
 import { isFailureMessageError, parseFailureViewMessage } from './validateFailureMessage';
 
@@ -48,6 +46,8 @@ class FailurePanel {
   rereads = 0;
   /** Counts the reports shown (see the 'show' message's `version`). */
   version = 0;
+  /** Cases of the shown report whose ground truth the mask editor saved since (see labelSaved). */
+  readonly savedTruth = new Set<number>();
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -105,14 +105,18 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
   }
 
   /**
-   * A label file was saved by the mask editor (a ground truth edited in compare mode): views listing it mark its
-   * case, as its scores are now the evaluation's only. Files changed by other programs are found when a view shows
-   * its report (groundTruthChangedSince).
+   * A label file was saved by the mask editor (a ground truth edited in compare mode, or in the ordinary editor of
+   * a labels folder that is the ground truth): views listing it mark its case, as its scores are now the
+   * evaluation's only. Kept per view until its report is replaced, so a page rebuilt after a tab switch marks them
+   * again. (File times cannot tell this: copies keep old times, clones make every file newer than the report.)
    */
   labelSaved(file: string): void {
+    const saved = path.resolve(file);
     for (const entry of this.panels) {
-      const index = entry.report.images.findIndex((row) => samePlace(row.groundTruth, file));
-      if (index >= 0) this.post(entry, { type: 'groundTruthChanged', indices: [index] });
+      const index = entry.report.images.findIndex((row) => path.resolve(row.groundTruth) === saved);
+      if (index < 0 || entry.savedTruth.has(index)) continue;
+      entry.savedTruth.add(index);
+      this.post(entry, { type: 'groundTruthChanged', indices: [index] });
     }
   }
 
@@ -239,6 +243,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
   private replaceReport(entry: FailurePanel, report: EvaluationReport, shownFile: Promise<string | undefined>): void {
     entry.report = report;
     entry.version++;
+    entry.savedTruth.clear();
     entry.shownFile = shownFile;
     entry.openedCases.length = 0;
     entry.panel.title = titleOf(report);
@@ -252,8 +257,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
   private async showReport(entry: FailurePanel): Promise<void> {
     const display = (folder: string): string => vscode.workspace.asRelativePath(folder);
     this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display), version: entry.version });
-    const changed = await groundTruthChangedSince(entry.report, entry.reportPath);
-    if (changed.length > 0) this.post(entry, { type: 'groundTruthChanged', indices: changed });
+    if (entry.savedTruth.size > 0) this.post(entry, { type: 'groundTruthChanged', indices: [...entry.savedTruth] });
     // A page rebuilt after a tab switch marks the case opened last again.
     const last = entry.openedCases.at(-1);
     if (last !== undefined) this.post(entry, { type: 'opened', index: last });

@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPORT_FILES, evaluationJson, writeEvaluationReports } from '../../src/core/evaluationReport';
 import { ReportError, parseEvaluationReport, readEvaluationReport } from '../../src/core/readEvaluationReport';
 import { checkReportFolder, reportFolderFor } from '../../src/core/reportFolder';
 import { orderByUncertainty, scoresFromRanking, scoresFromReport } from '../../src/core/uncertaintyOrder';
 import { failureViewData } from '../../src/views/failureViewData';
-import { groundTruthChangedSince } from '../../src/views/groundTruthChanges';
 import { isFailureMessageError, parseFailureViewMessage } from '../../src/views/validateFailureMessage';
 import { DEFAULT_QUERY, type TableQuery, parseDiceBelow, sanitizeQuery, sortedBy, summaryValues, visibleRows } from '../../src/webview/failures/table';
 import { image, report } from './evaluationFixtures';
@@ -151,24 +150,6 @@ describe('failure view', () => {
       await assert.rejects(readEvaluationReport(file), /is not valid JSON/);
       await assert.rejects(readEvaluationReport(tmp.path), /not a regular file/);
       await assert.rejects(readEvaluationReport(path.join(tmp.path, 'missing.json')), /Cannot read the evaluation report .*no such file/);
-    });
-
-    it('names the cases whose ground-truth file changed (or went) after the report was written', async () => {
-      const gt = path.join(tmp.path, 'masks');
-      mkdirSync(gt);
-      const r = { ...report([image('a.png', [1], [1]), image('b.png', [1], [1]), image('c.png', [1], [1])]), gtDir: gt };
-      const rows = r.images.map((row) => ({ ...row, groundTruth: path.join(gt, path.basename(row.groundTruth)) }));
-      const file = path.join(tmp.path, 'evaluation.json');
-      writeFileSync(file, '{}');
-      const before = new Date(Date.now() - 60_000);
-      const after = new Date(Date.now() + 60_000);
-      for (const row of rows) writeFileSync(row.groundTruth, 'mask');
-      utimesSync(file, new Date(), new Date());
-      utimesSync(rows[0]!.groundTruth, before, before);
-      utimesSync(rows[1]!.groundTruth, after, after); // edited since
-      rmSync(rows[2]!.groundTruth); // gone since
-      assert.deepEqual(await groundTruthChangedSince({ ...r, images: rows }, file), [1, 2]);
-      assert.deepEqual(await groundTruthChangedSince({ ...r, images: rows }, undefined), [], 'a report not read from a file');
     });
 
     it('replaces only an earlier SegNetr report in the report folder', async () => {

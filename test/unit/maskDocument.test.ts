@@ -175,17 +175,17 @@ describe('mask document', () => {
     assert.equal((await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true })).labelFileFormat, 'index');
   });
 
-  it('opens a 1-bit or palette ground-truth mask read-only: saving would rewrite it as 8-bit grey holding 0/1', async () => {
+  it('opens a 1-bit label or ground truth read-only (saving would rewrite it as 8-bit 0/1); a palette one stays writable', async () => {
     const f = files(8, 2);
     const samples = [0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0];
     mkdirSync(f.labelsDir, { recursive: true });
     writeFileSync(f.labelPath, rawPng({ width: 8, height: 2, bitDepth: 1, colorType: 0, samples }));
     const oneBit = await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true });
     assert.match(oneBit.readOnlyReason ?? '', /a 1-bit PNG, and saving would rewrite it as 8-bit grey holding 0\/1/);
-    assert.equal((await MaskDocument.open(f, { classCount: 2, codec })).readOnlyReason, undefined, 'a label of the labels folder is ours to write');
+    assert.match((await MaskDocument.open(f, { classCount: 2, codec })).readOnlyReason ?? '', /the label is a 1-bit PNG/, 'also in the ordinary editor (a labels folder that is the ground truth)');
     writeFileSync(f.labelPath, rawPng({ width: 8, height: 2, bitDepth: 8, colorType: 3, samples, palette: [[0, 0, 0], [255, 255, 255]] }));
     const palette = await MaskDocument.open(f, { classCount: 2, codec, groundTruth: true });
-    assert.match(palette.readOnlyReason ?? '', /a palette PNG/);
+    assert.equal(palette.readOnlyReason, undefined, 'its indices stay the grey values');
   });
 
   it('opens ground truth the evaluation scores but the editor could not write back alike read-only, and never saves it', async () => {

@@ -219,8 +219,7 @@ export class FailurePage {
     this.render();
   }
 
-  /** The host opened case `index`: mark its row. */
-  /** Marks cases whose ground-truth file changed since the evaluation: their scores are the report's, not the files'. */
+  /** Marks cases whose ground truth was saved since the evaluation: their scores are the report's, not the files'. */
   markGroundTruthChanged(indices: readonly number[]): void {
     for (const index of indices) {
       if (this.changedTruth.has(index)) continue;
@@ -229,9 +228,10 @@ export class FailurePage {
       if (row) markChangedTruth(row);
     }
     const n = this.changedTruth.size;
-    this.meta.textContent = `${this.metaText} ${n} ground-truth mask(s) changed since this evaluation (marked ${CHANGED_MARK}): their scores are the evaluation's; evaluate again for new ones.`;
+    this.meta.textContent = `${this.metaText} ${n} ground-truth mask(s) saved since this evaluation (marked ${CHANGED_MARK}): their scores are the evaluation's; evaluate again for new ones.`;
   }
 
+  /** The host opened case `index`: mark its row. */
   markOpened(index: number): void {
     const before = this.opened === undefined ? undefined : this.rowElements.get(this.opened);
     before?.classList.remove('opened');
@@ -395,6 +395,6 @@ function markChangedTruth(row: HTMLTableRowElement): void {
   const name = row.querySelector('th.name');
   if (!name || row.classList.contains('gt-changed')) return;
   row.classList.add('gt-changed');
-  const words = 'ground truth changed since the evaluation';
+  const words = 'ground truth saved since the evaluation';
   name.append(' ', el('span', { class: 'gt-changed-mark', title: words, 'aria-label': words }, CHANGED_MARK));
 }

@@ -235,7 +235,7 @@ describe('failure inspection', function () {
     assert.equal(await view.text('#shown'), filtered, 'the same rows shown, through the same filter');
   });
 
-  it('marks a case whose ground truth is saved in compare mode, and one changed by another program when shown again', async () => {
+  it('marks a case whose ground truth is saved in compare mode, also after the view\'s page is rebuilt', async () => {
     const written = path.join(`${images}-evaluation`, 'evaluation.json');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('segnetr.openEvaluationReport', vscode.Uri.file(written));
@@ -251,12 +251,14 @@ describe('failure inspection', function () {
       await hands.click('#use-prediction');
       await waitFor('the edit', () => vscode.window.tabGroups.activeTabGroup.activeTab?.isDirty, (dirty) => dirty === true);
       await vscode.commands.executeCommand('workbench.action.files.save');
-      await waitFor('the case marked', () => view.text('#meta'), (meta) => /1 ground-truth mask\(s\) changed since this evaluation/.test(meta), 30_000);
+      await waitFor('the case marked', () => view.text('#meta'), (meta) => /1 ground-truth mask\(s\) saved since this evaluation/.test(meta), 30_000);
       assert.equal((await view.text('#cases tbody tr.gt-changed th')).replace('✎', '').trim(), first);
-      // Written back by another program: a view showing the report again marks it by the file's time.
-      fs.writeFileSync(file, before);
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await vscode.commands.executeCommand('segnetr.openEvaluationReport', vscode.Uri.file(written));
+      // The view's tab hidden behind another and shown again: its page is rebuilt, and the host marks the case again.
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor'); // the compare editor
+      const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview));
+      assert.ok(group, 'the failure view tab');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(written), { viewColumn: group.viewColumn, preview: false });
+      await vscode.commands.executeCommand('workbench.action.previousEditorInGroup');
       await new ViewHands('SegNetr failures: images').waitFor('#cases tbody tr.gt-changed');
     } finally {
       fs.writeFileSync(file, before);
