@@ -15,7 +15,7 @@ function resolved(file: string): string {
   return path.resolve(file);
 }
 
-function targetOf(report: EvaluationReport, image: ImageEvaluation): CompareTarget {
+function targetOf(image: ImageEvaluation): CompareTarget {
   return {
     image: resolved(image.image),
     groundTruth: resolved(image.groundTruth),
@@ -26,11 +26,11 @@ function targetOf(report: EvaluationReport, image: ImageEvaluation): CompareTarg
 export async function openCompareCase(orders: ReviewOrders, report: EvaluationReport, index: number, order?: readonly number[]): Promise<void> {
   const image = report.images[index];
   if (!image) throw new Error(`The report has no image ${index}.`);
-  const target = targetOf(report, image);
+  const target = targetOf(image);
   const info = await stat(target.image).catch(() => undefined);
   if (!info?.isFile()) throw new Error(`${target.image} is not there any more (moved or deleted since the evaluation).`);
   const cases = order === undefined ? worstFirst(report.images) : order.map((i) => report.images[i]!);
-  const targets = cases.map((c) => targetOf(report, c));
+  const targets = cases.map(targetOf);
   orders.setCompareOrder(path.dirname(target.image), targets);
   for (const c of cases) if (c.prediction === 'model') orders.setEvaluatedModel(resolved(c.groundTruth), { name: report.model.name, sha256: report.model.sha256 });
   // Beside the failure view: the table stays visible while cases are looked at.

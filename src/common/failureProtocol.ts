@@ -55,8 +55,8 @@ export type HostToFailureViewMessage =
   /** `version` counts the reports this panel has shown: the page sends it back with 'openCase'. */
   | { readonly type: 'show'; readonly data: FailureViewData; readonly version: number }
   /**
-   * The ground-truth files of these cases changed since the evaluation (edited in compare mode, or by anything
-   * else): their scores are the report's, not the files' now. Adds to what was said before for the same report.
+   * The mask editor saved the ground-truth files of these cases since the evaluation: their scores are the
+   * report's, not the files' now. Adds to what was said before for the same report.
    */
   | { readonly type: 'groundTruthChanged'; readonly indices: readonly number[] }
   /** The case `index` was opened (the page marks the row). */

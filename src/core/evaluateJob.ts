@@ -167,9 +167,9 @@ async function imageHeader(file: string): Promise<{ width: number; height: numbe
 }
 
 function fileImageError(error: unknown, what: string, file: string): ImageError {
-  const reason = error instanceof ImageError ? error.message : describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' });
-  if (what === IMAGE_ITSELF) return new ImageError(error instanceof ImageError ? reason : `cannot read it: ${reason}`);
-  return new ImageError(error instanceof ImageError ? `${what} ${file}: ${reason}` : `cannot read ${what} ${file}: ${reason}`);
+  const subject = what === IMAGE_ITSELF ? undefined : `${what} ${file}`;
+  if (error instanceof ImageError) return new ImageError(subject === undefined ? error.message : `${subject}: ${error.message}`);
+  return new ImageError(`cannot read ${subject ?? 'it'}: ${describeFsError(error, { ENOENT: 'the file disappeared', EISDIR: 'it is a folder' })}`);
 }
 
 async function filesIn(dir: string, what: string): Promise<Set<string>> {

@@ -100,11 +100,13 @@ export function parseEvaluationReport(value: unknown, file: string): EvaluationR
     if (path.dirname(image.image) !== report.imagesDir) bad(`images.${i}.image is not in imagesDir ${report.imagesDir}`);
     if (seen.has(image.image)) bad(`images.${i}.image ${image.image} is listed twice`);
     seen.add(image.image);
-    if (image.groundTruth !== labelPathFor(report.gtDir, image.image)) bad(`images.${i}.groundTruth is not ${labelPathFor(report.gtDir, image.image)}`);
+    const groundTruth = labelPathFor(report.gtDir, image.image);
+    if (image.groundTruth !== groundTruth) bad(`images.${i}.groundTruth is not ${groundTruth}`);
     const predicted = image.predictionFile !== undefined;
     if (predicted !== (image.prediction === 'file')) bad(`images.${i}.predictionFile must be given exactly when prediction is 'file'`);
-    if (predicted && (report.predDir === undefined || image.predictionFile !== labelPathFor(report.predDir, image.image))) {
-      bad(`images.${i}.predictionFile is not in predDir at ${report.predDir === undefined ? 'all (there is none)' : labelPathFor(report.predDir, image.image)}`);
+    if (predicted) {
+      const prediction = report.predDir === undefined ? undefined : labelPathFor(report.predDir, image.image);
+      if (image.predictionFile !== prediction) bad(`images.${i}.predictionFile is not in predDir at ${prediction ?? 'all (there is none)'}`);
     }
   });
   return report;

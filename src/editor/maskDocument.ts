@@ -125,13 +125,11 @@ export class MaskDocument {
   /** SHA-256 of a label file changed by someone else that the person chose to save over (see maySaveOver). */
   private overwriteAllowed: string | undefined;
   /**
-   * SHA-256 of the label file a hot-exit restore replayed its edits onto though the backup was made on another
-   * (someone wrote the label meanwhile): it counts as changed by another program until a save or reload, so a save
-   * asks (Keep Mine / Load Theirs) before replacing it.
+   * A hot-exit restore that replayed its edits onto a label file (`onto`, its SHA-256) though the backup was made on
+   * another base (`from`, kept in later backups): the file counts as changed by another program until a save or
+   * reload, so a save asks (Keep Mine / Load Theirs) before replacing it.
    */
-  private restoredOnto: string | undefined;
-  /** The base the restored backup's edits were made on, when it was not the file (kept in later backups). */
-  private restoredFrom: { readonly kind: BaseKind; readonly sha256: string | null } | undefined;
+  private restoredOver: { readonly onto: string; readonly from: { readonly kind: BaseKind; readonly sha256: string | null } } | undefined;
   /** SHA-256 of what a save that failed after writing left in the label file (see noteOwnWrite). */
   private ownWrite: string | undefined;
   /** Counts reloads: a snapshot from before one does not describe this history. */
@@ -182,10 +180,8 @@ export class MaskDocument {
     document.currentSource = 'backup';
     // Edits that change nothing on the file as it is now (it holds them already) need no warning and no question.
     const changed = (backup.base.kind !== document.base.kind || backup.base.sha256 !== document.base.sha256) && document.isDirty;
-    if (changed && document.base.kind === 'label') {
-      document.restoredOnto = document.base.sha256 ?? undefined;
-      document.restoredFrom = backup.base;
-    }
+    const onto = document.base.kind === 'label' ? document.base.sha256 : null;
+    if (changed && onto !== null) document.restoredOver = { onto, from: backup.base };
     const warning = changed
       ? document.base.kind === 'label'
         ? `${files.labelPath} changed since your unsaved edits were backed up; they were re-applied on top of the file as it is now. Check them: saving asks before it replaces the file.`
@@ -357,9 +353,7 @@ export class MaskDocument {
     this.detour = snapshot.edits.slice(shared);
     const prediction = this.base.prediction;
     this.base = { kind: 'label', sha256: sha256Of(bytes), storedAs: format, ...(prediction ? { prediction } : {}) };
-    this.restoredOnto = undefined;
-    this.restoredFrom = undefined;
-    this.ownWrite = undefined;
+    this.forgetFileMarks();
     this.overwriteAllowed = undefined;
     return true;
   }
@@ -369,9 +363,14 @@ export class MaskDocument {
    * this document's label file though its edits were made on another: this document's saves ask first too.
    */
   takeRestoreMarker(restored: MaskDocument): void {
-    if (restored.restoredOnto === undefined || this.base.kind !== 'label' || this.base.sha256 !== restored.restoredOnto) return;
-    this.restoredOnto = restored.restoredOnto;
-    this.restoredFrom = restored.restoredFrom;
+    if (restored.restoredOver === undefined || this.base.kind !== 'label' || this.base.sha256 !== restored.restoredOver.onto) return;
+    this.restoredOver = restored.restoredOver;
+  }
+
+  /** A save or a reload makes the file on disk the saved state: what was noted about other files goes. */
+  private forgetFileMarks(): void {
+    this.restoredOver = undefined;
+    this.ownWrite = undefined;
   }
 
   /** A save wrote `sha256` to the label file but did not become the saved state (it failed after the write). */
@@ -399,7 +398,7 @@ export class MaskDocument {
 
   /** Whether the label file with this SHA-256 (undefined: none) is what the document's saved state came from. */
   isSavedFile(sha256: string | undefined): boolean {
-    if (sha256 !== undefined && sha256 === this.restoredOnto) return false;
+    if (sha256 !== undefined && sha256 === this.restoredOver?.onto) return false;
     return sha256 === undefined ? this.base.kind !== 'label' : this.base.kind === 'label' && this.base.sha256 === sha256;
   }
 
@@ -421,9 +420,7 @@ export class MaskDocument {
     if (options.unlessChangedSince !== undefined && this.rasterChanges !== options.unlessChangedSince) throw new EditedDuringReloadError();
     this.generation++;
     this.base = savedStateOf(base);
-    this.restoredOnto = undefined;
-    this.restoredFrom = undefined;
-    this.ownWrite = undefined;
+    this.forgetFileMarks();
     this.overwriteAllowed = undefined;
     this.raster.data.set(base.raster.data);
     if (unchanged) {
@@ -458,7 +455,7 @@ export class MaskDocument {
       width: this.raster.width,
       height: this.raster.height,
       // A document restored onto a changed file keeps the base its edits were made on: restored again, it asks again.
-      base: this.restoredFrom ?? { kind: this.base.kind, sha256: this.base.sha256 },
+      base: this.restoredOver?.from ?? { kind: this.base.kind, sha256: this.base.sha256 },
     };
     const steps: BackupStep[] = [];
     for (const step of plan) steps.push(await step());

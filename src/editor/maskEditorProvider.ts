@@ -576,18 +576,17 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       } catch (error) {
         refusal = error instanceof ChangedDuringEditError ? `${operationLabel(operation)} was not applied: the mask changed while it ran (an undo or a reload). Run it again.` : `Edit ${message.id} could not be applied: ${messageOf(error)}`;
       }
-      if (edit && !painted) this.tellVsCode(doc, edit.label, Promise.resolve(edit));
-      if (edit) this.sendToPages(doc, edit.rect, this.paintedAndCurrent(panel, message, painted));
     } else {
       try {
         edit = model.apply(operation);
       } catch (error) {
         refusal = `Edit ${message.id} could not be applied: ${messageOf(error)}`;
       }
-      if (edit) {
-        this.tellVsCode(doc, edit.label, Promise.resolve(edit));
-        this.sendToPages(doc, edit.rect, this.paintedAndCurrent(panel, message, painted));
-      }
+    }
+    if (edit) {
+      // One run on the codec thread that the page painted was told of when it started (above).
+      if (!(offThread && painted)) this.tellVsCode(doc, edit.label, Promise.resolve(edit));
+      this.sendToPages(doc, edit.rect, this.paintedAndCurrent(panel, message, painted));
     }
     if (refusal !== undefined) {
       this.post(panel, { type: 'error', message: refusal });
@@ -610,7 +609,6 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     this.tellVsCode(doc, edit.label, Promise.resolve(edit));
     this.sendToPages(doc, edit.rect, undefined);
   }
-
 
   /**
    * Puts an edit on VS Code's undo stack; `edit` may still be running (a whole-image edit on the codec thread):
@@ -891,8 +889,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
   }
 
   private resync(doc: OpenMask, panel: vscode.WebviewPanel): void {
-    const { model } = doc.opened;
-    this.post(panel, { type: 'mask', data: model.raster.data, source: model.source, seq: this.nextPixelsSeq(panel) });
+    this.postMask(doc, panel, doc.opened.model.raster.data);
   }
 
   private post(panel: vscode.WebviewPanel, message: HostToWebviewMessage): void {
@@ -905,8 +902,11 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   /** The whole mask, to every page of the document. */
   private postMaskToAll(doc: OpenMask, data: Uint8Array): void {
-    const { source } = doc.opened.model;
-    for (const panel of doc.panels) this.post(panel, { type: 'mask', data, source, seq: this.nextPixelsSeq(panel) });
+    for (const panel of doc.panels) this.postMask(doc, panel, data);
+  }
+
+  private postMask(doc: OpenMask, panel: vscode.WebviewPanel, data: Uint8Array): void {
+    this.post(panel, { type: 'mask', data, source: doc.opened.model.source, seq: this.nextPixelsSeq(panel) });
   }
 }
 

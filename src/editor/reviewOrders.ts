@@ -14,8 +14,10 @@ export interface EvaluatedModel {
 export class ReviewOrders {
   private readonly edit = new Map<string, readonly string[]>();
   private readonly compare = new Map<string, readonly CompareTarget[]>();
-  /** By ground-truth file: the model the last opened report predicted that case with (kept out of the compare URI,
-   * which names the document: two reports of one case must not open two documents of one mask). */
+  /**
+   * By ground-truth file: the model the last opened report predicted that case with (kept out of the compare URI,
+   * which names the document: two reports of one case must not open two documents of one mask).
+   */
   private readonly evaluatedWith = new Map<string, EvaluatedModel>();
 
   setEditOrder(folder: string, images: readonly string[]): void {

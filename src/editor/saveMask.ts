@@ -34,11 +34,8 @@ export interface SaveOptions {
    * Code has the answer, and held edits are left out of the snapshot.
    */
   readonly vsCode?: VsCodeSave;
-  /**
-   * Runs after each encode, just before the write (encoding a large mask takes seconds): throws to stop the save
-   * without writing. `ourLastWrite`: the bytes this save wrote already, when it writes again.
-   */
-  readonly beforeWrite?: (ourLastWrite: Uint8Array | undefined) => Promise<void>;
+  /** Runs after each encode, just before the write (encoding a large mask takes seconds): throws to stop the save. */
+  readonly beforeWrite?: () => Promise<void>;
 }
 
 /** What a save VS Code waits for needs of the document's edits besides HeldAnnouncements. */
@@ -77,7 +74,6 @@ export function fileTarget(file: string): SaveTarget {
 export async function writeMaskSnapshot(document: MaskDocument, codec: LabelCodec, format: LabelFormat, target: SaveTarget, options: SaveOptions = {}): Promise<WrittenMask> {
   const { vsCode, beforeWrite } = options;
   const unannounced = (): number => vsCode?.count() ?? 0;
-  let written: Uint8Array | undefined;
   for (let writes = 1; ; writes++) {
     const last = writes === MAX_WRITES;
     if (last) vsCode?.hold();
@@ -89,13 +85,12 @@ export async function writeMaskSnapshot(document: MaskDocument, codec: LabelCode
     } catch (error) {
       throw new Error(`Could not save ${target.name}: the mask could not be encoded (${messageOf(error)}).`);
     }
-    await beforeWrite?.(written);
+    await beforeWrite?.();
     try {
       await target.write(bytes);
     } catch (error) {
       throw new Error(`Could not save ${target.name}: ${describeFsError(error)}.`);
     }
-    written = bytes;
     if (!vsCode) return { snapshot, bytes };
     const landing = vsCode.landing?.();
     if (landing === undefined && document.isAt(snapshot, unannounced())) {
@@ -122,21 +117,23 @@ export class LabelChangedOnDiskError extends Error {
 export async function saveMask(document: MaskDocument, codec: LabelCodec, format: LabelFormat, options: SaveOptions = {}): Promise<WrittenMask> {
   const target = labelFileTarget(document.files);
   if (document.readOnlyReason !== undefined) throw new Error(`Did not save ${target.name}: ${document.readOnlyReason}.`);
-  // Looked at before encoding and again just before each write: another program may write the label meanwhile.
-  const refuseChangedLabel = async (ourLastWrite: Uint8Array | undefined): Promise<void> => {
-    const onDisk = await labelFileSha256(document.files);
-    if (ourLastWrite !== undefined && onDisk === sha256Of(ourLastWrite)) return;
-    if (document.maySaveOver(onDisk)) return;
+  // Looked at before encoding and again just before each write: another program may write the label meanwhile (a
+  // write of this save's own is noted below, so writing again is not refused).
+  const refuseChangedLabel = async (): Promise<void> => {
+    if (document.maySaveOver(await labelFileSha256(document.files))) return;
     const next = document.isDirty ? 'Choose Keep Mine to replace it with your mask, or Load Theirs.' : 'The editor loads it now.';
     throw new LabelChangedOnDiskError(`Did not save ${target.name}: another program wrote it since the editor loaded or saved it. ${next}`);
   };
-  await refuseChangedLabel(undefined);
-  // Each write is noted as the document's own: should the save fail after it (the mask kept changing), the next
-  // save and the file watcher must not take it for another program's file.
-  const noting: SaveTarget = { name: target.name, write: async (bytes) => {
-    await target.write(bytes);
-    document.noteOwnWrite(sha256Of(bytes));
-  } };
+  await refuseChangedLabel();
+  // Each write is noted as the document's own: should the save write again, or fail after it (the mask kept
+  // changing), neither this save, the next one nor the file watcher takes it for another program's file.
+  const noting: SaveTarget = {
+    name: target.name,
+    write: async (bytes) => {
+      await target.write(bytes);
+      document.noteOwnWrite(sha256Of(bytes));
+    },
+  };
   const written = await writeMaskSnapshot(document, codec, format, noting, { ...options, beforeWrite: refuseChangedLabel });
   if (!document.markSaved(written.snapshot, written.bytes, format)) {
     // Cannot happen while reloads share the save's queue; say so rather than claim a save point.

@@ -1,10 +1,10 @@
 // Where an edit's pixels are computed. The extension host hands to the label codec thread, instead of running them
 // on its own thread (MaskDocument.applyWholeImage), getting back a packed patch: the operations that read and may
 // change every pixel (the clean-ups and the threshold: seconds on a large image), a flood fill on a large mask (it
-// may reach every pixel: 0.94 s for most of a 16384 x 8192 mask, scripts/bench.mjs saveBlocking), and strokes and polygons large enough to stall it (a huge
-// brush dragged far, or a hostile page message at the validation limit: tens of seconds). The page paints an edit
-// itself before the host has it only when that is quick; otherwise it waits for the host's pixels, so that its own
-// thread (input, drawing) never stalls either.
+// may reach every pixel: 0.94 s for most of a 16384 x 8192 mask, scripts/bench.mjs saveBlocking), and strokes and
+// polygons large enough to stall it (a huge brush dragged far, or a hostile page message at the validation limit:
+// tens of seconds). The page paints an edit itself before the host has it only when that is quick; otherwise it
+// waits for the host's pixels, so that its own thread (input, drawing) never stalls either.
 import { type OperationContext, applyOperation } from './operations';
 import { type PackedPatch, packPatch } from './packedBytes';
 import type { LabelRaster, MaskOperation } from './types';

@@ -81,7 +81,7 @@ export class FailurePage {
   /** The row that holds the table's tab stop (report index), kept across re-renders. */
   private current: number | undefined;
   private opened: number | undefined;
-  /** Cases whose ground-truth file changed since the evaluation (see the 'groundTruthChanged' message). */
+  /** Cases whose ground truth the editor saved since the evaluation (see the 'groundTruthChanged' message). */
   private readonly changedTruth = new Set<number>();
   /** The meta line as show() wrote it, before the note about changed ground truth. */
   private metaText = '';
