@@ -17,6 +17,8 @@
 //   text      { image, selector }         textContent
 //   post      { image, messages }         posts raw messages from the page to the host, as acquireVsCodeApi does
 //   button    { name, timeoutMs }         clicks a workbench button (a notification's action) by its name
+//   workbenchType { text, timeoutMs }     once a text field of the workbench has the focus (Quick Open), types
+//                                         `text` as key presses; answers the field's value
 //   longTasks { image, start? }           with start: begins recording the page's long tasks (the browser's
 //                                         'longtask' entries: its main thread busy over 50 ms); without: the
 //                                         durations (ms) recorded since
@@ -237,6 +239,16 @@ export async function editorAction(page, body) {
       mkdirSync(path.dirname(body.path), { recursive: true });
       await page.screenshot({ path: body.path, timeout: 15_000 });
       return {};
+    }
+    case 'workbenchType': {
+      // Into a text field of the workbench itself (Quick Open): waits for one to have the focus, types, reads it back.
+      const focusedField = () => {
+        const a = document.activeElement;
+        return a instanceof HTMLInputElement || a instanceof HTMLTextAreaElement;
+      };
+      await page.waitForFunction(focusedField, undefined, { timeout: body.timeoutMs ?? 20_000 });
+      await page.keyboard.type(body.text, { delay: 50 });
+      return { value: await page.evaluate(() => document.activeElement.value) };
     }
     case 'button': {
       await page.getByRole('button', { name: body.name, exact: true }).first().click({ timeout: body.timeoutMs ?? 20_000 });

@@ -1,9 +1,17 @@
 // The mask editor's keyboard actions: one table, used by package.json's contributed keybindings (a unit test
 // checks they agree), the host's command registration and the webview's help overlay. Every key is a VS Code
-// keybinding (rebindable by the user), active only while the mask editor is the active custom editor.
+// keybinding (rebindable by the user), active only while the mask editor is the active custom editor and the
+// keyboard is not in a text field or list elsewhere (MASK_EDITOR_KEYS_WHEN).
 import type { EditorAction, EditorCommand } from './editorProtocol';
 
 export const MASK_EDITOR_VIEW_TYPE = 'segnetr.maskEditor';
+
+/**
+ * When the keys act: the mask editor is the active editor, and the keyboard is not in a text field (Quick Open, the
+ * Search box, a commit message, the terminal) or a list (the Explorer's type-to-find) elsewhere in VS Code, which
+ * `activeCustomEditorId` alone does not tell: it follows the active editor tab, not the focus.
+ */
+export const MASK_EDITOR_KEYS_WHEN = `activeCustomEditorId == '${MASK_EDITOR_VIEW_TYPE}' && !inputFocus && !listFocus`;
 
 export interface ActionBinding {
   readonly action: EditorAction;

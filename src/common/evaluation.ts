@@ -84,6 +84,26 @@ export interface EvaluateRequest {
 /** Where an image's prediction came from. */
 export type PredictionSource = 'file' | 'model';
 
+/**
+ * A ground-truth mask that the ground-truth folder's own records (src/core/groundTruthOrigin.ts) say a model made:
+ * - `predicted`: a pre-label no one has reviewed, unchanged since it was written;
+ * - `accepted`: a model's prediction a person accepted as it was;
+ * - `rejected`: an unchanged pre-label a person rejected (not ground truth at all);
+ * - `edited`: a person edited a model's prediction (it is theirs, but started from the model's).
+ */
+export type GroundTruthMadeBy = 'predicted' | 'accepted' | 'rejected' | 'edited';
+
+export interface GroundTruthOrigin {
+  readonly status: GroundTruthMadeBy;
+  /** The model whose prediction it is or started from (id '-' and sha256 '-' when a record does not say). */
+  readonly model: { readonly id: string; readonly sha256: string };
+}
+
+/** True when the ground truth is `sha256`'s own prediction as it predicted it: scoring it measures the model against itself. */
+export function isOwnOutput(origin: GroundTruthOrigin | undefined, sha256: string): boolean {
+  return origin !== undefined && origin.status !== 'edited' && origin.model.sha256 === sha256;
+}
+
 export interface ImageEvaluation extends ImageMetrics {
   readonly image: string;
   readonly groundTruth: string;
@@ -95,6 +115,8 @@ export interface ImageEvaluation extends ImageMetrics {
    * means more likely wrong.
    */
   readonly uncertainty?: number;
+  /** Set when the ground-truth folder's records say a model made this mask (absent: nothing says so). */
+  readonly groundTruthOrigin?: GroundTruthOrigin;
 }
 
 /** One image done: its scores travel with the progress, so a run cut short still has the images it scored. */
@@ -111,6 +133,8 @@ export interface EvaluationSetup {
   readonly predDir?: string;
   readonly model: { readonly path: string; readonly name: string; readonly sha256: string };
   readonly classNames: readonly string[];
+  /** Problems that did not stop the run but make the report say less (a review.tsv that could not be read). */
+  readonly notes?: readonly string[];
 }
 
 /** What a report knows before its first image: sent first, so that a run cut short can still be reported. */

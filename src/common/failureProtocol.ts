@@ -1,7 +1,7 @@
 // Messages between the failure view (a webview panel listing an evaluation's images worst-first) and the
 // extension host. Environment-neutral: imports neither `vscode` nor the DOM nor Node. Every message from the
 // webview is untrusted: the host checks it (src/views/validateFailureMessage.ts) before acting on it.
-import type { EmptyCase, EvaluationSummary, MetricValues, PredictionSource } from './evaluation';
+import type { EmptyCase, EvaluationSummary, GroundTruthMadeBy, MetricValues, PredictionSource } from './evaluation';
 
 /** One foreground class of one image, as the table shows it. */
 export interface FailureClassRow extends MetricValues {
@@ -26,6 +26,8 @@ export interface FailureRow extends MetricValues {
   readonly prediction: PredictionSource;
   /** Classes 1..K-1, in order. */
   readonly classes: readonly FailureClassRow[];
+  /** Set when the ground-truth folder's records say a model made the mask; `own`: it is the evaluated model's (made or started from). */
+  readonly groundTruthFromModel?: { readonly status: GroundTruthMadeBy; readonly own: boolean };
 }
 
 export interface FailureViewData {
@@ -42,6 +44,8 @@ export interface FailureViewData {
   /** Images that could not be scored: file name and reason. */
   readonly failed: readonly { readonly name: string; readonly reason: string }[];
   readonly summary: EvaluationSummary;
+  /** What the report says about ground truth a model made, and problems that made it say less: sentences. */
+  readonly groundTruthNotes: readonly string[];
   readonly cancelled: boolean;
   /** Why the run ended early when no one cancelled it. */
   readonly stopped?: string;

@@ -18,7 +18,9 @@ import type { ModelSession } from '../model/session';
 import { IMAGE_EXTENSIONS, labelPathFor } from './labelPaths';
 import { type PlannedImage, leavingOut, planPrelabel, sameBaseNameAs } from './plan';
 import { predictImage } from './predictImage';
+import { groundTruthOrigin } from './groundTruthOrigin';
 import { readMaskPng } from './readMask';
+import { type ReviewRecord, readReviewState } from './reviewState';
 import { samePlace } from './realPath';
 import { type SessionCache, withSessions } from './sessionCache';
 import { readImageFile, readImageFileHeader } from './readImageFile';
@@ -59,6 +61,12 @@ export async function runEvaluateJob(asked: EvaluateRequest, hooks: EvaluateHook
     throw new RequestError(`No ground-truth masks in ${request.gtDir}: expected <image name>.png for the ${plan.items.length} image(s) of ${request.imagesDir}.`);
   }
   const predFiles = request.predDir === undefined ? undefined : await filesIn(request.predDir, 'predictions');
+  const notes: string[] = [];
+  // The ground-truth folder's review decisions, to tell a person's masks from a model's (groundTruthOrigin).
+  const decisions = await readReviewState(request.gtDir).catch((error: unknown) => {
+    notes.push(`${messageOf(error)} Ground-truth masks accepted or edited from a model's prediction are not told apart from a person's own.`);
+    return new Map<string, ReviewRecord>();
+  });
   const items = leavingOut(plan.items, request.exclude, (item) => item.imagePath);
   const header: EvaluationHeader = {
     imagesDir: request.imagesDir,
@@ -66,6 +74,7 @@ export async function runEvaluateJob(asked: EvaluateRequest, hooks: EvaluateHook
     ...(request.predDir === undefined ? {} : { predDir: request.predDir }),
     model: { path: model.onnxPath, name: model.card.name, sha256: model.sha256 },
     classNames: model.card.classes.map((c) => c.name),
+    ...(notes.length === 0 ? {} : { notes }),
     planned: items.map((item) => item.imagePath),
   };
   hooks.onStart?.(header);
@@ -86,7 +95,7 @@ export async function runEvaluateJob(asked: EvaluateRequest, hooks: EvaluateHook
       const fromFile = predictionFile !== undefined && predFiles!.has(path.basename(predictionFile)) ? predictionFile : undefined;
       let progress: EvaluateProgress;
       try {
-        const evaluation = await evaluateOne(item, fromFile, classes, model, openSession);
+        const evaluation = await evaluateOne(item, fromFile, classes, model, openSession, decisions.get(path.basename(item.imagePath)));
         images.push(evaluation);
         progress = { done: images.length + failed.length, total, file: item.imagePath, outcome: 'scored', evaluation };
       } catch (error) {
@@ -108,6 +117,7 @@ async function evaluateOne(
   classes: number,
   model: LoadedModel,
   openSession: () => Promise<ModelSession>,
+  decision: ReviewRecord | undefined,
 ): Promise<ImageEvaluation> {
   if (item.labelClashesWith !== undefined) {
     throw new ImageError(`${sameBaseNameAs(item.labelClashesWith, item.imagePath)}; both would be scored against ${item.labelPath}`);
@@ -134,12 +144,14 @@ async function evaluateOne(
     throw new ImageError(`the ground-truth mask ${item.labelPath} is ${groundTruth.width} x ${groundTruth.height}, ${what} ${prediction.width} x ${prediction.height}`);
   }
   const metrics = scoreImage(prediction, groundTruth, classes);
+  const origin = await groundTruthOrigin(path.dirname(item.labelPath), item.imagePath, groundTruth.data, decision);
   return {
     image: item.imagePath,
     groundTruth: item.labelPath,
     prediction: predictionFile === undefined ? 'model' : 'file',
     ...(predictionFile === undefined ? {} : { predictionFile }),
     ...(uncertainty === undefined ? {} : { uncertainty }),
+    ...(origin === undefined ? {} : { groundTruthOrigin: origin }),
     ...metrics,
   };
 }

@@ -14,6 +14,11 @@ import { STATE_FOLDER, makeStateFolder } from './stateFolder';
 import { PngSizeError, readPngOfSize } from './readPngOfSize';
 import { readRegularFile } from './readRegularFile';
 
+/** The SHA-256 of a mask's class indices, one byte per pixel row by row: the same for a 0/1 and a 0/255 file. */
+export function maskPixelsSha256(classes: Uint8Array): string {
+  return createHash('sha256').update(classes).digest('hex');
+}
+
 /** A record is a few hundred bytes of JSON. */
 const MAX_RECORD_BYTES = 1024 * 1024;
 
@@ -44,6 +49,11 @@ export interface PredictionRecord {
   readonly height: number;
   /** Whether a `<base>.classes.png` (multi-class models) belongs to it. */
   readonly hasClasses: boolean;
+  /**
+   * The SHA-256 of the label's class indices as the pre-label wrote them (maskPixelsSha256), so that an evaluation
+   * against this folder can tell the model's unchanged output from a person's mask. Absent in older records.
+   */
+  readonly maskSha256?: string;
 }
 
 export interface StoredProbability {
@@ -112,6 +122,7 @@ export async function writePredictionRecord(
     width,
     height,
     hasClasses,
+    maskSha256: maskPixelsSha256(prediction.mask),
   };
   // All or none: new maps beside the old record would be thresholded with the old model's threshold, named for it.
   await writeFilesAtomically([
@@ -197,5 +208,6 @@ function checkRecord(json: unknown, file: string): PredictionRecord {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) bad(`"${key}" must be a positive integer`);
   }
   if (typeof r.hasClasses !== 'boolean') bad('"hasClasses" must be true or false');
+  if (r.maskSha256 !== undefined && (typeof r.maskSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.maskSha256))) bad('"maskSha256" must be 64 hex digits when present');
   return json as PredictionRecord;
 }

@@ -40,6 +40,9 @@ const imageEvaluation = z.object({
   prediction: z.enum(['file', 'model']),
   predictionFile: z.string().min(1).optional(),
   uncertainty: score.optional(),
+  groundTruthOrigin: z
+    .object({ status: z.enum(['predicted', 'accepted', 'rejected', 'edited']), model: z.object({ id: z.string(), sha256: z.string() }) })
+    .optional(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   predictedArea: count,
@@ -57,6 +60,7 @@ const reportSchema = z.object({
   predDir: z.string().min(1).optional(),
   model: z.object({ path: z.string(), name: z.string(), sha256: z.string() }),
   classNames: z.array(z.string()).min(2),
+  notes: z.array(z.string()).optional(),
   images: z.array(imageEvaluation),
   failed: z.array(z.object({ file: z.string(), reason: z.string() })),
   summary: z.object({

@@ -29,6 +29,8 @@ export interface PredictionSources {
 export class CompareSession {
   /** The prediction as evaluated, once loaded. */
   prediction: Uint8Array | undefined;
+  /** The model that made it, when the model predicted (a prediction file's maker is not known here). */
+  predictedBy: { readonly id: string; readonly sha256: string } | undefined;
   private loading: Promise<LoadedPrediction> | undefined;
 
   constructor(readonly target: CompareTarget) {}
@@ -42,6 +44,7 @@ export class CompareSession {
     this.loading ??= loadPrediction(this.target, size, classCount, sources).then(
       (loaded) => {
         this.prediction = loaded.mask;
+        this.predictedBy = loaded.model?.model;
         return loaded;
       },
       (error: unknown) => {
@@ -54,7 +57,7 @@ export class CompareSession {
 
   /**
    * The mask "Use Prediction as Label" writes: the prediction as evaluated (threshold null), or the probability
-   * map above `threshold`.
+   * map above `threshold` (the model's map: a prediction file has none).
    */
   maskFor(threshold: number | null, probability: StoredProbability | undefined): Uint8Array {
     if (threshold === null) {

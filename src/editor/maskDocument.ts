@@ -132,6 +132,8 @@ export class MaskDocument {
   private restoredOver: { readonly onto: string; readonly from: { readonly kind: BaseKind; readonly sha256: string | null } } | undefined;
   /** SHA-256 of what a save that failed after writing left in the label file (see noteOwnWrite). */
   private ownWrite: string | undefined;
+  /** The edit that put a model's prediction in as the mask, and that model (see fromPrediction). */
+  private predictionUsed: { readonly edit: Edit; readonly model: ModelIdentity } | undefined;
   /** Counts reloads: a snapshot from before one does not describe this history. */
   private generation = 0;
   /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
@@ -299,11 +301,24 @@ export class MaskDocument {
    * replaceMask, with the comparing and packing (a few hundred ms at 8000 x 6000) on the codec thread. Should the
    * mask change meanwhile (an undo), the replacement is made again here, on this thread: it must not be lost.
    */
-  async replaceMaskOffThread(data: Uint8Array, label: string): Promise<DocumentEdit | undefined> {
+  async replaceMaskOffThread(data: Uint8Array, label: string, predictedBy?: ModelIdentity): Promise<DocumentEdit | undefined> {
     if (data.length !== this.raster.data.length) throw new RangeError(`new mask has ${data.length} pixels, expected ${this.raster.width} x ${this.raster.height}`);
     const outcome = await this.onCodec(async (mask) => this.codec.replaceMask(mask, await copyInChunks(data)));
-    if (outcome === 'changed') return this.replaceMask(data, label);
-    return outcome && this.land({ label, patch: outcome });
+    const edit = outcome === 'changed' ? this.replaceMask(data, label) : outcome && this.land({ label, patch: outcome });
+    if (edit && predictedBy) this.predictionUsed = { edit: this.history[this.position - 1]!, model: predictedBy };
+    return edit;
+  }
+
+  /**
+   * Whether the mask as it is now is a model's prediction put in by replaceMaskOffThread (compare mode's "Use
+   * Prediction as Label"): `unchanged` when that is the newest edit, otherwise edits followed it. Undefined when
+   * the mask does not hold it (undone, reloaded, never used): for the review decision a save records.
+   */
+  get fromPrediction(): { readonly model: ModelIdentity; readonly unchanged: boolean } | undefined {
+    const used = this.predictionUsed;
+    const at = used === undefined ? -1 : this.history.indexOf(used.edit);
+    if (used === undefined || at < 0 || at >= this.position) return undefined;
+    return { model: used.model, unchanged: at === this.position - 1 };
   }
 
   /**

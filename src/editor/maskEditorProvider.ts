@@ -532,7 +532,10 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     const { model, readOnlyReason } = doc.opened;
     if (!doc.compare) throw new Error('Use Prediction as Label works in compare mode (open the image from a failure view).');
     if (readOnlyReason !== undefined) throw new Error(`This mask is read-only: ${readOnlyReason}.`);
-    const edit = await model.replaceMaskOffThread(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label');
+    // The model is named so that a save records the ground truth as accepted or edited from its prediction (an
+    // evaluation against this folder then says so); a prediction file's maker is not known here.
+    const predictedBy = doc.compare.predictedBy ?? { id: '-', sha256: '-' };
+    const edit = await model.replaceMaskOffThread(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label', predictedBy);
     if (edit) this.announceEdit(doc, edit);
   }
 
@@ -787,7 +790,8 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (readOnlyReason !== undefined) throw new Error(`${model.files.labelPath} is read-only here: ${readOnlyReason}.`);
     const format = saveFormat(doc);
     checkLabelFormat(format, model.classCount);
-    const { recordError } = await writeEditedLabel(model.files.labelsDir, reviewRecord(doc, 'edited'), async () => {
+    const record = savedRecord(doc);
+    const { recordError } = await writeEditedLabel(model.files.labelsDir, record, async () => {
       try {
         await saveMask(model, this.deps.codec, format, vsCode ? { vsCode } : {});
       } catch (error) {
@@ -799,10 +803,10 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     this.deps.log.info(`Saved ${model.files.labelPath}.`);
     this.labelSaves.fire(model.files.labelPath);
     if (recordError === undefined) {
-      this.postAll(doc, { type: 'review', review: 'edited' });
+      this.postAll(doc, { type: 'review', review: record.status });
       return;
     }
-    const text = `Saved ${model.files.labelPath}, but could not record it as edited, so a pre-label with overwrite would replace it: ${messageOf(recordError)}`;
+    const text = `Saved ${model.files.labelPath}, but could not record it as ${record.status}, so a pre-label with overwrite would replace it: ${messageOf(recordError)}`;
     this.deps.log.warn(text);
     void vscode.window.showWarningMessage(`SegNetr: ${text}`);
   }
@@ -970,10 +974,19 @@ async function readOnlyReason(files: MaskFiles): Promise<string | undefined> {
 }
 
 /** The decision `status` on the document's image, naming the model whose prediction it started from. */
-function reviewRecord(doc: OpenMask, status: HumanDecision): ReviewRecord {
+function reviewRecord(doc: OpenMask, status: HumanDecision, identity = doc.opened.model.predictionModel ?? { id: '-', sha256: '-' }): ReviewRecord {
   const { model } = doc.opened;
-  const identity = model.predictionModel ?? { id: '-', sha256: '-' };
   return { image: path.basename(model.files.imagePath), status, modelId: identity.id, modelSha256: identity.sha256, time: new Date().toISOString() };
+}
+
+/**
+ * The decision a save records: edited, or after "Use Prediction as Label" the model's prediction, accepted when
+ * saved as it was (no edit after it, none still to land in the save) and edited otherwise.
+ */
+function savedRecord(doc: OpenMask): ReviewRecord {
+  const from = doc.opened.model.fromPrediction;
+  if (from === undefined) return reviewRecord(doc, 'edited');
+  return reviewRecord(doc, from.unchanged && doc.pendingEdits === 0 ? 'accepted' : 'edited', from.model);
 }
 
 /** An existing label keeps the format its file has (a 0/255 mask stays 0/255); a new one takes the setting's. */

@@ -20,6 +20,7 @@ export function assembleReport(header: EvaluationHeader, parts: ReportParts): Ev
     ...(header.predDir === undefined ? {} : { predDir: header.predDir }),
     model: header.model,
     classNames: header.classNames,
+    ...(header.notes === undefined || header.notes.length === 0 ? {} : { notes: header.notes }),
     images: parts.images,
     failed: parts.failed,
     summary: summarizeEvaluation(parts.images, header.classNames),

@@ -1,6 +1,7 @@
 // An evaluation report as text: CSV (one row per scored image), Markdown (summary, histogram, worst and most
 // uncertain images, failures, conventions) and the plain-text summary the CLI prints. Environment-neutral.
-import { type EvaluationReport, type ImageEvaluation, METRIC_NAMES, type MetricName, type MetricSummary } from '../common/evaluation';
+import { type EvaluationReport, type GroundTruthMadeBy, type ImageEvaluation, METRIC_NAMES, type MetricName, type MetricSummary, isOwnOutput } from '../common/evaluation';
+import { summarize } from './metrics';
 
 const PRECISION: Readonly<Record<MetricName, number>> = { dice: 4, iou: 4, precision: 4, recall: 4, hd95: 2 };
 const LABELS: Readonly<Record<MetricName, string>> = { dice: 'Dice', iou: 'IoU', precision: 'Precision', recall: 'Recall', hd95: 'HD95 (px)' };
@@ -38,12 +39,12 @@ export function evaluationCsv(report: EvaluationReport): string {
   const perClass = foreground.length > 1;
   const header = ['image', 'ground_truth', 'prediction', 'width', 'height', ...METRIC_NAMES, 'predicted_area', 'ground_truth_area', 'ignored_pixels', 'uncertainty'];
   if (perClass) for (const c of foreground) for (const m of [...METRIC_NAMES, 'predicted_area', 'ground_truth_area']) header.push(`${m}_${c}`);
-  header.push('failed');
+  header.push('ground_truth_made_by', 'ground_truth_model_sha256', 'failed');
   const rows = report.images.map((i) => {
     const row: (string | number | undefined)[] = [i.image, i.groundTruth, i.predictionFile ?? 'model', i.width, i.height, ...METRIC_NAMES.map((m) => i[m])];
     row.push(i.predictedArea, i.groundTruthArea, i.ignoredPixels, i.uncertainty);
     if (perClass) for (const c of i.classes) row.push(...METRIC_NAMES.map((m) => c[m]), c.predictedArea, c.groundTruthArea);
-    row.push(undefined);
+    row.push(i.groundTruthOrigin?.status, i.groundTruthOrigin?.model.sha256, undefined);
     return row.map(csvField).join(',');
   });
   for (const f of report.failed) rows.push([f.file, ...new Array<undefined>(header.length - 2), f.reason].map(csvField).join(','));
@@ -98,6 +99,12 @@ export function evaluationMarkdown(report: EvaluationReport, histogramFile: stri
   ];
   if (summary.classes.length > 1 && summary.images > 0) {
     for (const c of summary.classes) lines.push(`### Class ${c.classIndex}: ${c.name}`, '', ...statsTable(c.metrics), '');
+  }
+  const origins = groundTruthOriginLines(report);
+  if (origins.length > 0 || report.notes !== undefined) {
+    lines.push('## Ground truth made by a model', '', ...origins.map((line) => `- ${line}`), ...(report.notes ?? []).map((note) => `- ${note}`), '');
+    const own = report.images.filter((i) => isOwnOutput(i.groundTruthOrigin, report.model.sha256)).slice(0, LISTED);
+    if (own.length > 0) lines.push(`This model's own output, first ${own.length}: ${own.map((i) => `\`${name(i.image)}\` (${MADE_BY[i.groundTruthOrigin!.status]})`).join(', ')}`, '');
   }
   lines.push('Empty masks per class (images):', '', '| Class | Both non-empty | Both empty | Prediction empty (miss) | Ground truth empty (false alarm) |', '|---|---:|---:|---:|---:|');
   for (const c of summary.classes) lines.push(`| ${c.name} | ${c.empty.neither} | ${c.empty.both} | ${c.empty.prediction} | ${c.empty.groundTruth} |`);
@@ -154,5 +161,48 @@ export function evaluationText(report: EvaluationReport, shown: (fileName: strin
   lines.push(`  Dice histogram: ${summary.diceHistogram.map((n, i) => `${(i / bins).toFixed(1)}:${n}`).join(' ')}`);
   const worst = worstFirst(report.images).slice(0, 5);
   if (worst.length > 0) lines.push(`  worst by Dice: ${worst.map((i) => `${shown(name(i.image))} ${fixed('dice', i.dice)}`).join(', ')}`);
+  for (const line of [...groundTruthOriginLines(report), ...(report.notes ?? [])]) lines.push(`  ${line}`);
   return `${lines.join('\n')}\n`;
+}
+
+// ---- ground truth a model made ----------------------------------------------------------------------------
+
+const MADE_BY: Readonly<Record<GroundTruthMadeBy, string>> = {
+  predicted: 'unreviewed pre-label',
+  accepted: 'accepted as predicted',
+  rejected: 'pre-label a person rejected',
+  edited: 'edited from its prediction',
+};
+
+function counted(images: readonly ImageEvaluation[]): string {
+  const counts = new Map<GroundTruthMadeBy, number>();
+  for (const i of images) counts.set(i.groundTruthOrigin!.status, (counts.get(i.groundTruthOrigin!.status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${n} ${MADE_BY[status]}`).join(', ');
+}
+
+/**
+ * What the ground-truth folder's records say about masks a model made, as sentences ([] when they say nothing):
+ * the evaluated model's own output first, with the mean Dice of the rest, since a score against itself is no score.
+ */
+export function groundTruthOriginLines(report: EvaluationReport): string[] {
+  const lines: string[] = [];
+  const { sha256 } = report.model;
+  const own = report.images.filter((i) => isOwnOutput(i.groundTruthOrigin, sha256));
+  if (own.length > 0) {
+    const rest = report.images.filter((i) => !isOwnOutput(i.groundTruthOrigin, sha256));
+    const restDice = rest.length === 0 ? 'no other image was scored' : `mean Dice of the other ${rest.length}: ${fixed('dice', summarize(rest).dice.mean)}`;
+    lines.push(`${own.length} of ${report.images.length} ground-truth mask(s) are this model's own prediction (${counted(own)}): their scores measure the model against itself; ${restDice}.`);
+  }
+  const notReviewed = report.images.filter((i) => !isOwnOutput(i.groundTruthOrigin, sha256) && (i.groundTruthOrigin?.status === 'predicted' || i.groundTruthOrigin?.status === 'rejected'));
+  if (notReviewed.length > 0) {
+    lines.push(`${notReviewed.length} ground-truth mask(s) are another model's pre-labels that no person accepted (${counted(notReviewed)}): they are not ground truth.`);
+  }
+  const accepted = report.images.filter((i) => !isOwnOutput(i.groundTruthOrigin, sha256) && i.groundTruthOrigin?.status === 'accepted');
+  if (accepted.length > 0) lines.push(`${accepted.length} ground-truth mask(s) are another model's prediction accepted as predicted.`);
+  const edited = report.images.filter((i) => i.groundTruthOrigin?.status === 'edited');
+  const editedOwn = edited.filter((i) => i.groundTruthOrigin!.model.sha256 === sha256).length;
+  if (edited.length > 0) {
+    lines.push(`${edited.length} ground-truth mask(s) were edited by a person from a model's prediction${editedOwn > 0 ? ` (${editedOwn} from this model's)` : ''}.`);
+  }
+  return lines;
 }

@@ -1,6 +1,7 @@
 // What the failure view's page receives for a report: the numbers and file names, never paths (the host keeps
 // the report and opens images by index). `display` shows a folder the way the user knows it.
 import type { EvaluationReport } from '../common/evaluation';
+import { groundTruthOriginLines } from '../eval/reportText';
 import type { FailureViewData } from '../common/failureProtocol';
 
 function baseName(file: string): string {
@@ -29,6 +30,9 @@ export function failureViewData(report: EvaluationReport, reportPath: string | u
       groundTruthArea: image.groundTruthArea,
       ...(image.uncertainty === undefined ? {} : { uncertainty: image.uncertainty }),
       prediction: image.prediction,
+      ...(image.groundTruthOrigin === undefined
+        ? {}
+        : { groundTruthFromModel: { status: image.groundTruthOrigin.status, own: image.groundTruthOrigin.model.sha256 === report.model.sha256 } }),
       classes: image.classes.map((c) => ({
         classIndex: c.classIndex,
         dice: c.dice,
@@ -43,6 +47,7 @@ export function failureViewData(report: EvaluationReport, reportPath: string | u
     })),
     failed: report.failed.map((f) => ({ name: baseName(f.file), reason: f.reason })),
     summary: report.summary,
+    groundTruthNotes: [...groundTruthOriginLines(report), ...(report.notes ?? [])],
     cancelled: report.cancelled,
     ...(report.stopped === undefined ? {} : { stopped: report.stopped }),
   };

@@ -219,7 +219,9 @@ export class MaskEditor {
         if (isTextEntry(document.activeElement)) return; // Ctrl+Enter in the brush size must not accept the mask
         if (!this.page.help.hidden) return; // nothing acts behind the open keyboard help
         this.flushKeyboardThreshold(); // Accept or Next right after arrow keys takes the threshold they set
-        this.api.postMessage(commandMessage(message.command));
+        // As their buttons: no decision or Predict while the page waits for a prediction or a threshold it sent.
+        if (message.command === 'next' || message.command === 'previous') this.api.postMessage(commandMessage(message.command));
+        else this.unlessBusy(() => this.api.postMessage(commandMessage(message.command)));
         break;
       case 'error':
         this.showError(message.message);

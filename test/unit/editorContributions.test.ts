@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ACTION_BINDINGS, EDITOR_COMMANDS, MASK_EDITOR_VIEW_TYPE, actionCommandId } from '../../src/common/editorActions';
+import { ACTION_BINDINGS, EDITOR_COMMANDS, MASK_EDITOR_KEYS_WHEN, MASK_EDITOR_VIEW_TYPE, actionCommandId } from '../../src/common/editorActions';
 
 interface Contributes {
   readonly commands: readonly { command: string; title: string }[];
@@ -29,12 +29,12 @@ describe('package.json agrees with the mask editor key table', () => {
     for (const c of editorCommands) assert.equal(c.title, expected.get(c.command)!.title, c.command);
   });
 
-  it('binds each to the table\'s key, only while the mask editor is the active custom editor', () => {
+  it('binds each to the table\'s key, only while the mask editor is the active custom editor and no text field or list elsewhere has the keyboard', () => {
     const bindings = contributes.keybindings.filter((k) => k.command.startsWith('segnetr.editor.'));
     assert.deepEqual(bindings.map((k) => k.command).sort(), [...expected.keys()].sort(), 'exactly one keybinding per command');
     for (const k of bindings) {
       assert.equal(k.key, expected.get(k.command)!.key, k.command);
-      assert.equal(k.when, WHEN, `${k.command} is only active in the mask editor`);
+      assert.equal(k.when, MASK_EDITOR_KEYS_WHEN, `${k.command} is only active in the mask editor, not while typing or in a list elsewhere`);
     }
   });
 

@@ -11,14 +11,14 @@ describe('evaluation reports', () => {
 
   it('CSV: one row per image, quoted where needed, every metric present; failed images last, with the reason', () => {
     const lines = evaluationCsv(r).trim().split('\n');
-    assert.equal(lines[0], 'image,ground_truth,prediction,width,height,dice,iou,precision,recall,hd95,predicted_area,ground_truth_area,ignored_pixels,uncertainty,failed');
+    assert.equal(lines[0], 'image,ground_truth,prediction,width,height,dice,iou,precision,recall,hd95,predicted_area,ground_truth_area,ignored_pixels,uncertainty,ground_truth_made_by,ground_truth_model_sha256,failed');
     assert.equal(lines.length, 5);
     assert.ok(lines[2]!.startsWith('"/data/images/b, ""odd"".png",'));
-    assert.match(lines[2]!, /,model,4,1,0,0,0,0,4\.123105625617661,0,2,0,0\.9,$/); // the miss: HD95 = diagonal sqrt(17)
+    assert.match(lines[2]!, /,model,4,1,0,0,0,0,4\.123105625617661,0,2,0,0\.9,,,$/); // the miss: HD95 = diagonal sqrt(17)
     // No uncertainty: an empty cell. HD95 0.7999999999999998 is numpy.percentile([0, 0, 0, 0, 1], 95) to the bit.
-    assert.match(lines[3]!, /,0\.8,0\.6666666666666666,0\.6666666666666666,1,0\.7999999999999998,3,2,0,,$/);
-    assert.equal(lines[4], `/data/images/broken.png${','.repeat(14)}empty file (0 bytes)`);
-    for (const line of lines) assert.equal(line.replace(/"[^"]*"/g, '').split(',').length, 15, line);
+    assert.match(lines[3]!, /,0\.8,0\.6666666666666666,0\.6666666666666666,1,0\.7999999999999998,3,2,0,,,,$/);
+    assert.equal(lines[4], `/data/images/broken.png${','.repeat(16)}empty file (0 bytes)`);
+    for (const line of lines) assert.equal(line.replace(/"[^"]*"/g, '').split(',').length, 17, line);
   });
 
   it('Markdown and the CLI text carry the same numbers; worst first; failures and conventions listed', () => {

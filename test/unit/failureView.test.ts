@@ -39,6 +39,30 @@ describe('failure view', () => {
     assert.deepEqual([stopped.cancelled, stopped.stopped], [true, 'the inference worker stopped on two images in a row']);
   });
 
+  it("marks rows whose ground truth a model made, and says what the rest score; such a report reads back", async () => {
+    const own = { id: 'segnetr', sha256: binary.model.sha256 };
+    const other = { id: 'older', sha256: 'f'.repeat(64) };
+    const made = {
+      ...binary,
+      notes: ['Cannot read /data/masks/.segnetr/review.tsv: denied.'],
+      images: binary.images.map((i, n) => (n === 0 ? { ...i, groundTruthOrigin: { status: 'predicted' as const, model: own } } : n === 1 ? { ...i, groundTruthOrigin: { status: 'edited' as const, model: own } } : n === 2 ? { ...i, groundTruthOrigin: { status: 'accepted' as const, model: other } } : i)),
+    };
+    const view = failureViewData(made, '/r.json', (p) => p);
+    assert.deepEqual(view.rows.slice(0, 4).map((r) => r.groundTruthFromModel), [{ status: 'predicted', own: true }, { status: 'edited', own: true }, { status: 'accepted', own: false }, undefined]);
+    // a (Dice 1) is the model's own pre-label: the other four (b 0, c 0.8, d 0.5, e 1) average 0.575.
+    assert.deepEqual(view.groundTruthNotes, [
+      "1 of 5 ground-truth mask(s) are this model's own prediction (1 unreviewed pre-label): their scores measure the model against itself; mean Dice of the other 4: 0.5750.",
+      "1 ground-truth mask(s) are another model's prediction accepted as predicted.",
+      "1 ground-truth mask(s) were edited by a person from a model's prediction (1 from this model's).",
+      'Cannot read /data/masks/.segnetr/review.tsv: denied.',
+    ]);
+    assert.deepEqual(data.groundTruthNotes, [], 'nothing said of a report without origins');
+    assert.deepEqual(parseEvaluationReport(JSON.parse(evaluationJson(made)), 'r.json'), JSON.parse(evaluationJson(made)));
+    const spoilt = JSON.parse(evaluationJson(made)) as { images: { groundTruthOrigin?: { status: string } }[] };
+    spoilt.images[0]!.groundTruthOrigin!.status = 'mine';
+    assert.throws(() => parseEvaluationReport(spoilt, 'r.json'), /images\.0\.groundTruthOrigin\.status/);
+  });
+
   it('sorts names as the Explorer does: numbers by value, letter case aside', () => {
     const named = failureViewData(report(['img10.png', 'b.png', 'Img3.png', 'A.png', 'img2.png'].map((n) => image(n, [1, 0], [1, 0]))), '/data/images-evaluation/evaluation.json', (p) => p);
     assert.deepEqual(names(visibleRows(named.rows, sortedBy(DEFAULT_QUERY, 'name'))), ['A.png', 'b.png', 'img2.png', 'Img3.png', 'img10.png']);

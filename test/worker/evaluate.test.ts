@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import type { EvaluateProgress, EvaluationReport } from '../../src/common/evaluation';
+import { formatReviewTsv, reviewFilePath } from '../../src/core/reviewState';
 import { WorkerClient } from '../../src/worker/client';
 import { evaluateAcrossCrashes } from '../../src/worker/acrossCrashes';
 import { useTempDir } from '../unit/tempDir';
@@ -100,6 +101,40 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     const dices = result.images.map((i) => i.dice);
     assert.equal(result.summary.metrics.dice.mean, dices.reduce((s, d) => s + d, 0) / 3);
     assert.equal(result.summary.classes[0]!.empty.prediction, 1);
+  });
+
+  it("says which ground truth is the model's own pre-label (unreviewed, accepted, rejected) or edited from it, and what the rest score", async () => {
+    const { images, written } = await dataSet(4);
+    const labels = path.join(tmp.path, 'labels');
+    const prelabel = spawnSync(process.execPath, [cliScript, 'prelabel', images, '--model', sigmoidModel, '--threads', '1', '--out', labels], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(prelabel.status, 0, prelabel.stderr);
+    const [accepted, edited, rejected, untouched] = written as [DiscImage, DiscImage, DiscImage, DiscImage];
+    const model = (JSON.parse(readFileSync(path.join(labels, '.segnetr', 'predictions', `${path.parse(accepted.file).name}.json`), 'utf8')) as { model: { id: string; sha256: string } }).model;
+    // A person edited one label (it is empty now) and decided about three.
+    writeGreyPng(path.join(labels, maskName(edited)), edited.width, edited.height, () => 0);
+    const row = (image: DiscImage, status: 'accepted' | 'edited' | 'rejected') => ({ image: path.basename(image.file), status, modelId: model.id, modelSha256: model.sha256, time: '2026-12-04T00:00:00.000Z' });
+    writeFileSync(reviewFilePath(labels), formatReviewTsv([row(accepted, 'accepted'), row(edited, 'edited'), row(rejected, 'rejected')]));
+    const csv = path.join(tmp.path, 'eval.csv');
+    const run = segnetr(images, '--gt', labels, '--model', sigmoidModel, '--threads', '1', '--json', '-', '--csv', csv);
+    assert.equal(run.status, 0, run.stderr);
+    const json = run.stdout.slice(run.stdout.indexOf('{'));
+    const result = JSON.parse(json) as EvaluationReport;
+    const origin = (image: DiscImage) => result.images.find((i) => path.basename(i.image) === path.basename(image.file))!.groundTruthOrigin;
+    assert.deepEqual(origin(accepted), { status: 'accepted', model });
+    assert.deepEqual(origin(edited), { status: 'edited', model });
+    assert.deepEqual(origin(rejected), { status: 'rejected', model });
+    assert.deepEqual(origin(untouched), { status: 'predicted', model });
+    assert.equal(readFileSync(csv, 'utf8').split('\n')[0]!.split(',').slice(-3).join(','), 'ground_truth_made_by,ground_truth_model_sha256,failed');
+    // The same folder as ground truth without its records: nothing is said.
+    const plain = path.join(tmp.path, 'plain');
+    mkdirSync(plain);
+    for (const image of written) writeFileSync(path.join(plain, maskName(image)), readFileSync(path.join(labels, maskName(image))));
+    const clean = JSON.parse(segnetr(images, '--gt', plain, '--model', sigmoidModel, '--threads', '1', '--json', '-').stdout) as EvaluationReport;
+    assert.ok(clean.images.every((i) => i.groundTruthOrigin === undefined));
+    // What the text report says.
+    const text = segnetr(images, '--gt', labels, '--model', sigmoidModel, '--threads', '1').stdout;
+    assert.match(text, /3 of 4 ground-truth mask\(s\) are this model's own prediction \(1 accepted as predicted, 1 pre-label a person rejected, 1 unreviewed pre-label\): their scores measure the model against itself; mean Dice of the other 1: 0\.0000\./);
+    assert.match(text, /1 ground-truth mask\(s\) were edited by a person from a model's prediction \(1 from this model's\)\./);
   });
 
   it('lists images it cannot score with the reason and exits 1; the others are scored', async () => {

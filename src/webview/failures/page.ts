@@ -3,7 +3,7 @@
 // #empty, #text, #shown) and data-sort / data-index attributes are the contract for assistive technology and
 // for the host tests. Keyboard: Tab reaches the headers (buttons) and the table; in the table, the arrow keys,
 // Home, End, Page Up and Page Down move between rows and Enter or Space opens the image in compare mode.
-import { METRIC_NAMES, type MetricName } from '../../common/evaluation';
+import { type GroundTruthMadeBy, METRIC_NAMES, type MetricName } from '../../common/evaluation';
 import type { FailureRow, FailureViewData, ReportFileKind } from '../../common/failureProtocol';
 import { diceHistogram, summarize } from '../../eval/metrics';
 import { el } from '../dom';
@@ -198,7 +198,8 @@ export class FailurePage {
     this.metaText =
       `Ground truth ${data.gtDir}${data.predDir ? `, predictions ${data.predDir}` : ''}; model ${data.modelName}. ` +
       `${data.rows.length} image(s) scored (${predicted} predicted by the model), ${data.failed.length} failed` +
-      `${data.stopped !== undefined ? `; the run stopped before the end: ${data.stopped}` : data.cancelled ? '; the run was cancelled before the end' : ''}.`;
+      `${data.stopped !== undefined ? `; the run stopped before the end: ${data.stopped}` : data.cancelled ? '; the run was cancelled before the end' : ''}.` +
+      data.groundTruthNotes.map((note) => ` ${note}`).join('');
     this.meta.textContent = this.metaText;
     this.reportLinks.replaceChildren();
     if (data.reportPath !== undefined) {
@@ -298,6 +299,7 @@ export class FailurePage {
       for (const column of this.columns) {
         if (column === 'name') {
           tr.append(el('th', { scope: 'row', class: 'name', title: row.name }, row.name));
+          if (row.groundTruthFromModel !== undefined) markModelMade(tr, row.groundTruthFromModel);
           if (this.changedTruth.has(row.index)) markChangedTruth(tr);
           continue;
         }
@@ -387,6 +389,26 @@ export class FailurePage {
     }
   }
 }
+
+/** The badge of a case whose ground truth a model made (what the row's scores are worth depends on it). */
+function markModelMade(row: HTMLTableRowElement, made: NonNullable<FailureRow['groundTruthFromModel']>): void {
+  const name = row.querySelector('th.name');
+  if (!name) return;
+  const whose = made.own ? "this model's" : "another model's";
+  const [badge, words] =
+    made.status === 'edited'
+      ? ['edited', `ground truth a person edited from ${whose} prediction`]
+      : [made.own ? 'own output' : 'model output', `ground truth is ${whose} prediction (${MODEL_MADE_WORDS[made.status]})${made.own ? ': its scores measure the model against itself' : ''}`];
+  const ownOutput = made.own && made.status !== 'edited';
+  name.append(' ', el('span', { class: `gt-model-badge${ownOutput ? ' own' : ''}`, title: words, 'aria-label': words }, badge));
+}
+
+const MODEL_MADE_WORDS: Readonly<Record<GroundTruthMadeBy, string>> = {
+  predicted: 'an unreviewed pre-label',
+  accepted: 'accepted as predicted',
+  rejected: 'a pre-label a person rejected',
+  edited: 'edited',
+};
 
 /** The mark of a case whose ground truth changed since the evaluation (with words for screen readers and hover). */
 const CHANGED_MARK = '✎';

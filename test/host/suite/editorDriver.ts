@@ -71,6 +71,11 @@ export function clickWorkbenchButton(name: string): Promise<void> {
   return drive('button', { name });
 }
 
+/** Types into the workbench's focused text field (Quick Open) as key presses; resolves with the field's value. */
+export function typeInWorkbench(text: string): Promise<string> {
+  return drive<{ value: string }>('workbenchType', { text }).then((r) => r.value);
+}
+
 /** Acts inside another webview (the failure view), found by its page title. */
 export class ViewHands {
   constructor(readonly title: string) {}

@@ -244,6 +244,8 @@ describe('failure inspection', function () {
     const first = (await view.text('#cases tbody tr[data-index] th')).trim();
     const file = path.join(gtDir, `${path.parse(first).name}.png`);
     const before = fs.readFileSync(file);
+    const review = path.join(gtDir, '.segnetr', 'review.tsv');
+    const reviewBefore = fs.existsSync(review) ? fs.readFileSync(review) : undefined;
     try {
       await view.press('#cases tbody tr[data-index]', 'Enter');
       const hands = new EditorHands(first);
@@ -253,6 +255,10 @@ describe('failure inspection', function () {
       await vscode.commands.executeCommand('workbench.action.files.save');
       await waitFor('the case marked', () => view.text('#meta'), (meta) => /1 ground-truth mask\(s\) saved since this evaluation/.test(meta), 30_000);
       assert.equal((await view.text('#cases tbody tr.gt-changed th')).replace('✎', '').trim(), first);
+      // Saved as it was predicted: recorded as accepted, not as a person's own mask (an evaluation against this
+      // folder says so). The prediction here is a file, whose model is not known.
+      const row = fs.readFileSync(review, 'utf8').split('\n').find((line) => line.startsWith(`${first}\t`));
+      assert.match(row ?? '', new RegExp(`^${first.replace(/\./g, '\\.')}\taccepted\t-\t-\t`), row);
       // The view's tab hidden behind another and shown again: its page is rebuilt, and the host marks the case again.
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor'); // the compare editor
       const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview));
@@ -262,6 +268,8 @@ describe('failure inspection', function () {
       await new ViewHands('SegNetr failures: images').waitFor('#cases tbody tr.gt-changed');
     } finally {
       fs.writeFileSync(file, before);
+      if (reviewBefore === undefined) fs.rmSync(review, { force: true });
+      else fs.writeFileSync(review, reviewBefore);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });

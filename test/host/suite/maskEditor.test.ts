@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { PNG } from 'pngjs';
 import { hostileMessages } from '../../unit/hostileMessages';
 import { config, record } from './context';
-import { EditorHands, activeMaskEditorUri, clickWorkbenchButton, editorState, segnetrApi, sha256, waitFor, workbenchDirty } from './editorDriver';
+import { EditorHands, activeMaskEditorUri, clickWorkbenchButton, editorState, segnetrApi, sha256, typeInWorkbench, waitFor, workbenchDirty } from './editorDriver';
 import { BRUSH_SIZE, type Stroke, describeDifference, maskWith, saveRestoreExpectation } from './editorExpectations';
 import { listImages, useFixtureModel } from './helpers';
 import { decodeGray8, readImageSize } from './images';
@@ -169,6 +169,21 @@ describe('mask editor', function () {
     await new EditorHands(e4!.name).waitUntilShown();
     await new EditorHands(e4!.name).press('Shift+n');
     await waitFor('Previous', activeMaskEditorUri, (uri) => uri === e3!.path);
+  });
+
+  it('keys typed in Quick Open while the editor is the active tab stay in Quick Open: no Next, no Predict', async () => {
+    const [, , e3] = images;
+    await new EditorHands(e3!.name).waitUntilShown();
+    const before = await editorState(e3!.uri);
+    await vscode.commands.executeCommand('workbench.action.quickOpen');
+    try {
+      assert.equal(await typeInWorkbench('nrk'), 'nrk', 'every key reached the text field, none ran an editor command');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    assert.equal(activeMaskEditorUri(), e3!.path, 'still on the same image');
+    const after = await editorState(e3!.uri);
+    assert.deepEqual([after?.maskSha256, after?.dirty], [before?.maskSha256, before?.dirty], 'the mask is as it was');
   });
 
   it('Predict (R) runs the model in the worker and applies its mask as one undoable edit', async () => {
