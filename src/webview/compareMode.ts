@@ -173,6 +173,8 @@ export class CompareMode {
     this.showSources();
     this.elements.thresholdValue.value = threshold === null ? 'as evaluated' : (threshold / 255).toFixed(2);
     this.elements.threshold.setAttribute('aria-valuetext', this.elements.thresholdValue.value);
+    // Disabling the focused button would drop the keyboard focus to the page: it moves to the slider it resets.
+    if (threshold === null && document.activeElement === this.elements.reset) this.elements.threshold.focus();
     this.elements.reset.disabled = threshold === null;
     this.host.requestOverlayAll();
     this.scheduleStats();

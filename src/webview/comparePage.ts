@@ -59,7 +59,7 @@ export function buildCompareBar(): CompareElements {
   const heatLegend = el('span', { id: 'heat-legend', class: 'group legend', hidden: '' }, 'p = 0 ', gradient, ' 1');
 
   const threshold = el('input', { id: 'compare-threshold', type: 'range', min: '0', max: '255', step: '1', 'aria-label': 'Prediction threshold (probability)', title: 'Threshold the probability map: the metrics follow live' });
-  const thresholdValue = el('output', { id: 'compare-threshold-value', for: 'compare-threshold', class: 'value' });
+  const thresholdValue = el('output', { id: 'compare-threshold-value', for: 'compare-threshold', class: 'value', 'aria-live': 'off' });
   const reset = plainButton('compare-reset', 'As evaluated', 'Back to the prediction as it was evaluated');
   const metrics = {} as Record<MetricName, HTMLElement>;
   const metricItems = METRIC_NAMES.map((m) => {

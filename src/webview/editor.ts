@@ -281,6 +281,11 @@ export class MaskEditor {
     this.syncControls();
     this.renderer.requestOverlayAll();
     this.loadImage(init);
+    // A new image (Next, Accept) or a rebuilt page starts with nothing focused: the keys that pan and paint work on
+    // the image, and a screen reader hears which image this is.
+    if (document.activeElement === null || document.activeElement === document.body) this.page.canvas.focus({ preventScroll: true });
+    const review = init.review ? REVIEW_NAMES[init.review] : 'Not reviewed';
+    this.announce(`${init.imageName}: ${review}${init.readOnly ? ', read-only' : ''}`);
   }
 
   private setRaster(data: Uint8Array): void {
@@ -381,10 +386,12 @@ export class MaskEditor {
         this.update({ outline: !this.state.outline });
         this.announce(this.state.outline ? 'Mask as outline' : 'Mask filled');
         break;
-      case 'view.toggleUncertain':
+      case 'view.toggleUncertain': {
+        const maskHidden = !this.state.showMask;
         this.update({ showUncertain: !this.state.showUncertain });
-        this.announce(this.state.showUncertain ? 'Uncertain band shown' : 'Uncertain band hidden');
+        this.announce(this.state.showUncertain ? `Uncertain band shown${maskHidden ? ', with the mask' : ''}` : 'Uncertain band hidden');
         break;
+      }
       case 'view.opacityUp':
       case 'view.opacityDown': {
         const delta = action === 'view.opacityUp' ? OPACITY_STEP : -OPACITY_STEP;
@@ -439,6 +446,9 @@ export class MaskEditor {
   private update(change: Partial<ViewState>): void {
     const before = this.state;
     this.state = { ...before, ...change };
+    // The band is drawn on the mask layer: showing it (key, box or its limits) with the mask hidden showed nothing.
+    const bandShown = this.state.showUncertain && (!before.showUncertain || before.bandLow !== this.state.bandLow || before.bandHigh !== this.state.bandHigh);
+    if (bandShown && !this.state.showMask && change.showMask === undefined) this.state = { ...this.state, showMask: true };
     if (this.state.brushSize !== this.footprintSize) {
       this.footprint = footprintOutline(this.state.brushSize);
       this.footprintSize = this.state.brushSize;

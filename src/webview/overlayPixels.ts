@@ -117,10 +117,16 @@ function renderErrors(
 ): void {
   const { width, mask, errorColors } = source;
   const half = step >> 1;
+  // False positives are striped (clear on every third anti-diagonal), true positives solid: red against green is
+  // the pair red-green colour blindness confuses. In level-wide coordinates, so stripes continue across tiles.
+  const stripeOffset = Math.floor(originX / step) - Math.floor(originY / step);
   for (let ty = ty0; ty < ty1; ty++) {
     let index = (originY + ty * step + half) * width + originX + tx0 * step + half;
-    const end = ty * outStride + tx1;
-    for (let o = ty * outStride + tx0; o < end; o++, index += step) out[o] = errorColors[errorKind(mask[index]!, prediction[index]!)]!;
+    let o = ty * outStride + tx0;
+    for (let tx = tx0; tx < tx1; tx++, o++, index += step) {
+      const kind = errorKind(mask[index]!, prediction[index]!);
+      out[o] = kind === ERROR_FP && (((stripeOffset + tx - ty) % HATCH_PERIOD) + HATCH_PERIOD) % HATCH_PERIOD < HATCH_WIDTH ? 0 : errorColors[kind]!;
+    }
   }
 }
 

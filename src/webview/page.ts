@@ -67,7 +67,10 @@ function button(id: string, label: string, title: string, appearance: 'primary' 
   b.id = id;
   b.textContent = label;
   b.title = titled(title, action);
-  b.setAttribute('aria-label', title);
+  // The accessible name starts with the words shown, so voice control ("click Poly erase") finds the button; icon
+  // buttons (?, +, −) show a symbol, not words.
+  const named = appearance === 'icon' || title.toLowerCase().startsWith(label.toLowerCase()) ? title : `${label}: ${title}`;
+  b.setAttribute('aria-label', named);
   if (action) b.dataset.action = action;
   return b;
 }
@@ -114,14 +117,15 @@ export function buildPage(): PageElements {
 
   const threshold = range('threshold', 'Threshold: re-threshold the probability map', 0, 255, 1);
   const thresholdLabel = el('label', { class: 'inline' }, 'Threshold ', threshold);
-  const thresholdValue = el('output', { id: 'threshold-value', for: 'threshold', class: 'value' });
+  // Outputs are live regions: each slider step would be read twice (its aria-valuetext says the same).
+  const thresholdValue = el('output', { id: 'threshold-value', for: 'threshold', class: 'value', 'aria-live': 'off' });
   const showUncertain = createCheckbox();
   showUncertain.id = 'show-uncertain';
   showUncertain.textContent = 'Uncertain';
   showUncertain.title = titled('Hatch the uncertain band (probability between the two limits)', 'view.toggleUncertain');
   const bandLow = range('uncertain-low', 'Uncertain band from (probability)', 0, 255, 1);
   const bandHigh = range('uncertain-high', 'Uncertain band to (probability)', 0, 255, 1);
-  const bandValue = el('output', { id: 'uncertain-value', class: 'value' });
+  const bandValue = el('output', { id: 'uncertain-value', class: 'value', 'aria-live': 'off' });
 
   const predict = button('predict', 'Predict', `${EDITOR_COMMANDS.predict.title}`, 'secondary');
   const accept = button('accept', 'Accept', `${EDITOR_COMMANDS.accept.title}`, 'primary');
@@ -158,13 +162,15 @@ export function buildPage(): PageElements {
   const bannerClose = button('banner-close', '×', 'Dismiss', 'icon');
   const banner = el('div', { id: 'banner', class: 'banner', role: 'alert', hidden: '' }, bannerText, bannerClose);
   bannerClose.addEventListener('click', () => (banner.hidden = true));
-  const readOnly = el('div', { id: 'readonly-banner', class: 'banner info', hidden: '' });
+  const readOnly = el('div', { id: 'readonly-banner', class: 'banner info', role: 'status', hidden: '' });
 
   const imageLayer = el('canvas', { id: 'image-layer', class: 'layer', 'aria-hidden': 'true' });
   const overlayLayer = el('canvas', { id: 'overlay-layer', class: 'layer', 'aria-hidden': 'true' });
   const canvas = el('canvas', {
     id: 'canvas', class: 'layer interactive', tabindex: '0', role: 'application',
-    'aria-label': 'Image and mask. Paint with the left button; pan with Space+drag or the middle button; zoom with the wheel.',
+    'aria-label':
+      'Image and mask. Paint with the left button; pan with Space+drag, the middle button or the arrow keys (Shift: further); ' +
+      'zoom with the wheel or = and -; Z fits the image. Press ? for every key.',
   });
   const stage = el('main', { id: 'stage', class: 'stage', 'aria-busy': 'true' }, imageLayer, overlayLayer, canvas);
   const status = el('footer', { id: 'status', class: 'status' });

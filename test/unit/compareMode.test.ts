@@ -62,6 +62,19 @@ describe('compare mode (webview, pure parts)', () => {
     assert.equal(render(s).join('|'), ['.<11><11>.', '.<11><11>.'].join('|'));
   });
 
+  it('stripes false positives (clear on every third anti-diagonal), continuing across tiles; the rest is solid', () => {
+    const rows = ['......', '......', '......'];
+    const s = compareSource(rows, ['111111', '111111', '111111']);
+    // All false positives: clear where (x - y) mod 6 < 2.
+    assert.deepEqual(render(s), ['..pppp', 'p..ppp', 'pp..pp']);
+    // The tile starting at image x = 2 continues the stripes of the whole image.
+    const out = new Uint32Array(4 * 3);
+    renderOverlayPixels(s, 1, 2, 0, out, 4, 0, 0, 4, 3);
+    assert.deepEqual(Array.from(out), [2, 2, 2, 2, 0, 2, 2, 2, 0, 0, 2, 2]);
+    const solid = compareSource(['111111', '111111', '111111'], ['111111', '111111', '111111']);
+    assert.deepEqual(render(solid), ['tttttt', 'tttttt', 'tttttt']);
+  });
+
   it('counts TP/FP/FN like a hand count and scores with the evaluation\'s metrics (multi-class: a wrong class is an FP and an FN)', () => {
     const gt = grid(['.111', '.122', '..2.']);
     const prediction = grid(['..11', '.212', '.12.']).data;

@@ -98,11 +98,12 @@ export class FailurePage {
   private readonly emptySelect = el('select', { id: 'empty' });
   private readonly text = el('input', { id: 'text', type: 'search', placeholder: 'part of the file name', size: '18' });
   private readonly count = el('span', { id: 'shown', role: 'status', 'aria-live': 'polite' });
-  private readonly head = el('tr');
+  private readonly head = el('tr', { 'aria-rowindex': '1' });
   private readonly body = el('tbody');
-  private readonly table = el('table', { id: 'cases', class: 'cases', 'aria-label': 'Images, worst first' }, el('thead', {}, this.head), this.body);
+  private readonly table = el('table', { id: 'cases', class: 'cases', 'aria-label': 'Images, worst first', 'aria-describedby': 'cases-hint' }, el('thead', {}, this.head), this.body);
+  private readonly tableHint = el('p', { id: 'cases-hint', class: 'table-hint' }, 'Enter or a click opens the image in compare mode; the arrow keys, Home, End and Page Up/Down move between rows.');
   private readonly failed = el('details', { id: 'failed', class: 'failed' });
-  private readonly banner = el('div', { id: 'banner', class: 'banner', role: 'alert', hidden: '' });
+  private readonly banner = el('div', { id: 'banner', class: 'banner', role: 'alert', tabindex: '0', hidden: '' });
   /** The table's row of each shown case drawn so far, by case index. */
   private readonly rowElements = new Map<number, HTMLTableRowElement>();
   /** How many rows of `shown` are in the table (the rest follow a chunk per event-loop turn). */
@@ -134,6 +135,7 @@ export class FailurePage {
         el('label', {}, 'Name ', this.text),
         this.count,
       ),
+      this.tableHint,
       this.wrap,
       this.failed,
     );
@@ -157,6 +159,12 @@ export class FailurePage {
     });
     this.body.addEventListener('keydown', (event) => this.onKey(event));
     this.banner.addEventListener('click', () => (this.banner.hidden = true));
+    this.banner.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' || event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        this.banner.hidden = true;
+      }
+    });
     this.wrap.addEventListener('scroll', () => this.placeChanged(), { passive: true });
   }
 
@@ -184,7 +192,11 @@ export class FailurePage {
     const rowHeight = this.rowElements.values().next().value?.offsetHeight ?? 0;
     const rowsToScroll = rowHeight > 0 ? Math.ceil((place.scrollTop + this.wrap.clientHeight) / rowHeight) : 0;
     this.renderUpTo(Math.max(position + 1, rowsToScroll));
-    if (position >= 0 && place.current !== undefined) this.moveTabStop(place.current);
+    if (position >= 0 && place.current !== undefined) {
+      const row = this.moveTabStop(place.current);
+      // A rebuilt page has nothing focused: the keys that move between rows work on a focused row.
+      if (document.activeElement === null || document.activeElement === document.body) row?.focus({ preventScroll: true });
+    }
     this.wrap.scrollTop = place.scrollTop;
   }
 
@@ -245,7 +257,7 @@ export class FailurePage {
 
   showError(message: string): void {
     this.banner.textContent = message;
-    this.banner.title = 'Click to dismiss';
+    this.banner.title = 'Click, or Escape while it has the focus, to dismiss';
     this.banner.hidden = false;
   }
 
@@ -264,8 +276,11 @@ export class FailurePage {
     this.shown = visibleRows(data.rows, this.query);
     this.renderSummary(data);
     this.count.textContent = `${this.shown.length} of ${data.rows.length} image(s) shown`;
+    this.table.setAttribute('aria-rowcount', String(this.shown.length + 1)); // the header row is row 1
     if (this.current === undefined || !this.shown.some((r) => r.index === this.current)) this.current = this.shown[0]?.index;
     this.columns = columns;
+    // The rows are drawn again (a new report, a filter): a focused row would leave the focus on the page.
+    const rowHadFocus = document.activeElement instanceof HTMLElement && this.body.contains(document.activeElement);
     this.rowElements.clear();
     this.rendered = 0;
     this.body.replaceChildren();
@@ -277,6 +292,7 @@ export class FailurePage {
     }
     // The first screenfuls now, the rest a chunk per event-loop turn: thousands of rows would freeze the page.
     this.renderUpTo(FIRST_ROWS);
+    if (rowHadFocus && this.current !== undefined) this.focusRow(this.current);
     const more = (): void => {
       if (token !== this.renderToken || this.rendered >= this.shown.length) return;
       this.renderUpTo(this.rendered + ROWS_PER_TURN);

@@ -167,6 +167,8 @@ describe('mask editor', function () {
     await new EditorHands(e3!.name).press('n');
     await waitFor('Next', activeMaskEditorUri, (uri) => uri === e4!.path);
     await new EditorHands(e4!.name).waitUntilShown();
+    // A screen reader hears which image opened and its review state.
+    await waitFor('the new image announced', () => new EditorHands(e4!.name).text('#announcer'), (t) => /^e4\.(png|jpe?g): Not reviewed$/.test(t));
     await new EditorHands(e4!.name).press('Shift+n');
     await waitFor('Previous', activeMaskEditorUri, (uri) => uri === e3!.path);
   });
