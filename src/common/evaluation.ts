@@ -117,6 +117,11 @@ export interface ImageEvaluation extends ImageMetrics {
   readonly uncertainty?: number;
   /** Set when the ground-truth folder's records say a model made this mask (absent: nothing says so). */
   readonly groundTruthOrigin?: GroundTruthOrigin;
+  /**
+   * The SHA-256 of the ground-truth file's bytes as scored, so that a view of the report can tell a file changed
+   * since (by anyone). Absent in reports written before it existed.
+   */
+  readonly groundTruthSha256?: string;
 }
 
 /** One image done: its scores travel with the progress, so a run cut short still has the images it scored. */

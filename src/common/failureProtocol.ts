@@ -59,8 +59,9 @@ export type HostToFailureViewMessage =
   /** `version` counts the reports this panel has shown: the page sends it back with 'openCase'. */
   | { readonly type: 'show'; readonly data: FailureViewData; readonly version: number }
   /**
-   * The mask editor saved the ground-truth files of these cases since the evaluation: their scores are the
-   * report's, not the files' now. Adds to what was said before for the same report.
+   * The ground-truth files of these cases changed since the evaluation (saved in the mask editor, or changed by
+   * any program: their bytes are not the ones scored): their scores are the report's, not the files' now. Adds to
+   * what was said before for the same report.
    */
   | { readonly type: 'groundTruthChanged'; readonly indices: readonly number[] }
   /** The case `index` was opened (the page marks the row). */

@@ -3,6 +3,7 @@
 // the image's uncertainty score. Runs in the worker process for the extension and in-process for the CLI. A
 // broken model or request stops the job (the promise rejects); a bad image or mask is recorded as
 // `file: reason` and the job moves on. Nothing is written: reports are src/core/evaluationReport.ts.
+import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { EvaluateRequest, EvaluationHeader, EvaluationReport, EvaluateProgress, ImageEvaluation } from '../common/evaluation';
@@ -123,7 +124,9 @@ async function evaluateOne(
     throw new ImageError(`${sameBaseNameAs(item.labelClashesWith, item.imagePath)}; both would be scored against ${item.labelPath}`);
   }
   if (!item.labelExists) throw new ImageError(`no ground-truth mask ${item.labelPath}`);
-  const groundTruth = readMask(await readBytes(item.labelPath, 'the ground-truth mask'), classes, 'ground truth', item.labelPath);
+  const groundTruthBytes = await readBytes(item.labelPath, 'the ground-truth mask');
+  const groundTruthSha256 = createHash('sha256').update(groundTruthBytes).digest('hex');
+  const groundTruth = readMask(groundTruthBytes, classes, 'ground truth', item.labelPath);
   let prediction: LabelRaster;
   let uncertainty: number | undefined;
   if (predictionFile !== undefined) {
@@ -152,6 +155,7 @@ async function evaluateOne(
     ...(predictionFile === undefined ? {} : { predictionFile }),
     ...(uncertainty === undefined ? {} : { uncertainty }),
     ...(origin === undefined ? {} : { groundTruthOrigin: origin }),
+    groundTruthSha256,
     ...metrics,
   };
 }

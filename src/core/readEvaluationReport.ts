@@ -43,6 +43,7 @@ const imageEvaluation = z.object({
   groundTruthOrigin: z
     .object({ status: z.enum(['predicted', 'accepted', 'rejected', 'edited']), model: z.object({ id: z.string(), sha256: z.string() }) })
     .optional(),
+  groundTruthSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   predictedArea: count,

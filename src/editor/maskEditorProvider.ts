@@ -790,6 +790,14 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (readOnlyReason !== undefined) throw new Error(`${model.files.labelPath} is read-only here: ${readOnlyReason}.`);
     const format = saveFormat(doc);
     checkLabelFormat(format, model.classCount);
+    // Edits still running on the codec thread (a fill of a large mask: seconds) land before review.tsv's lock is
+    // taken, not while it is held: other windows and pre-label jobs wait at most 10 s for it. One started after this
+    // is waited for under the lock, by saveMask.
+    for (let waits = 0; waits < 4; waits++) {
+      const landing = vsCode?.landing?.();
+      if (landing === undefined) break;
+      await landing;
+    }
     const record = savedRecord(doc);
     const { recordError } = await writeEditedLabel(model.files.labelsDir, record, async () => {
       try {

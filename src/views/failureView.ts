@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { EvaluationReport } from '../common/evaluation';
 import type { FailureViewState, HostToFailureViewMessage, ReportFileKind } from '../common/failureProtocol';
 import { REPORT_FILES } from '../core/evaluationReport';
+import { regularFileSha256 } from '../core/fileSha256';
 import { readEvaluationReport } from '../core/readEvaluationReport';
 import type { Log } from '../host/log';
 import { messageOf } from '../model/errors';
@@ -46,8 +47,10 @@ class FailurePanel {
   rereads = 0;
   /** Counts the reports shown (see the 'show' message's `version`). */
   version = 0;
-  /** Cases of the shown report whose ground truth the mask editor saved since (see labelSaved). */
+  /** Cases of the shown report whose ground truth changed since (see labelSaved and checkGroundTruth). */
   readonly savedTruth = new Set<number>();
+  /** The hash of each case's ground-truth file as last looked at, by its file key: read again only when that changes. */
+  readonly truthHashes = new Map<number, { readonly key: string | undefined; readonly sha256: string | undefined }>();
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -63,6 +66,9 @@ async function fileKey(file: string | undefined): Promise<string | undefined> {
   const info = await stat(file).catch(() => undefined);
   return info && `${info.ino} ${info.size} ${info.mtimeMs}`;
 }
+
+/** Ground-truth files hashed at once when a view compares them with its report. */
+const HASHED_AT_ONCE = 8;
 
 /** How long the report file must be quiet after a change before it is read again. */
 const REPORT_SETTLE_MS = 300;
@@ -244,6 +250,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     entry.report = report;
     entry.version++;
     entry.savedTruth.clear();
+    entry.truthHashes.clear();
     entry.shownFile = shownFile;
     entry.openedCases.length = 0;
     entry.panel.title = titleOf(report);
@@ -258,6 +265,7 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     const display = (folder: string): string => vscode.workspace.asRelativePath(folder);
     this.post(entry, { type: 'show', data: failureViewData(entry.report, entry.reportPath, display), version: entry.version });
     if (entry.savedTruth.size > 0) this.post(entry, { type: 'groundTruthChanged', indices: [...entry.savedTruth] });
+    void this.checkGroundTruth(entry).catch((error: unknown) => this.deps.log.warn(`Failure view: the ground-truth files could not be compared with the report: ${messageOf(error)}`));
     // A page rebuilt after a tab switch marks the case opened last again.
     const last = entry.openedCases.at(-1);
     if (last !== undefined) this.post(entry, { type: 'opened', index: last });
@@ -265,6 +273,37 @@ export class FailureViews implements vscode.WebviewPanelSerializer<FailureViewSt
     if (missing.length > 0) {
       this.post(entry, { type: 'error', message: `${missing.join(' and ')} of this evaluation ${missing.length > 1 ? 'are' : 'is'} not there any more (moved or renamed?): its cases cannot be opened. Evaluate the folder again where it is now.` });
     }
+  }
+
+  /**
+   * Marks the cases whose ground-truth file is no longer the one scored (its SHA-256 in the report): saved in the
+   * editor or changed by any program, or gone. Each time the report is shown; a file is hashed again only when its
+   * inode, size or time changed since the last look (a few at a time, each read in 1 MB pieces, so the extension host is never held long).
+   */
+  private async checkGroundTruth(entry: FailurePanel): Promise<void> {
+    const { version } = entry;
+    const rows = entry.report.images;
+    const changed: number[] = [];
+    for (let start = 0; start < rows.length; start += HASHED_AT_ONCE) {
+      await Promise.all(
+        rows.slice(start, start + HASHED_AT_ONCE).map(async (row, offset) => {
+          const index = start + offset;
+          if (row.groundTruthSha256 === undefined || entry.savedTruth.has(index)) return;
+          const key = await fileKey(row.groundTruth);
+          let seen = entry.truthHashes.get(index);
+          if (seen === undefined || seen.key !== key) {
+            seen = { key, sha256: key === undefined ? undefined : await regularFileSha256(row.groundTruth).catch(() => undefined) };
+            entry.truthHashes.set(index, seen);
+          }
+          if (seen.sha256 !== row.groundTruthSha256) changed.push(index);
+        }),
+      );
+      if (entry.version !== version) return; // another report is shown now
+    }
+    const fresh = changed.filter((index) => !entry.savedTruth.has(index));
+    if (fresh.length === 0) return;
+    for (const index of fresh) entry.savedTruth.add(index);
+    this.post(entry, { type: 'groundTruthChanged', indices: fresh.sort((a, b) => a - b) });
   }
 
   private async openReportFile(entry: FailurePanel, kind: ReportFileKind): Promise<void> {

@@ -2,6 +2,7 @@
 // known: a dark disc on a light background, which the tiny fixture model segments.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
@@ -124,6 +125,8 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     assert.deepEqual(origin(edited), { status: 'edited', model });
     assert.deepEqual(origin(rejected), { status: 'rejected', model });
     assert.deepEqual(origin(untouched), { status: 'predicted', model });
+    // Each row keeps the hash of the ground-truth file it scored (a view of the report tells a file changed since).
+    for (const row of result.images) assert.equal(row.groundTruthSha256, createHash('sha256').update(readFileSync(row.groundTruth)).digest('hex'));
     assert.equal(readFileSync(csv, 'utf8').split('\n')[0]!.split(',').slice(-3).join(','), 'ground_truth_made_by,ground_truth_model_sha256,failed');
     // The same folder as ground truth without its records: nothing is said.
     const plain = path.join(tmp.path, 'plain');

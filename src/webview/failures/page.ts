@@ -81,7 +81,7 @@ export class FailurePage {
   /** The row that holds the table's tab stop (report index), kept across re-renders. */
   private current: number | undefined;
   private opened: number | undefined;
-  /** Cases whose ground truth the editor saved since the evaluation (see the 'groundTruthChanged' message). */
+  /** Cases whose ground truth changed since the evaluation (see the 'groundTruthChanged' message). */
   private readonly changedTruth = new Set<number>();
   /** The meta line as show() wrote it, before the note about changed ground truth. */
   private metaText = '';
@@ -232,7 +232,7 @@ export class FailurePage {
     this.render();
   }
 
-  /** Marks cases whose ground truth was saved since the evaluation: their scores are the report's, not the files'. */
+  /** Marks cases whose ground truth changed since the evaluation: their scores are the report's, not the files'. */
   markGroundTruthChanged(indices: readonly number[]): void {
     for (const index of indices) {
       if (this.changedTruth.has(index)) continue;
@@ -241,7 +241,7 @@ export class FailurePage {
       if (row) markChangedTruth(row);
     }
     const n = this.changedTruth.size;
-    this.meta.textContent = `${this.metaText} ${n} ground-truth mask(s) saved since this evaluation (marked ${CHANGED_MARK}): their scores are the evaluation's; evaluate again for new ones.`;
+    this.meta.textContent = `${this.metaText} ${n} ground-truth mask(s) changed since this evaluation (marked ${CHANGED_MARK}): their scores are the evaluation's; evaluate again for new ones.`;
   }
 
   /** The host opened case `index`: mark its row. */
@@ -433,6 +433,6 @@ function markChangedTruth(row: HTMLTableRowElement): void {
   const name = row.querySelector('th.name');
   if (!name || row.classList.contains('gt-changed')) return;
   row.classList.add('gt-changed');
-  const words = 'ground truth saved since the evaluation';
+  const words = 'ground truth changed since the evaluation';
   name.append(' ', el('span', { class: 'gt-changed-mark', title: words, 'aria-label': words }, CHANGED_MARK));
 }

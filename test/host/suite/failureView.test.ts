@@ -246,6 +246,8 @@ describe('failure inspection', function () {
     const before = fs.readFileSync(file);
     const review = path.join(gtDir, '.segnetr', 'review.tsv');
     const reviewBefore = fs.existsSync(review) ? fs.readFileSync(review) : undefined;
+    let secondFile: string | undefined;
+    let secondBefore: Buffer | undefined;
     try {
       await view.press('#cases tbody tr[data-index]', 'Enter');
       const hands = new EditorHands(first);
@@ -253,7 +255,7 @@ describe('failure inspection', function () {
       await hands.click('#use-prediction');
       await waitFor('the edit', () => vscode.window.tabGroups.activeTabGroup.activeTab?.isDirty, (dirty) => dirty === true);
       await vscode.commands.executeCommand('workbench.action.files.save');
-      await waitFor('the case marked', () => view.text('#meta'), (meta) => /1 ground-truth mask\(s\) saved since this evaluation/.test(meta), 30_000);
+      await waitFor('the case marked', () => view.text('#meta'), (meta) => /1 ground-truth mask\(s\) changed since this evaluation/.test(meta), 30_000);
       assert.equal((await view.text('#cases tbody tr.gt-changed th')).replace('✎', '').trim(), first);
       // Saved as it was predicted: recorded as accepted, not as a person's own mask (an evaluation against this
       // folder says so). The prediction here is a file, whose model is not known.
@@ -266,7 +268,18 @@ describe('failure inspection', function () {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(written), { viewColumn: group.viewColumn, preview: false });
       await vscode.commands.executeCommand('workbench.action.previousEditorInGroup');
       await new ViewHands('SegNetr failures: images').waitFor('#cases tbody tr.gt-changed');
+      // Another program changes another case's ground truth: the report's hash of the file tells, when the view
+      // shows the report again (opened once more: its marks are made afresh from the files).
+      const second = (await view.text('#cases tbody tr[data-index]:nth-child(2) th')).replace('✎', '').trim();
+      secondFile = path.join(gtDir, `${path.parse(second).name}.png`);
+      secondBefore = fs.readFileSync(secondFile);
+      fs.writeFileSync(secondFile, before);
+      await vscode.commands.executeCommand('segnetr.openEvaluationReport', vscode.Uri.file(written));
+      await waitFor('both cases marked', () => view.text('#meta'), (meta) => /2 ground-truth mask\(s\) changed since this evaluation/.test(meta), 30_000);
+      const marked = (await view.text('#cases tbody')).split('✎').length - 1;
+      assert.equal(marked, 2, 'the saved case and the one changed by another program');
     } finally {
+      if (secondFile !== undefined && secondBefore !== undefined) fs.writeFileSync(secondFile, secondBefore);
       fs.writeFileSync(file, before);
       if (reviewBefore === undefined) fs.rmSync(review, { force: true });
       else fs.writeFileSync(review, reviewBefore);
