@@ -85,23 +85,27 @@ export interface EvaluateRequest {
 export type PredictionSource = 'file' | 'model';
 
 /**
- * A ground-truth mask that the ground-truth folder's own records (src/core/groundTruthOrigin.ts) say a model made:
- * - `predicted`: a pre-label no one has reviewed, unchanged since it was written;
- * - `accepted`: a model's prediction a person accepted as it was;
- * - `rejected`: an unchanged pre-label a person rejected (not ground truth at all);
- * - `edited`: a person edited a model's prediction (it is theirs, but started from the model's).
+ * A ground-truth mask that the ground-truth folder's own records (src/core/groundTruthOrigin.ts) prove a model made:
+ * - `predicted`: a pre-label no one has reviewed, its pixels as the pre-label wrote them;
+ * - `accepted`: such a pre-label a person accepted (or saved) unchanged;
+ * - `rejected`: such a pre-label a person rejected (not ground truth at all);
+ * - `edited`: a pre-label a person edited since (theirs, but started from the model's prediction).
  */
 export type GroundTruthMadeBy = 'predicted' | 'accepted' | 'rejected' | 'edited';
 
 export interface GroundTruthOrigin {
   readonly status: GroundTruthMadeBy;
-  /** The model whose prediction it is or started from (id '-' and sha256 '-' when a record does not say). */
+  /** The model whose prediction it is or started from (its pre-label record's). */
   readonly model: { readonly id: string; readonly sha256: string };
 }
 
-/** True when the ground truth is `sha256`'s own prediction as it predicted it: scoring it measures the model against itself. */
-export function isOwnOutput(origin: GroundTruthOrigin | undefined, sha256: string): boolean {
-  return origin !== undefined && origin.status !== 'edited' && origin.model.sha256 === sha256;
+/**
+ * True when the model `sha256` predicted the row and its ground truth is that model's own unchanged pre-label:
+ * the score measures the model against itself. (A row scored from a prediction file is not the model's prediction.)
+ */
+export function isOwnOutput(row: Pick<ImageEvaluation, 'prediction' | 'groundTruthOrigin'>, sha256: string): boolean {
+  const origin = row.groundTruthOrigin;
+  return row.prediction === 'model' && origin !== undefined && origin.status !== 'edited' && origin.model.sha256 === sha256;
 }
 
 export interface ImageEvaluation extends ImageMetrics {

@@ -26,7 +26,10 @@ export interface FailureRow extends MetricValues {
   readonly prediction: PredictionSource;
   /** Classes 1..K-1, in order. */
   readonly classes: readonly FailureClassRow[];
-  /** Set when the ground-truth folder's records say a model made the mask; `own`: it is the evaluated model's (made or started from). */
+  /**
+   * Set when the ground-truth folder's records prove the mask is a model's pre-label (or one a person edited);
+   * `own`: the evaluated model's, on a row that model predicted (not a prediction file).
+   */
   readonly groundTruthFromModel?: { readonly status: GroundTruthMadeBy; readonly own: boolean };
 }
 

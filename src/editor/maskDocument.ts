@@ -132,7 +132,7 @@ export class MaskDocument {
   private restoredOver: { readonly onto: string; readonly from: { readonly kind: BaseKind; readonly sha256: string | null } } | undefined;
   /** SHA-256 of what a save that failed after writing left in the label file (see noteOwnWrite). */
   private ownWrite: string | undefined;
-  /** The edit that put a model's prediction in as the mask, and that model (see fromPrediction). */
+  /** The edit that put a model's prediction in as the mask, and that model (see predictionInMask). */
   private predictionUsed: { readonly edit: Edit; readonly model: ModelIdentity } | undefined;
   /** Counts reloads: a snapshot from before one does not describe this history. */
   private generation = 0;
@@ -310,15 +310,14 @@ export class MaskDocument {
   }
 
   /**
-   * Whether the mask as it is now is a model's prediction put in by replaceMaskOffThread (compare mode's "Use
-   * Prediction as Label"): `unchanged` when that is the newest edit, otherwise edits followed it. Undefined when
-   * the mask does not hold it (undone, reloaded, never used): for the review decision a save records.
+   * The model whose prediction replaceMaskOffThread put in as the mask (compare mode's "Use Prediction as Label"),
+   * while the mask holds that edit (not undone, reloaded or cut off), edits after it or not: for the review
+   * decision a save records.
    */
-  get fromPrediction(): { readonly model: ModelIdentity; readonly unchanged: boolean } | undefined {
+  get predictionInMask(): ModelIdentity | undefined {
     const used = this.predictionUsed;
     const at = used === undefined ? -1 : this.history.indexOf(used.edit);
-    if (used === undefined || at < 0 || at >= this.position) return undefined;
-    return { model: used.model, unchanged: at === this.position - 1 };
+    return used !== undefined && at >= 0 && at < this.position ? used.model : undefined;
   }
 
   /**

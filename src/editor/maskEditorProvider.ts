@@ -506,8 +506,8 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       });
       if (loaded.model) {
         // The heat map and the slider show this prediction's own probabilities.
+        // Not the document's predictionModel: a save or Accept of the ground truth is a person's, not this model's.
         model.probability = { probability: loaded.model.probability, classes: loaded.model.classes };
-        model.predictionModel = loaded.model.model;
         const evaluated = compare.target.prediction === undefined ? this.deps.orders.evaluatedModelFor(compare.target.groundTruth) : undefined;
         if (evaluated !== undefined && evaluated.sha256 !== loaded.model.model.sha256) {
           const now = loaded.model.model;
@@ -532,8 +532,8 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     const { model, readOnlyReason } = doc.opened;
     if (!doc.compare) throw new Error('Use Prediction as Label works in compare mode (open the image from a failure view).');
     if (readOnlyReason !== undefined) throw new Error(`This mask is read-only: ${readOnlyReason}.`);
-    // The model is named so that a save records the ground truth as accepted or edited from its prediction (an
-    // evaluation against this folder then says so); a prediction file's maker is not known here.
+    // The model is named so that a save records the ground truth as edited from its prediction; a prediction
+    // file's maker is not known here.
     const predictedBy = doc.compare.predictedBy ?? { id: '-', sha256: '-' };
     const edit = await model.replaceMaskOffThread(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label', predictedBy);
     if (edit) this.announceEdit(doc, edit);
@@ -988,13 +988,14 @@ function reviewRecord(doc: OpenMask, status: HumanDecision, identity = doc.opene
 }
 
 /**
- * The decision a save records: edited, or after "Use Prediction as Label" the model's prediction, accepted when
- * saved as it was (no edit after it, none still to land in the save) and edited otherwise.
+ * The decision a save records: edited, naming the model whose prediction the mask started from (a compare-mode
+ * mask holding "Use Prediction as Label" names the model that predicted it). Never 'accepted': what a save writes
+ * is only known once it is written, and whether a mask is a model's output unchanged is for the pixels to prove
+ * (src/core/groundTruthOrigin.ts), not for this row.
  */
 function savedRecord(doc: OpenMask): ReviewRecord {
-  const from = doc.opened.model.fromPrediction;
-  if (from === undefined) return reviewRecord(doc, 'edited');
-  return reviewRecord(doc, from.unchanged && doc.pendingEdits === 0 ? 'accepted' : 'edited', from.model);
+  const from = doc.opened.model.predictionInMask;
+  return from === undefined ? reviewRecord(doc, 'edited') : reviewRecord(doc, 'edited', from);
 }
 
 /** An existing label keeps the format its file has (a 0/255 mask stays 0/255); a new one takes the setting's. */

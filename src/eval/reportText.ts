@@ -103,8 +103,8 @@ export function evaluationMarkdown(report: EvaluationReport, histogramFile: stri
   const origins = groundTruthOriginLines(report);
   if (origins.length > 0 || report.notes !== undefined) {
     lines.push('## Ground truth made by a model', '', ...origins.map((line) => `- ${line}`), ...(report.notes ?? []).map((note) => `- ${note}`), '');
-    const own = report.images.filter((i) => isOwnOutput(i.groundTruthOrigin, report.model.sha256)).slice(0, LISTED);
-    if (own.length > 0) lines.push(`This model's own output, first ${own.length}: ${own.map((i) => `\`${name(i.image)}\` (${MADE_BY[i.groundTruthOrigin!.status]})`).join(', ')}`, '');
+    const own = report.images.filter((i) => isOwnOutput(i, report.model.sha256)).slice(0, LISTED);
+    if (own.length > 0) lines.push(`This model's own pre-labels, first ${own.length}: ${own.map((i) => `\`${name(i.image)}\` (${MADE_BY[i.groundTruthOrigin!.status]})`).join(', ')}`, '');
   }
   lines.push('Empty masks per class (images):', '', '| Class | Both non-empty | Both empty | Prediction empty (miss) | Ground truth empty (false alarm) |', '|---|---:|---:|---:|---:|');
   for (const c of summary.classes) lines.push(`| ${c.name} | ${c.empty.neither} | ${c.empty.both} | ${c.empty.prediction} | ${c.empty.groundTruth} |`);
@@ -168,10 +168,10 @@ export function evaluationText(report: EvaluationReport, shown: (fileName: strin
 // ---- ground truth a model made ----------------------------------------------------------------------------
 
 const MADE_BY: Readonly<Record<GroundTruthMadeBy, string>> = {
-  predicted: 'unreviewed pre-label',
-  accepted: 'accepted as predicted',
-  rejected: 'pre-label a person rejected',
-  edited: 'edited from its prediction',
+  predicted: 'unreviewed',
+  accepted: 'accepted unchanged',
+  rejected: 'rejected',
+  edited: 'edited since',
 };
 
 function counted(images: readonly ImageEvaluation[]): string {
@@ -181,28 +181,26 @@ function counted(images: readonly ImageEvaluation[]): string {
 }
 
 /**
- * What the ground-truth folder's records say about masks a model made, as sentences ([] when they say nothing):
- * the evaluated model's own output first, with the mean Dice of the rest, since a score against itself is no score.
+ * What the ground-truth folder's records prove about masks a model made, as sentences ([] when nothing): the
+ * evaluated model's own pre-labels first, with the mean Dice of the rest, since a score against itself is no score.
  */
 export function groundTruthOriginLines(report: EvaluationReport): string[] {
   const lines: string[] = [];
   const { sha256 } = report.model;
-  const own = report.images.filter((i) => isOwnOutput(i.groundTruthOrigin, sha256));
+  const own = report.images.filter((i) => isOwnOutput(i, sha256));
   if (own.length > 0) {
-    const rest = report.images.filter((i) => !isOwnOutput(i.groundTruthOrigin, sha256));
+    const rest = report.images.filter((i) => !isOwnOutput(i, sha256));
     const restDice = rest.length === 0 ? 'no other image was scored' : `mean Dice of the other ${rest.length}: ${fixed('dice', summarize(rest).dice.mean)}`;
-    lines.push(`${own.length} of ${report.images.length} ground-truth mask(s) are this model's own prediction (${counted(own)}): their scores measure the model against itself; ${restDice}.`);
+    lines.push(`${own.length} of ${report.images.length} ground-truth mask(s) are this model's own pre-labels, pixel for pixel (${counted(own)}): their scores measure the model against itself; ${restDice}.`);
   }
-  const notReviewed = report.images.filter((i) => !isOwnOutput(i.groundTruthOrigin, sha256) && (i.groundTruthOrigin?.status === 'predicted' || i.groundTruthOrigin?.status === 'rejected'));
-  if (notReviewed.length > 0) {
-    lines.push(`${notReviewed.length} ground-truth mask(s) are another model's pre-labels that no person accepted (${counted(notReviewed)}): they are not ground truth.`);
+  const unchanged = report.images.filter((i) => !isOwnOutput(i, sha256) && i.groundTruthOrigin !== undefined && i.groundTruthOrigin.status !== 'edited');
+  if (unchanged.length > 0) {
+    lines.push(`${unchanged.length} ground-truth mask(s) are a model's pre-labels, pixel for pixel (${counted(unchanged)}); those no person accepted are not ground truth.`);
   }
-  const accepted = report.images.filter((i) => !isOwnOutput(i.groundTruthOrigin, sha256) && i.groundTruthOrigin?.status === 'accepted');
-  if (accepted.length > 0) lines.push(`${accepted.length} ground-truth mask(s) are another model's prediction accepted as predicted.`);
   const edited = report.images.filter((i) => i.groundTruthOrigin?.status === 'edited');
   const editedOwn = edited.filter((i) => i.groundTruthOrigin!.model.sha256 === sha256).length;
   if (edited.length > 0) {
-    lines.push(`${edited.length} ground-truth mask(s) were edited by a person from a model's prediction${editedOwn > 0 ? ` (${editedOwn} from this model's)` : ''}.`);
+    lines.push(`${edited.length} ground-truth mask(s) are pre-labels a person edited${editedOwn > 0 ? ` (${editedOwn} of this model's)` : ''}.`);
   }
   return lines;
 }

@@ -32,7 +32,7 @@ export function failureViewData(report: EvaluationReport, reportPath: string | u
       prediction: image.prediction,
       ...(image.groundTruthOrigin === undefined
         ? {}
-        : { groundTruthFromModel: { status: image.groundTruthOrigin.status, own: image.groundTruthOrigin.model.sha256 === report.model.sha256 } }),
+        : { groundTruthFromModel: { status: image.groundTruthOrigin.status, own: image.prediction === 'model' && image.groundTruthOrigin.model.sha256 === report.model.sha256 } }),
       classes: image.classes.map((c) => ({
         classIndex: c.classIndex,
         dice: c.dice,

@@ -333,29 +333,29 @@ describe('mask document', () => {
     assertGrid(doc.raster, EMPTY_7x5);
   });
 
-  it('knows while the mask holds a prediction put in as the label: unchanged until an edit follows it, then not after an undo past it', async () => {
+  it('knows while the mask holds a prediction put in as the label, edited after or not, and not after an undo past it', async () => {
     const f = files();
     const prediction = grid(['.......', '..111..', '.11111.', '..111..', '.......']).data;
     const model = { id: 'tiny', sha256: 'a'.repeat(64) };
     const doc = await MaskDocument.open(f, { classCount: 3, codec });
-    assert.equal(doc.fromPrediction, undefined);
+    assert.equal(doc.predictionInMask, undefined);
     const used = (await doc.replaceMaskOffThread(prediction, 'Use Prediction as Label', model))!;
-    assert.deepEqual(doc.fromPrediction, { model, unchanged: true });
+    assert.deepEqual(doc.predictionInMask, model);
     await saveNow(doc);
-    assert.deepEqual(doc.fromPrediction, { model, unchanged: true }, 'a save keeps it');
+    assert.deepEqual(doc.predictionInMask, model, 'a save keeps it');
     const stroke = doc.apply(FILL_CORNER)!;
-    assert.deepEqual(doc.fromPrediction, { model, unchanged: false });
+    assert.deepEqual(doc.predictionInMask, model);
     stroke.undo();
-    assert.deepEqual(doc.fromPrediction, { model, unchanged: true });
+    assert.deepEqual(doc.predictionInMask, model);
     used.undo();
-    assert.equal(doc.fromPrediction, undefined, 'undone: the mask is the earlier one');
+    assert.equal(doc.predictionInMask, undefined, 'undone: the mask is the earlier one');
     used.redo();
-    assert.deepEqual(doc.fromPrediction, { model, unchanged: true });
+    assert.deepEqual(doc.predictionInMask, model);
     used.undo();
     doc.apply(STROKE);
-    assert.equal(doc.fromPrediction, undefined, 'cut off by a new edit');
+    assert.equal(doc.predictionInMask, undefined, 'cut off by a new edit');
     assert.ok(await doc.replaceMaskOffThread(prediction, 'Predict'));
-    assert.equal(doc.fromPrediction, undefined, 'no model named: not a use of a prediction as the label');
+    assert.equal(doc.predictionInMask, undefined, 'no model named: not a use of a prediction as the label');
   });
 
   it('an undo that is not the next step does nothing (VS Code keeps entries a revert made stale)', async () => {

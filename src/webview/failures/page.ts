@@ -410,19 +410,19 @@ export class FailurePage {
 function markModelMade(row: HTMLTableRowElement, made: NonNullable<FailureRow['groundTruthFromModel']>): void {
   const name = row.querySelector('th.name');
   if (!name) return;
-  const whose = made.own ? "this model's" : "another model's";
+  const whose = made.own ? "this model's" : "a model's";
   const [badge, words] =
     made.status === 'edited'
-      ? ['edited', `ground truth a person edited from ${whose} prediction`]
-      : [made.own ? 'own output' : 'model output', `ground truth is ${whose} prediction (${MODEL_MADE_WORDS[made.status]})${made.own ? ': its scores measure the model against itself' : ''}`];
+      ? ['edited', `ground truth is ${whose} pre-label, edited by a person since`]
+      : [made.own ? 'own output' : 'model output', `ground truth is ${whose} pre-label, pixel for pixel (${MODEL_MADE_WORDS[made.status]})${made.own ? ': its scores measure the model against itself' : ''}`];
   const ownOutput = made.own && made.status !== 'edited';
   name.append(' ', el('span', { class: `gt-model-badge${ownOutput ? ' own' : ''}`, title: words, 'aria-label': words }, badge));
 }
 
 const MODEL_MADE_WORDS: Readonly<Record<GroundTruthMadeBy, string>> = {
-  predicted: 'an unreviewed pre-label',
-  accepted: 'accepted as predicted',
-  rejected: 'a pre-label a person rejected',
+  predicted: 'unreviewed',
+  accepted: 'a person accepted it',
+  rejected: 'a person rejected it',
   edited: 'edited',
 };
 

@@ -257,10 +257,9 @@ describe('failure inspection', function () {
       await vscode.commands.executeCommand('workbench.action.files.save');
       await waitFor('the case marked', () => view.text('#meta'), (meta) => /1 ground-truth mask\(s\) changed since this evaluation/.test(meta), 30_000);
       assert.equal((await view.text('#cases tbody tr.gt-changed th')).replace('✎', '').trim(), first);
-      // Saved as it was predicted: recorded as accepted, not as a person's own mask (an evaluation against this
-      // folder says so). The prediction here is a file, whose model is not known.
+      // Recorded as edited, naming the model whose prediction it started from: a prediction file's is not known.
       const row = fs.readFileSync(review, 'utf8').split('\n').find((line) => line.startsWith(`${first}\t`));
-      assert.match(row ?? '', new RegExp(`^${first.replace(/\./g, '\\.')}\taccepted\t-\t-\t`), row);
+      assert.match(row ?? '', new RegExp(`^${first.replace(/\./g, '\\.')}\tedited\t-\t-\t`), row);
       // The view's tab hidden behind another and shown again: its page is rebuilt, and the host marks the case again.
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor'); // the compare editor
       const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview));
@@ -323,7 +322,24 @@ describe('failure inspection', function () {
     const hands = new EditorHands(first);
     await hands.waitUntilShown();
     await waitFor('the warning', () => hands.text('#banner-text'), (t) => /evaluated with another model \(tiny-segnetr, sha256 ffffffffffff…\)/.test(t), 60_000);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // A person's fix of the ground truth, saved, names no model: the mask did not start from the model's prediction
+    // shown beside it (naming it made a later evaluation call the fix "edited from this model's prediction").
+    const file = path.join(gtDir, `${path.parse(first).name}.png`);
+    const before = fs.readFileSync(file);
+    const review = path.join(gtDir, '.segnetr', 'review.tsv');
+    const reviewBefore = fs.existsSync(review) ? fs.readFileSync(review) : undefined;
+    try {
+      await hands.drag([2, 2], [12, 2]);
+      await waitFor('the stroke', () => vscode.window.tabGroups.activeTabGroup.activeTab?.isDirty, (dirty) => dirty === true);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      const row = await waitFor('the decision', () => (fs.existsSync(review) ? fs.readFileSync(review, 'utf8') : '').split('\n').find((line) => line.startsWith(`${first}\t`)), (line) => line !== undefined);
+      assert.match(row!, /\tedited\t-\t-\t/);
+    } finally {
+      fs.writeFileSync(file, before);
+      if (reviewBefore === undefined) fs.rmSync(review, { force: true });
+      else fs.writeFileSync(review, reviewBefore);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('Review Most Uncertain First opens the most uncertain image; Next follows the order', async () => {
