@@ -26,6 +26,8 @@ export interface LabelCodec {
   encodeLabel(mask: Uint8Array, width: number, height: number, format: LabelFormat, options?: { readonly transfer?: boolean }): Promise<Uint8Array>;
   /** decodeLabelPng's class indices; rejects with LabelPngError for a file that is not a label of `classCount` classes. */
   decodeLabel(bytes: Uint8Array, classCount: number): Promise<DecodedLabel>;
+  /** The SHA-256 of decodeLabel's class indices (maskPixelsSha256 of the label file `bytes`). */
+  labelPixelsSha256(bytes: Uint8Array, classCount: number): Promise<string>;
   /** An 8-bit grey PNG's bytes value for value (probability maps, backup patches), with the SHA-256 of the pixels. */
   decodeGrey(bytes: Uint8Array): Promise<CodecPixels & { readonly sha256: string }>;
   /** readMaskPng's class indices, by the evaluation's rules; rejects with ImageError for a mask it refuses. */

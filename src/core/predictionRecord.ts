@@ -99,7 +99,7 @@ export function modelThreshold(output: ModelOutput): number | null {
   return output.activation === 'sigmoid' ? output.threshold : null;
 }
 
-/** Writes the maps first and the record last, so a record always has its maps. */
+/** A pre-label's record and maps (the job runs in the worker, so it encodes the maps itself). */
 export async function writePredictionRecord(
   labelsDir: string,
   imagePath: string,
@@ -108,26 +108,55 @@ export async function writePredictionRecord(
   output: ModelOutput,
   time: Date = new Date(),
 ): Promise<void> {
+  const { width, height } = prediction;
+  const maps: EncodedPredictionMaps = {
+    width,
+    height,
+    probabilityPng: encodeGreyPng(prediction.probability, width, height),
+    classesPng: output.activation === 'softmax' ? encodeGreyPng(prediction.mask, width, height) : null,
+  };
+  await writePredictionFiles(labelsDir, imagePath, maps, { model, threshold: modelThreshold(output), maskSha256: maskPixelsSha256(prediction.mask) }, time);
+}
+
+/** A prediction's maps as PNG files (8-bit grey): the probability map, and the classes of a multi-class model. */
+export interface EncodedPredictionMaps {
+  readonly width: number;
+  readonly height: number;
+  readonly probabilityPng: Uint8Array;
+  readonly classesPng: Uint8Array | null;
+}
+
+/**
+ * Writes a prediction's record and maps: by a pre-label, or by the mask editor when it saves a label that is a
+ * model's prediction pixel for pixel. `maskSha256`: the label's class indices (maskPixelsSha256); `threshold`: the
+ * record's (see PredictionRecord). The maps first and the record last, so a record always has its maps.
+ */
+export async function writePredictionFiles(
+  labelsDir: string,
+  imagePath: string,
+  maps: EncodedPredictionMaps,
+  fields: { readonly model: ModelIdentity; readonly threshold: number | null; readonly maskSha256: string },
+  time: Date = new Date(),
+): Promise<void> {
   const paths = predictionPaths(labelsDir, imagePath);
   await makeStateFolder(labelsDir, PREDICTIONS_FOLDER);
-  const { width, height } = prediction;
-  const hasClasses = output.activation === 'softmax';
+  const { width, height, probabilityPng, classesPng } = maps;
   const record: PredictionRecord = {
     version: RECORD_VERSION,
     image: path.basename(imagePath),
     imageDir: path.relative(path.resolve(labelsDir), path.dirname(path.resolve(imagePath))) || '.',
-    model,
+    model: { id: fields.model.id, sha256: fields.model.sha256 },
     time: time.toISOString(),
-    threshold: modelThreshold(output),
+    threshold: fields.threshold,
     width,
     height,
-    hasClasses,
-    maskSha256: maskPixelsSha256(prediction.mask),
+    hasClasses: classesPng !== null,
+    maskSha256: fields.maskSha256,
   };
   // All or none: new maps beside the old record would be thresholded with the old model's threshold, named for it.
   await writeFilesAtomically([
-    { path: paths.probability, data: encodeGreyPng(prediction.probability, width, height) },
-    ...(hasClasses ? [{ path: paths.classes, data: encodeGreyPng(prediction.mask, width, height) }] : []),
+    { path: paths.probability, data: probabilityPng },
+    ...(classesPng === null ? [] : [{ path: paths.classes, data: classesPng }]),
     { path: paths.record, data: Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8') },
   ]);
 }

@@ -15,7 +15,7 @@ import type { CompareTarget } from './compareTarget';
 export interface LoadedPrediction {
   readonly mask: Uint8Array;
   /** The model's maps when the model predicted (a file prediction has none). */
-  readonly model?: Pick<ImagePrediction, 'probability' | 'classes' | 'model'>;
+  readonly model?: Pick<ImagePrediction, 'probability' | 'classes' | 'model' | 'threshold'>;
 }
 
 export interface PredictionSources {
@@ -29,8 +29,8 @@ export interface PredictionSources {
 export class CompareSession {
   /** The prediction as evaluated, once loaded. */
   prediction: Uint8Array | undefined;
-  /** The model that made it, when the model predicted (a prediction file's maker is not known here). */
-  predictedBy: { readonly id: string; readonly sha256: string } | undefined;
+  /** The model's prediction with its maps, when the model predicted (a prediction file's maker is not known here). */
+  predictedBy: NonNullable<LoadedPrediction['model']> | undefined;
   private loading: Promise<LoadedPrediction> | undefined;
 
   constructor(readonly target: CompareTarget) {}
@@ -44,7 +44,7 @@ export class CompareSession {
     this.loading ??= loadPrediction(this.target, size, classCount, sources).then(
       (loaded) => {
         this.prediction = loaded.mask;
-        this.predictedBy = loaded.model?.model;
+        this.predictedBy = loaded.model;
         return loaded;
       },
       (error: unknown) => {
@@ -82,7 +82,7 @@ async function loadPrediction(target: CompareTarget, size: LabelRaster, classCou
   }
   const predicted = await sources.predictImage({ imagePath: target.image, modelPath: sources.modelPath, threads: sources.threads });
   checkSize(predicted, size, `The model's prediction of ${path.basename(target.image)}`);
-  return { mask: predicted.mask, model: { probability: predicted.probability, classes: predicted.classes, model: predicted.model } };
+  return { mask: predicted.mask, model: { probability: predicted.probability, classes: predicted.classes, model: predicted.model, threshold: predicted.threshold } };
 }
 
 function checkSize(got: { width: number; height: number }, want: { width: number; height: number }, what: string): void {

@@ -56,6 +56,12 @@ export class LabelCodecThread implements LabelCodec {
     return { width, height, data, storedAs: storedAs ?? undefined };
   }
 
+  async labelPixelsSha256(bytes: Uint8Array, classCount: number): Promise<string> {
+    const { sha256 } = await this.decoded({ type: 'decodeLabel', bytes, classCount, digest: true });
+    if (sha256 === null) throw new Error('the label codec thread answered a digest request without the digest');
+    return sha256;
+  }
+
   async decodeGrey(bytes: Uint8Array): Promise<CodecPixels & { readonly sha256: string }> {
     const { width, height, data, sha256 } = await this.decoded({ type: 'decodeLabel', bytes, classCount: EVERY_BYTE_VALUE, digest: true });
     if (sha256 === null) throw new Error('the label codec thread answered a digest request without the digest');

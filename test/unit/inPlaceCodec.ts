@@ -57,6 +57,9 @@ export function inPlaceCodec(): InPlaceCodec {
       if (codec.failEncode !== undefined) throw new Error(codec.failEncode);
       return encodeLabelPng(copy, width, height, format);
     },
+    async labelPixelsSha256(bytes, classCount) {
+      return createHash('sha256').update(decodeLabelPng(bytes, classCount).data).digest('hex');
+    },
     async decodeLabel(bytes, classCount) {
       return decodeLabelPng(bytes, classCount);
     },

@@ -200,6 +200,32 @@ describe('mask editor', function () {
     await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing Predict');
   });
 
+  it("Predict then save writes the prediction's record beside the label, hashing the pixels saved; an edit saved after it does not", async () => {
+    const [e1] = images;
+    // An image of its own, last in the folder, so the other tests' labels and records stay as they are.
+    const file = path.join(path.dirname(e1!.path), `e5${path.extname(e1!.path)}`);
+    fs.copyFileSync(e1!.path, file);
+    const e5: TestImage = { ...e1!, path: file, name: path.basename(file), uri: vscode.Uri.file(file), labelPath: path.join(masks, 'e5.png') };
+    const hands = await open(e5);
+    const empty = sha256(new Uint8Array(e5.width * e5.height));
+    await hands.press('r');
+    const predicted = await waitFor('the prediction', () => editorState(e5.uri), (s) => s !== undefined && s.maskSha256 !== empty && s.dirty, 60_000);
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    const recordFile = path.join(masks, '.segnetr', 'predictions', 'e5.json');
+    const readRecord = (): { model: { id: string }; maskSha256?: string } | undefined => (fs.existsSync(recordFile) ? JSON.parse(fs.readFileSync(recordFile, 'utf8')) : undefined);
+    const record = await waitFor('the record', readRecord, (r) => r !== undefined, 30_000);
+    assert.equal(record!.maskSha256, predicted!.maskSha256, 'the hash of the class indices saved');
+    assert.ok(fs.existsSync(path.join(masks, '.segnetr', 'predictions', 'e5.prob.png')), 'with its probability map');
+    const written = fs.readFileSync(recordFile);
+    await hands.drag([FIRST.from, FIRST.row], [FIRST.to, FIRST.row]);
+    await waitFor('the stroke', () => editorState(e5.uri), (s) => s !== undefined && s.dirty);
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await waitFor('the save', () => editorState(e5.uri), (s) => s !== undefined && !s.dirty);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a record write would follow the save at once
+    assert.deepEqual(fs.readFileSync(recordFile), written, 'the edited label is not the prediction: its record stays the one it started from');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('a threshold set with the keys on the slider becomes one undoable edit after a pause, without Enter', async () => {
     const [, , e3] = images;
     const hands = new EditorHands(e3!.name);
