@@ -87,7 +87,7 @@ export type PredictionSource = 'file' | 'model';
 /**
  * A ground-truth mask that the ground-truth folder's own records (src/core/groundTruthOrigin.ts) prove a model made:
  * - `predicted`: a pre-label no one has reviewed, its pixels as the pre-label wrote them;
- * - `accepted`: such a pre-label a person accepted (or saved) unchanged;
+ * - `accepted`: such a pre-label a person accepted or saved unchanged, or a prediction the editor saved unchanged;
  * - `rejected`: such a pre-label a person rejected (not ground truth at all);
  * - `edited`: a pre-label a person edited since (theirs, but started from the model's prediction).
  */

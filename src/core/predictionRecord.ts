@@ -79,7 +79,7 @@ const MAX_STEM_BYTES = 255 - '.classes.png'.length;
  * The name the image's records go by: its base name, or for a name too long to take our suffixes, its first
  * characters and a hash of the whole name (still one image's; its label, `<base name>.png`, fits where this did not).
  */
-function recordStem(name: string): string {
+export function recordStem(name: string): string {
   if (Buffer.byteLength(name) <= MAX_STEM_BYTES) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
   const chars = Array.from(name); // whole code points: no half of a surrogate pair
@@ -119,7 +119,7 @@ export async function writePredictionRecord(
 }
 
 /** A prediction's maps as PNG files (8-bit grey): the probability map, and the classes of a multi-class model. */
-export interface EncodedPredictionMaps {
+interface EncodedPredictionMaps {
   readonly width: number;
   readonly height: number;
   readonly probabilityPng: Uint8Array;
@@ -127,11 +127,10 @@ export interface EncodedPredictionMaps {
 }
 
 /**
- * Writes a prediction's record and maps: by a pre-label, or by the mask editor when it saves a label that is a
- * model's prediction pixel for pixel. `maskSha256`: the label's class indices (maskPixelsSha256); `threshold`: the
- * record's (see PredictionRecord). The maps first and the record last, so a record always has its maps.
+ * Writes a prediction's record and maps. `maskSha256`: the label's class indices (maskPixelsSha256); `threshold`:
+ * the record's (see PredictionRecord). The maps first and the record last, so a record always has its maps.
  */
-export async function writePredictionFiles(
+async function writePredictionFiles(
   labelsDir: string,
   imagePath: string,
   maps: EncodedPredictionMaps,

@@ -95,7 +95,8 @@ export function parseEvaluationReport(value: unknown, file: string): EvaluationR
     throw new ReportError(`${file} is not a SegNetr evaluation report: ${what}`);
   };
   for (const [key, dir] of [['imagesDir', report.imagesDir], ['gtDir', report.gtDir], ['predDir', report.predDir]] as const) {
-    if (dir !== undefined && !path.isAbsolute(dir)) bad(`${key} is not an absolute path`);
+    // Reports written before paths were made absolute: which folder they meant depends on where the CLI ran.
+    if (dir !== undefined && !path.isAbsolute(dir)) bad(`${key} is not an absolute path (an older SegNetr wrote relative ones); evaluate the folder again for a report this version can open`);
   }
   // Every row's files are the evaluated folders' (the rule the evaluation scored by): a row naming any other file
   // would open it in compare mode, where the ground truth is edited and saved.

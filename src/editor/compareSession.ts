@@ -15,7 +15,7 @@ import type { CompareTarget } from './compareTarget';
 export interface LoadedPrediction {
   readonly mask: Uint8Array;
   /** The model's maps when the model predicted (a file prediction has none). */
-  readonly model?: Pick<ImagePrediction, 'probability' | 'classes' | 'model' | 'threshold'>;
+  readonly model?: Pick<ImagePrediction, 'probability' | 'classes' | 'model'>;
 }
 
 export interface PredictionSources {
@@ -29,7 +29,7 @@ export interface PredictionSources {
 export class CompareSession {
   /** The prediction as evaluated, once loaded. */
   prediction: Uint8Array | undefined;
-  /** The model's prediction with its maps, when the model predicted (a prediction file's maker is not known here). */
+  /** The model's prediction, when the model predicted (a prediction file's maker is not known here). */
   predictedBy: NonNullable<LoadedPrediction['model']> | undefined;
   private loading: Promise<LoadedPrediction> | undefined;
 
@@ -82,7 +82,7 @@ async function loadPrediction(target: CompareTarget, size: LabelRaster, classCou
   }
   const predicted = await sources.predictImage({ imagePath: target.image, modelPath: sources.modelPath, threads: sources.threads });
   checkSize(predicted, size, `The model's prediction of ${path.basename(target.image)}`);
-  return { mask: predicted.mask, model: { probability: predicted.probability, classes: predicted.classes, model: predicted.model, threshold: predicted.threshold } };
+  return { mask: predicted.mask, model: { probability: predicted.probability, classes: predicted.classes, model: predicted.model } };
 }
 
 function checkSize(got: { width: number; height: number }, want: { width: number; height: number }, what: string): void {

@@ -26,13 +26,6 @@ import { type BackupStep, decodeRectBytes, encodeRectBytes, parseBackup, seriali
 
 export type MaskSource = BaseKind | 'backup';
 
-/** A model's prediction put in as the mask (Predict, Use Prediction as Label), and what its record needs. */
-export interface PredictionPutIn {
-  readonly model: ModelIdentity;
-  /** The model's maps and the record's threshold (0..1, null for arg-max); absent for a prediction file. */
-  readonly maps?: { readonly probability: Uint8Array; readonly classes: Uint8Array | null; readonly threshold: number | null };
-}
-
 /** Bytes a snapshot copies per event-loop turn: a few ms each. */
 const SNAPSHOT_CHUNK_BYTES = 4 * 2 ** 20;
 
@@ -140,7 +133,7 @@ export class MaskDocument {
   /** SHA-256 of what a save that failed after writing left in the label file (see noteOwnWrite). */
   private ownWrite: string | undefined;
   /** The edit that put a model's prediction in as the mask, and that model (see predictionInMask). */
-  private predictionUsed: { readonly edit: Edit; readonly prediction: PredictionPutIn } | undefined;
+  private predictionUsed: { readonly edit: Edit; readonly model: ModelIdentity } | undefined;
   /** Counts reloads: a snapshot from before one does not describe this history. */
   private generation = 0;
   /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
@@ -308,11 +301,11 @@ export class MaskDocument {
    * replaceMask, with the comparing and packing (a few hundred ms at 8000 x 6000) on the codec thread. Should the
    * mask change meanwhile (an undo), the replacement is made again here, on this thread: it must not be lost.
    */
-  async replaceMaskOffThread(data: Uint8Array, label: string, prediction?: PredictionPutIn): Promise<DocumentEdit | undefined> {
+  async replaceMaskOffThread(data: Uint8Array, label: string, predictedBy?: ModelIdentity): Promise<DocumentEdit | undefined> {
     if (data.length !== this.raster.data.length) throw new RangeError(`new mask has ${data.length} pixels, expected ${this.raster.width} x ${this.raster.height}`);
     const outcome = await this.onCodec(async (mask) => this.codec.replaceMask(mask, await copyInChunks(data)));
     const edit = outcome === 'changed' ? this.replaceMask(data, label) : outcome && this.land({ label, patch: outcome });
-    if (edit && prediction) this.predictionUsed = { edit: this.history[this.position - 1]!, prediction };
+    if (edit && predictedBy) this.predictionUsed = { edit: this.history[this.position - 1]!, model: predictedBy };
     return edit;
   }
 
@@ -324,17 +317,17 @@ export class MaskDocument {
   get predictionInMask(): ModelIdentity | undefined {
     const used = this.predictionUsed;
     const at = used === undefined ? -1 : this.history.indexOf(used.edit);
-    return used !== undefined && at >= 0 && at < this.position ? used.prediction.model : undefined;
+    return used !== undefined && at >= 0 && at < this.position ? used.model : undefined;
   }
 
   /**
-   * The prediction `snapshot` is, pixel for pixel: its newest edit put it in (edits after it undone) and the
-   * model's maps are known. A save of such a snapshot writes the prediction's record beside the label.
+   * The model whose prediction `snapshot` is, pixel for pixel: its newest edit put it in (edits after it undone),
+   * and the model is known (not a prediction file). A save of such a snapshot leaves a note saying so.
    */
-  predictionWritten(snapshot: MaskSnapshot): Required<PredictionPutIn> | undefined {
+  predictionWritten(snapshot: MaskSnapshot): ModelIdentity | undefined {
     const used = this.predictionUsed;
-    if (used === undefined || used.prediction.maps === undefined || snapshot.edits.at(-1) !== used.edit) return undefined;
-    return { model: used.prediction.model, maps: used.prediction.maps };
+    if (used === undefined || used.model.sha256 === '-' || snapshot.edits.at(-1) !== used.edit) return undefined;
+    return used.model;
   }
 
   /**

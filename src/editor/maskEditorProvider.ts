@@ -19,7 +19,8 @@ import { labelPathFor } from '../core/labelPaths';
 import { checkLabelsOutsideImages, earlierImageWithLabel } from '../core/plan';
 import { formatBytes } from '../core/readRegularFile';
 import { samePlace } from '../core/realPath';
-import { thresholdByte, writePredictionFiles } from '../core/predictionRecord';
+import { thresholdByte } from '../core/predictionRecord';
+import { writeSavedPredictionNote } from '../core/savedPrediction';
 import { type Direction, type QueueOrder, neighbourImage } from '../core/reviewQueue';
 import { type HumanDecision, type ReviewRecord, ReviewStateError, effectiveReviewStatus, readReviewState, recordReviewIf } from '../core/reviewState';
 import type { Log } from '../host/log';
@@ -41,7 +42,7 @@ import { editorHtml } from './editorHtml';
 import { type EditorModelInfo, editorModelInfo } from './editorModel';
 import { keptBackupsOf, readKeptBackup } from './keptBackups';
 import { keepUnrestoredBackup } from './maskBackup';
-import { ChangedDuringEditError, type DocumentEdit, EditedDuringReloadError, MaskDocument, type OpenOptions, type PredictionPutIn, operationLabel } from './maskDocument';
+import { ChangedDuringEditError, type DocumentEdit, EditedDuringReloadError, MaskDocument, type OpenOptions, operationLabel } from './maskDocument';
 import type { ReviewOrders } from './reviewOrders';
 import { LabelChangedOnDiskError, type SaveTarget, type VsCodeSave, type WrittenMask, fileTarget, saveMask, writeMaskSnapshot } from './saveMask';
 import { literalGlob } from './literalGlob';
@@ -533,9 +534,10 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     if (!doc.compare) throw new Error('Use Prediction as Label works in compare mode (open the image from a failure view).');
     if (readOnlyReason !== undefined) throw new Error(`This mask is read-only: ${readOnlyReason}.`);
     // The model is named so that a save records the ground truth as edited from its prediction, and a save of it
-    // unchanged writes its record (an evaluation against this folder then knows it); a prediction file's maker and
-    // maps are not known here.
-    const edit = await model.replaceMaskOffThread(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label', usedPrediction(doc.compare.predictedBy, threshold));
+    // unchanged leaves a note saying so (an evaluation against this folder then knows); a prediction file's maker
+    // is not known here.
+    const predictedBy = doc.compare.predictedBy?.model ?? { id: '-', sha256: '-' };
+    const edit = await model.replaceMaskOffThread(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label', predictedBy);
     if (edit) this.announceEdit(doc, edit);
   }
 
@@ -670,10 +672,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       model.predictionModel = prediction.model;
       // In the edit queue: strokes sent while the model ran apply first, then the prediction replaces them all.
       await this.inOrder(doc, async () => {
-        const edit = await model.replaceMaskOffThread(prediction.mask, 'Predict', {
-          model: prediction.model,
-          maps: { probability: prediction.probability, classes: prediction.classes, threshold: prediction.threshold },
-        });
+        const edit = await model.replaceMaskOffThread(prediction.mask, 'Predict', prediction.model);
         if (edit) this.announceEdit(doc, edit);
       });
       this.postAll(doc, { type: 'probability', probability: prediction.probability, classes: prediction.classes });
@@ -813,7 +812,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       }
     });
     this.deps.log.info(`Saved ${model.files.labelPath}.`);
-    if (written) void this.recordSavedPrediction(doc, written); // not awaited: VS Code's save does not wait for the maps' PNGs
+    if (written) void this.noteSavedPrediction(doc, written); // not awaited: VS Code's save does not wait for the hash
     this.labelSaves.fire(model.files.labelPath);
     if (recordError === undefined) {
       this.postAll(doc, { type: 'review', review: record.status });
@@ -826,26 +825,20 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
 
   /**
    * A saved label that is a model's prediction pixel for pixel (Predict, or Use Prediction as Label, with no edit
-   * after it) gets that prediction's record and maps beside it, as a pre-label would: an evaluation against this
-   * folder then knows the model made it (src/core/groundTruthOrigin.ts). The hash is of the pixels written; the
-   * PNGs are made on the codec thread. The label is saved either way.
+   * after it) gets a note saying so (src/core/savedPrediction.ts): an evaluation against this folder then knows the
+   * model made it. The hash is of the pixels written, decoded on the codec thread. The label is saved either way.
    */
-  private async recordSavedPrediction(doc: OpenMask, written: WrittenMask): Promise<void> {
+  private async noteSavedPrediction(doc: OpenMask, written: WrittenMask): Promise<void> {
     const { model } = doc.opened;
-    const made = model.predictionWritten(written.snapshot);
-    if (made === undefined) return;
-    const { width, height } = written.snapshot;
-    const { codec } = this.deps;
+    const predictedBy = model.predictionWritten(written.snapshot);
+    if (predictedBy === undefined) return;
     try {
-      const [maskSha256, probabilityPng, classesPng] = await Promise.all([
-        codec.labelPixelsSha256(written.bytes, model.classCount),
-        codec.encodeLabel(made.maps.probability, width, height, 'index'),
-        made.maps.classes === null ? null : codec.encodeLabel(made.maps.classes, width, height, 'index'),
-      ]);
-      const maps = { width, height, probabilityPng, classesPng };
-      await writePredictionFiles(model.files.labelsDir, model.files.imagePath, maps, { model: made.model, threshold: made.maps.threshold, maskSha256 });
+      const maskSha256 = await this.deps.codec.labelPixelsSha256(written.bytes, model.classCount);
+      await writeSavedPredictionNote(model.files.labelsDir, model.files.imagePath, predictedBy, maskSha256);
     } catch (error) {
-      this.deps.log.warn(`Saved ${model.files.labelPath}, but the record of the prediction it is was not written: ${messageOf(error)}`);
+      const text = `Saved ${model.files.labelPath}, but not the note that it is ${predictedBy.id}'s prediction unchanged, so an evaluation against this folder will take it for a person's mask: ${messageOf(error)}`;
+      this.deps.log.warn(text);
+      void vscode.window.showWarningMessage(`SegNetr: ${text}`);
     }
   }
 
@@ -1015,18 +1008,6 @@ async function readOnlyReason(files: MaskFiles): Promise<string | undefined> {
 function reviewRecord(doc: OpenMask, status: HumanDecision, identity = doc.opened.model.predictionModel ?? { id: '-', sha256: '-' }): ReviewRecord {
   const { model } = doc.opened;
   return { image: path.basename(model.files.imagePath), status, modelId: identity.id, modelSha256: identity.sha256, time: new Date().toISOString() };
-}
-
-/**
- * What "Use Prediction as Label" puts in: the model's prediction as evaluated (threshold null) or its map above the
- * byte `threshold`, whose record threshold is that byte's (thresholdByte maps it back); a prediction file's is named
- * by no model and has no maps.
- */
-function usedPrediction(predicted: CompareSession['predictedBy'], threshold: number | null): PredictionPutIn {
-  if (predicted === undefined) return { model: { id: '-', sha256: '-' } };
-  const recordThreshold = threshold === null ? predicted.threshold : threshold < 255 ? (threshold + 0.5) / 255 : undefined;
-  if (recordThreshold === undefined) return { model: predicted.model }; // above the top of the scale: nothing, no record
-  return { model: predicted.model, maps: { probability: predicted.probability, classes: predicted.classes, threshold: recordThreshold } };
 }
 
 /**

@@ -104,7 +104,7 @@ export function evaluationMarkdown(report: EvaluationReport, histogramFile: stri
   if (origins.length > 0 || report.notes !== undefined) {
     lines.push('## Ground truth made by a model', '', ...origins.map((line) => `- ${line}`), ...(report.notes ?? []).map((note) => `- ${note}`), '');
     const own = report.images.filter((i) => isOwnOutput(i, report.model.sha256)).slice(0, LISTED);
-    if (own.length > 0) lines.push(`This model's own pre-labels, first ${own.length}: ${own.map((i) => `\`${name(i.image)}\` (${MADE_BY[i.groundTruthOrigin!.status]})`).join(', ')}`, '');
+    if (own.length > 0) lines.push(`This model's own predictions, first ${own.length}: ${own.map((i) => `\`${name(i.image)}\` (${MADE_BY[i.groundTruthOrigin!.status]})`).join(', ')}`, '');
   }
   lines.push('Empty masks per class (images):', '', '| Class | Both non-empty | Both empty | Prediction empty (miss) | Ground truth empty (false alarm) |', '|---|---:|---:|---:|---:|');
   for (const c of summary.classes) lines.push(`| ${c.name} | ${c.empty.neither} | ${c.empty.both} | ${c.empty.prediction} | ${c.empty.groundTruth} |`);
@@ -169,7 +169,7 @@ export function evaluationText(report: EvaluationReport, shown: (fileName: strin
 
 const MADE_BY: Readonly<Record<GroundTruthMadeBy, string>> = {
   predicted: 'unreviewed',
-  accepted: 'accepted unchanged',
+  accepted: 'kept unchanged',
   rejected: 'rejected',
   edited: 'edited since',
 };
@@ -182,7 +182,7 @@ function counted(images: readonly ImageEvaluation[]): string {
 
 /**
  * What the ground-truth folder's records prove about masks a model made, as sentences ([] when nothing): the
- * evaluated model's own pre-labels first, with the mean Dice of the rest, since a score against itself is no score.
+ * evaluated model's own predictions first, with the mean Dice of the rest, since a score against itself is no score.
  */
 export function groundTruthOriginLines(report: EvaluationReport): string[] {
   const lines: string[] = [];
@@ -191,11 +191,11 @@ export function groundTruthOriginLines(report: EvaluationReport): string[] {
   if (own.length > 0) {
     const rest = report.images.filter((i) => !isOwnOutput(i, sha256));
     const restDice = rest.length === 0 ? 'no other image was scored' : `mean Dice of the other ${rest.length}: ${fixed('dice', summarize(rest).dice.mean)}`;
-    lines.push(`${own.length} of ${report.images.length} ground-truth mask(s) are this model's own pre-labels, pixel for pixel (${counted(own)}): their scores measure the model against itself; ${restDice}.`);
+    lines.push(`${own.length} of ${report.images.length} ground-truth mask(s) are this model's own predictions, pixel for pixel (${counted(own)}): their scores measure the model against itself; ${restDice}.`);
   }
   const unchanged = report.images.filter((i) => !isOwnOutput(i, sha256) && i.groundTruthOrigin !== undefined && i.groundTruthOrigin.status !== 'edited');
   if (unchanged.length > 0) {
-    lines.push(`${unchanged.length} ground-truth mask(s) are a model's pre-labels, pixel for pixel (${counted(unchanged)}); those no person accepted are not ground truth.`);
+    lines.push(`${unchanged.length} ground-truth mask(s) are a model's predictions, pixel for pixel (${counted(unchanged)}); those no person kept are not ground truth.`);
   }
   const edited = report.images.filter((i) => i.groundTruthOrigin?.status === 'edited');
   const editedOwn = edited.filter((i) => i.groundTruthOrigin!.model.sha256 === sha256).length;

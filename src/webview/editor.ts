@@ -80,6 +80,8 @@ export class MaskEditor {
   private waiting: { readonly id: number; readonly name: string; readonly leftToHost: boolean; readonly preview: number; readonly timer: ReturnType<typeof setTimeout> } | null = null;
   /** Whether the focus last moved by a pointer press (not Tab or the page's own focus calls). */
   private focusByPointer = false;
+  /** The keyboard works the image (Tab, arrow keys) since the last pointer press: the crosshair shows, Enter acts there. */
+  private keyboardCursor = false;
   /** What had the focus when the keyboard help opened. */
   private helpOpener: HTMLElement | null = null;
 
@@ -854,6 +856,59 @@ export class MaskEditor {
     if (pointer >= 0 && this.page.canvas.hasPointerCapture(pointer)) this.page.canvas.releasePointerCapture(pointer);
   }
 
+  /**
+   * Enter on the image reached by keyboard: the tool acts at the crosshair in the middle of the view (the arrow
+   * keys move the image under it), as a click there would: a brush or eraser dab, a fill, a polygon point.
+   * `close` (Shift+Enter) closes the polygon being drawn.
+   */
+  /** The image has the focus and the person works it with the keyboard (reached by Tab or panned with the arrow keys, not clicked since). */
+  private keyboardOnImage(): boolean {
+    return document.activeElement === this.page.canvas && this.keyboardCursor;
+  }
+
+  private syncCrosshair(): void {
+    this.page.crosshair.hidden = !this.keyboardOnImage();
+  }
+
+  private actAtCrosshair(close: boolean): void {
+    if (!this.init || !this.editable()) return;
+    if (close) {
+      if (this.polygon.closable) this.closePolygon();
+      else this.announce(this.polygon.active ? 'A polygon needs three points' : 'No polygon to close');
+      return;
+    }
+    const ix = imageX(this.view, this.renderer.width / 2);
+    const iy = imageY(this.view, this.renderer.height / 2);
+    const px = Math.floor(ix);
+    const py = Math.floor(iy);
+    const { width, height } = this.raster;
+    if (px < 0 || py < 0 || px >= width || py >= height) {
+      this.announce('The crosshair is outside the image: move the image with the arrow keys');
+      return;
+    }
+    const tool = this.state.tool;
+    switch (tool) {
+      case 'brush':
+      case 'eraser':
+        this.commit({ kind: 'stroke', points: [ix, iy], radius: brushRadius(this.state.brushSize), classIndex: tool === 'brush' ? this.state.classIndex : 0 });
+        return;
+      case 'fill':
+        this.commit({ kind: 'fill', x: px, y: py, classIndex: this.state.classIndex });
+        return;
+      case 'polygon':
+      case 'polygonErase':
+        if (!this.polygon.active) this.polygon.start(tool === 'polygon' ? this.state.classIndex : 0);
+        this.lasso = false;
+        this.polygon.add(ix, iy, width, height);
+        this.renderer.requestUi();
+        this.saveStateSoon();
+        this.announce(`Point ${this.polygon.points.length} at ${px}, ${py}${this.polygon.closable ? '; Shift+Enter closes' : ''}`);
+        return;
+      default:
+        assertNeverMessage(tool);
+    }
+  }
+
   private closePolygon(): void {
     const op = this.polygon.close();
     this.lasso = false;
@@ -880,9 +935,18 @@ export class MaskEditor {
   // ---- keys the webview handles itself (not tool keys: those are VS Code keybindings sent as 'action') ----
 
   private bindKeys(): void {
-    window.addEventListener('pointerdown', () => (this.focusByPointer = true), true);
+    window.addEventListener('pointerdown', () => {
+      this.focusByPointer = true;
+      this.keyboardCursor = false;
+      this.syncCrosshair();
+    }, true);
+    this.page.canvas.addEventListener('focus', () => this.syncCrosshair());
+    this.page.canvas.addEventListener('blur', () => this.syncCrosshair());
     window.addEventListener('keydown', (e) => {
-      if (e.key === 'Tab') this.focusByPointer = false;
+      if (e.key === 'Tab') {
+        this.focusByPointer = false;
+        this.keyboardCursor = true; // the focus event that follows shows the crosshair if it lands on the image
+      }
       // Held wherever the focus is: a drag that starts on the image while Space is down pans.
       if (e.key === ' ' && !isTextEntry(e.target as Element | null)) this.spaceHeld = true;
     }, true);
@@ -913,7 +977,15 @@ export class MaskEditor {
       const pan = ARROW_PAN[e.key];
       if (pan && target === this.page.canvas && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
+        this.keyboardCursor = true;
+        this.syncCrosshair();
         this.panBy(pan[0] * (e.shiftKey ? PAN_STEP_LARGE : PAN_STEP), pan[1] * (e.shiftKey ? PAN_STEP_LARGE : PAN_STEP));
+        return;
+      }
+      // The image reached by keyboard shows a crosshair: Enter acts there as a click would.
+      if (e.key === 'Enter' && target === this.page.canvas && this.keyboardOnImage() && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        this.actAtCrosshair(e.shiftKey);
         return;
       }
       if (e.key === 'Enter' && this.polygon.active) {

@@ -39,6 +39,8 @@ export interface PageElements {
   readonly imageLayer: HTMLCanvasElement;
   readonly overlayLayer: HTMLCanvasElement;
   readonly canvas: HTMLCanvasElement;
+  /** Where Enter acts while the image has the keyboard focus (shown by the editor). */
+  readonly crosshair: HTMLElement;
   readonly status: HTMLElement;
   readonly announcer: HTMLElement;
   readonly help: HTMLElement;
@@ -170,9 +172,12 @@ export function buildPage(): PageElements {
     id: 'canvas', class: 'layer interactive', tabindex: '0', role: 'application',
     'aria-label':
       'Image and mask. Paint with the left button; pan with Space+drag, the middle button or the arrow keys (Shift: further); ' +
-      'zoom with the wheel or = and -; Z fits the image. Press ? for every key.',
+      'zoom with the wheel or = and -; Z fits the image. With the keyboard, the arrow keys move the image under the crosshair ' +
+      'in the middle: Enter paints, fills or adds a polygon point there, Shift+Enter closes the polygon. Press ? for every key.',
   });
-  const stage = el('main', { id: 'stage', class: 'stage', 'aria-busy': 'true' }, imageLayer, overlayLayer, canvas);
+  // Shown while the image has the keyboard focus: where Enter acts (see the editor's actAtCrosshair).
+  const crosshair = el('div', { id: 'crosshair', class: 'crosshair', 'aria-hidden': 'true', hidden: '' });
+  const stage = el('main', { id: 'stage', class: 'stage', 'aria-busy': 'true' }, imageLayer, overlayLayer, canvas, crosshair);
   const status = el('footer', { id: 'status', class: 'status' });
   const announcer = el('div', { id: 'announcer', class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
 
@@ -197,6 +202,6 @@ export function buildPage(): PageElements {
     toolButtons, brushSize, classPicker, islandMinArea, editButtons: [fillHoles, removeIslands, keepLargest],
     showMask, outline, opacity, threshold, thresholdValue, showUncertain, bandLow, bandHigh, bandValue,
     predict, accept, reject, previous, next, review, busy, banner, bannerText, readOnly, stage, imageLayer,
-    overlayLayer, canvas, status, announcer, help, helpClose, compare, modelControls: [thresholdLabel, thresholdValue, predict],
+    overlayLayer, canvas, crosshair, status, announcer, help, helpClose, compare, modelControls: [thresholdLabel, thresholdValue, predict],
   };
 }

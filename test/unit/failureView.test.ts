@@ -51,8 +51,8 @@ describe('failure view', () => {
     assert.deepEqual(view.rows.slice(0, 4).map((r) => r.groundTruthFromModel), [{ status: 'predicted', own: true }, { status: 'edited', own: true }, { status: 'accepted', own: false }, undefined]);
     // a (Dice 1) is the model's own pre-label: the other four (b 0, c 0.8, d 0.5, e 1) average 0.575.
     assert.deepEqual(view.groundTruthNotes, [
-      "1 of 5 ground-truth mask(s) are this model's own pre-labels, pixel for pixel (1 unreviewed): their scores measure the model against itself; mean Dice of the other 4: 0.5750.",
-      "1 ground-truth mask(s) are a model's pre-labels, pixel for pixel (1 accepted unchanged); those no person accepted are not ground truth.",
+      "1 of 5 ground-truth mask(s) are this model's own predictions, pixel for pixel (1 unreviewed): their scores measure the model against itself; mean Dice of the other 4: 0.5750.",
+      "1 ground-truth mask(s) are a model's predictions, pixel for pixel (1 kept unchanged); those no person kept are not ground truth.",
       "1 ground-truth mask(s) are pre-labels a person edited (1 of this model's).",
       'Cannot read /data/masks/.segnetr/review.tsv: denied.',
     ]);
@@ -60,7 +60,7 @@ describe('failure view', () => {
     // A row scored from a prediction file is not the model's prediction: not "own", whatever made its ground truth.
     const fromFile = failureViewData({ ...made, images: made.images.map((i, n) => (n === 0 ? { ...i, prediction: 'file' as const, predictionFile: '/data/pred/a.png' } : i)) }, '/r.json', (p) => p);
     assert.deepEqual(fromFile.rows[0]!.groundTruthFromModel, { status: 'predicted', own: false });
-    assert.match(fromFile.groundTruthNotes[0]!, /^2 ground-truth mask\(s\) are a model's pre-labels, pixel for pixel \(1 unreviewed, 1 accepted unchanged\)/);
+    assert.match(fromFile.groundTruthNotes[0]!, /^2 ground-truth mask\(s\) are a model's predictions, pixel for pixel \(1 unreviewed, 1 kept unchanged\)/);
     assert.deepEqual(parseEvaluationReport(JSON.parse(evaluationJson(made)), 'r.json'), JSON.parse(evaluationJson(made)));
     const spoilt = JSON.parse(evaluationJson(made)) as { images: { groundTruthOrigin?: { status: string } }[] };
     spoilt.images[0]!.groundTruthOrigin!.status = 'mine';

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { groundTruthOrigin } from '../../src/core/groundTruthOrigin';
 import { maskPixelsSha256, predictionPaths } from '../../src/core/predictionRecord';
+import { savedPredictionPath, writeSavedPredictionNote } from '../../src/core/savedPrediction';
 import type { HumanDecision, ReviewRecord } from '../../src/core/reviewState';
 import { useTempDir } from './tempDir';
 
@@ -54,6 +55,22 @@ describe('ground truth a model made', () => {
     assert.equal(await groundTruthOrigin(gt, image, CHANGED, undefined), undefined, 'changed by another program');
     assert.equal(await groundTruthOrigin(gt, image, CHANGED, decision('rejected')), undefined);
     assert.equal(await groundTruthOrigin(gt, image, CHANGED, decision('edited', OTHER)), undefined);
+  });
+
+  it("the editor's note of a prediction saved unchanged proves it while the pixels match, over a pre-label record too", async () => {
+    const none = path.join(tmp.path, `notes-${folders++}`);
+    await writeSavedPredictionNote(none, image, OTHER, maskPixelsSha256(CHANGED));
+    assert.deepEqual(await groundTruthOrigin(none, image, CHANGED, decision('edited', OTHER)), { status: 'accepted', model: OTHER });
+    assert.deepEqual(await groundTruthOrigin(none, image, CHANGED, decision('rejected', OTHER)), { status: 'rejected', model: OTHER });
+    assert.equal(await groundTruthOrigin(none, image, PREDICTED, decision('edited')), undefined, 'edited since the note: it proves nothing');
+    // A pre-label of MODEL, then OTHER's prediction saved as the label: OTHER's.
+    const gt = gtFolder();
+    await writeSavedPredictionNote(gt, image, OTHER, maskPixelsSha256(CHANGED));
+    assert.deepEqual(await groundTruthOrigin(gt, image, CHANGED, decision('edited', OTHER)), { status: 'accepted', model: OTHER });
+    // Undone back to the pre-label and saved: the pre-label's again, the note left behind proving nothing.
+    assert.deepEqual(await groundTruthOrigin(gt, image, PREDICTED, decision('edited', UNKNOWN)), { status: 'accepted', model: MODEL });
+    writeFileSync(savedPredictionPath(gt, image), '{ broken');
+    assert.deepEqual(await groundTruthOrigin(gt, image, CHANGED, decision('edited')), { status: 'edited', model: MODEL }, 'a broken note is no note');
   });
 
   it('review.tsv alone proves nothing: no record, an older record without the hash, or a broken record', async () => {

@@ -339,7 +339,7 @@ describe('mask document', () => {
     const model = { id: 'tiny', sha256: 'a'.repeat(64) };
     const doc = await MaskDocument.open(f, { classCount: 3, codec });
     assert.equal(doc.predictionInMask, undefined);
-    const used = (await doc.replaceMaskOffThread(prediction, 'Use Prediction as Label', { model }))!;
+    const used = (await doc.replaceMaskOffThread(prediction, 'Use Prediction as Label', model))!;
     assert.deepEqual(doc.predictionInMask, model);
     await saveNow(doc);
     assert.deepEqual(doc.predictionInMask, model, 'a save keeps it');
@@ -358,23 +358,21 @@ describe('mask document', () => {
     assert.equal(doc.predictionInMask, undefined, 'no model named: not a use of a prediction as the label');
   });
 
-  it('tells a snapshot that is a prediction put in pixel for pixel (its newest edit), with the maps its record needs', async () => {
+  it('tells a snapshot that is a prediction put in pixel for pixel (its newest edit) by a known model', async () => {
     const f = files();
     const prediction = grid(['.......', '..111..', '.11111.', '..111..', '.......']).data;
-    const maps = { probability: new Uint8Array(35).fill(200), classes: null, threshold: 0.5 };
     const model = { id: 'tiny', sha256: 'a'.repeat(64) };
     const doc = await MaskDocument.open(f, { classCount: 3, codec });
     assert.equal(doc.predictionWritten(await doc.snapshot()), undefined, 'no edit');
-    await doc.replaceMaskOffThread(prediction, 'Predict', { model, maps });
-    assert.deepEqual(doc.predictionWritten(await doc.snapshot()), { model, maps });
+    await doc.replaceMaskOffThread(prediction, 'Predict', model);
+    assert.deepEqual(doc.predictionWritten(await doc.snapshot()), model);
     const stroke = doc.apply(FILL_CORNER)!;
-    const edited = await doc.snapshot();
-    assert.equal(doc.predictionWritten(edited), undefined, 'an edit after it');
+    assert.equal(doc.predictionWritten(await doc.snapshot()), undefined, 'an edit after it');
     stroke.undo();
-    assert.deepEqual(doc.predictionWritten(await doc.snapshot()), { model, maps }, 'that edit undone');
+    assert.deepEqual(doc.predictionWritten(await doc.snapshot()), model, 'that edit undone');
     assert.equal(doc.predictionWritten(await doc.snapshot(1)), undefined, 'a save leaving out the unannounced prediction');
-    await doc.replaceMaskOffThread(grid(EMPTY_7x5).data, 'Use Prediction as Label', { model: { id: '-', sha256: '-' } });
-    assert.equal(doc.predictionWritten(await doc.snapshot()), undefined, 'a prediction file: no maps, no record');
+    await doc.replaceMaskOffThread(grid(EMPTY_7x5).data, 'Use Prediction as Label', { id: '-', sha256: '-' });
+    assert.equal(doc.predictionWritten(await doc.snapshot()), undefined, 'a prediction file: its maker is not known');
   });
 
   it('an undo that is not the next step does nothing (VS Code keeps entries a revert made stale)', async () => {

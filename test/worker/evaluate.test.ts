@@ -136,7 +136,7 @@ describe('evaluation (segnetr evaluate and the worker)', function () {
     assert.ok(clean.images.every((i) => i.groundTruthOrigin === undefined));
     // What the text report says.
     const text = segnetr(images, '--gt', labels, '--model', sigmoidModel, '--threads', '1').stdout;
-    assert.match(text, /3 of 4 ground-truth mask\(s\) are this model's own pre-labels, pixel for pixel \(1 accepted unchanged, 1 rejected, 1 unreviewed\): their scores measure the model against itself; mean Dice of the other 1: 0\.0000\./);
+    assert.match(text, /3 of 4 ground-truth mask\(s\) are this model's own predictions, pixel for pixel \(1 kept unchanged, 1 rejected, 1 unreviewed\): their scores measure the model against itself; mean Dice of the other 1: 0\.0000\./);
     assert.match(text, /1 ground-truth mask\(s\) are pre-labels a person edited \(1 of this model's\)\./);
   });
 

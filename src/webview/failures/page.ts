@@ -414,14 +414,14 @@ function markModelMade(row: HTMLTableRowElement, made: NonNullable<FailureRow['g
   const [badge, words] =
     made.status === 'edited'
       ? ['edited', `ground truth is ${whose} pre-label, edited by a person since`]
-      : [made.own ? 'own output' : 'model output', `ground truth is ${whose} pre-label, pixel for pixel (${MODEL_MADE_WORDS[made.status]})${made.own ? ': its scores measure the model against itself' : ''}`];
+      : [made.own ? 'own output' : 'model output', `ground truth is ${whose} prediction, pixel for pixel (${MODEL_MADE_WORDS[made.status]})${made.own ? ': its scores measure the model against itself' : ''}`];
   const ownOutput = made.own && made.status !== 'edited';
   name.append(' ', el('span', { class: `gt-model-badge${ownOutput ? ' own' : ''}`, title: words, 'aria-label': words }, badge));
 }
 
 const MODEL_MADE_WORDS: Readonly<Record<GroundTruthMadeBy, string>> = {
   predicted: 'unreviewed',
-  accepted: 'a person accepted it',
+  accepted: 'a person kept it unchanged',
   rejected: 'a person rejected it',
   edited: 'edited',
 };

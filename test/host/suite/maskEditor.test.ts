@@ -200,7 +200,7 @@ describe('mask editor', function () {
     await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing Predict');
   });
 
-  it("Predict then save writes the prediction's record beside the label, hashing the pixels saved; an edit saved after it does not", async () => {
+  it("Predict then save leaves a note that the label is the model's prediction, hashing the pixels saved; an edit saved after it does not", async () => {
     const [e1] = images;
     // An image of its own, last in the folder, so the other tests' labels and records stay as they are.
     const file = path.join(path.dirname(e1!.path), `e5${path.extname(e1!.path)}`);
@@ -211,18 +211,19 @@ describe('mask editor', function () {
     await hands.press('r');
     const predicted = await waitFor('the prediction', () => editorState(e5.uri), (s) => s !== undefined && s.maskSha256 !== empty && s.dirty, 60_000);
     await vscode.commands.executeCommand('workbench.action.files.save');
-    const recordFile = path.join(masks, '.segnetr', 'predictions', 'e5.json');
-    const readRecord = (): { model: { id: string }; maskSha256?: string } | undefined => (fs.existsSync(recordFile) ? JSON.parse(fs.readFileSync(recordFile, 'utf8')) : undefined);
-    const record = await waitFor('the record', readRecord, (r) => r !== undefined, 30_000);
-    assert.equal(record!.maskSha256, predicted!.maskSha256, 'the hash of the class indices saved');
-    assert.ok(fs.existsSync(path.join(masks, '.segnetr', 'predictions', 'e5.prob.png')), 'with its probability map');
-    const written = fs.readFileSync(recordFile);
+    const noteFile = path.join(masks, '.segnetr', 'saved-predictions', 'e5.json');
+    const readNote = (): { model: { id: string }; maskSha256?: string } | undefined => (fs.existsSync(noteFile) ? JSON.parse(fs.readFileSync(noteFile, 'utf8')) : undefined);
+    const note = await waitFor('the note', readNote, (r) => r !== undefined, 30_000);
+    assert.equal(note!.maskSha256, predicted!.maskSha256, 'the hash of the class indices saved');
+    assert.equal(note!.model.id, 'tiny-segnetr');
+    assert.ok(!fs.existsSync(path.join(masks, '.segnetr', 'predictions', 'e5.json')), 'no pre-label record is made or replaced');
+    const written = fs.readFileSync(noteFile);
     await hands.drag([FIRST.from, FIRST.row], [FIRST.to, FIRST.row]);
     await waitFor('the stroke', () => editorState(e5.uri), (s) => s !== undefined && s.dirty);
     await vscode.commands.executeCommand('workbench.action.files.save');
     await waitFor('the save', () => editorState(e5.uri), (s) => s !== undefined && !s.dirty);
     await new Promise((resolve) => setTimeout(resolve, 500)); // a record write would follow the save at once
-    assert.deepEqual(fs.readFileSync(recordFile), written, 'the edited label is not the prediction: its record stays the one it started from');
+    assert.deepEqual(fs.readFileSync(noteFile), written, 'the edited label is not the prediction: no new note (the old one no longer matches its pixels)');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -236,6 +237,38 @@ describe('mask editor', function () {
     await waitFor('the threshold edit', () => editorState(e3!.uri), (s) => s !== undefined && s.maskSha256 !== empty && s.dirty && workbenchDirty(e3!.uri) === true, 60_000);
     await hands.press('Control+z');
     await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height), false, 'the empty mask after undoing the threshold');
+  });
+
+  it('with the keyboard alone: the arrow keys move the image under the crosshair, Enter fills or adds a polygon point there, Shift+Enter closes', async () => {
+    const [, , e3] = images;
+    const hands = new EditorHands(e3!.name);
+    await hands.waitUntilShown();
+    const empty = new Uint8Array(e3!.width * e3!.height);
+    try {
+      await hands.press('f');
+      await hands.press('ArrowLeft'); // working the image with the keyboard shows the crosshair
+      await hands.press('ArrowRight');
+      await hands.press('Enter');
+      await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height).fill(1), true, 'the fill at the crosshair (the whole empty mask)');
+      await hands.press('Control+z');
+      await waitForMask(e3!, empty, false, 'the fill undone');
+      // A polygon: zoomed in, three points a pan apart, closed with Shift+Enter.
+      await hands.press('p');
+      for (let i = 0; i < 3; i++) await hands.press('=');
+      await hands.press('Enter');
+      await hands.press('Shift+ArrowLeft');
+      await hands.press('Enter');
+      await hands.press('Shift+ArrowUp');
+      await hands.press('Enter');
+      await hands.press('Shift+Enter');
+      const drawn = await waitFor('the polygon', () => editorState(e3!.uri), (s) => s !== undefined && s.dirty && s.maskSha256 !== sha256(empty));
+      assert.ok(drawn);
+      await hands.press('Control+z');
+      await waitForMask(e3!, empty, false, 'the polygon undone');
+    } finally {
+      await hands.press('b');
+      await hands.press('z');
+    }
   });
 
   it('a polygon left unfinished while another tab is shown goes on where it was (the page is rebuilt)', async () => {
