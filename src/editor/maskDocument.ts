@@ -133,7 +133,7 @@ export class MaskDocument {
   /** SHA-256 of what a save that failed after writing left in the label file (see noteOwnWrite). */
   private ownWrite: string | undefined;
   /** The edit that put a model's prediction in as the mask, and that model (see predictionInMask). */
-  private predictionUsed: { readonly edit: Edit; readonly model: ModelIdentity } | undefined;
+  private predictionUsed: { readonly edit: Edit; readonly model: ModelIdentity; readonly asPredicted: boolean } | undefined;
   /** Counts reloads: a snapshot from before one does not describe this history. */
   private generation = 0;
   /** Told of every change to the mask (its rectangle and the bytes there before it) while snapshots are copied. */
@@ -301,11 +301,16 @@ export class MaskDocument {
    * replaceMask, with the comparing and packing (a few hundred ms at 8000 x 6000) on the codec thread. Should the
    * mask change meanwhile (an undo), the replacement is made again here, on this thread: it must not be lost.
    */
-  async replaceMaskOffThread(data: Uint8Array, label: string, predictedBy?: ModelIdentity): Promise<DocumentEdit | undefined> {
+  /**
+   * `prediction`: the mask is a model's prediction (Predict, Use Prediction as Label), for the review decision a save
+   * records; `asPredicted` when it is the prediction as the model made it (not re-thresholded by a person), so that
+   * a save of it unchanged may say so (predictionWritten).
+   */
+  async replaceMaskOffThread(data: Uint8Array, label: string, prediction?: { readonly model: ModelIdentity; readonly asPredicted: boolean }): Promise<DocumentEdit | undefined> {
     if (data.length !== this.raster.data.length) throw new RangeError(`new mask has ${data.length} pixels, expected ${this.raster.width} x ${this.raster.height}`);
     const outcome = await this.onCodec(async (mask) => this.codec.replaceMask(mask, await copyInChunks(data)));
     const edit = outcome === 'changed' ? this.replaceMask(data, label) : outcome && this.land({ label, patch: outcome });
-    if (edit && predictedBy) this.predictionUsed = { edit: this.history[this.position - 1]!, model: predictedBy };
+    if (edit && prediction) this.predictionUsed = { edit: this.history[this.position - 1]!, ...prediction };
     return edit;
   }
 
@@ -322,11 +327,11 @@ export class MaskDocument {
 
   /**
    * The model whose prediction `snapshot` is, pixel for pixel: its newest edit put it in (edits after it undone),
-   * and the model is known (not a prediction file). A save of such a snapshot leaves a note saying so.
+   * as the model made it, and the model is known (not a prediction file). A save of such a snapshot leaves a note.
    */
   predictionWritten(snapshot: MaskSnapshot): ModelIdentity | undefined {
     const used = this.predictionUsed;
-    if (used === undefined || used.model.sha256 === '-' || snapshot.edits.at(-1) !== used.edit) return undefined;
+    if (used === undefined || !used.asPredicted || used.model.sha256 === '-' || snapshot.edits.at(-1) !== used.edit) return undefined;
     return used.model;
   }
 

@@ -536,9 +536,16 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
     // The model is named so that a save records the ground truth as edited from its prediction, and a save of it
     // unchanged leaves a note saying so (an evaluation against this folder then knows); a prediction file's maker
     // is not known here.
-    const predictedBy = doc.compare.predictedBy?.model ?? { id: '-', sha256: '-' };
-    const edit = await model.replaceMaskOffThread(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label', predictedBy);
-    if (edit) this.announceEdit(doc, edit);
+    // Re-thresholded with the slider it is the person's choice of threshold, not the model's prediction as it made it.
+    const predictedBy = { model: doc.compare.predictedBy?.model ?? { id: '-', sha256: '-' }, asPredicted: threshold === null };
+    // Busy while it runs (a large mask is compared on the codec thread): Accept waits, and the page says when it is done.
+    this.postAll(doc, { type: 'busy', what: 'Using the prediction as the label…' });
+    try {
+      const edit = await model.replaceMaskOffThread(doc.compare.maskFor(threshold, model.probability), 'Use Prediction as Label', predictedBy);
+      if (edit) this.announceEdit(doc, edit);
+    } finally {
+      this.postAll(doc, { type: 'busy', what: null });
+    }
   }
 
   /** Runs `work` after the document's earlier edits (see MaskEditorDocument.edits). */
@@ -672,7 +679,7 @@ export class MaskEditorProvider implements vscode.CustomEditorProvider<MaskEdito
       model.predictionModel = prediction.model;
       // In the edit queue: strokes sent while the model ran apply first, then the prediction replaces them all.
       await this.inOrder(doc, async () => {
-        const edit = await model.replaceMaskOffThread(prediction.mask, 'Predict', prediction.model);
+        const edit = await model.replaceMaskOffThread(prediction.mask, 'Predict', { model: prediction.model, asPredicted: true });
         if (edit) this.announceEdit(doc, edit);
       });
       this.postAll(doc, { type: 'probability', probability: prediction.probability, classes: prediction.classes });

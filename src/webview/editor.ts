@@ -82,6 +82,8 @@ export class MaskEditor {
   private focusByPointer = false;
   /** The keyboard works the image (Tab, arrow keys) since the last pointer press: the crosshair shows, Enter acts there. */
   private keyboardCursor = false;
+  /** The polygon being drawn was begun at the crosshair: Enter adds points to it, Shift+Enter closes it. */
+  private polygonByKeyboard = false;
   /** What had the focus when the keyboard help opened. */
   private helpOpener: HTMLElement | null = null;
 
@@ -249,10 +251,12 @@ export class MaskEditor {
     this.stopWaiting();
     this.stroke.finish(this.raster);
     this.polygon.cancel();
+    this.polygonByKeyboard = false;
     const saved = this.state.polygon;
     // A polygon left unfinished when the tab was hidden (the page was rebuilt) goes on where it was.
     if (saved && saved.imageKey === imageKeyOf(init.imageName, init.width, init.height) && !init.readOnly) {
       this.polygon.restore(saved.classIndex, saved.points, init.width, init.height);
+      this.polygonByKeyboard = saved.byKeyboard === true;
     }
     this.gesture = 'none';
     this.classes = paintableClasses(init.classes);
@@ -692,7 +696,7 @@ export class MaskEditor {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       const imageKey = this.init ? imageKeyOf(this.init.imageName, this.init.width, this.init.height) : this.state.imageKey;
-      const polygon = this.polygon.active ? { imageKey, classIndex: this.polygon.classIndex, points: this.polygon.toFlat() } : null;
+      const polygon = this.polygon.active ? { imageKey, classIndex: this.polygon.classIndex, points: this.polygon.toFlat(), byKeyboard: this.polygonByKeyboard } : null;
       this.state = { ...this.state, imageKey, zoom: this.view.zoom, panX: this.view.panX, panY: this.view.panY, polygon };
       this.api.setState(this.state);
     }, STATE_SAVE_DELAY_MS);
@@ -765,6 +769,7 @@ export class MaskEditor {
         this.lastY = y;
         if (!this.polygon.active) {
           this.polygon.start(tool === 'polygon' ? this.state.classIndex : 0);
+          this.polygonByKeyboard = false;
           this.lasso = true;
           this.polygon.add(ix, iy, this.raster.width, this.raster.height);
         } else {
@@ -867,16 +872,38 @@ export class MaskEditor {
   }
 
   private syncCrosshair(): void {
-    this.page.crosshair.hidden = !this.keyboardOnImage();
+    this.page.crosshair.hidden = !this.keyboardOnImage() || !document.hasFocus();
   }
 
-  private actAtCrosshair(close: boolean): void {
-    if (!this.init || !this.editable()) return;
-    if (close) {
-      if (this.polygon.closable) this.closePolygon();
-      else this.announce(this.polygon.active ? 'A polygon needs three points' : 'No polygon to close');
+  /**
+   * Enter on the focused image. A polygon begun with clicks closes (as the help says), as does any with Shift+Enter;
+   * a polygon begun at the crosshair takes another point. Otherwise, with the crosshair shown, the tool acts there;
+   * without it (a new image opens with the image focused but no crosshair, so that mouse users never see one), the
+   * first Enter shows it and says so.
+   */
+  private enterOnImage(shift: boolean): void {
+    if (this.gesture !== 'none') return; // mid-drag: the pointer's gesture finishes first
+    if (this.polygon.active && (shift || !this.polygonByKeyboard)) {
+      this.closePolygon();
       return;
     }
+    if (shift) {
+      this.announce('No polygon to close');
+      return;
+    }
+    if (this.polygon.active || this.keyboardOnImage()) {
+      this.actAtCrosshair();
+      return;
+    }
+    this.keyboardCursor = true;
+    this.syncCrosshair();
+    this.announce('Crosshair in the middle of the view: the arrow keys move the image under it, Enter acts there');
+  }
+
+  private actAtCrosshair(): void {
+    if (!this.init || !this.editable()) return;
+    this.keyboardCursor = true;
+    this.syncCrosshair();
     const ix = imageX(this.view, this.renderer.width / 2);
     const iy = imageY(this.view, this.renderer.height / 2);
     const px = Math.floor(ix);
@@ -889,21 +916,39 @@ export class MaskEditor {
     const tool = this.state.tool;
     switch (tool) {
       case 'brush':
-      case 'eraser':
-        this.commit({ kind: 'stroke', points: [ix, iy], radius: brushRadius(this.state.brushSize), classIndex: tool === 'brush' ? this.state.classIndex : 0 });
+      case 'eraser': {
+        // As a click there: the same snapping to the brush grid, painted here first, then sent.
+        this.stroke.begin(this.raster, ix, iy, brushRadius(this.state.brushSize), tool === 'brush' ? this.state.classIndex : 0);
+        const op = this.stroke.finish(this.raster);
+        if (op) {
+          this.send(op);
+          this.announce(`${tool === 'brush' ? 'Painted' : 'Erased'} at ${px}, ${py}`);
+        } else {
+          this.announce('Nothing to change');
+        }
         return;
+      }
       case 'fill':
         this.commit({ kind: 'fill', x: px, y: py, classIndex: this.state.classIndex });
         return;
       case 'polygon':
-      case 'polygonErase':
-        if (!this.polygon.active) this.polygon.start(tool === 'polygon' ? this.state.classIndex : 0);
+      case 'polygonErase': {
+        const n = this.polygon.points.length;
+        if (n > 0 && this.polygon.points.x(n - 1) === ix && this.polygon.points.y(n - 1) === iy) {
+          this.announce('A point is there already: move the image with the arrow keys first');
+          return;
+        }
+        if (!this.polygon.active) {
+          this.polygon.start(tool === 'polygon' ? this.state.classIndex : 0);
+          this.polygonByKeyboard = true;
+        }
         this.lasso = false;
         this.polygon.add(ix, iy, width, height);
         this.renderer.requestUi();
         this.saveStateSoon();
         this.announce(`Point ${this.polygon.points.length} at ${px}, ${py}${this.polygon.closable ? '; Shift+Enter closes' : ''}`);
         return;
+      }
       default:
         assertNeverMessage(tool);
     }
@@ -912,9 +957,11 @@ export class MaskEditor {
   private closePolygon(): void {
     const op = this.polygon.close();
     this.lasso = false;
+    this.polygonByKeyboard = false;
     this.renderer.requestUi();
     this.saveStateSoon();
     if (op) this.commit(op);
+    else this.announce('Not filled: a polygon needs three different points');
   }
 
   private onWheel(e: WheelEvent): void {
@@ -942,6 +989,9 @@ export class MaskEditor {
     }, true);
     this.page.canvas.addEventListener('focus', () => this.syncCrosshair());
     this.page.canvas.addEventListener('blur', () => this.syncCrosshair());
+    // The focus leaving the page keeps the canvas the page's active element: the crosshair goes with the focus.
+    window.addEventListener('blur', () => this.syncCrosshair());
+    window.addEventListener('focus', () => this.syncCrosshair());
     window.addEventListener('keydown', (e) => {
       if (e.key === 'Tab') {
         this.focusByPointer = false;
@@ -982,10 +1032,9 @@ export class MaskEditor {
         this.panBy(pan[0] * (e.shiftKey ? PAN_STEP_LARGE : PAN_STEP), pan[1] * (e.shiftKey ? PAN_STEP_LARGE : PAN_STEP));
         return;
       }
-      // The image reached by keyboard shows a crosshair: Enter acts there as a click would.
-      if (e.key === 'Enter' && target === this.page.canvas && this.keyboardOnImage() && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      if (e.key === 'Enter' && target === this.page.canvas && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
-        this.actAtCrosshair(e.shiftKey);
+        if (!e.repeat) this.enterOnImage(e.shiftKey);
         return;
       }
       if (e.key === 'Enter' && this.polygon.active) {

@@ -34,8 +34,8 @@ const POINTER_HELP: readonly HelpRow[] = [
   { title: 'Zoom around the cursor', keys: 'Wheel' },
   { title: 'Lasso (polygon tools)', keys: 'Drag' },
   { title: 'Close the polygon', keys: 'Enter, double-click, first point' },
-  { title: 'Image focused by keyboard: paint, fill or add a polygon point at the crosshair', keys: 'Enter' },
-  { title: 'Image focused by keyboard: close the polygon', keys: 'Shift+Enter' },
+  { title: 'Image focused: show the crosshair, then paint, fill or add a polygon point there', keys: 'Enter' },
+  { title: 'Close a polygon begun at the crosshair', keys: 'Shift+Enter' },
   { title: 'Cancel polygon or threshold preview', keys: 'Esc' },
   { title: 'Commit a threshold set with the arrow keys', keys: 'Enter' },
 ];

@@ -38,6 +38,8 @@ export interface PolygonState {
   readonly imageKey: string;
   readonly classIndex: number;
   readonly points: readonly number[];
+  /** Begun at the keyboard crosshair: Enter adds points, Shift+Enter closes (absent in older states: clicks). */
+  readonly byKeyboard?: boolean;
 }
 
 export const DEFAULT_VIEW_STATE: Readonly<ViewState> = {
@@ -94,11 +96,11 @@ export function sanitizeViewState(stored: unknown): ViewState {
 
 function polygonState(value: unknown): PolygonState | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { imageKey, classIndex, points } = value as Record<string, unknown>;
+  const { imageKey, classIndex, points, byKeyboard } = value as Record<string, unknown>;
   if (typeof imageKey !== 'string' || !Number.isInteger(classIndex) || (classIndex as number) < 0 || (classIndex as number) > 255) return null;
   if (!Array.isArray(points) || points.length < 2 || points.length % 2 !== 0 || points.length > 2 * MAX_STROKE_POINTS) return null;
   if (!points.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
-  return { imageKey, classIndex: classIndex as number, points: points as number[] };
+  return { imageKey, classIndex: classIndex as number, points: points as number[], ...(byKeyboard === true ? { byKeyboard: true } : {}) };
 }
 
 function finite(value: unknown, fallback: number, min: number, max: number): number {

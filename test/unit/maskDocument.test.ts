@@ -339,7 +339,7 @@ describe('mask document', () => {
     const model = { id: 'tiny', sha256: 'a'.repeat(64) };
     const doc = await MaskDocument.open(f, { classCount: 3, codec });
     assert.equal(doc.predictionInMask, undefined);
-    const used = (await doc.replaceMaskOffThread(prediction, 'Use Prediction as Label', model))!;
+    const used = (await doc.replaceMaskOffThread(prediction, 'Use Prediction as Label', { model, asPredicted: true }))!;
     assert.deepEqual(doc.predictionInMask, model);
     await saveNow(doc);
     assert.deepEqual(doc.predictionInMask, model, 'a save keeps it');
@@ -364,15 +364,18 @@ describe('mask document', () => {
     const model = { id: 'tiny', sha256: 'a'.repeat(64) };
     const doc = await MaskDocument.open(f, { classCount: 3, codec });
     assert.equal(doc.predictionWritten(await doc.snapshot()), undefined, 'no edit');
-    await doc.replaceMaskOffThread(prediction, 'Predict', model);
+    await doc.replaceMaskOffThread(prediction, 'Predict', { model, asPredicted: true });
     assert.deepEqual(doc.predictionWritten(await doc.snapshot()), model);
     const stroke = doc.apply(FILL_CORNER)!;
     assert.equal(doc.predictionWritten(await doc.snapshot()), undefined, 'an edit after it');
     stroke.undo();
     assert.deepEqual(doc.predictionWritten(await doc.snapshot()), model, 'that edit undone');
     assert.equal(doc.predictionWritten(await doc.snapshot(1)), undefined, 'a save leaving out the unannounced prediction');
-    await doc.replaceMaskOffThread(grid(EMPTY_7x5).data, 'Use Prediction as Label', { id: '-', sha256: '-' });
+    await doc.replaceMaskOffThread(grid(EMPTY_7x5).data, 'Use Prediction as Label', { model: { id: '-', sha256: '-' }, asPredicted: true });
     assert.equal(doc.predictionWritten(await doc.snapshot()), undefined, 'a prediction file: its maker is not known');
+    await doc.replaceMaskOffThread(prediction, 'Use Prediction as Label', { model, asPredicted: false });
+    assert.equal(doc.predictionWritten(await doc.snapshot()), undefined, 're-thresholded by a person: not the prediction as made');
+    assert.deepEqual(doc.predictionInMask, model, 'still started from that model');
   });
 
   it('an undo that is not the next step does nothing (VS Code keeps entries a revert made stale)', async () => {

@@ -164,6 +164,7 @@ describe('failure inspection', function () {
     // "Use Prediction as Label": one undoable edit replacing the ground truth; undo brings the file's mask back.
     await hands.click('#use-prediction');
     await waitFor('the prediction as the document', () => editorState(compareUri), (s) => s?.maskSha256 === sha256(worst.prediction) && s.dirty);
+    await waitFor('the page to say so', () => hands.text('#announcer'), (t) => t === 'Done: Using the prediction as the label');
     assert.equal(await waitFor('FP and FN to vanish', () => hands.text('#count-fn'), (t) => t.trim() === '0'), '0');
     await vscode.commands.executeCommand('undo');
     await waitFor('the ground truth back', () => editorState(compareUri), (s) => s?.maskSha256 === sha256(worst.groundTruth) && !s.dirty);

@@ -246,12 +246,21 @@ describe('mask editor', function () {
     const empty = new Uint8Array(e3!.width * e3!.height);
     try {
       await hands.press('f');
-      await hands.press('ArrowLeft'); // working the image with the keyboard shows the crosshair
-      await hands.press('ArrowRight');
+      // The image is focused but shows no crosshair yet: the first Enter shows it and says so, changing nothing.
+      await hands.press('Enter');
+      await waitFor('the crosshair announced', () => hands.text('#announcer'), (t) => t.startsWith('Crosshair in the middle of the view'));
+      assert.equal((await editorState(e3!.uri))?.dirty, false, 'nothing filled yet');
       await hands.press('Enter');
       await waitForMask(e3!, new Uint8Array(e3!.width * e3!.height).fill(1), true, 'the fill at the crosshair (the whole empty mask)');
       await hands.press('Control+z');
       await waitForMask(e3!, empty, false, 'the fill undone');
+      // A brush dab there, snapped as a click is, and said.
+      await hands.press('b');
+      await hands.press('Enter');
+      await waitFor('the dab', () => editorState(e3!.uri), (s) => s !== undefined && s.dirty && s.maskSha256 !== sha256(empty));
+      assert.match(await hands.text('#announcer'), /^Painted at \d+, \d+$/);
+      await hands.press('Control+z');
+      await waitForMask(e3!, empty, false, 'the dab undone');
       // A polygon: zoomed in, three points a pan apart, closed with Shift+Enter.
       await hands.press('p');
       for (let i = 0; i < 3; i++) await hands.press('=');
