@@ -792,6 +792,11 @@ export class MaskEditor {
 
   private onPointerMove(e: PointerEvent): void {
     this.trackCursor(e);
+    if (this.keyboardCursor) {
+      // The pointer is back in use: the status names the pixel under it again, and the crosshair goes.
+      this.keyboardCursor = false;
+      this.syncCrosshair();
+    }
     const x = this.cursorX;
     const y = this.cursorY;
     switch (this.gesture) {
@@ -873,6 +878,7 @@ export class MaskEditor {
 
   private syncCrosshair(): void {
     this.page.crosshair.hidden = !this.keyboardOnImage() || !document.hasFocus();
+    this.updateStatus(); // the status names the pixel under the crosshair while the keyboard works the image
   }
 
   /**
@@ -904,6 +910,12 @@ export class MaskEditor {
     if (!this.init || !this.editable()) return;
     this.keyboardCursor = true;
     this.syncCrosshair();
+    this.actAtCentre();
+    this.updateStatus(); // the pixel there, as the edit left it
+  }
+
+  private actAtCentre(): void {
+    if (!this.init) return;
     const ix = imageX(this.view, this.renderer.width / 2);
     const iy = imageY(this.view, this.renderer.height / 2);
     const px = Math.floor(ix);
@@ -1248,9 +1260,15 @@ export class MaskEditor {
     this.updateCursorStatus();
   }
 
+  /** The pixel the status names: under the crosshair while the keyboard works the image, else under the pointer (-1: none). */
+  private statusPixel(): [number, number] {
+    if (this.keyboardOnImage()) return [Math.floor(imageX(this.view, this.renderer.width / 2)), Math.floor(imageY(this.view, this.renderer.height / 2))];
+    if (!this.cursorInside) return [-1, -1];
+    return [Math.floor(imageX(this.view, this.cursorX)), Math.floor(imageY(this.view, this.cursorY))];
+  }
+
   private updateCursorStatus(): void {
-    const px = this.cursorInside ? Math.floor(imageX(this.view, this.cursorX)) : -1;
-    const py = this.cursorInside ? Math.floor(imageY(this.view, this.cursorY)) : -1;
+    const [px, py] = this.statusPixel();
     const inside = px >= 0 && py >= 0 && px < this.raster.width && py < this.raster.height;
     const value = inside ? this.raster.data[py * this.raster.width + px]! : -1;
     if (px === this.statusPixelX && py === this.statusPixelY && value === this.statusValue && this.polygon.points.length === this.statusPolygon) return;
@@ -1264,8 +1282,7 @@ export class MaskEditor {
       return;
     }
     const s = this.state;
-    const px = this.cursorInside ? Math.floor(imageX(this.view, this.cursorX)) : -1;
-    const py = this.cursorInside ? Math.floor(imageY(this.view, this.cursorY)) : -1;
+    const [px, py] = this.statusPixel();
     const inside = px >= 0 && py >= 0 && px < init.width && py < init.height;
     const value = inside ? this.raster.data[py * init.width + px]! : -1;
     this.statusPixelX = px;
@@ -1280,7 +1297,9 @@ export class MaskEditor {
       `zoom ${formatZoom(this.view.zoom)}`,
       inside ? `pixel ${px}, ${py}: ${className(value)}` : '',
       `${init.width} × ${init.height}`,
-      this.polygon.active ? `${this.polygon.points.length} polygon points: Enter or double-click closes, Esc cancels` : '',
+      this.polygon.active
+        ? `${this.polygon.points.length} polygon points: ${this.polygonByKeyboard ? 'Enter adds one at the crosshair, Shift+Enter closes' : 'Enter or double-click closes'}, Esc cancels`
+        : '',
       this.probabilityStatus === 'requested' ? 'loading probability map…' : '',
       this.busy ?? '',
       init.renderedImage && 'note' in init.renderedImage ? init.renderedImage.note : '',

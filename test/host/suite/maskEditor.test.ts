@@ -258,7 +258,10 @@ describe('mask editor', function () {
       await hands.press('b');
       await hands.press('Enter');
       await waitFor('the dab', () => editorState(e3!.uri), (s) => s !== undefined && s.dirty && s.maskSha256 !== sha256(empty));
-      assert.match(await hands.text('#announcer'), /^Painted at \d+, \d+$/);
+      const painted = /^Painted at (\d+), (\d+)$/.exec(await hands.text('#announcer'));
+      assert.ok(painted, 'the dab announced with its pixel');
+      // The status line names the pixel under the crosshair, where the dab went (not the one under the mouse).
+      assert.ok((await hands.text('#status')).includes(`pixel ${painted[1]}, ${painted[2]}: `), await hands.text('#status'));
       await hands.press('Control+z');
       await waitForMask(e3!, empty, false, 'the dab undone');
       // A polygon: zoomed in, three points a pan apart, closed with Shift+Enter.
