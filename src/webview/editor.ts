@@ -879,6 +879,7 @@ export class MaskEditor {
   private syncCrosshair(): void {
     this.page.crosshair.hidden = !this.keyboardOnImage() || !document.hasFocus();
     this.updateStatus(); // the status names the pixel under the crosshair while the keyboard works the image
+    this.renderer.requestUi(); // and the brush outline or the polygon's next edge follows it
   }
 
   /**
@@ -1249,14 +1250,17 @@ export class MaskEditor {
   private drawUi(context: CanvasRenderingContext2D, dpr: number): void {
     if (!this.init) return;
     const tool = this.state.tool;
-    const showCursor = this.cursorInside && this.gesture !== 'pan' && !this.spaceDown;
+    // The brush outline and the polygon's next edge follow the crosshair while the keyboard works the image.
+    const keyboard = this.keyboardOnImage();
+    const [x, y] = keyboard ? [this.renderer.width / 2, this.renderer.height / 2] : [this.cursorX, this.cursorY];
+    const showCursor = (keyboard || this.cursorInside) && this.gesture !== 'pan' && !this.spaceDown;
     if (showCursor && (tool === 'brush' || tool === 'eraser') && !this.init.readOnly) {
       const r = brushRadius(this.state.brushSize);
-      const cx = snapBrushPoint(imageX(this.view, this.cursorX), r);
-      const cy = snapBrushPoint(imageY(this.view, this.cursorY), r);
+      const cx = snapBrushPoint(imageX(this.view, x), r);
+      const cy = snapBrushPoint(imageY(this.view, y), r);
       drawBrushOutline(context, this.view, dpr, cx, cy, this.state.brushSize, this.footprint);
     }
-    if (this.polygon.active) drawPolygonDraft(context, this.view, dpr, this.polygon, this.cursorX, this.cursorY, showCursor && !this.lasso);
+    if (this.polygon.active) drawPolygonDraft(context, this.view, dpr, this.polygon, x, y, showCursor && !this.lasso);
     this.updateCursorStatus();
   }
 
