@@ -30,9 +30,13 @@ export async function groundTruthOrigin(
     throw error;
   });
   const pixels = maskPixelsSha256(mask);
-  const saved = await readSavedPredictionNote(gtDir, imagePath);
-  const savedUnchanged = saved !== undefined && saved.maskSha256 === pixels ? { status: decision?.status === 'rejected' ? 'rejected' : 'accepted', model: { id: saved.model.id, sha256: saved.model.sha256 } } as const : undefined;
-  if (record?.maskSha256 === undefined) return savedUnchanged;
+  // The editor's note is read only where a pre-label record does not already prove the pixels (most images have neither).
+  const savedUnchanged = async (): Promise<GroundTruthOrigin | undefined> => {
+    const saved = await readSavedPredictionNote(gtDir, imagePath);
+    if (saved === undefined || saved.maskSha256 !== pixels) return undefined;
+    return { status: decision?.status === 'rejected' ? 'rejected' : 'accepted', model: { id: saved.model.id, sha256: saved.model.sha256 } };
+  };
+  if (record?.maskSha256 === undefined) return savedUnchanged();
   const model = { id: record.model.id, sha256: record.model.sha256 };
   // A decision is about this pre-label when it names its model or none (one about an older label is dropped by
   // the pre-label that replaced it; a hand-edited review.tsv may keep one).
@@ -41,7 +45,9 @@ export async function groundTruthOrigin(
     // Saved unchanged (edits undone before the save) is accepted: what the person kept is the prediction.
     return { status: about === undefined ? 'predicted' : about === 'rejected' ? 'rejected' : 'accepted', model };
   }
-  if (savedUnchanged !== undefined) return savedUnchanged; // the pre-label replaced by another prediction, saved as is
-  // Changed since: a person's mask, started from the model's prediction when the editor recorded the edit.
+  // The pre-label replaced by another prediction saved as is; otherwise changed since: a person's mask, started from
+  // the model's prediction when the editor recorded the edit.
+  const saved = await savedUnchanged();
+  if (saved !== undefined) return saved;
   return about === 'edited' || about === 'accepted' ? { status: 'edited', model } : undefined;
 }

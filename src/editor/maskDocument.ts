@@ -315,8 +315,8 @@ export class MaskDocument {
   }
 
   /**
-   * The model whose prediction replaceMaskOffThread put in as the mask (compare mode's "Use Prediction as Label"),
-   * while the mask holds that edit (not undone, reloaded or cut off), edits after it or not: for the review
+   * The model whose prediction replaceMaskOffThread put in as the mask (Predict, compare mode's "Use Prediction as
+   * Label"), while the mask holds that edit (not undone, reloaded or cut off), edits after it or not: for the review
    * decision a save records.
    */
   get predictionInMask(): ModelIdentity | undefined {
